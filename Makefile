@@ -1,0 +1,71 @@
+# Chartroom's build, test and run targets. `make help` lists them.
+SHELL := /bin/bash
+GO ?= go
+STATICCHECK_VERSION := v0.8.2
+BIN := bin/chartroom
+DB ?=
+# System packages Fyne needs to build on Debian/Ubuntu, plus the tools the
+# tests use to look at what Chartroom makes (PDF text, barcodes, a screen).
+APT_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev \
+	xvfb xauth xdotool imagemagick poppler-utils zbar-tools sqlite3 x11-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help deps tools build run demo test lint unit fuzz-seeds e2e fuzz bench clean
+
+help:
+	@echo "make run     install what the build needs, build, and open the app (DB=FILE to choose the database)"
+	@echo "make test    every check CI runs: gofmt, go vet, staticcheck, go test -race, fuzz seeds, GUI under Xvfb"
+	@echo "make demo    create a demo database at /tmp/chartroom-demo.db and open the app on it"
+	@echo "make fuzz    run each fuzz target for FUZZTIME (default 10m)"
+	@echo "make bench   run the Go benchmarks"
+
+deps:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+		$(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+tools:
+	@command -v staticcheck >/dev/null 2>&1 && staticcheck -version | grep -q "$(STATICCHECK_VERSION:v%=%)" || \
+		$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+build: deps
+	$(GO) build -o $(BIN) .
+
+run: build
+	./$(BIN) $(if $(DB),--db $(DB))
+
+demo: build
+	rm -f /tmp/chartroom-demo.db*
+	./$(BIN) demo --db /tmp/chartroom-demo.db
+	./$(BIN) --db /tmp/chartroom-demo.db
+
+test: deps tools lint unit e2e
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck ./...
+
+# go test runs every fuzz target's seed corpus (and testdata/fuzz) as tests.
+unit:
+	$(GO) test -race -count=1 ./...
+
+e2e: build
+	bash .ci/e2e.sh $(BIN)
+
+FUZZTIME ?= 10m
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "== $$pkg $$target"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

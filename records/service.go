@@ -1,0 +1,272 @@
+package records
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// The service interfaces below are what the desktop app and the command line
+// use. Every call takes the signed-in user from ctx (WithActor), checks the
+// user's role itself, runs as one transaction and appends its audit events
+// in that same transaction.
+
+// SetupService creates a practice and lets users in.
+type SetupService interface {
+	// Initialized reports whether the database has a practice and a user.
+	Initialized(ctx context.Context) (bool, error)
+	// Initialize creates the practice's settings, default record type and
+	// location, and its first admin. It refuses a database that has users.
+	Initialize(ctx context.Context, in InitInput) (User, error)
+	// SignIn checks a password, counts failures and locks the account after
+	// MaxFailedSignIns in a row. The returned Actor goes into ctx.
+	SignIn(ctx context.Context, username, password string) (Actor, error)
+}
+
+// InitInput is what a new practice starts with.
+type InitInput struct {
+	Settings      Settings // PracticeName, MRNWidth and Filing matter; the rest default
+	AdminUsername string
+	AdminName     string
+	AdminPassword string
+}
+
+// UserService manages the people who sign in (admin only, except a user
+// changing their own password).
+type UserService interface {
+	ListUsers(ctx context.Context) ([]User, error)
+	CreateUser(ctx context.Context, u User, password string) (User, error)
+	UpdateUser(ctx context.Context, u User) (User, error) // display name, role, active
+	SetPassword(ctx context.Context, userID ID, password string) error
+	UserByName(ctx context.Context, username string) (User, error)
+}
+
+// SettingsService reads (anyone signed in) and changes (admin) the settings.
+type SettingsService interface {
+	Settings(ctx context.Context) (Settings, error)
+	UpdateSettings(ctx context.Context, s Settings) (Settings, error)
+}
+
+// PatientService is the master patient index.
+type PatientService interface {
+	// Search runs a search-box query (see ParseQuery): exact MRN or barcode,
+	// MRN prefix, surname or "surname, given" prefix, accents and case
+	// ignored; a retired MRN finds its survivor. Results come in name order
+	// for name queries and MRN order otherwise, at most limit rows.
+	Search(ctx context.Context, query string, limit int) ([]SearchHit, error)
+	// Patient returns a patient and records that the user looked at it.
+	Patient(ctx context.Context, id ID) (Patient, error)
+	// PatientByMRN finds a patient by chart number (any accepted spelling),
+	// following a merge to the survivor; it records the view.
+	PatientByMRN(ctx context.Context, mrn string) (Patient, error)
+	CreatePatient(ctx context.Context, p Patient) (Patient, error) // also creates volume 1 in file
+	UpdatePatient(ctx context.Context, p Patient) (Patient, error) // supervisor or admin
+	// ImportPatients adds or updates patients from an import in one
+	// transaction; rows already rejected by the parser are only counted.
+	ImportPatients(ctx context.Context, rows []PatientRow, dryRun bool) (ImportSummary, error)
+}
+
+// SearchHit is one row of search results.
+type SearchHit struct {
+	Patient
+	MatchedBy string // "mrn", "barcode", "name", "merged"
+	Volumes   int
+	Out       int // volumes not in file
+}
+
+// PatientRow is one line of a patients import, already parsed.
+type PatientRow struct {
+	Line    int
+	Patient Patient
+}
+
+// ImportSummary counts what an import did (or would do, on a dry run).
+type ImportSummary struct {
+	Imported  int
+	Updated   int
+	Unchanged int
+	Rejected  []RowError
+}
+
+// RowError names a rejected line of an imported file.
+type RowError struct {
+	Line   int
+	Reason string
+}
+
+// Error formats the rejection as the command line prints it: "line L: reason".
+func (e RowError) Error() string { return "line " + strconv.Itoa(e.Line) + ": " + e.Reason }
+
+// VolumeService knows every folder and where it is.
+type VolumeService interface {
+	Volume(ctx context.Context, id ID) (Volume, error)
+	VolumeByBarcode(ctx context.Context, barcode string) (Volume, error)
+	VolumesOfPatient(ctx context.Context, patientID ID) ([]Volume, error)
+	// Where finds the volumes a query names (barcode, MRN, or name) and
+	// records the views; used by `chartroom where` and quick lookup.
+	Where(ctx context.Context, query string) ([]Volume, error)
+	// AddVolume opens a new folder in file; Number and Barcode default to the
+	// next number and a generated code.
+	AddVolume(ctx context.Context, v Volume) (Volume, error)
+	// ListVolumes streams volumes matching f in the order f asks, calling fn
+	// for each; reports use it so a whole practice is never in memory.
+	ListVolumes(ctx context.Context, f VolumeFilter, fn func(Volume) error) error
+	Counts(ctx context.Context) (Counts, error)
+}
+
+// VolumeOrder is the order of a volume listing.
+type VolumeOrder int
+
+const (
+	OrderFiling   VolumeOrder = iota // the practice's filing order
+	OrderBorrower                    // borrower name, then filing order
+	OrderDue                         // due date, then filing order
+)
+
+// VolumeFilter narrows a volume listing; zero fields do not filter.
+type VolumeFilter struct {
+	LocationID   ID // this location and every place inside it
+	States       []VolumeState
+	BorrowerID   ID
+	RecordTypeID ID
+	PatientID    ID
+	OverdueOn    Date // only volumes overdue on that day
+	Order        VolumeOrder
+}
+
+// MovementService moves folders. Each call is one transaction that checks
+// the folder's current state inside it, so of two racing calls exactly one
+// wins and the other is told why.
+type MovementService interface {
+	CheckOut(ctx context.Context, in CheckOutInput) (Volume, error)
+	CheckIn(ctx context.Context, barcode string) (CheckInResult, error)
+	MarkMissing(ctx context.Context, volumeID ID, note string) (Volume, error)
+	MarkFound(ctx context.Context, volumeID ID, note string) (Volume, error)
+	// Transfer gives an in-file folder a new home location.
+	Transfer(ctx context.Context, volumeID, locationID ID, note string) (Volume, error)
+	History(ctx context.Context, f HistoryFilter) ([]Movement, error)
+}
+
+// CheckOutInput is one scan at the check-out desk.
+type CheckOutInput struct {
+	Barcode    string
+	BorrowerID ID
+	Due        Date   // zero: the rule's due date
+	HandOff    bool   // a folder already out may go from its borrower to this one
+	Note       string // purpose, for an outside borrower
+}
+
+// CheckInResult tells the clerk what waits for a returned folder.
+type CheckInResult struct {
+	Volume       Volume
+	WasMissing   bool
+	LooseWaiting []LooseFiling
+	Requests     []Request // open requests for this folder or patient
+}
+
+// HistoryFilter selects movements; zero fields do not filter.
+type HistoryFilter struct {
+	VolumeID  ID
+	PatientID ID
+	From, To  Date // inclusive days
+	Limit     int
+}
+
+// BorrowerService manages borrowers (changes: supervisor or admin).
+type BorrowerService interface {
+	ListBorrowers(ctx context.Context, includeInactive bool) ([]Borrower, error)
+	Borrower(ctx context.Context, id ID) (Borrower, error)
+	// FindBorrower finds one by badge code, else by exact name (case-insensitive).
+	FindBorrower(ctx context.Context, badgeOrName string) (Borrower, error)
+	SaveBorrower(ctx context.Context, b Borrower) (Borrower, error) // create when ID is 0
+}
+
+// LocationService manages the location tree and record types.
+type LocationService interface {
+	ListLocations(ctx context.Context) ([]Location, error) // tree order, Path filled
+	SaveLocation(ctx context.Context, l Location) (Location, error)
+	ListRecordTypes(ctx context.Context) ([]RecordType, error)
+	SaveRecordType(ctx context.Context, rt RecordType) (RecordType, error)
+}
+
+// RequestService queues requests for charts and builds pull lists.
+type RequestService interface {
+	CreateRequest(ctx context.Context, r Request) (Request, error)
+	ListRequests(ctx context.Context, f RequestFilter) ([]Request, error)
+	// SetRequestState moves a request along pending -> pulled -> fulfilled,
+	// or to not-fillable / cancelled with a reason.
+	SetRequestState(ctx context.Context, id ID, state RequestState, reason string) (Request, error)
+	// ExpireRequests marks pending requests stale past the expiry setting.
+	ExpireRequests(ctx context.Context) (int, error)
+	// ImportAppointments creates a request per appointment row.
+	ImportAppointments(ctx context.Context, rows []AppointmentRow, dryRun bool) (ImportSummary, error)
+}
+
+// RequestFilter selects requests; zero fields do not filter. Results come
+// in filing order within a day.
+type RequestFilter struct {
+	From, To  Date
+	States    []RequestState
+	PatientID ID
+	VolumeID  ID
+}
+
+// AppointmentRow is one line of an appointments import.
+type AppointmentRow struct {
+	Line     int
+	Date     Date
+	Time     string
+	MRN      string
+	Provider string
+	Reason   string
+}
+
+// LooseFilingService records papers waiting for charts.
+type LooseFilingService interface {
+	AddLooseFiling(ctx context.Context, l LooseFiling) (LooseFiling, error)
+	ListLooseFiling(ctx context.Context, patientID ID, state LooseState) ([]LooseFiling, error)
+	MarkFiled(ctx context.Context, id ID) (LooseFiling, error)
+}
+
+// AuditService reads and verifies the audit log.
+type AuditService interface {
+	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, error) // supervisor or admin
+	// VerifyAudit walks the chain from the start (full) or from the last
+	// verified event; it returns the first problem or nil.
+	VerifyAudit(ctx context.Context, full bool) (*ChainProblem, int, error)
+}
+
+// AuditFilter selects audit events; zero fields do not filter.
+type AuditFilter struct {
+	From, To time.Time
+	UserID   ID
+	Entity   string
+	EntityID ID
+	Limit    int
+}
+
+// Service is everything Chartroom's faces need from a store.
+type Service interface {
+	SetupService
+	UserService
+	SettingsService
+	PatientService
+	VolumeService
+	MovementService
+	BorrowerService
+	LocationService
+	RequestService
+	LooseFilingService
+	AuditService
+	MaintenanceService
+}
+
+// MaintenanceService keeps the database file healthy (admin or supervisor).
+type MaintenanceService interface {
+	// Backup writes a consistent, integrity-checked copy of the database
+	// (mode 0600) into dir under a timestamped name and returns its path.
+	Backup(ctx context.Context, dir string) (string, error)
+	// CheckIntegrity runs SQLite's integrity check and verifies the audit
+	// chain; it returns the problems found (none: an empty slice).
+	CheckIntegrity(ctx context.Context) ([]string, error)
+}
