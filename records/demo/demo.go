@@ -229,9 +229,12 @@ func (g *generator) setup(ctx context.Context) (context.Context, error) {
 func (g *generator) pick(list []string) string { return list[g.rng.IntN(len(list))] }
 
 func (g *generator) addPatient(ctx context.Context, i int) error {
+	// Patients are created on the store's clock, which stands at the start
+	// of the history, so no date may be later than that day.
+	asOf := g.today.AddDays(-g.opts.Days - 1)
 	age := g.rng.IntN(90)
-	dob := g.today.AddDays(-(age*365 + g.rng.IntN(365)))
-	last := g.today.AddDays(-g.rng.IntN(15 * 365))
+	dob := asOf.AddDays(-(age*365 + g.rng.IntN(365)))
+	last := asOf.AddDays(-g.rng.IntN(15 * 365))
 	if last.Before(dob) {
 		last = dob.AddDays(g.rng.IntN(30))
 	}
@@ -247,8 +250,8 @@ func (g *generator) addPatient(ctx context.Context, i int) error {
 	}
 	if age > 70 && g.rng.IntN(10) == 0 {
 		p.Deceased = last.AddDays(g.rng.IntN(60))
-		if p.Deceased.After(g.today) {
-			p.Deceased = g.today
+		if p.Deceased.After(asOf) {
+			p.Deceased = asOf
 		}
 	}
 	created, err := g.svc.CreatePatient(ctx, p)
