@@ -1,0 +1,152 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"testing"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// rawDB opens the file behind the store's back, as a tamperer would.
+func rawDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", dsn(path, "_pragma=busy_timeout(5000)"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestAuditChainVerifies(t *testing.T) {
+	f := newFixture(t)
+	f.patient("100001", "Quux", "Audrey")
+	problem, n, err := f.s.VerifyAudit(context.Background(), true)
+	if err != nil || problem != nil || n < 5 {
+		t.Fatalf("VerifyAudit(full) = %v, %d, %v", problem, n, err)
+	}
+	// Incremental: only what is new since the checkpoint.
+	problem, n, err = f.s.VerifyAudit(context.Background(), false)
+	if err != nil || problem != nil || n != 0 {
+		t.Fatalf("VerifyAudit(incremental, nothing new) = %v, %d, %v", problem, n, err)
+	}
+	f.patient("100002", "Quux", "Bert")
+	problem, n, err = f.s.VerifyAudit(context.Background(), false)
+	if err != nil || problem != nil || n != 1 {
+		t.Fatalf("VerifyAudit(incremental, one new) = %v, %d, %v", problem, n, err)
+	}
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	f := newFixture(t)
+	f.patient("100001", "Quux", "Audrey") // a movement to tamper with
+	db := rawDB(t, f.path)
+	for _, stmt := range []string{
+		"UPDATE audit SET detail = 'nothing happened' WHERE id = 1",
+		"DELETE FROM audit WHERE id = 1",
+		"UPDATE movements SET note = 'x'",
+		"DELETE FROM movements",
+	} {
+		if _, err := db.Exec(stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: want an append-only refusal, got %v", stmt, err)
+		}
+	}
+}
+
+func TestAuditTamperDetection(t *testing.T) {
+	tests := []struct {
+		name    string
+		tamper  []string
+		badID   records.ID
+		problem string
+	}{
+		{"changed row", []string{"UPDATE audit SET detail = 'nothing to see' WHERE id = 3"}, 3, "changed"},
+		{"deleted row", []string{"DELETE FROM audit WHERE id = 4"}, 4, "missing"},
+		{"deleted first row", []string{"DELETE FROM audit WHERE id = 1"}, 1, "missing"},
+		{"inserted row", []string{`INSERT INTO audit (id, at, user_id, username, action, entity, entity_id, detail, prev_hash, hash)
+			SELECT max(id) + 1, '2025-03-10T09:30:00.000000000Z', 1, 'ada', 'view', 'patient', 1, 'forged', 'abc', 'def' FROM audit`}, 0, "does not follow"},
+		{"rehashed row", []string{"UPDATE audit SET detail = 'x', hash = 'ffff' WHERE id = 2"}, 2, "changed"},
+		{"deleted tail after check", []string{"DELETE FROM audit WHERE id >= (SELECT max(id) - 1 FROM audit)"}, 0, "gone"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.patient("100001", "Quux", "Audrey")
+			if problem, _, err := f.s.VerifyAudit(context.Background(), true); problem != nil || err != nil {
+				t.Fatalf("clean chain: %v %v", problem, err)
+			}
+			var last records.ID
+			if err := f.s.r.QueryRow("SELECT max(id) FROM audit").Scan(&last); err != nil {
+				t.Fatal(err)
+			}
+			db := rawDB(t, f.path)
+			for _, stmt := range append([]string{"DROP TRIGGER audit_no_update", "DROP TRIGGER audit_no_delete"}, tc.tamper...) {
+				if _, err := db.Exec(stmt); err != nil {
+					t.Fatalf("%s: %v", stmt, err)
+				}
+			}
+			problem, _, err := f.s.VerifyAudit(context.Background(), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if problem == nil {
+				t.Fatal("tampering not detected")
+			}
+			want := tc.badID
+			switch tc.name {
+			case "inserted row":
+				want = last + 1
+			case "deleted tail after check":
+				want = last - 1
+			}
+			if problem.EventID != want || !strings.Contains(problem.Reason, tc.problem) {
+				t.Fatalf("problem = %+v, want event %d and %q", problem, want, tc.problem)
+			}
+			problems, err := f.s.CheckIntegrity(f.supervisor)
+			if err != nil || len(problems) == 0 || !strings.Contains(strings.Join(problems, ";"), "audit log") {
+				t.Fatalf("CheckIntegrity = %v, %v", problems, err)
+			}
+		})
+	}
+}
+
+func TestAuditOfViewsAndChanges(t *testing.T) {
+	f := newFixture(t)
+	p := f.patient("100001", "Quux", "Viewed")
+	v := f.firstVolume(p)
+	before := countAudit(t, f, p.ID)
+	calls := []func() error{
+		func() error { _, err := f.s.Patient(f.clerk, p.ID); return err },
+		func() error { _, err := f.s.PatientByMRN(f.clerk, "10-00-01"); return err },
+		func() error { _, err := f.s.VolumesOfPatient(f.clerk, p.ID); return err },
+		func() error { _, err := f.s.Where(f.clerk, "100001"); return err },
+	}
+	for i, call := range calls {
+		if err := call(); err != nil {
+			t.Fatal(err)
+		}
+		if got := countAudit(t, f, p.ID); got != before+i+1 {
+			t.Fatalf("call %d: %d patient audit events, want %d", i, got, before+i+1)
+		}
+	}
+	if _, err := f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.drGrey.ID}); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := f.s.ListAudit(f.supervisor, records.AuditFilter{Entity: "volume", EntityID: v.ID})
+	if err != nil || len(evs) == 0 || evs[0].Action != records.AuditMove || !strings.Contains(evs[0].Detail, f.drGrey.Name) {
+		t.Fatalf("check-out audit: %+v %v", evs, err)
+	}
+	_, err = f.s.ListAudit(f.clerk, records.AuditFilter{})
+	wantCode(t, err, records.EForbidden)
+}
+
+func countAudit(t *testing.T, f *fixture, patientID records.ID) int {
+	t.Helper()
+	evs, err := f.s.ListAudit(f.supervisor, records.AuditFilter{Entity: "patient", EntityID: patientID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(evs)
+}

@@ -1,0 +1,199 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// benchPatients is the size of the generated practice the benchmarks run
+// against (a large practice; the index plans do not change with size).
+const benchPatients = 200_000
+
+// syllables build plainly fictitious names.
+var syllables = []string{"qua", "zor", "bli", "mun", "tek", "vos", "pra", "dil", "gru", "fen", "ñu", "jax", "wim", "lop", "rés", "kib"}
+
+func fakeName(r *rand.Rand, parts int) string {
+	n := ""
+	for i := 0; i < parts; i++ {
+		n += syllables[r.IntN(len(syllables))]
+	}
+	first, size := utf8.DecodeRuneInString(n)
+	return string(unicode.ToUpper(first)) + n[size:]
+}
+
+// fakeRows returns n import rows with chart numbers from start.
+func fakeRows(seed uint64, start, n int) []records.PatientRow {
+	r := rand.New(rand.NewPCG(seed, 7))
+	rows := make([]records.PatientRow, n)
+	for i := range rows {
+		rows[i] = records.PatientRow{Line: i + 2, Patient: records.Patient{
+			MRN:       fmt.Sprint(start + i),
+			LastName:  fakeName(r, 2+r.IntN(2)),
+			FirstName: fakeName(r, 2),
+			DOB:       records.NewDate(1930+r.IntN(90), time.Month(1+r.IntN(12)), 1+r.IntN(28)),
+			Sex:       []string{"F", "M"}[r.IntN(2)],
+		}}
+	}
+	return rows
+}
+
+var (
+	benchOnce sync.Once
+	benchDir  string
+	benchErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
+// benchDB builds (once per run) a practice of benchPatients patients.
+func benchDB(b *testing.B) string {
+	benchOnce.Do(func() {
+		benchDir, benchErr = os.MkdirTemp("", "chartroom-bench-")
+		if benchErr != nil {
+			return
+		}
+		path := filepath.Join(benchDir, "bench.db")
+		ctx := context.Background()
+		s, err := Open(ctx, path, Options{PasswordParams: cheapParams, Bulk: true})
+		if err != nil {
+			benchErr = err
+			return
+		}
+		defer s.Close()
+		if _, err := s.Initialize(ctx, records.InitInput{Settings: records.Settings{PracticeName: "Bench Practice"},
+			AdminUsername: "ada", AdminPassword: testPassword}); err != nil {
+			benchErr = err
+			return
+		}
+		a, _ := s.SignIn(ctx, "ada", testPassword)
+		_, benchErr = s.ImportPatients(records.WithActor(ctx, a), fakeRows(1, 1, benchPatients), false)
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return filepath.Join(benchDir, "bench.db")
+}
+
+func benchStore(b *testing.B) (*Store, context.Context) {
+	path := benchDB(b)
+	ctx := context.Background()
+	s, err := Open(ctx, path, Options{PasswordParams: cheapParams})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	a, err := s.SignIn(ctx, "ada", testPassword)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, records.WithActor(ctx, a)
+}
+
+// BenchmarkSearchNamePrefix is the search box's service call: the query and
+// its audit event, committed (synchronous=FULL).
+func BenchmarkSearchNamePrefix(b *testing.B) {
+	s, ctx := benchStore(b)
+	prefixes := []string{"quazor", "Ñu", "blimun, te", "vosprá", "kib"}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		hits, err := s.Search(ctx, prefixes[i%len(prefixes)], 50)
+		if err != nil || len(hits) == 0 {
+			b.Fatalf("%v %v", hits, err)
+		}
+	}
+}
+
+// BenchmarkNamePrefixQuery is the name-prefix query alone, on a reader: the
+// part that must stay under a millisecond at a million patients.
+func BenchmarkNamePrefixQuery(b *testing.B) {
+	s, ctx := benchStore(b)
+	prefixes := [][2]string{{"quazor", ""}, {"nu", ""}, {"blimun", "te"}, {"vospra", ""}, {"kib", ""}}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		p := prefixes[i%len(prefixes)]
+		f := newFinder(s.r, 50)
+		if err := f.name(ctx, p[0], p[1]); err != nil || len(f.hits) == 0 {
+			b.Fatalf("%v %v", f.hits, err)
+		}
+	}
+}
+
+func BenchmarkSearchMRN(b *testing.B) {
+	s, ctx := benchStore(b)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		mrn := fmt.Sprint(1 + (i*7919)%benchPatients)
+		hits, err := s.Search(ctx, mrn, 50)
+		if err != nil || len(hits) == 0 || hits[0].MatchedBy != "mrn" {
+			b.Fatalf("%s: %v %v", mrn, hits, err)
+		}
+	}
+}
+
+// BenchmarkCheckOut is one scan at the desk: check-out (and, untimed, the
+// check-in that puts the folder back).
+func BenchmarkCheckOut(b *testing.B) {
+	s, ctx := benchStore(b)
+	bw, err := s.SaveBorrower(ctx, records.Borrower{Name: fmt.Sprintf("Dr. Bench %d", b.N), Kind: records.BorrowerProvider})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		code := generatedBarcode(int64(1 + (i*104729)%benchPatients))
+		if _, err := s.CheckOut(ctx, records.CheckOutInput{Barcode: code, BorrowerID: bw.ID}); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if _, err := s.CheckIn(ctx, code); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
+
+// BenchmarkImportPatients imports 100k new patients into a fresh practice
+// with normal durability (Bulk off); rows/s is the figure to watch.
+func BenchmarkImportPatients(b *testing.B) {
+	const n = 100_000
+	rows := fakeRows(2, 1, n)
+	for b.Loop() {
+		b.StopTimer()
+		path := filepath.Join(b.TempDir(), "import.db")
+		ctx := context.Background()
+		s, err := Open(ctx, path, Options{PasswordParams: cheapParams})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Initialize(ctx, records.InitInput{Settings: records.Settings{PracticeName: "Import Practice"},
+			AdminUsername: "ada", AdminPassword: testPassword}); err != nil {
+			b.Fatal(err)
+		}
+		a, _ := s.SignIn(ctx, "ada", testPassword)
+		b.StartTimer()
+		sum, err := s.ImportPatients(records.WithActor(ctx, a), rows, false)
+		if err != nil || sum.Imported != n {
+			b.Fatalf("imported %d of %d (%d rejected): %v", sum.Imported, n, len(sum.Rejected), err)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
+}

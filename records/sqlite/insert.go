@@ -1,0 +1,151 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// generatedBarcode is the barcode of a folder whose label Chartroom prints.
+func generatedBarcode(volumeID int64) string { return fmt.Sprintf("V%07d", volumeID) }
+
+// insertBatch is how many patients one multi-row INSERT writes: per-statement
+// overhead, not SQLite's b-trees, dominates a row-at-a-time import.
+const insertBatch = 100
+
+// The three tables a new patient touches, with one row's placeholders.
+var (
+	patientInsert = batchInsert{head: `INSERT INTO patients (id, mrn, last_name, first_name, middle_name, last_fold, first_fold,
+		dob, sex, deceased, last_visit, status, legal_hold, phone, filing_key, created_at, updated_at) VALUES `, cols: 17}
+	volumeInsert = batchInsert{head: `INSERT INTO volumes (id, patient_id, record_type_id, number, barcode, home_id, state,
+		opened, updated_at) VALUES `, cols: 9}
+	movementInsert = batchInsert{head: `INSERT INTO movements (volume_id, kind, at, user_id, to_location_id) VALUES `, cols: 5}
+)
+
+// batchInsert builds a multi-row INSERT for n rows.
+type batchInsert struct {
+	head string
+	cols int
+}
+
+func (b batchInsert) sql(n int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", b.cols), ", ") + ")"
+	return b.head + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
+// patientInserter adds new patients, each with volume 1 of the default
+// record type in file at the default location and its "create" movement.
+// Ids are handed out by the inserter (the write transaction holds the only
+// write lock), so a folder's generated barcode is known before its row is
+// written, and rows are written in batches.
+type patientInserter struct {
+	tx          *sql.Tx
+	st          records.Settings
+	actor       records.Actor
+	now         time.Time
+	today       records.Date
+	typeID      int64
+	homeID      int64
+	nextPatient int64
+	nextVolume  int64
+	full        [3]*sql.Stmt // prepared for a whole batch
+	pending     [3][]any     // patients, volumes, movements
+	n           int          // patients pending
+}
+
+func (s *Store) newPatientInserter(ctx context.Context, tx *sql.Tx, st records.Settings, a records.Actor) (*patientInserter, error) {
+	ins := &patientInserter{tx: tx, st: st, actor: a, now: s.now()}
+	ins.today = records.DateOf(ins.now)
+	var err error
+	if ins.typeID, err = defaultRecordType(ctx, tx); err != nil {
+		return nil, err
+	}
+	if ins.homeID, err = defaultLocation(ctx, tx); err != nil {
+		return nil, err
+	}
+	err = tx.QueryRowContext(ctx, "SELECT (SELECT coalesce(max(id), 0) + 1 FROM patients), (SELECT coalesce(max(id), 0) + 1 FROM volumes)").
+		Scan(&ins.nextPatient, &ins.nextVolume)
+	return ins, err
+}
+
+func (ins *patientInserter) close() {
+	for _, st := range ins.full {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// add queues a validated patient and its first folder; flush writes them.
+// The returned patient has its id.
+func (ins *patientInserter) add(ctx context.Context, p records.Patient) (records.Patient, error) {
+	now := tval(ins.now)
+	pid, vid := ins.nextPatient, ins.nextVolume
+	ins.nextPatient++
+	ins.nextVolume++
+	ins.pending[0] = append(ins.pending[0], pid, p.MRN, p.LastName, p.FirstName, p.MiddleName,
+		records.FoldName(p.LastName), records.FoldName(p.FirstName), dval(p.DOB), p.Sex, dval(p.Deceased), dval(p.LastVisit),
+		string(p.Status), bval(p.LegalHold), p.Phone, records.FilingKey(ins.st.Filing, p.MRN, p.LastName, p.FirstName, p.DOB), now, now)
+	ins.pending[1] = append(ins.pending[1], vid, pid, ins.typeID, 1, generatedBarcode(vid), ins.homeID, string(records.StateInFile),
+		ins.today.String(), now)
+	ins.pending[2] = append(ins.pending[2], vid, string(records.MoveCreate), now, idval(ins.actor.UserID), ins.homeID)
+	ins.n++
+	p.ID, p.CreatedAt, p.UpdatedAt = records.ID(pid), ins.now, ins.now
+	if ins.n == insertBatch {
+		return p, ins.flush(ctx)
+	}
+	return p, nil
+}
+
+// flush writes the queued patients, folders and movements.
+func (ins *patientInserter) flush(ctx context.Context) error {
+	if ins.n == 0 {
+		return nil
+	}
+	for i, b := range []batchInsert{patientInsert, volumeInsert, movementInsert} {
+		var err error
+		if ins.n == insertBatch {
+			if ins.full[i] == nil {
+				if ins.full[i], err = ins.tx.PrepareContext(ctx, b.sql(insertBatch)); err != nil {
+					return err
+				}
+			}
+			_, err = ins.full[i].ExecContext(ctx, ins.pending[i]...)
+		} else {
+			_, err = ins.tx.ExecContext(ctx, b.sql(ins.n), ins.pending[i]...)
+		}
+		if col, ok := uniqueViolation(err); ok && col == "patients.mrn" {
+			return records.Errorf(records.EConflict, "a patient with one of these chart numbers already exists")
+		}
+		if err != nil {
+			return err
+		}
+		ins.pending[i] = ins.pending[i][:0]
+	}
+	ins.n = 0
+	return nil
+}
+
+// defaultRecordType is the type a new patient's first folder gets.
+func defaultRecordType(ctx context.Context, q querier) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, "SELECT id FROM record_types WHERE is_default = 1 ORDER BY id LIMIT 1").Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, records.Errorf(records.EConflict, "there is no default record type; a supervisor must choose one first")
+	}
+	return id, err
+}
+
+// defaultLocation is where new folders are filed.
+func defaultLocation(ctx context.Context, q querier) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, "SELECT id FROM locations WHERE is_default = 1 ORDER BY id LIMIT 1").Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, records.Errorf(records.EConflict, "there is no default location; a supervisor must choose one first")
+	}
+	return id, err
+}

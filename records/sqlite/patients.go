@@ -1,0 +1,219 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// patientColumns reads a patient row aliased p; the survivor's chart number
+// of a merged patient comes along.
+const patientColumns = `p.id, p.mrn, p.last_name, p.first_name, p.middle_name, p.dob, p.sex, p.deceased, p.last_visit,
+	p.status, (SELECT s.mrn FROM patients s WHERE s.id = p.merged_into_id), p.legal_hold, p.phone, p.created_at, p.updated_at`
+
+func patientDest(p *records.Patient) []any {
+	return []any{&p.ID, &p.MRN, &p.LastName, &p.FirstName, &p.MiddleName, dateCol{&p.DOB}, &p.Sex, dateCol{&p.Deceased},
+		dateCol{&p.LastVisit}, &p.Status, strCol{&p.MergedInto}, boolCol{&p.LegalHold}, &p.Phone, timeCol{&p.CreatedAt}, timeCol{&p.UpdatedAt}}
+}
+
+func loadPatient(ctx context.Context, q querier, id records.ID) (records.Patient, error) {
+	var p records.Patient
+	err := q.QueryRowContext(ctx, "SELECT "+patientColumns+" FROM patients p WHERE p.id = ?", int64(id)).Scan(patientDest(&p)...)
+	if err == sql.ErrNoRows {
+		return p, records.Errorf(records.ENotFound, "there is no patient with id %d", id)
+	}
+	return p, err
+}
+
+// maxMergeHops bounds the walk from a retired chart number to its survivor
+// (a survivor may itself have been merged later).
+const maxMergeHops = 10
+
+// resolveMRN is the one place a chart number is looked up: it finds the
+// patient with the stored chart number mrn and follows merges to the
+// survivor, saying whether it did. Search, PatientByMRN, Where, the imports
+// and the scan desk all come through here.
+func resolveMRN(ctx context.Context, q querier, mrn string) (p records.Patient, merged bool, err error) {
+	var next sql.NullInt64
+	err = q.QueryRowContext(ctx, "SELECT "+patientColumns+", p.merged_into_id FROM patients p WHERE p.mrn = ?", mrn).
+		Scan(append(patientDest(&p), &next)...)
+	for hops := 0; err == nil && next.Valid; hops++ {
+		if hops == maxMergeHops {
+			return p, true, records.Errorf(records.EConflict, "chart %s was merged too many times over to follow", mrn)
+		}
+		merged = true
+		err = q.QueryRowContext(ctx, "SELECT "+patientColumns+", p.merged_into_id FROM patients p WHERE p.id = ?", next.Int64).
+			Scan(append(patientDest(&p), &next)...)
+	}
+	if err == sql.ErrNoRows {
+		return p, false, records.Errorf(records.ENotFound, "no patient has the chart number %s", mrn)
+	}
+	return p, merged, err
+}
+
+// Patient returns a patient and records that the user looked at it.
+func (s *Store) Patient(ctx context.Context, id records.ID) (records.Patient, error) {
+	a, err := records.Require(ctx, records.RoleClerk, "look at patients")
+	if err != nil {
+		return records.Patient{}, err
+	}
+	var p records.Patient
+	err = s.write(ctx, "read the patient", func(tx *sql.Tx) error {
+		if p, err = loadPatient(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.auditor(tx, a).add(ctx, records.AuditView, "patient", p.ID, "viewed chart %s", p.MRN)
+	})
+	return p, err
+}
+
+// PatientByMRN finds a patient by chart number (any accepted spelling),
+// following a merge to the survivor, and records the view.
+func (s *Store) PatientByMRN(ctx context.Context, mrn string) (records.Patient, error) {
+	a, err := records.Require(ctx, records.RoleClerk, "look at patients")
+	if err != nil {
+		return records.Patient{}, err
+	}
+	var p records.Patient
+	err = s.write(ctx, "find the patient", func(tx *sql.Tx) error {
+		st, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		norm, err := records.NormalizeMRN(mrn, st.MRNWidth)
+		if err != nil {
+			return records.FieldError("MRN", "%s", err.Error())
+		}
+		var merged bool
+		if p, merged, err = resolveMRN(ctx, tx, norm); err != nil {
+			return err
+		}
+		detail := "viewed chart " + p.MRN
+		if merged {
+			detail += " (found by retired chart number " + norm + ")"
+		}
+		return s.auditor(tx, a).add(ctx, records.AuditView, "patient", p.ID, "%s", detail)
+	})
+	return p, err
+}
+
+// CreatePatient adds a patient with volume 1 of the default record type,
+// in file at the default location (clerk: registering a new chart is front
+// desk work; changing one is a supervisor's).
+func (s *Store) CreatePatient(ctx context.Context, p records.Patient) (records.Patient, error) {
+	a, err := records.Require(ctx, records.RoleClerk, "add patients")
+	if err != nil {
+		return records.Patient{}, err
+	}
+	err = s.write(ctx, "add the patient", func(tx *sql.Tx) error {
+		st, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := records.ValidatePatient(&p, st, s.today()); err != nil {
+			return err
+		}
+		if p.Status == records.PatientMerged {
+			return records.FieldError("Status", "a new patient cannot be merged")
+		}
+		var taken int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM patients WHERE mrn = ?", p.MRN).Scan(&taken); err != nil {
+			return err
+		}
+		if taken > 0 {
+			return mrnTaken(p.MRN, st)
+		}
+		ins, err := s.newPatientInserter(ctx, tx, st, a)
+		if err != nil {
+			return err
+		}
+		defer ins.close()
+		if p, err = ins.add(ctx, p); err != nil {
+			return err
+		}
+		if err := ins.flush(ctx); err != nil {
+			return err
+		}
+		return s.auditor(tx, a).add(ctx, records.AuditCreate, "patient", p.ID, "chart %s created", p.MRN)
+	})
+	if err != nil {
+		return records.Patient{}, err
+	}
+	return p, nil
+}
+
+// UpdatePatient changes a patient's index entry (supervisor or admin).
+func (s *Store) UpdatePatient(ctx context.Context, p records.Patient) (records.Patient, error) {
+	a, err := records.Require(ctx, records.RoleSupervisor, "change patients")
+	if err != nil {
+		return records.Patient{}, err
+	}
+	var out records.Patient
+	err = s.write(ctx, "save the patient", func(tx *sql.Tx) error {
+		old, err := loadPatient(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
+		st, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := records.ValidatePatient(&p, st, s.today()); err != nil {
+			return err
+		}
+		if (p.Status == records.PatientMerged) != (old.Status == records.PatientMerged) {
+			return records.FieldError("Status", "merging charts moves their folders and history; it is not done by editing a patient")
+		}
+		now := s.now()
+		_, err = tx.ExecContext(ctx, `UPDATE patients SET mrn = ?, last_name = ?, first_name = ?, middle_name = ?, last_fold = ?,
+			first_fold = ?, dob = ?, sex = ?, deceased = ?, last_visit = ?, status = ?, legal_hold = ?, phone = ?, filing_key = ?,
+			updated_at = ? WHERE id = ?`,
+			p.MRN, p.LastName, p.FirstName, p.MiddleName, records.FoldName(p.LastName), records.FoldName(p.FirstName),
+			dval(p.DOB), p.Sex, dval(p.Deceased), dval(p.LastVisit), string(p.Status), bval(p.LegalHold), p.Phone,
+			records.FilingKey(st.Filing, p.MRN, p.LastName, p.FirstName, p.DOB), tval(now), int64(p.ID))
+		if col, ok := uniqueViolation(err); ok && col == "patients.mrn" {
+			return mrnTaken(p.MRN, st)
+		}
+		if err != nil {
+			return err
+		}
+		if out, err = loadPatient(ctx, tx, p.ID); err != nil {
+			return err
+		}
+		return s.auditor(tx, a).add(ctx, records.AuditUpdate, "patient", p.ID, "chart %s changed: %s", p.MRN, patientDiff(old, out))
+	})
+	return out, err
+}
+
+func mrnTaken(mrn string, st records.Settings) error {
+	return records.Errorf(records.EConflict, "a patient with MRN %s already exists", records.FormatMRN(mrn, st.Filing))
+}
+
+// patientDiff names the fields that changed, for the audit log (names, not
+// values: the log is not a second copy of the chart).
+func patientDiff(a, b records.Patient) string {
+	var ch []string
+	add := func(name string, changed bool) {
+		if changed {
+			ch = append(ch, name)
+		}
+	}
+	add("MRN "+a.MRN+" -> "+b.MRN, a.MRN != b.MRN)
+	add("name", a.LastName != b.LastName || a.FirstName != b.FirstName || a.MiddleName != b.MiddleName)
+	add("date of birth", !a.DOB.Equal(b.DOB))
+	add("sex", a.Sex != b.Sex)
+	add("date of death", !a.Deceased.Equal(b.Deceased))
+	add("last visit", !a.LastVisit.Equal(b.LastVisit))
+	add("status "+string(b.Status), a.Status != b.Status)
+	add("legal hold", a.LegalHold != b.LegalHold)
+	add("phone", a.Phone != b.Phone)
+	if len(ch) == 0 {
+		return "nothing"
+	}
+	out := ch[0]
+	for _, c := range ch[1:] {
+		out += ", " + c
+	}
+	return out
+}

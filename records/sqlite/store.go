@@ -1,0 +1,187 @@
+// Package sqlite is Chartroom's store: it keeps the record room in one SQLite
+// file and implements records.Service over it.
+//
+// One writer connection (BEGIN IMMEDIATE, so two processes racing for the
+// same folder queue up instead of deadlocking) runs every change; a small
+// pool of query-only connections serves listings. Every service call is one
+// transaction and appends its audit events inside it.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/chartroom/chartroom/records"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// ApplicationID marks a SQLite file as a Chartroom database ("CHRT"); it is
+// set by migration 1 and checked by Open and Restore.
+const ApplicationID = 0x43485254
+
+// busyTimeoutMS is how long a writer waits for another process's write to
+// finish before giving up with "the database is busy".
+const busyTimeoutMS = 5000
+
+// mmapBytes maps the database file into memory for reads, so a search's
+// scattered pages cost no system calls (the OS page cache is shared by every
+// connection).
+const mmapBytes = 1 << 30
+
+// Options configure a Store.
+type Options struct {
+	Now            func() time.Time        // injectable clock; nil = time.Now
+	Logger         *slog.Logger            // nil = discard
+	PasswordParams *records.PasswordParams // nil = records.DefaultPasswordParams
+	Bulk           bool                    // bulk generation: synchronous=OFF for speed; normal use: FULL
+}
+
+// Store is a Chartroom database file.
+type Store struct {
+	path   string
+	w      *sql.DB // the one writer connection
+	r      *sql.DB // query-only readers
+	now    func() time.Time
+	log    *slog.Logger
+	params records.PasswordParams
+
+	dummyOnce sync.Once
+	dummy     string
+}
+
+var _ records.Service = (*Store)(nil)
+
+// Open opens (creating it if missing, with its folder) the database at path
+// and brings its schema up to date.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, records.Internal("could not find the database file "+path, err)
+	}
+	if err := prepareFile(abs); err != nil {
+		return nil, err
+	}
+	s := &Store{path: abs, now: opts.Now, log: opts.Logger, params: records.DefaultPasswordParams}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.PasswordParams != nil {
+		s.params = *opts.PasswordParams
+	}
+	syncMode := "FULL"
+	if opts.Bulk {
+		syncMode = "OFF"
+	}
+	s.w, err = sql.Open("sqlite", dsn(abs, "_txlock=immediate",
+		"_pragma=busy_timeout("+fmt.Sprint(busyTimeoutMS)+")",
+		"_pragma=foreign_keys(1)", "_pragma=synchronous("+syncMode+")", "_pragma=cache_size(-65536)", "_pragma=temp_store(MEMORY)",
+		"_pragma=mmap_size("+fmt.Sprint(mmapBytes)+")"))
+	if err != nil {
+		return nil, records.Internal("could not open the database "+abs, err)
+	}
+	s.w.SetMaxOpenConns(1)
+	s.w.SetConnMaxIdleTime(0)
+	if err := s.migrate(ctx); err != nil {
+		s.w.Close()
+		return nil, err
+	}
+	s.r, err = sql.Open("sqlite", dsn(abs,
+		"_pragma=busy_timeout("+fmt.Sprint(busyTimeoutMS)+")",
+		"_pragma=foreign_keys(1)", "_pragma=query_only(1)", "_pragma=cache_size(-16384)",
+		"_pragma=mmap_size("+fmt.Sprint(mmapBytes)+")"))
+	if err != nil {
+		s.w.Close()
+		return nil, records.Internal("could not open the database "+abs, err)
+	}
+	s.r.SetMaxOpenConns(4)
+	s.r.SetMaxIdleConns(4)
+	s.log.Debug("database open", "path", abs)
+	return s, nil
+}
+
+// dsn builds a modernc DSN: a file: URI (so any character in the path is
+// safe) with the driver's query parameters.
+func dsn(path string, params ...string) string {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
+	if u.Path != "" && u.Path[0] != '/' {
+		u.Path = "/" + u.Path // C:/x on Windows
+	}
+	q := ""
+	for i, p := range params {
+		if i > 0 {
+			q += "&"
+		}
+		q += p
+	}
+	return u.String() + "?" + q
+}
+
+// prepareFile creates the database folder and an empty file readable only by
+// its owner (SQLite gives the -wal and -shm files the same mode), and refuses
+// a file that is not a SQLite database before SQLite touches it.
+func prepareFile(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return records.Internal("could not create the folder for the database "+path, err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, os.ErrExist) {
+		return records.Internal("could not create the database file "+path, err)
+	}
+	return checkHeader(path)
+}
+
+// sqliteMagic starts every SQLite database file.
+const sqliteMagic = "SQLite format 3\x00"
+
+// checkHeader refuses a non-empty file that does not start like a SQLite
+// database.
+func checkHeader(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return records.Internal("could not open the database file "+path, err)
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteMagic))
+	n, err := io.ReadFull(f, head)
+	if n == 0 && (err == io.EOF || err == nil) {
+		return nil // empty: a new database
+	}
+	if err != nil || string(head) != sqliteMagic {
+		return records.Errorf(records.EInvalid, "%s is not a Chartroom database (it is not a SQLite file)", path)
+	}
+	return nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database; pending writes are already committed.
+func (s *Store) Close() error {
+	var errs []error
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	if s.w != nil {
+		errs = append(errs, s.w.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// today is the clerk's calendar day by the store's clock.
+func (s *Store) today() records.Date { return records.DateOf(s.now()) }

@@ -1,0 +1,61 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// querier is what both a transaction and a connection pool can do.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// commitThen asks write to commit the transaction and still return err: a
+// failed sign-in must count even though the call fails.
+type commitThen struct{ err error }
+
+func (c commitThen) Error() string { return c.err.Error() }
+
+// write runs fn in one IMMEDIATE transaction on the writer connection: the
+// write lock is taken at BEGIN, so the state fn reads cannot change under it
+// and two processes never deadlock upgrading a read lock. Any error rolls
+// everything back, except commitThen; errDryRun rolls back and succeeds.
+func (s *Store) write(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err, what)
+	}
+	err = fn(tx)
+	if errors.Is(err, errDryRun) {
+		return mapErr(tx.Rollback(), what)
+	}
+	var keep commitThen
+	if err != nil && !errors.As(err, &keep) {
+		tx.Rollback()
+		return mapErr(err, what)
+	}
+	if cerr := tx.Commit(); cerr != nil {
+		return mapErr(cerr, what)
+	}
+	if err != nil {
+		return keep.err
+	}
+	return nil
+}
+
+// read runs fn in one read-only transaction on a reader connection, so a
+// listing sees one consistent moment of the database.
+func (s *Store) read(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return mapErr(err, what)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return mapErr(err, what)
+	}
+	return nil
+}
