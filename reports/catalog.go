@@ -1,0 +1,96 @@
+package reports
+
+import (
+	"io"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// entry is a report in the catalog: its description, the filters it takes
+// and the function that makes it.
+type entry struct {
+	name, title, description string
+	filters                  []string
+	orders                   []records.VolumeOrder // accepted Params.Order values
+	filing                   bool                  // rows come in filing order (said in the header)
+	about                    func(j *job) string   // the day or range, top right of the header
+	need                     func(p Params) error  // checks beyond the common ones
+	defaults                 func(p *Params)       // fills parameters left empty
+	run                      func(j *job, w io.Writer) error
+}
+
+func asOf(j *job) string    { return "As of " + j.today.String() }
+func forDay(j *job) string  { return "For " + j.today.String() }
+func inRange(j *job) string { return rangeText(j.p.From, j.p.To) }
+func noDay(*job) string     { return "" }
+
+var catalog = []entry{
+	{
+		name: ReportLocation, title: "Chart location report",
+		description: "Where every volume is: in file at a location or out to a borrower, with due dates and days overdue. Sorted in filing order or by borrower.",
+		filters:     []string{FilterLocation, FilterState, FilterBorrower, FilterRecordType, FilterOrder, FilterDate},
+		orders:      []records.VolumeOrder{records.OrderFiling, records.OrderBorrower},
+		about:       asOf, run: runLocation,
+	},
+	{
+		name: ReportOutByBorrower, title: "Charts out by borrower",
+		description: "Every volume checked out, grouped by borrower, with days out and days overdue.",
+		filters:     []string{FilterBorrower, FilterRecordType, FilterDate},
+		filing:      true, about: asOf, run: runOutByBorrower,
+	},
+	{
+		name: ReportOverdue, title: "Overdue charts",
+		description: "Volumes past their due date and still out (offsite storage is never overdue).",
+		filters:     []string{FilterBorrower, FilterRecordType, FilterOrder, FilterDate},
+		orders:      []records.VolumeOrder{records.OrderFiling, records.OrderBorrower, records.OrderDue},
+		about:       asOf, run: runOverdue,
+	},
+	{
+		name: ReportOverdueNotices, title: "Overdue notice",
+		description: "One page per borrower listing their overdue charts, ready to hand over.",
+		filters:     []string{FilterBorrower, FilterRecordType, FilterDate},
+		filing:      true, about: asOf, run: runOverdueNotices,
+	},
+	{
+		name: ReportPullList, title: "Pull list",
+		description: "The charts requested for a day (including appointment imports) in filing order, with a checkbox and each chart's current location.",
+		filters:     []string{FilterDate},
+		filing:      true, about: forDay, run: runPullList,
+	},
+	{
+		name: ReportOutguides, title: "Outguide",
+		description: "One outguide per chart on the day's pull list, or per chosen volume: name, MRN, volume, date out, borrower, due date and a signature line.",
+		filters:     []string{FilterDate, FilterVolumes},
+		filing:      true, about: forDay, run: runOutguides,
+	},
+	{
+		name: ReportRequestSlips, title: "Request slips",
+		description: "A slip per request of the day's pull list, three to a page, to travel with the chart.",
+		filters:     []string{FilterDate},
+		filing:      true, about: forDay, run: runRequestSlips,
+	},
+	{
+		name: ReportHistory, title: "Chart history",
+		description: "Every movement of a patient's volumes or of one volume in a date range, returns included.",
+		filters:     []string{FilterPatient, FilterVolume, FilterFrom, FilterTo},
+		about:       inRange, need: needHistory, run: runHistory,
+	},
+	{
+		name: ReportLabels, title: "Folder labels",
+		description: "Folder labels with name, MRN in large digits, volume and year, Code 128 barcode and colour bands; Avery 5160 sheets (with a start position) or a label roll.",
+		filters:     []string{FilterLocation, FilterState, FilterBorrower, FilterRecordType, FilterPatient, FilterVolumes, FilterLabelFormat, FilterStartPosition},
+		filing:      true, about: noDay, run: runLabels,
+	},
+	{
+		name: ReportMissing, title: "Missing charts",
+		description: "Volumes marked missing, in filing order, with their home location.",
+		filters:     []string{FilterLocation, FilterRecordType},
+		filing:      true, about: asOf, run: runMissing,
+	},
+	{
+		name: ReportActivity, title: "Activity statistics",
+		description: "Check-outs per day, per borrower and per clerk, and the time from request to check-out, for a date range (default: the last 30 days).",
+		filters:     []string{FilterFrom, FilterTo},
+		about:       inRange, defaults: lastThirtyDays, run: runActivity,
+	},
+}

@@ -1,0 +1,301 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/jung-kurt/gofpdf"
+
+	"github.com/chartroom/chartroom/assets"
+	"github.com/chartroom/chartroom/records"
+)
+
+// header is what every page of a report says about itself.
+type header struct {
+	Practice  string
+	Title     string
+	Filters   []string // "Location: Record room", shown under the title
+	About     string   // the day or range the report is about, top right
+	PrintedAt time.Time
+	PrintedBy string
+	Paper     records.PaperSize
+	Filing    records.FilingSystem
+}
+
+// Page geometry in millimetres.
+const (
+	marginSide   = 12.0
+	marginTop    = 9.0
+	headerBottom = 30.0 // where content starts under the page header
+	footerHeight = 14.0 // room kept free at the bottom for the footer
+	fontFamily   = "dejavu"
+)
+
+// Shades used across reports: dark ink for text, a muted grey for page
+// furniture, the table header colour and the zebra stripe.
+var (
+	inkDark   = rgb{33, 37, 41}
+	inkMuted  = rgb{108, 117, 125}
+	inkAlert  = rgb{176, 0, 32}
+	ruleGrey  = rgb{173, 181, 189}
+	headFill  = rgb{44, 62, 80}
+	zebraFill = rgb{242, 244, 247}
+	groupFill = rgb{222, 230, 239}
+	white     = rgb{255, 255, 255}
+)
+
+type rgb struct{ r, g, b int }
+
+// furniture is the header and footer a page carries.
+type furniture int
+
+const (
+	// furnitureFull: the practice, title, filters and day at the top,
+	// who printed it, the confidentiality notice and the page at the bottom.
+	furnitureFull furniture = iota
+	// furnitureCompact: the same in one small line each, in the margins of
+	// a label sheet.
+	furnitureCompact
+	// furnitureNone: the page is the product itself (a roll label).
+	furnitureNone
+)
+
+// document is one PDF being written: gofpdf with Chartroom's page furniture
+// (header, footer, embedded UTF-8 font) and the helpers the reports share.
+type document struct {
+	pdf *gofpdf.Fpdf
+	hdr header
+	// tbl is the table in progress; its column titles repeat at the top of
+	// every new page.
+	tbl *table
+	// furniture is what surrounds the content of each page.
+	furniture furniture
+	pageW     float64
+	pageH     float64
+}
+
+// newDocument starts a report on the practice's paper size, upright.
+func newDocument(h header) *document { return newDocumentOriented(h, "P") }
+
+// newDocumentOriented starts a report on the practice's paper size, upright
+// ("P") or sideways ("L") for tables too wide to stand.
+func newDocumentOriented(h header, orientation string) *document {
+	size := "Letter"
+	if h.Paper == records.PaperA4 {
+		size = "A4"
+	}
+	return newDocumentSized(h, &gofpdf.InitType{OrientationStr: orientation, UnitStr: "mm", SizeStr: size}, furnitureFull)
+}
+
+// newDocumentSized starts a document on a given page (label sheets and rolls
+// have their own) with the given header and footer.
+func newDocumentSized(h header, init *gofpdf.InitType, f furniture) *document {
+	pdf := gofpdf.NewCustom(init)
+	d := &document{pdf: pdf, hdr: h, furniture: f}
+	d.pageW, d.pageH = pdf.GetPageSize()
+
+	// Same data and clock give the same bytes: fixed dates, sorted catalogs,
+	// and metadata that does not depend on the machine.
+	pdf.SetCatalogSort(true)
+	pdf.SetCreationDate(h.PrintedAt)
+	pdf.SetModificationDate(h.PrintedAt)
+	pdf.SetCompression(true)
+	pdf.SetProducer("Chartroom", true)
+	pdf.SetCreator("Chartroom", true)
+	pdf.SetTitle(h.Title, true)
+	pdf.SetAuthor(h.Practice, true)
+
+	pdf.AddUTF8FontFromBytes(fontFamily, "", assets.ReportFont)
+	pdf.AddUTF8FontFromBytes(fontFamily, "B", assets.ReportFontBold)
+	// After the fonts: gofpdf then keeps the digits in the font subset, which
+	// the total page count is written with when the document closes.
+	pdf.AliasNbPages("{nb}")
+
+	pdf.SetMargins(marginSide, marginTop, marginSide)
+	// Page breaks are decided by the reports (a table row never splits, a
+	// heading never sits alone at the bottom), so gofpdf's own are off.
+	pdf.SetAutoPageBreak(false, 0)
+	switch f {
+	case furnitureFull:
+		pdf.SetHeaderFunc(d.drawHeader)
+		pdf.SetFooterFunc(d.drawFooter)
+	case furnitureCompact:
+		pdf.SetHeaderFunc(d.drawCompactHeader)
+		pdf.SetFooterFunc(d.drawCompactFooter)
+	}
+	return d
+}
+
+// newPage starts a page. The header callback draws the page header (and
+// the column titles of a table in progress) and leaves the cursor under it.
+func (d *document) newPage() {
+	d.pdf.AddPage()
+}
+
+// bottom is the lowest y content may reach on a page.
+func (d *document) bottom() float64 {
+	if d.furniture != furnitureFull {
+		return d.pageH
+	}
+	return d.pageH - footerHeight - 2
+}
+
+// contentWidth is the width between the side margins.
+func (d *document) contentWidth() float64 { return d.pageW - 2*marginSide }
+
+// ensure starts a new page unless h millimetres fit below the current line.
+func (d *document) ensure(h float64) {
+	if d.pdf.PageNo() == 0 || d.pdf.GetY()+h > d.bottom() {
+		d.newPage()
+	}
+}
+
+func (d *document) font(style string, size float64) { d.pdf.SetFont(fontFamily, style, size) }
+
+func (d *document) textColor(c rgb) { d.pdf.SetTextColor(c.r, c.g, c.b) }
+func (d *document) fillColor(c rgb) { d.pdf.SetFillColor(c.r, c.g, c.b) }
+func (d *document) drawColor(c rgb) { d.pdf.SetDrawColor(c.r, c.g, c.b) }
+
+// text writes s in a cell of width w, cut with an ellipsis if it does not fit.
+func (d *document) text(w, h float64, s, align string) {
+	d.pdf.CellFormat(w, h, d.fit(s, w-2*d.pdf.GetCellMargin()), "", 0, align, false, 0, "")
+}
+
+// drawHeader is gofpdf's header callback: practice, title, what the report
+// is about and its filters, then a rule; a table in progress repeats its
+// column titles under it.
+func (d *document) drawHeader() {
+	p := d.pdf
+	w := d.contentWidth()
+	p.SetXY(marginSide, marginTop)
+	d.textColor(inkMuted)
+	d.font("B", 9)
+	d.text(w*0.62, 4.5, d.hdr.Practice, "L")
+	d.font("", 9)
+	p.SetX(marginSide + w*0.62)
+	d.text(w*0.38, 4.5, d.hdr.About, "R")
+
+	p.SetXY(marginSide, marginTop+5)
+	d.textColor(inkDark)
+	d.font("B", 15)
+	d.text(w, 8, d.hdr.Title, "L")
+
+	p.SetXY(marginSide, marginTop+13.5)
+	d.textColor(inkMuted)
+	d.font("", 8)
+	d.text(w, 4, joinFilters(d.hdr.Filters), "L")
+
+	d.drawColor(ruleGrey)
+	p.SetLineWidth(0.3)
+	p.Line(marginSide, headerBottom-2.5, marginSide+w, headerBottom-2.5)
+	d.textColor(inkDark)
+	p.SetXY(marginSide, headerBottom)
+	if d.tbl != nil {
+		d.tbl.drawTitles(d)
+	}
+}
+
+// drawFooter is gofpdf's footer callback: who printed it and when, the
+// confidentiality notice and "Page x of y".
+func (d *document) drawFooter() {
+	p := d.pdf
+	w := d.contentWidth()
+	y := d.pageH - footerHeight + 2
+	d.drawColor(ruleGrey)
+	p.SetLineWidth(0.2)
+	p.Line(marginSide, y, marginSide+w, y)
+	p.SetXY(marginSide, y+1)
+	d.textColor(inkMuted)
+	d.font("", 7)
+	d.footerLine(w, 4, 7)
+	d.textColor(inkDark)
+}
+
+// drawCompactHeader writes the header in one small line at the top edge.
+func (d *document) drawCompactHeader() {
+	p := d.pdf
+	w := d.pageW - 2*compactMargin
+	p.SetXY(compactMargin, 4)
+	d.textColor(inkMuted)
+	d.font("B", 6.5)
+	left := d.hdr.Practice
+	if left != "" {
+		left += "  ·  "
+	}
+	left += d.hdr.Title
+	if f := joinFilters(d.hdr.Filters); f != "" {
+		left += "  ·  " + f
+	}
+	d.text(w*0.8, 3.5, left, "L")
+	d.font("", 6.5)
+	d.text(w*0.2, 3.5, d.hdr.About, "R")
+	d.textColor(inkDark)
+}
+
+// drawCompactFooter writes the footer in one small line at the bottom edge.
+func (d *document) drawCompactFooter() {
+	p := d.pdf
+	w := d.pageW - 2*compactMargin
+	p.SetXY(compactMargin, d.pageH-8)
+	d.textColor(inkMuted)
+	d.font("", 6.5)
+	d.footerLine(w, 3.5, 6.5)
+	d.textColor(inkDark)
+}
+
+// footerLine writes who printed the page and when, the page number in the
+// middle (centred, so the total filled in when the document closes cannot
+// push it out of line), and the confidentiality notice.
+func (d *document) footerLine(w, h, size float64) {
+	side := w * 0.37
+	d.font("", size)
+	d.text(side, h, printedLine(d.hdr), "L")
+	d.text(w-2*side, h, fmt.Sprintf("Page %d of {nb}", d.pdf.PageNo()), "C")
+	d.font("B", size)
+	d.text(side, h, confidential, "R")
+}
+
+// compactMargin is the side margin of the compact header and footer.
+const compactMargin = 6.0
+
+// confidential is printed on every page of every report.
+const confidential = "Confidential: contains protected health information"
+
+func printedLine(h header) string {
+	s := "Printed " + h.PrintedAt.Format("2006-01-02 15:04")
+	if h.PrintedBy != "" {
+		s += " by " + h.PrintedBy
+	}
+	return s
+}
+
+func joinFilters(f []string) string {
+	s := ""
+	for i, x := range f {
+		if i > 0 {
+			s += "   ·   "
+		}
+		s += x
+	}
+	return s
+}
+
+// output closes the document and writes it to w.
+func (d *document) output(w io.Writer) error {
+	if d.pdf.PageNo() == 0 {
+		d.newPage()
+	}
+	if err := d.pdf.Output(w); err != nil {
+		return records.Internal("the PDF could not be written", err)
+	}
+	return nil
+}
+
+// err reports a failure gofpdf recorded while drawing.
+func (d *document) err() error {
+	if err := d.pdf.Error(); err != nil {
+		return records.Internal("the PDF could not be drawn", err)
+	}
+	return nil
+}

@@ -1,0 +1,265 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+func clerkCtx() context.Context {
+	return records.WithActor(context.Background(), records.Actor{UserID: 7, Username: "clerk.demo", Role: records.RoleClerk})
+}
+
+func generate(t *testing.T, svc records.Service, name string, p Params) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Generate(clerkCtx(), svc, name, p, &buf); err != nil {
+		t.Fatalf("Generate(%s): %v", name, err)
+	}
+	keepSample(t, buf.Bytes())
+	return buf.Bytes()
+}
+
+func TestListIsTheContract(t *testing.T) {
+	want := []string{"location", "out-by-borrower", "overdue", "overdue-notices", "pull-list", "outguides",
+		"request-slips", "history", "labels", "missing", "activity"}
+	var got []string
+	for _, r := range List() {
+		got = append(got, r.Name)
+		if r.Title == "" || r.Description == "" {
+			t.Errorf("%s has no title or description", r.Name)
+		}
+		for _, f := range r.Filters {
+			if !slices.Contains(allFilters, f) {
+				t.Errorf("%s lists unknown filter %q", r.Name, f)
+			}
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("List() = %v, want %v", got, want)
+	}
+	// The caller's copy is its own.
+	List()[0].Filters[0] = "changed"
+	if List()[0].Filters[0] == "changed" {
+		t.Error("List shares its filter slices")
+	}
+}
+
+// reportCases are parameters that make each report print something.
+func reportCases() map[string]Params {
+	return map[string]Params{
+		ReportLocation:       {Now: testNow},
+		ReportOutByBorrower:  {Now: testNow},
+		ReportOverdue:        {Now: testNow, Order: records.OrderDue},
+		ReportOverdueNotices: {Now: testNow},
+		ReportPullList:       {Now: testNow, Date: testToday},
+		ReportOutguides:      {Now: testNow},
+		ReportRequestSlips:   {Now: testNow},
+		ReportHistory:        {Now: testNow, PatientID: 2, From: testToday.AddDays(-30), To: testToday},
+		ReportLabels:         {Now: testNow, StartPosition: 4},
+		ReportMissing:        {Now: testNow},
+		ReportActivity:       {Now: testNow},
+	}
+}
+
+// reportShows is a line each report must show with the fake store's data.
+var reportShows = map[string]string{
+	ReportLocation:       "6 volumes, 4 out, 2 overdue",
+	ReportOutByBorrower:  "4 charts out to 3 borrowers, 2 overdue",
+	ReportOverdue:        "2 charts overdue",
+	ReportOverdueNotices: "Please return the charts to the record room of " + testPractice + ", 12 Sample Lane",
+	ReportPullList:       "4 charts requested, 1 already pulled, 3 not in file",
+	ReportOutguides:      "Signature of borrower",
+	ReportRequestSlips:   "CHART REQUEST",
+	ReportHistory:        "Patient: Nguyễn, Thị Lan (01-35-56)",
+	ReportLabels:         "Starting at label 4",
+	ReportMissing:        "1 volume missing",
+	ReportActivity:       "Dates: 2026-02-04 to 2026-03-05",
+}
+
+func TestGenerateEveryReport(t *testing.T) {
+	svc := newFakeStore()
+	svc.moves = []records.Movement{{VolumeID: 2, Kind: records.MoveCheckOut, At: testNow.AddDate(0, 0, -13), Username: "clerk.demo",
+		VolumeLabel: "Medical 1", Barcode: "V00000002", ToBorrower: "Dr. Ada Quill", ToBorrowerID: 1}}
+	for _, r := range List() {
+		t.Run(r.Name, func(t *testing.T) {
+			p, ok := reportCases()[r.Name]
+			if !ok {
+				t.Fatal("no test case")
+			}
+			text := strings.Join(pdfPages(t, generate(t, svc, r.Name, p)), "\n")
+			for _, w := range []string{testPractice, r.Title, "Printed 2026-03-05 14:30 by clerk.demo", confidential, reportShows[r.Name]} {
+				if !strings.Contains(text, w) {
+					t.Errorf("%s lacks %q:\n%s", r.Name, w, text)
+				}
+			}
+			// Accented and non-Latin names survive into the text.
+			if !slices.Contains([]string{ReportActivity, ReportOverdueNotices, ReportMissing}, r.Name) && !strings.Contains(text, "Nguyễn") {
+				t.Errorf("%s lost the accents of Nguyễn", r.Name)
+			}
+		})
+	}
+}
+
+func TestGenerateIsDeterministic(t *testing.T) {
+	svc := newFakeStore()
+	for name, p := range reportCases() {
+		t.Run(name, func(t *testing.T) {
+			a := generate(t, svc, name, p)
+			b := generate(t, svc, name, p)
+			if !bytes.Equal(a, b) {
+				t.Fatalf("two runs differ (%d and %d bytes)", len(a), len(b))
+			}
+			p.Now = p.Now.Add(time.Minute)
+			if c := generate(t, svc, name, p); bytes.Equal(a, c) {
+				t.Error("a different clock gives the same bytes; the printed-at time is not in the PDF")
+			}
+		})
+	}
+}
+
+func TestGenerateRefusesBadParams(t *testing.T) {
+	svc := newFakeStore()
+	tests := []struct {
+		name   string
+		report string
+		p      Params
+		code   string
+		field  string
+		says   string
+	}{
+		{"unknown report", "shelf-list", Params{Now: testNow}, records.EInvalid, "", "there is no report called"},
+		{"no clock", ReportLocation, Params{}, records.EInvalid, "", "time it is printed"},
+		{"filter not taken", ReportPullList, Params{Now: testNow, BorrowerID: 1}, records.EInvalid, FilterBorrower, "does not take this filter"},
+		{"bad state", ReportLocation, Params{Now: testNow, States: []records.VolumeState{"lost"}}, records.EInvalid, FilterState, "not a volume state"},
+		{"order not offered", ReportLocation, Params{Now: testNow, Order: records.OrderDue}, records.EInvalid, FilterOrder, "filing or borrower"},
+		{"range backwards", ReportActivity, Params{Now: testNow, From: testToday, To: testToday.AddDays(-1)}, records.EInvalid, FilterTo, "before the start"},
+		{"label format", ReportLabels, Params{Now: testNow, LabelFormat: "sheet"}, records.EInvalid, FilterLabelFormat, "not a label format"},
+		{"start past the sheet", ReportLabels, Params{Now: testNow, StartPosition: 31}, records.EInvalid, FilterStartPosition, "between 1 and 30"},
+		{"start on a roll", ReportLabels, Params{Now: testNow, LabelFormat: LabelRoll, StartPosition: 3}, records.EInvalid, FilterStartPosition, "not to a roll"},
+		{"history of nothing", ReportHistory, Params{Now: testNow}, records.EInvalid, FilterPatient, "choose a patient or a volume"},
+		{"zero volume id", ReportLabels, Params{Now: testNow, VolumeIDs: []records.ID{1, 0}}, records.EInvalid, FilterVolumes, "no id"},
+		{"unknown borrower", ReportOverdue, Params{Now: testNow, BorrowerID: 99}, records.ENotFound, "", "no borrower"},
+		{"unknown location", ReportLocation, Params{Now: testNow, LocationID: 99}, records.ENotFound, "", "no location"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			err := Generate(clerkCtx(), svc, tt.report, tt.p, &buf)
+			if records.ErrorCode(err) != tt.code || records.ErrorField(err) != tt.field || !strings.Contains(records.ErrorMessage(err), tt.says) {
+				t.Fatalf("got %v (code %q, field %q); want code %q, field %q, saying %q",
+					err, records.ErrorCode(err), records.ErrorField(err), tt.code, tt.field, tt.says)
+			}
+			if buf.Len() != 0 {
+				t.Error("a refused report wrote output")
+			}
+		})
+	}
+}
+
+// pageSize returns what pdfinfo says of the first page's size.
+func pageSize(t *testing.T, pdf []byte) string {
+	t.Helper()
+	needTool(t, "pdfinfo")
+	path := filepath.Join(t.TempDir(), "r.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdfinfo", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(strings.TrimPrefix(lineWith(string(out), "Page size:"), "Page size:"))
+}
+
+func TestGeneratePaperSize(t *testing.T) {
+	svc := newFakeStore()
+	if got := pageSize(t, generate(t, svc, ReportLocation, Params{Now: testNow})); !strings.Contains(got, "(letter)") {
+		t.Errorf("Letter setting gave %s", got)
+	}
+	svc.settings.Paper = records.PaperA4
+	a4 := generate(t, svc, ReportLocation, Params{Now: testNow})
+	if got := pageSize(t, a4); !strings.Contains(got, "(A4)") {
+		t.Errorf("A4 setting gave %s", got)
+	}
+	// The A4 table keeps every column readable.
+	text := pdfPages(t, a4)[0]
+	if line := lineWith(text, "Nguyễn"); !strings.Contains(line, "Out: Dr. Ada Quill") || !strings.Contains(line, "2026-02-27") {
+		t.Errorf("A4 row cut: %q", line)
+	}
+	// Avery 5160 sheets are Letter whatever the setting.
+	if got := pageSize(t, generate(t, svc, ReportLabels, Params{Now: testNow})); !strings.Contains(got, "(letter)") {
+		t.Errorf("labels on A4 setting gave %s", got)
+	}
+}
+
+func TestGenerateChosenVolumes(t *testing.T) {
+	svc := newFakeStore()
+	// Chosen out of order; labels come in filing order.
+	pdf := generate(t, svc, ReportLabels, Params{Now: testNow, VolumeIDs: []records.ID{6, 1, 2}})
+	slots := labelSlots(t, pdf, 1)
+	want := map[string]int{"12-34-56": 1, "01-35-56": 2, "77-88-99": 3}
+	if len(slots) != len(want) {
+		t.Fatalf("labels %v, want %v", slots, want)
+	}
+	for mrn, pos := range want {
+		if slots[mrn] != pos {
+			t.Errorf("label %s at %d, want %d", mrn, slots[mrn], pos)
+		}
+	}
+	// One volume given as VolumeID to a report of chosen volumes, and as
+	// the only chosen volume to a report of one volume.
+	if text := pdfPages(t, generate(t, svc, ReportOutguides, Params{Now: testNow, VolumeID: 2}))[0]; !strings.Contains(text, "Nguyễn, Thị Lan") ||
+		!strings.Contains(text, "2026-02-20") || !strings.Contains(text, "Dr. Ada Quill") {
+		t.Errorf("outguide of volume 2:\n%s", text)
+	}
+	svc.moves = []records.Movement{{VolumeID: 2, Kind: records.MoveCheckOut, At: testNow.AddDate(0, 0, -13), Username: "clerk.demo", VolumeLabel: "Medical 1", ToBorrower: "Dr. Ada Quill"}}
+	if text := pdfPages(t, generate(t, svc, ReportHistory, Params{Now: testNow, VolumeIDs: []records.ID{2}}))[0]; !strings.Contains(text, "Volume: Nguyễn, Thị Lan (01-35-56), Medical 1, V00000002") ||
+		!strings.Contains(text, "Checked out") {
+		t.Errorf("history of volume 2:\n%s", text)
+	}
+}
+
+func TestGenerateOutguidesFromPullList(t *testing.T) {
+	pages := pdfPages(t, generate(t, newFakeStore(), ReportOutguides, Params{Now: testNow}))
+	if len(pages) != 4 {
+		t.Fatalf("%d outguides, want one per open request (4)", len(pages))
+	}
+	// Dr. Quill's own loan period is 7 days; the law firm has none, so the
+	// record type's 14 days apply.
+	checks := []struct {
+		page      int
+		name, due string
+	}{
+		{0, "Núñez, María José", "2026-03-12"},
+		{3, "Zamora-Quiñones, Ana", "2026-03-19"},
+	}
+	for _, c := range checks {
+		if !strings.Contains(pages[c.page], c.name) || !strings.Contains(lineWith(pages[c.page], "2026-03-05  "), c.due) {
+			t.Errorf("outguide %d: want %s due %s:\n%s", c.page+1, c.name, c.due, pages[c.page])
+		}
+	}
+}
+
+func TestParseOrder(t *testing.T) {
+	for _, o := range []records.VolumeOrder{records.OrderFiling, records.OrderBorrower, records.OrderDue} {
+		got, err := ParseOrder(OrderName(o))
+		if err != nil || got != o {
+			t.Errorf("ParseOrder(OrderName(%d)) = %d, %v", o, got, err)
+		}
+	}
+	if o, err := ParseOrder(""); err != nil || o != records.OrderFiling {
+		t.Errorf("empty order: %d, %v", o, err)
+	}
+	if _, err := ParseOrder("shelf"); records.ErrorCode(err) != records.EInvalid {
+		t.Errorf("ParseOrder(shelf): %v", err)
+	}
+}

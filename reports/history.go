@@ -1,0 +1,104 @@
+package reports
+
+import (
+	"cmp"
+	"io"
+	"slices"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// needHistory asks for the chart whose history is wanted.
+func needHistory(p Params) error {
+	if p.PatientID == 0 && p.VolumeID == 0 {
+		return records.FieldError(FilterPatient, "choose a patient or a volume for the history")
+	}
+	return nil
+}
+
+// runHistory makes the chart history report.
+func runHistory(j *job, w io.Writer) error {
+	moves, err := j.svc.History(j.ctx, records.HistoryFilter{
+		VolumeID: j.p.VolumeID, PatientID: j.p.PatientID, From: j.p.From, To: j.p.To,
+	})
+	if err != nil {
+		return err
+	}
+	// Oldest first, whatever order the store keeps: a history reads down.
+	slices.SortStableFunc(moves, func(a, b records.Movement) int {
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID))
+	})
+	d := newDocumentOriented(j.hdr, "L")
+	if err := renderHistory(d, moves); err != nil {
+		return err
+	}
+	return d.output(w)
+}
+
+// The history is printed sideways (Letter: 255 mm of content), room for
+// location paths on both sides of a move.
+var historyColumns = []column{
+	{Title: "When", Width: 28},
+	{Title: "Volume", Width: 24},
+	{Title: "Event", Width: 22, Bold: true},
+	{Title: "From", Width: 50},
+	{Title: "To", Width: 50},
+	{Title: "Due", Width: 18},
+	{Title: "By", Width: 24},
+	{Title: "Note", Width: 40},
+}
+
+// renderHistory writes the movements in the order given (oldest first):
+// every check-out, return, hand-off and transfer.
+func renderHistory(d *document, moves []records.Movement) error {
+	d.startTable(historyColumns)
+	for _, m := range moves {
+		d.row(
+			d.hdr.clock(m.At),
+			firstNonEmpty(m.VolumeLabel, m.Barcode),
+			moveLabel(m.Kind),
+			firstNonEmpty(m.FromBorrower, m.FromLocation),
+			firstNonEmpty(m.ToBorrower, m.ToLocation),
+			dayText(m.Due),
+			m.Username,
+			m.Note,
+		)
+	}
+	if len(moves) == 0 {
+		d.note("No movements in this range.")
+	} else {
+		d.totalRow(count(len(moves), "movement", "movements"))
+	}
+	d.endTable()
+	return d.err()
+}
+
+// moveLabel names a movement the way a clerk says it.
+func moveLabel(k records.MovementKind) string {
+	switch k {
+	case records.MoveCheckOut:
+		return "Checked out"
+	case records.MoveCheckIn:
+		return "Returned"
+	case records.MoveHandOff:
+		return "Handed off"
+	case records.MoveMissing:
+		return "Marked missing"
+	case records.MoveFound:
+		return "Found"
+	case records.MoveTransfer:
+		return "Transferred"
+	case records.MoveDestroy:
+		return "Destroyed"
+	case records.MoveCreate:
+		return "Created"
+	}
+	return string(k)
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
