@@ -1,0 +1,152 @@
+package ui
+
+import (
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// settingsTab edits the practice's choices (admin only).
+type settingsTab struct {
+	s       *shell
+	errs    *formErrors
+	current records.Settings
+
+	practice, address, idle, expiry *activeEntry
+	adult, majority, minor, dead    *activeEntry
+	billing, backupDir, backupKeep  *activeEntry
+	width, filing, paper            *widget.Select
+	saved                           *widget.Label
+	root                            fyne.CanvasObject
+}
+
+func newSettingsTab(s *shell) *settingsTab {
+	t := &settingsTab{s: s, errs: newFormErrors()}
+	f := t.errs.field
+	t.practice = f("Practice name", newEntry(s, ""))
+	t.address = f("Practice address", newEntry(s, "printed on notices"))
+	t.idle = f("Idle lock", newEntry(s, "minutes; 0 never locks"))
+	t.expiry = f("Request expiry", newEntry(s, "days after the date needed; 0 never"))
+	t.adult = f("Adult retention years", newEntry(s, ""))
+	t.majority = f("Age of majority", newEntry(s, ""))
+	t.minor = f("Minor retention years", newEntry(s, ""))
+	t.dead = f("Deceased retention years", newEntry(s, ""))
+	t.billing = f("Billing retention years", newEntry(s, ""))
+	t.backupDir = f("Backup folder", newEntry(s, "where backups go"))
+	t.backupKeep = f("Backups kept", newEntry(s, ""))
+	var widths []string
+	for w := records.MinMRNWidth; w <= records.MaxMRNWidth; w++ {
+		widths = append(widths, strconv.Itoa(w))
+	}
+	t.width = widget.NewSelect(widths, nil)
+	t.filing = widget.NewSelect(filingLabels(), nil)
+	t.paper = widget.NewSelect([]string{string(records.PaperLetter), string(records.PaperA4)}, nil)
+	t.saved = hint("")
+	save := widget.NewButtonWithIcon("Save settings", theme.DocumentSaveIcon(), t.save)
+	save.Importance = widget.HighImportance
+	practice := widget.NewForm(
+		widget.NewFormItem("Practice name", t.practice),
+		widget.NewFormItem("Practice address", t.address),
+		widget.NewFormItem("MRN width (digits)", t.width),
+		widget.NewFormItem("Filing system", t.filing),
+		widget.NewFormItem("Paper size", t.paper),
+		widget.NewFormItem("Idle lock (minutes)", t.idle),
+		widget.NewFormItem("Request expiry (days)", t.expiry),
+	)
+	retention := widget.NewForm(
+		widget.NewFormItem("Adults: years after last visit", t.adult),
+		widget.NewFormItem("Age of majority", t.majority),
+		widget.NewFormItem("Minors: years after majority", t.minor),
+		widget.NewFormItem("Deceased: years after death", t.dead),
+		widget.NewFormItem("Billing-only records: years", t.billing),
+		widget.NewFormItem("Backup folder", t.backupDir),
+		widget.NewFormItem("Backups kept", t.backupKeep),
+	)
+	cols := container.NewGridWithColumns(2,
+		widget.NewCard("Practice", "", practice),
+		widget.NewCard("Retention and backups", "", retention))
+	t.root = container.NewVScroll(container.NewVBox(cols, t.errs.label, container.NewHBox(save, t.saved)))
+	return t
+}
+
+func (t *settingsTab) view() fyne.CanvasObject { return t.root }
+
+func (t *settingsTab) shown() {
+	st, err := t.s.svc.Settings(t.s.ctx())
+	if err != nil {
+		t.s.showError(err)
+		return
+	}
+	t.fill(st)
+}
+
+func (t *settingsTab) fill(st records.Settings) {
+	t.current = st
+	t.practice.SetText(st.PracticeName)
+	t.address.SetText(st.PracticeAddress)
+	t.width.SetSelected(strconv.Itoa(st.MRNWidth))
+	t.filing.SetSelected(st.Filing.Label())
+	t.paper.SetSelected(string(st.Paper))
+	t.idle.SetText(strconv.Itoa(st.IdleLockMinutes))
+	t.expiry.SetText(strconv.Itoa(st.RequestExpiryDays))
+	r := st.Retention
+	t.adult.SetText(strconv.Itoa(r.AdultYears))
+	t.majority.SetText(strconv.Itoa(r.MajorityAge))
+	t.minor.SetText(strconv.Itoa(r.MinorYears))
+	t.dead.SetText(strconv.Itoa(r.DeceasedYears))
+	t.billing.SetText(strconv.Itoa(r.BillingOnlyYears))
+	t.backupDir.SetText(st.BackupDir)
+	t.backupKeep.SetText(strconv.Itoa(st.BackupKeep))
+}
+
+// read turns the form into Settings; a number that is not one names its field.
+func (t *settingsTab) read() (records.Settings, error) {
+	st := t.current
+	st.PracticeName, st.PracticeAddress = t.practice.Text, t.address.Text
+	st.MRNWidth, _ = strconv.Atoi(t.width.Selected)
+	st.Filing = filingFromLabel(t.filing.Selected)
+	st.Paper = records.PaperSize(t.paper.Selected)
+	st.BackupDir = t.backupDir.Text
+	nums := []struct {
+		field string
+		e     *activeEntry
+		dst   *int
+	}{
+		{"Idle lock", t.idle, &st.IdleLockMinutes},
+		{"Request expiry", t.expiry, &st.RequestExpiryDays},
+		{"Adult retention years", t.adult, &st.Retention.AdultYears},
+		{"Age of majority", t.majority, &st.Retention.MajorityAge},
+		{"Minor retention years", t.minor, &st.Retention.MinorYears},
+		{"Deceased retention years", t.dead, &st.Retention.DeceasedYears},
+		{"Billing retention years", t.billing, &st.Retention.BillingOnlyYears},
+		{"Backups kept", t.backupKeep, &st.BackupKeep},
+	}
+	for _, n := range nums {
+		v, err := atoiField(n.field, n.e.Text)
+		if err != nil {
+			return st, err
+		}
+		*n.dst = v
+	}
+	return st, nil
+}
+
+func (t *settingsTab) save() {
+	st, err := t.read()
+	if err == nil {
+		st, err = t.s.svc.UpdateSettings(t.s.ctx(), st)
+	}
+	t.errs.show(t.s.win, err)
+	if err != nil {
+		t.saved.SetText("")
+		return
+	}
+	t.s.settings = st
+	t.fill(st)
+	t.saved.SetText("Saved " + when(t.s.now()) + ".")
+}

@@ -1,0 +1,458 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/reports"
+)
+
+// chartView shows one patient's chart: details, folders and where each is,
+// what happened to them, what is wanted and what papers wait.
+type chartView struct {
+	s         *shell
+	patientID records.ID
+	back      func()
+
+	data     chartData
+	title    *widget.Label
+	details  *widget.Label
+	notice   *widget.Label
+	volumes  *rowTable[records.Volume]
+	history  *rowTable[records.Movement]
+	requests *rowTable[records.Request]
+	loose    *rowTable[records.LooseFiling]
+	tabs     *container.AppTabs
+
+	edit, addVolume                       *widget.Button
+	checkOut, checkIn, handOff, missing   *widget.Button
+	found, label, outguide, historyReport *widget.Button
+	root                                  fyne.CanvasObject
+}
+
+// chartData is everything the chart view shows, read in one go.
+type chartData struct {
+	patient  records.Patient
+	volumes  []records.Volume
+	history  []records.Movement
+	requests []records.Request
+	loose    []records.LooseFiling
+}
+
+func newChartView(s *shell, patientID records.ID, back func()) *chartView {
+	c := &chartView{s: s, patientID: patientID, back: back}
+	c.title = heading("Loading the chart…")
+	c.details = widget.NewLabel("")
+	c.details.Wrapping = fyne.TextWrapWord
+	c.notice = widget.NewLabel("")
+	c.notice.Importance = widget.WarningImportance
+	c.notice.Hide()
+
+	c.volumes = newRowTable([]column[records.Volume]{
+		{"Barcode", 120, func(v records.Volume) string { return v.Barcode }},
+		{"Folder", 140, func(v records.Volume) string { return v.Label() }},
+		{"State", 110, func(v records.Volume) string { return stateLabel(v.State) }},
+		{"Location or borrower", 260, func(v records.Volume) string { return v.Where() }},
+		{"Out since", 140, func(v records.Volume) string { return when(v.OutSince) }},
+		{"Due", 150, func(v records.Volume) string { return dueText(v, s.today()) }},
+	}, nil)
+	c.volumes.onSelect = func(records.Volume) { c.updateActions() }
+
+	c.history = newRowTable([]column[records.Movement]{
+		{"When", 140, func(m records.Movement) string { return when(m.At) }},
+		{"What", 120, func(m records.Movement) string { return movementLabel(m.Kind) }},
+		{"Folder", 120, func(m records.Movement) string { return m.VolumeLabel }},
+		{"From", 170, movementFrom},
+		{"To", 170, movementTo},
+		{"By", 90, func(m records.Movement) string { return m.Username }},
+		{"Note", 120, func(m records.Movement) string { return m.Note }},
+	}, nil)
+	c.requests = newRowTable([]column[records.Request]{
+		{"Needed", 130, func(r records.Request) string { return strings.TrimSpace(r.NeededOn.String() + " " + r.NeededAt) }},
+		{"Borrower", 200, func(r records.Request) string { return r.BorrowerName }},
+		{"Folder", 120, func(r records.Request) string { return r.VolumeLabel }},
+		{"State", 100, func(r records.Request) string { return requestStateLabel(r.State) }},
+		{"Reason", 260, func(r records.Request) string { return r.Reason }},
+	}, nil)
+	c.loose = newRowTable([]column[records.LooseFiling]{
+		{"Received", 110, func(l records.LooseFiling) string { return l.Received.String() }},
+		{"Description", 320, func(l records.LooseFiling) string { return l.Description }},
+		{"From", 200, func(l records.LooseFiling) string { return l.From }},
+	}, nil)
+
+	c.edit = widget.NewButtonWithIcon("Edit details…", theme.DocumentCreateIcon(), c.editPatient)
+	if !s.can(records.RoleSupervisor) {
+		c.edit.Hide()
+	}
+	c.addVolume = widget.NewButtonWithIcon("Add folder…", theme.ContentAddIcon(), c.addFolder)
+	c.checkOut = widget.NewButtonWithIcon("Check out…", theme.MailSendIcon(), c.doCheckOut)
+	c.checkIn = widget.NewButtonWithIcon("Check in", theme.MailReplyIcon(), c.doCheckIn)
+	c.handOff = widget.NewButtonWithIcon("Hand off…", theme.MailForwardIcon(), c.doHandOff)
+	c.missing = widget.NewButtonWithIcon("Mark missing…", theme.QuestionIcon(), c.doMissing)
+	c.found = widget.NewButtonWithIcon("Found…", theme.ConfirmIcon(), c.doFound)
+	c.label = widget.NewButtonWithIcon("Label", theme.DocumentPrintIcon(), c.printLabel)
+	c.outguide = widget.NewButtonWithIcon("Outguide", theme.DocumentPrintIcon(), c.printOutguide)
+	c.historyReport = widget.NewButtonWithIcon("History PDF", theme.DocumentPrintIcon(), c.printHistory)
+
+	backButton := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), back)
+	printing := container.NewHBox(c.label, c.outguide, c.historyReport, c.edit)
+	top := container.NewVBox(
+		container.NewBorder(nil, nil, backButton, printing, c.title),
+		c.details, c.notice,
+	)
+	actions := container.NewHBox(c.checkOut, c.checkIn, c.handOff, c.missing, c.found, widget.NewSeparator(), c.addVolume)
+	folders := container.NewBorder(container.NewVBox(heading("Folders"), actions), nil, nil, nil, c.volumes.view())
+	c.tabs = container.NewAppTabs(
+		container.NewTabItem("History", c.history.view()),
+		container.NewTabItem("Requests", c.requests.view()),
+		container.NewTabItem("Loose papers", c.loose.view()),
+	)
+	split := container.NewVSplit(folders, c.tabs)
+	split.SetOffset(0.45)
+	c.root = container.NewBorder(top, nil, nil, nil, split)
+	c.updateActions()
+	return c
+}
+
+func (c *chartView) view() fyne.CanvasObject { return c.root }
+
+// dueText is the due date, with how late it is when overdue.
+func dueText(v records.Volume, today records.Date) string {
+	if v.Due.IsZero() {
+		return ""
+	}
+	if n := records.DaysOverdue(v, today); n > 0 {
+		return fmt.Sprintf("%s (%s late)", v.Due, plural(n, "day"))
+	}
+	return v.Due.String()
+}
+
+func movementFrom(m records.Movement) string {
+	if m.FromBorrower != "" {
+		return m.FromBorrower
+	}
+	return m.FromLocation
+}
+
+func movementTo(m records.Movement) string {
+	if m.ToBorrower != "" {
+		return m.ToBorrower
+	}
+	return m.ToLocation
+}
+
+// load reads the chart in the background and shows it.
+func (c *chartView) load() {
+	ctx, svc, id := c.s.ctx(), c.s.svc, c.patientID
+	inBackground(c.s, func() (chartData, error) {
+		var d chartData
+		var err error
+		if d.patient, err = svc.Patient(ctx, id); err != nil {
+			return d, err
+		}
+		if d.volumes, err = svc.VolumesOfPatient(ctx, id); err != nil {
+			return d, err
+		}
+		if d.history, err = svc.History(ctx, records.HistoryFilter{PatientID: id, Limit: 500}); err != nil {
+			return d, err
+		}
+		if d.requests, err = svc.ListRequests(ctx, records.RequestFilter{PatientID: id, States: []records.RequestState{records.RequestPending, records.RequestPulled}}); err != nil {
+			return d, err
+		}
+		d.loose, err = svc.ListLooseFiling(ctx, id, records.LooseWaiting)
+		return d, err
+	}, func(d chartData, err error) {
+		if err != nil {
+			c.s.showError(err)
+			return
+		}
+		c.show(d)
+	})
+}
+
+func (c *chartView) show(d chartData) {
+	selected, hadSel := c.volumes.current()
+	c.data = d
+	p := d.patient
+	c.title.SetText(fmt.Sprintf("%s   %s", c.s.mrn(p.MRN), p.DisplayName()))
+	c.details.SetText(patientDetails(p))
+	var notes []string
+	if p.Status == records.PatientMerged {
+		notes = append(notes, "This chart number was merged into "+c.s.mrn(p.MergedInto)+".")
+	}
+	if p.LegalHold {
+		notes = append(notes, "Legal hold: this chart must not be destroyed.")
+	}
+	if len(d.loose) > 0 {
+		notes = append(notes, plural(len(d.loose), "batch")+" of loose papers wait to be filed in this chart.")
+	}
+	c.notice.SetText(strings.Join(notes, "  "))
+	c.notice.Hidden = len(notes) == 0
+	c.notice.Refresh()
+
+	c.volumes.set(d.volumes, "This patient has no folders yet. Add one with Add folder.")
+	for i, v := range d.volumes {
+		if (hadSel && v.ID == selected.ID) || (!hadSel && i == 0) {
+			c.volumes.selectRow(i)
+		}
+	}
+	c.history.set(d.history, "No movements yet.")
+	c.requests.set(d.requests, "No open requests for this chart.")
+	c.loose.set(d.loose, "No loose papers waiting.")
+	c.tabs.Items[1].Text = "Requests (" + fmt.Sprint(len(d.requests)) + ")"
+	c.tabs.Items[2].Text = "Loose papers (" + fmt.Sprint(len(d.loose)) + ")"
+	c.tabs.Refresh()
+	c.updateActions()
+}
+
+// patientDetails is the line under the chart's title.
+func patientDetails(p records.Patient) string {
+	parts := []string{}
+	if !p.DOB.IsZero() {
+		parts = append(parts, "Born "+p.DOB.String())
+	}
+	parts = append(parts, "Sex "+p.Sex)
+	if p.Phone != "" {
+		parts = append(parts, "Phone "+p.Phone)
+	}
+	if !p.LastVisit.IsZero() {
+		parts = append(parts, "Last visit "+p.LastVisit.String())
+	}
+	if !p.Deceased.IsZero() {
+		parts = append(parts, "Deceased "+p.Deceased.String())
+	}
+	parts = append(parts, "Status "+string(p.Status))
+	return strings.Join(parts, "   ·   ")
+}
+
+// updateActions enables what makes sense for the selected folder's state.
+func (c *chartView) updateActions() {
+	v, ok := c.volumes.current()
+	set := func(b *widget.Button, on bool) {
+		if on {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	set(c.checkOut, ok && v.State == records.StateInFile)
+	set(c.checkIn, ok && (v.State.Out() || v.State == records.StateMissing))
+	set(c.handOff, ok && v.State.Out())
+	set(c.missing, ok && (v.State == records.StateInFile || v.State.Out()))
+	set(c.found, ok && v.State == records.StateMissing)
+	set(c.label, len(c.data.volumes) > 0)
+	set(c.outguide, ok)
+	set(c.historyReport, c.data.patient.ID != 0)
+	set(c.addVolume, c.data.patient.ID != 0)
+	set(c.edit, c.data.patient.ID != 0)
+}
+
+// afterMove reloads the chart and the status bar counts.
+func (c *chartView) afterMove() {
+	c.load()
+	if c.s.main != nil {
+		c.s.main.changed()
+	}
+}
+
+func (c *chartView) editPatient() {
+	showPatientDialog(c.s, c.data.patient, func(records.Patient) { c.load() })
+}
+
+func (c *chartView) doCheckOut() { c.moveOut(false) }
+func (c *chartView) doHandOff()  { c.moveOut(true) }
+
+// moveOut asks for a borrower (and optionally a due date) and checks the
+// selected folder out, or hands it off from its current borrower.
+func (c *chartView) moveOut(handOff bool) {
+	v, ok := c.volumes.current()
+	if !ok {
+		return
+	}
+	borrowers, err := activeBorrowers(c.s)
+	if err != nil {
+		c.s.showError(err)
+		return
+	}
+	if len(borrowers) == 0 {
+		c.s.showError(records.Errorf(records.ENotFound, "there are no borrowers yet; a supervisor adds them under Borrowers"))
+		return
+	}
+	errs := newFormErrors()
+	pick := newBorrowerSelect(borrowers)
+	due := errs.field("Due", newEntry(c.s, "empty: the loan period decides"))
+	note := errs.field("Note", newEntry(c.s, "purpose, for an outside party"))
+	title, confirm := "Check out "+v.Barcode+" ("+v.Label()+")", "Check out"
+	if handOff {
+		title, confirm = "Hand off "+v.Barcode+" from "+v.BorrowerName, "Hand off"
+	}
+	items := []*widget.FormItem{
+		widget.NewFormItem("Borrower", pick.sel),
+		widget.NewFormItem("Due", due),
+		widget.NewFormItem("Note", note),
+	}
+	showEditDialog(c.s, title, confirm, items, errs, func() error {
+		b, ok := pick.selected()
+		if !ok {
+			return records.FieldError("Borrower", "choose who takes the chart")
+		}
+		d, err := dateField("Due", due.Text)
+		if err != nil {
+			return err
+		}
+		_, err = c.s.svc.CheckOut(c.s.ctx(), records.CheckOutInput{Barcode: v.Barcode, BorrowerID: b.ID, Due: d, HandOff: handOff, Note: note.Text})
+		if err != nil {
+			return err
+		}
+		c.afterMove()
+		return nil
+	})
+}
+
+func (c *chartView) doCheckIn() {
+	v, ok := c.volumes.current()
+	if !ok {
+		return
+	}
+	res, err := c.s.svc.CheckIn(c.s.ctx(), v.Barcode)
+	if err != nil {
+		c.s.showError(err)
+		return
+	}
+	c.afterMove()
+	if msg := checkInNotes(res); msg != "" {
+		showNotice(c.s, "Checked in "+v.Barcode, msg)
+	}
+}
+
+func (c *chartView) doMissing() {
+	v, ok := c.volumes.current()
+	if !ok {
+		return
+	}
+	c.askNote("Mark "+v.Barcode+" missing", "Mark missing", "where it was last seen, who looked", func(note string) error {
+		_, err := c.s.svc.MarkMissing(c.s.ctx(), v.ID, note)
+		return err
+	})
+}
+
+func (c *chartView) doFound() {
+	v, ok := c.volumes.current()
+	if !ok {
+		return
+	}
+	c.askNote(v.Barcode+" was found", "Found", "where it turned up", func(note string) error {
+		_, err := c.s.svc.MarkFound(c.s.ctx(), v.ID, note)
+		return err
+	})
+}
+
+// askNote asks for a note and runs do with it.
+func (c *chartView) askNote(title, confirm, placeholder string, do func(note string) error) {
+	errs := newFormErrors()
+	note := errs.field("Note", newEntry(c.s, placeholder))
+	showEditDialog(c.s, title, confirm, []*widget.FormItem{widget.NewFormItem("Note", note)}, errs, func() error {
+		if err := do(note.Text); err != nil {
+			return err
+		}
+		c.afterMove()
+		return nil
+	})
+}
+
+// addFolder opens a new folder (volume) for the patient, in file.
+func (c *chartView) addFolder() {
+	types, err := c.s.svc.ListRecordTypes(c.s.ctx())
+	if err != nil {
+		c.s.showError(err)
+		return
+	}
+	var names []string
+	var active []records.RecordType
+	def := ""
+	for _, t := range types {
+		if t.Active {
+			active = append(active, t)
+			names = append(names, t.Name)
+			if t.Default {
+				def = t.Name
+			}
+		}
+	}
+	errs := newFormErrors()
+	kind := widget.NewSelect(names, nil)
+	kind.SetSelected(def)
+	barcode := errs.field("Barcode", newEntry(c.s, "empty: Chartroom makes one"))
+	items := []*widget.FormItem{widget.NewFormItem("Record type", kind), widget.NewFormItem("Barcode", barcode)}
+	showEditDialog(c.s, "Add a folder for "+c.data.patient.DisplayName(), "Add", items, errs, func() error {
+		idx := kind.SelectedIndex()
+		if idx < 0 {
+			return records.FieldError("Record type", "choose what kind of folder it is")
+		}
+		_, err := c.s.svc.AddVolume(c.s.ctx(), records.Volume{PatientID: c.patientID, RecordTypeID: active[idx].ID, Barcode: barcode.Text})
+		if err != nil {
+			return err
+		}
+		c.afterMove()
+		return nil
+	})
+}
+
+func (c *chartView) selectedOrAllVolumeIDs() []records.ID {
+	if v, ok := c.volumes.current(); ok {
+		return []records.ID{v.ID}
+	}
+	ids := make([]records.ID, len(c.data.volumes))
+	for i, v := range c.data.volumes {
+		ids[i] = v.ID
+	}
+	return ids
+}
+
+func (c *chartView) printLabel() {
+	openReport(c.s, reports.ReportLabels, reports.Params{VolumeIDs: c.selectedOrAllVolumeIDs()}, "label-"+c.data.patient.MRN)
+}
+
+func (c *chartView) printOutguide() {
+	openReport(c.s, reports.ReportOutguides, reports.Params{VolumeIDs: c.selectedOrAllVolumeIDs()}, "outguide-"+c.data.patient.MRN)
+}
+
+func (c *chartView) printHistory() {
+	openReport(c.s, reports.ReportHistory, reports.Params{PatientID: c.patientID}, "history-"+c.data.patient.MRN)
+}
+
+// checkInNotes says what waits for a folder just checked in: loose papers
+// to file into it, requests by other borrowers, a folder found.
+func checkInNotes(res records.CheckInResult) string {
+	var lines []string
+	if res.WasMissing {
+		lines = append(lines, "This folder was marked missing; it is now found and back in file.")
+	}
+	if n := len(res.LooseWaiting); n > 0 {
+		l := plural(n, "batch") + " of loose papers wait for this chart:"
+		for _, p := range res.LooseWaiting {
+			l += "\n  • " + p.Received.String() + " " + p.Description
+			if p.From != "" {
+				l += " (from " + p.From + ")"
+			}
+		}
+		lines = append(lines, l)
+	}
+	if n := len(res.Requests); n > 0 {
+		l := "Requested by " + plural(n, "borrower") + ":"
+		for _, r := range res.Requests {
+			l += "\n  • " + r.BorrowerName + ", needed " + strings.TrimSpace(r.NeededOn.String()+" "+r.NeededAt)
+			if r.Reason != "" {
+				l += " (" + r.Reason + ")"
+			}
+		}
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, "\n\n")
+}

@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// findLimit bounds the rows a search shows: enough to scroll through a
+// common surname, few enough to come back in a blink from a million patients.
+const findLimit = 200
+
+// findScreen answers "where is this chart?": one box, results as you type.
+type findScreen struct {
+	s       *shell
+	box     *activeEntry
+	results *rowTable[records.SearchHit]
+	summary *widget.Label
+	root    fyne.CanvasObject
+
+	cancel context.CancelFunc // the query in flight, if any
+	seq    int                // number of the latest query; older answers are dropped
+}
+
+const findEmptyText = "Type a chart number (12-34-56), a folder barcode or a surname (\"Nunez\" or \"Núñez, Ma\"). Results appear as you type; Enter opens the chart."
+
+func newFindScreen(s *shell) *findScreen {
+	f := &findScreen{s: s}
+	f.box = newEntry(s, "Chart number, barcode or name…")
+	f.box.OnChanged = f.query
+	f.box.OnSubmitted = func(string) { f.results.open() }
+	f.box.onKey = func(k *fyne.KeyEvent) bool {
+		switch k.Name {
+		case fyne.KeyDown:
+			f.results.move(1)
+			return true
+		case fyne.KeyUp:
+			f.results.move(-1)
+			return true
+		}
+		return false
+	}
+	f.results = newRowTable([]column[records.SearchHit]{
+		{"MRN", 110, func(h records.SearchHit) string { return s.mrn(h.MRN) }},
+		{"Name", 280, func(h records.SearchHit) string { return h.DisplayName() }},
+		{"Date of birth", 120, func(h records.SearchHit) string { return h.DOB.String() }},
+		{"Sex", 50, func(h records.SearchHit) string { return h.Sex }},
+		{"Folders", 80, func(h records.SearchHit) string { return strconv.Itoa(h.Volumes) }},
+		{"Out", 60, func(h records.SearchHit) string { return strconv.Itoa(h.Out) }},
+		{"Status", 200, hitStatus},
+	}, func(h records.SearchHit) { s.main.openChart(h.ID) })
+	f.results.set(nil, findEmptyText)
+	f.summary = hint("")
+	newPatient := widget.NewButtonWithIcon("New patient…", theme.ContentAddIcon(), func() { showPatientDialog(s, records.Patient{}, nil) })
+	top := container.NewBorder(nil, f.summary, nil, newPatient, f.box)
+	f.root = screenFrame("Find a chart", "", top, f.results.view())
+	return f
+}
+
+// hitStatus says how a search row matched and anything unusual about it.
+func hitStatus(h records.SearchHit) string {
+	var parts []string
+	if h.MatchedBy == "merged" {
+		parts = append(parts, "merged into "+h.MergedInto)
+	}
+	if h.Status != records.PatientActive && h.Status != "" && h.Status != records.PatientMerged {
+		parts = append(parts, string(h.Status))
+	}
+	if h.LegalHold {
+		parts = append(parts, "legal hold")
+	}
+	if !h.Deceased.IsZero() {
+		parts = append(parts, "deceased "+h.Deceased.String())
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (f *findScreen) view() fyne.CanvasObject { return f.root }
+
+func (f *findScreen) shown() {
+	f.s.win.Canvas().Focus(f.box)
+	if f.box.Text != "" {
+		f.query(f.box.Text)
+	}
+}
+
+// query runs a search for text off the UI goroutine, cancelling the one
+// before it; only the newest answer is shown.
+func (f *findScreen) query(text string) {
+	if f.cancel != nil {
+		f.cancel()
+		f.cancel = nil
+	}
+	f.seq++
+	seq := f.seq
+	text = strings.TrimSpace(text)
+	if text == "" {
+		f.summary.SetText("")
+		f.results.set(nil, findEmptyText)
+		return
+	}
+	ctx, cancel := context.WithCancel(f.s.ctx())
+	f.cancel = cancel
+	svc := f.s.svc
+	inBackground(f.s, func() ([]records.SearchHit, error) {
+		return svc.Search(ctx, text, findLimit)
+	}, func(hits []records.SearchHit, err error) {
+		if seq != f.seq {
+			return // a newer keystroke already asked again
+		}
+		cancel()
+		f.cancel = nil
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			f.summary.SetText(records.ErrorMessage(err))
+			f.results.set(nil, "")
+			return
+		}
+		f.show(text, hits)
+	})
+}
+
+func (f *findScreen) show(text string, hits []records.SearchHit) {
+	switch {
+	case len(hits) == 0:
+		f.summary.SetText("")
+		f.results.set(nil, "No chart matches \""+text+"\". Check the number or the spelling, or add the patient with New patient.")
+		return
+	case len(hits) >= findLimit:
+		f.summary.SetText("Showing the first " + strconv.Itoa(findLimit) + " matches; type more to narrow them.")
+	default:
+		f.summary.SetText(plural(len(hits), "match") + ". Up and Down choose, Enter opens the chart.")
+	}
+	f.results.set(hits, "")
+	f.results.selectRow(0)
+}

@@ -1,0 +1,153 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// Dates show one way throughout: YYYY-MM-DD, with HH:MM when the time of day
+// matters.
+const (
+	dateLayout     = "2006-01-02"
+	dateTimeLayout = "2006-01-02 15:04"
+)
+
+// when formats a moment in the clerk's local time, "" for zero.
+func when(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format(dateTimeLayout)
+}
+
+// plural writes "1 chart", "3 charts", "2 batches".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	for _, end := range []string{"ch", "sh", "s", "x"} {
+		if strings.HasSuffix(word, end) {
+			return strconv.Itoa(n) + " " + word + "es"
+		}
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// stateLabel is a volume state as a clerk says it.
+func stateLabel(st records.VolumeState) string {
+	switch st {
+	case records.StateInFile:
+		return "In file"
+	case records.StateCheckedOut:
+		return "Checked out"
+	case records.StateInTransit:
+		return "In transit"
+	case records.StateMissing:
+		return "Missing"
+	case records.StateOffsite:
+		return "Offsite"
+	case records.StateDestroyed:
+		return "Destroyed"
+	}
+	return string(st)
+}
+
+// requestStateLabel is a request state as a clerk says it.
+func requestStateLabel(st records.RequestState) string {
+	switch st {
+	case records.RequestPending:
+		return "Pending"
+	case records.RequestPulled:
+		return "Pulled"
+	case records.RequestFulfilled:
+		return "Fulfilled"
+	case records.RequestNotFillable:
+		return "Not fillable"
+	case records.RequestCancelled:
+		return "Cancelled"
+	case records.RequestExpired:
+		return "Expired"
+	}
+	return string(st)
+}
+
+// borrowerKindLabel is a borrower kind as a clerk says it.
+func borrowerKindLabel(k records.BorrowerKind) string {
+	switch k {
+	case records.BorrowerProvider:
+		return "Provider"
+	case records.BorrowerStaff:
+		return "Staff"
+	case records.BorrowerDepartment:
+		return "Department"
+	case records.BorrowerExternal:
+		return "Outside party"
+	case records.BorrowerOffsite:
+		return "Offsite storage"
+	}
+	return string(k)
+}
+
+func borrowerKindLabels() []string {
+	out := make([]string, len(records.BorrowerKinds))
+	for i, k := range records.BorrowerKinds {
+		out[i] = borrowerKindLabel(k)
+	}
+	return out
+}
+
+func borrowerKindFromLabel(l string) records.BorrowerKind {
+	for _, k := range records.BorrowerKinds {
+		if borrowerKindLabel(k) == l {
+			return k
+		}
+	}
+	return records.BorrowerStaff
+}
+
+// movementLabel is a movement kind as a clerk says it.
+func movementLabel(k records.MovementKind) string {
+	switch k {
+	case records.MoveCheckOut:
+		return "Checked out"
+	case records.MoveCheckIn:
+		return "Checked in"
+	case records.MoveHandOff:
+		return "Handed off"
+	case records.MoveMissing:
+		return "Marked missing"
+	case records.MoveFound:
+		return "Found"
+	case records.MoveTransfer:
+		return "Moved"
+	case records.MoveDestroy:
+		return "Destroyed"
+	case records.MoveCreate:
+		return "Opened"
+	}
+	return string(k)
+}
+
+// atoiField reads a whole number typed into a form field; the error names it.
+func atoiField(field, text string) (int, error) {
+	if text == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil {
+		return 0, records.FieldError(field, "%q is not a whole number", text)
+	}
+	return n, nil
+}
+
+// dateField reads a date typed into a form field; the error names it.
+func dateField(field, text string) (records.Date, error) {
+	d, err := records.ParseDate(text)
+	if err != nil {
+		return records.Date{}, records.FieldError(field, "%s", err.Error())
+	}
+	return d, nil
+}

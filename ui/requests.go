@@ -1,0 +1,331 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/csvimport"
+	"github.com/chartroom/chartroom/reports"
+)
+
+// Request list filters by state.
+const (
+	stateOpen = "Open (pending or pulled)"
+	stateAll  = "All states"
+)
+
+// requestsScreen queues requests for charts and makes the pull list: the
+// charts to pull for a day, in the order of the shelves.
+type requestsScreen struct {
+	s     *shell
+	from  *activeEntry
+	to    *activeEntry
+	state *widget.Select
+	list  *rowTable[records.Request]
+	errs  *formErrors
+	count *widget.Label
+
+	pulled, fulfilled, notFillable, cancel, open *widget.Button
+	root                                         fyne.CanvasObject
+}
+
+func newRequestsScreen(s *shell) *requestsScreen {
+	r := &requestsScreen{s: s, errs: newFormErrors()}
+	r.from = r.errs.field("From", newEntry(s, "YYYY-MM-DD"))
+	r.to = r.errs.field("To", newEntry(s, "YYYY-MM-DD"))
+	r.from.SetText(s.today().String())
+	r.to.SetText(s.today().AddDays(7).String())
+	r.from.OnSubmitted = func(string) { r.shown() }
+	r.to.OnSubmitted = func(string) { r.shown() }
+	states := []string{stateOpen, stateAll}
+	for _, st := range records.RequestStates {
+		states = append(states, requestStateLabel(st))
+	}
+	r.state = widget.NewSelect(states, func(string) { r.shown() })
+	r.state.Selected = stateOpen
+	r.list = newRowTable([]column[records.Request]{
+		{"Needed", 120, func(q records.Request) string { return strings.TrimSpace(q.NeededOn.String() + " " + q.NeededAt) }},
+		{"MRN", 90, func(q records.Request) string { return s.mrn(q.MRN) }},
+		{"Name", 180, func(q records.Request) string { return q.PatientName }},
+		{"Folder", 90, func(q records.Request) string { return q.VolumeLabel }},
+		{"Where now", 170, func(q records.Request) string { return q.Where }},
+		{"For", 150, func(q records.Request) string { return q.BorrowerName }},
+		{"State", 90, func(q records.Request) string { return requestStateLabel(q.State) }},
+		{"Reason", 100, func(q records.Request) string { return strings.TrimSpace(q.Reason + " " + q.StateReason) }},
+	}, func(q records.Request) { s.main.openChart(q.PatientID) })
+	r.list.onSelect = func(records.Request) { r.updateActions() }
+	r.count = hint("")
+
+	r.pulled = widget.NewButtonWithIcon("Pulled", theme.ConfirmIcon(), func() { r.setState(records.RequestPulled, "") })
+	r.fulfilled = widget.NewButtonWithIcon("Fulfilled", theme.MailSendIcon(), func() { r.setState(records.RequestFulfilled, "") })
+	r.notFillable = widget.NewButtonWithIcon("Not fillable…", theme.WarningIcon(), func() { r.askReason(records.RequestNotFillable) })
+	r.cancel = widget.NewButtonWithIcon("Cancel request…", theme.CancelIcon(), func() { r.askReason(records.RequestCancelled) })
+	r.open = widget.NewButtonWithIcon("Open chart", theme.FolderOpenIcon(), func() {
+		if q, ok := r.list.current(); ok {
+			s.main.openChart(q.PatientID)
+		}
+	})
+	newReq := widget.NewButtonWithIcon("New request…", theme.ContentAddIcon(), func() { showRequestDialog(s, r.shown) })
+	newReq.Importance = widget.HighImportance
+	importCSV := widget.NewButtonWithIcon("Import appointments…", theme.UploadIcon(), r.importAppointments)
+	pullList := widget.NewButtonWithIcon("Pull list", theme.DocumentPrintIcon(), func() { r.print(reports.ReportPullList) })
+	outguides := widget.NewButtonWithIcon("Outguides", theme.DocumentPrintIcon(), func() { r.print(reports.ReportOutguides) })
+	slips := widget.NewButtonWithIcon("Request slips", theme.DocumentPrintIcon(), func() { r.print(reports.ReportRequestSlips) })
+
+	filters := container.NewHBox(widget.NewLabel("Needed from"), container.New(minWidth{130}, r.from),
+		widget.NewLabel("to"), container.New(minWidth{130}, r.to), container.New(minWidth{240}, r.state),
+		widget.NewButtonWithIcon("Show", theme.ViewRefreshIcon(), r.shown))
+	tools := container.NewHBox(newReq, importCSV, widget.NewSeparator(), widget.NewLabel("Print for the first day:"), pullList, outguides, slips)
+	actions := container.NewHBox(r.pulled, r.fulfilled, r.notFillable, r.cancel, r.open)
+	top := container.NewVBox(tools, filters, r.errs.label, actions, r.count)
+	help := "Charts wanted by a date. Pull them in the order listed (filing order), mark them pulled, then fulfilled when they go out."
+	r.root = screenFrame("Requests & pull lists", help, top, r.list.view())
+	r.updateActions()
+	return r
+}
+
+func (r *requestsScreen) view() fyne.CanvasObject { return r.root }
+
+// filter reads the form into a RequestFilter.
+func (r *requestsScreen) filter() (records.RequestFilter, error) {
+	var f records.RequestFilter
+	var err error
+	if f.From, err = dateField("From", r.from.Text); err != nil {
+		return f, err
+	}
+	if f.To, err = dateField("To", r.to.Text); err != nil {
+		return f, err
+	}
+	switch r.state.Selected {
+	case stateOpen:
+		f.States = []records.RequestState{records.RequestPending, records.RequestPulled}
+	case stateAll, "":
+	default:
+		for _, st := range records.RequestStates {
+			if requestStateLabel(st) == r.state.Selected {
+				f.States = []records.RequestState{st}
+			}
+		}
+	}
+	return f, nil
+}
+
+func (r *requestsScreen) shown() {
+	f, err := r.filter()
+	r.errs.show(r.s.win, err)
+	if err != nil {
+		return
+	}
+	ctx, svc := r.s.ctx(), r.s.svc
+	inBackground(r.s, func() ([]records.Request, error) {
+		return svc.ListRequests(ctx, f)
+	}, func(list []records.Request, err error) {
+		if err != nil {
+			r.s.showError(err)
+			return
+		}
+		r.list.set(list, "No requests in these days. Add one with New request, or import the appointments of the day.")
+		r.count.SetText(plural(len(list), "request"))
+		r.updateActions()
+	})
+}
+
+func (r *requestsScreen) updateActions() {
+	q, ok := r.list.current()
+	set := func(b *widget.Button, on bool) {
+		if on {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	set(r.pulled, ok && q.State == records.RequestPending)
+	set(r.fulfilled, ok && q.State.Open())
+	set(r.notFillable, ok && q.State.Open())
+	set(r.cancel, ok && q.State.Open())
+	set(r.open, ok)
+}
+
+func (r *requestsScreen) setState(st records.RequestState, reason string) {
+	q, ok := r.list.current()
+	if !ok {
+		return
+	}
+	if _, err := r.s.svc.SetRequestState(r.s.ctx(), q.ID, st, reason); err != nil {
+		r.s.showError(err)
+		return
+	}
+	r.shown()
+	if r.s.main != nil {
+		r.s.main.changed()
+	}
+}
+
+func (r *requestsScreen) askReason(st records.RequestState) {
+	q, ok := r.list.current()
+	if !ok {
+		return
+	}
+	errs := newFormErrors()
+	reason := errs.field("Reason", newEntry(r.s, "why"))
+	title := requestStateLabel(st) + ": " + q.PatientName
+	showEditDialog(r.s, title, requestStateLabel(st), []*widget.FormItem{widget.NewFormItem("Reason", reason)}, errs, func() error {
+		if strings.TrimSpace(reason.Text) == "" {
+			return records.FieldError("Reason", "say why, for whoever asked for the chart")
+		}
+		if _, err := r.s.svc.SetRequestState(r.s.ctx(), q.ID, st, reason.Text); err != nil {
+			return err
+		}
+		r.shown()
+		if r.s.main != nil {
+			r.s.main.changed()
+		}
+		return nil
+	})
+}
+
+func (r *requestsScreen) print(name string) {
+	f, err := r.filter()
+	if err != nil {
+		r.errs.show(r.s.win, err)
+		return
+	}
+	d := f.From
+	if d.IsZero() {
+		d = r.s.today()
+	}
+	openReport(r.s, name, reports.Params{Date: d}, name+"-"+d.String())
+}
+
+// showRequestDialog asks for a chart (MRN), borrower, day and reason.
+func showRequestDialog(s *shell, onSaved func()) {
+	borrowers, err := activeBorrowers(s)
+	if err != nil {
+		s.showError(err)
+		return
+	}
+	errs := newFormErrors()
+	chart := errs.field("Chart", newEntry(s, "MRN, e.g. 12-34-56"))
+	pick := newBorrowerSelect(borrowers)
+	needed := errs.field("Needed on", newEntry(s, "YYYY-MM-DD"))
+	needed.SetText(s.today().String())
+	at := errs.field("Time", newEntry(s, "HH:MM, optional"))
+	reason := errs.field("Reason", newEntry(s, "e.g. follow-up visit"))
+	items := []*widget.FormItem{
+		widget.NewFormItem("Chart", chart), widget.NewFormItem("Borrower", pick.sel),
+		widget.NewFormItem("Needed on", needed), widget.NewFormItem("Time", at),
+		widget.NewFormItem("Reason", reason),
+	}
+	showEditDialog(s, "New request", "Create", items, errs, func() error {
+		if strings.TrimSpace(chart.Text) == "" {
+			return records.FieldError("Chart", "type the chart number (MRN)")
+		}
+		p, err := s.svc.PatientByMRN(s.ctx(), chart.Text)
+		if err != nil {
+			if records.ErrorCode(err) == records.ENotFound || records.ErrorCode(err) == records.EInvalid {
+				return records.FieldError("Chart", "%s", records.ErrorMessage(err))
+			}
+			return err
+		}
+		b, ok := pick.selected()
+		if !ok {
+			return records.FieldError("Borrower", "choose who wants the chart")
+		}
+		day, err := dateField("Needed on", needed.Text)
+		if err != nil {
+			return err
+		}
+		_, err = s.svc.CreateRequest(s.ctx(), records.Request{PatientID: p.ID, BorrowerID: b.ID, NeededOn: day, NeededAt: at.Text, Reason: reason.Text})
+		if err != nil {
+			return err
+		}
+		if onSaved != nil {
+			onSaved()
+		}
+		if s.main != nil {
+			s.main.changed()
+		}
+		return nil
+	})
+}
+
+// importAppointments reads an appointments CSV, shows what a dry run would
+// do, and imports on confirmation.
+func (r *requestsScreen) importAppointments() {
+	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			return
+		}
+		path := rc.URI().Path()
+		rc.Close()
+		r.importFile(path)
+	}, r.s.win)
+	fd.Resize(fyne.NewSize(900, 600))
+	fd.Show()
+}
+
+// importFile parses and dry-runs an appointments file, then asks.
+func (r *requestsScreen) importFile(path string) {
+	type parsed struct {
+		rows     []records.AppointmentRow
+		rejected []records.RowError
+		dry      records.ImportSummary
+	}
+	ctx, svc := r.s.ctx(), r.s.svc
+	inBackground(r.s, func() (parsed, error) {
+		var p parsed
+		f, err := os.Open(path)
+		if err != nil {
+			return p, records.Errorf(records.ENotFound, "cannot read %s: %v", path, err)
+		}
+		defer f.Close()
+		if p.rows, p.rejected, err = csvimport.ParseAppointments(f); err != nil {
+			return p, err
+		}
+		p.dry, err = svc.ImportAppointments(ctx, p.rows, true)
+		return p, err
+	}, func(p parsed, err error) {
+		if err != nil {
+			r.s.showError(err)
+			return
+		}
+		msg := "Dry run of " + path + ":\n" + importSummaryText(p.dry, p.rejected)
+		dialog.ShowConfirm("Import appointments?", msg+"\n\nCreate these requests now?", func(yes bool) {
+			if !yes {
+				return
+			}
+			sum, err := r.s.svc.ImportAppointments(r.s.ctx(), p.rows, false)
+			if err != nil {
+				r.s.showError(err)
+				return
+			}
+			showNotice(r.s, "Appointments imported", importSummaryText(sum, p.rejected))
+			r.shown()
+			if r.s.main != nil {
+				r.s.main.changed()
+			}
+		}, r.s.win)
+	})
+}
+
+// importSummaryText is the summary line of an import plus its rejected lines.
+func importSummaryText(sum records.ImportSummary, parserRejected []records.RowError) string {
+	rejected := append(append([]records.RowError{}, parserRejected...), sum.Rejected...)
+	text := fmt.Sprintf("imported %d, updated %d, unchanged %d, rejected %d", sum.Imported, sum.Updated, sum.Unchanged, len(rejected))
+	for i, e := range rejected {
+		if i == 20 {
+			text += fmt.Sprintf("\n…and %d more", len(rejected)-20)
+			break
+		}
+		text += fmt.Sprintf("\nline %d: %s", e.Line, e.Reason)
+	}
+	return text
+}

@@ -1,0 +1,381 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// Scan station modes.
+const (
+	modeCheckOut = "Check out"
+	modeCheckIn  = "Check in"
+	modeHandOff  = "Hand off"
+)
+
+var scanModes = []string{modeCheckOut, modeCheckIn, modeHandOff}
+
+// scanResult is one line of the scan log.
+type scanResult struct {
+	At      time.Time
+	Code    string
+	OK      bool
+	Mode    string
+	Chart   string // "12-34-56 Testwell, Ada: Medical 1"
+	Message string // what happened, or why it was refused
+	// Attention marks a success that needs the clerk's eye: loose papers
+	// to file or another borrower waiting for the chart.
+	Attention bool
+}
+
+// bannerTone is the colour the banner flashes.
+type bannerTone int
+
+const (
+	toneNone bannerTone = iota
+	toneOK
+	toneAttention
+	toneRefused
+)
+
+// scanScreen is the check-out desk: a big box that keeps the focus, so a
+// keyboard-wedge scanner (characters, then Enter) can fire folder after
+// folder at it. Each scan is one finished transaction, listed newest first.
+type scanScreen struct {
+	s        *shell
+	mode     *widget.RadioGroup
+	borrower *borrowerSelect
+	box      *activeEntry
+	banner   *widget.Label
+	flash    *canvas.Rectangle
+	anim     *fyne.Animation
+	log      *rowTable[scanResult]
+	tally    *widget.Label
+	root     fyne.CanvasObject
+
+	results  []scanResult
+	tone     bannerTone // of the banner now, for tests
+	queue    []string   // scans waiting their turn: a scanner is faster than the disk
+	busy     bool
+	ok, fail int
+}
+
+func newScanScreen(s *shell) *scanScreen {
+	sc := &scanScreen{s: s}
+	sc.mode = widget.NewRadioGroup(scanModes, func(string) {
+		sc.modeChanged()
+		if sc.root != nil {
+			sc.focus()
+		}
+	})
+	sc.mode.Horizontal = true
+	sc.mode.Required = true
+	sc.mode.SetSelected(modeCheckOut)
+	sc.borrower = newBorrowerSelect(nil)
+	sc.borrower.sel.OnChanged = func(string) {
+		sc.modeChanged()
+		sc.focus()
+	}
+	sc.box = newEntry(s, "Scan a folder or a badge, or type its code and press Enter")
+	sc.box.OnSubmitted = sc.submit
+	sc.box.onKey = func(k *fyne.KeyEvent) bool {
+		switch k.Name {
+		case fyne.KeyF2:
+			sc.mode.SetSelected(modeCheckOut)
+		case fyne.KeyF3:
+			sc.mode.SetSelected(modeCheckIn)
+		case fyne.KeyF4:
+			sc.mode.SetSelected(modeHandOff)
+		default:
+			return false
+		}
+		return true
+	}
+	sc.banner = widget.NewLabel("")
+	sc.banner.Wrapping = fyne.TextWrapWord
+	sc.banner.TextStyle = fyne.TextStyle{Bold: true}
+	sc.flash = canvas.NewRectangle(color.Transparent)
+	sc.flash.CornerRadius = 6
+	sc.log = newRowTable([]column[scanResult]{
+		{"Time", 90, func(r scanResult) string { return r.At.Local().Format("15:04:05") }},
+		{"", 80, func(r scanResult) string { return okMark(r.OK) }},
+		{"Code", 120, func(r scanResult) string { return r.Code }},
+		{"Mode", 90, func(r scanResult) string { return r.Mode }},
+		{"Chart", 250, func(r scanResult) string { return r.Chart }},
+		{"Result", 300, func(r scanResult) string { return r.Message }},
+	}, nil)
+	sc.log.set(nil, "Scanned folders appear here, newest first.")
+	sc.tally = hint("")
+
+	big := func(o fyne.CanvasObject, size float32) fyne.CanvasObject {
+		return container.NewThemeOverride(o, bigTextTheme{app: s.app, size: size})
+	}
+	modeRow := container.NewBorder(nil, nil, widget.NewLabel("Mode (F2/F3/F4):"), nil, sc.mode)
+	borrowerRow := container.NewBorder(nil, nil, widget.NewLabel("Borrower:"), nil, sc.borrower.sel)
+	bannerBox := container.NewStack(sc.flash, container.NewPadded(big(sc.banner, 20)))
+	top := container.NewVBox(modeRow, borrowerRow, big(sc.box, 28), bannerBox, sc.tally)
+	help := "Scan the borrower's badge (or choose the borrower), then scan the folders one after another. Each scan is saved at once."
+	sc.root = screenFrame("Scan station", help, top, sc.log.view())
+	sc.modeChanged()
+	return sc
+}
+
+func okMark(ok bool) string {
+	if ok {
+		return "Done"
+	}
+	return "Refused"
+}
+
+func (sc *scanScreen) view() fyne.CanvasObject { return sc.root }
+
+func (sc *scanScreen) shown() {
+	bs, err := activeBorrowers(sc.s)
+	if err != nil {
+		sc.s.showError(err)
+	} else {
+		cur, had := sc.borrower.selected()
+		sc.borrower.setList(bs)
+		if had {
+			sc.borrower.choose(cur)
+		}
+	}
+	sc.focus()
+}
+
+// focus puts the keyboard back in the scan box, where the scanner types.
+func (sc *scanScreen) focus() {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(sc.box); c != nil {
+		c.Focus(sc.box)
+		return
+	}
+	sc.s.win.Canvas().Focus(sc.box)
+}
+
+func (sc *scanScreen) modeChanged() {
+	if sc.borrower == nil {
+		return
+	}
+	if sc.mode.Selected == modeCheckIn {
+		sc.borrower.sel.Disable()
+		sc.setBanner("Check in: scan each returned folder.", toneNone)
+	} else {
+		sc.borrower.sel.Enable()
+		if b, ok := sc.borrower.selected(); ok {
+			sc.setBanner(sc.mode.Selected+" to "+b.Name+": scan the folders.", toneNone)
+		} else {
+			sc.setBanner(sc.mode.Selected+": scan the borrower's badge or choose the borrower first.", toneNone)
+		}
+	}
+}
+
+// setBanner shows the last outcome in large type and flashes its colour:
+// green done, amber done but look, red refused.
+func (sc *scanScreen) setBanner(text string, tone bannerTone) {
+	sc.banner.SetText(text)
+	sc.tone = tone
+	var c color.Color
+	switch tone {
+	case toneOK:
+		c = theme.Color(theme.ColorNameSuccess)
+	case toneAttention:
+		c = theme.Color(theme.ColorNameWarning)
+	case toneRefused:
+		c = theme.Color(theme.ColorNameError)
+	default:
+		if sc.anim != nil {
+			sc.anim.Stop()
+		}
+		sc.flash.FillColor = color.Transparent
+		sc.flash.Refresh()
+		return
+	}
+	if sc.anim != nil {
+		sc.anim.Stop()
+	}
+	end := withAlpha(c, 0x38)
+	sc.flash.FillColor = c
+	sc.flash.Refresh()
+	sc.anim = canvas.NewColorRGBAAnimation(c, end, 900*time.Millisecond, func(x color.Color) {
+		sc.flash.FillColor = x
+		sc.flash.Refresh()
+	})
+	sc.anim.Start()
+}
+
+func withAlpha(c color.Color, a uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: a}
+}
+
+// submit takes one scan from the box and queues it; scans are committed in
+// the order they came.
+func (sc *scanScreen) submit(text string) {
+	sc.box.SetText("")
+	sc.focus()
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	sc.queue = append(sc.queue, text)
+	sc.next()
+}
+
+// scanJob is one scan with the mode and borrower in force when its turn came.
+type scanJob struct {
+	raw      string
+	mode     string
+	borrower records.Borrower
+	hasB     bool
+}
+
+// scanOutcome is what the service said about one scan.
+type scanOutcome struct {
+	result      scanResult
+	newBorrower *records.Borrower // a badge was scanned
+}
+
+func (sc *scanScreen) next() {
+	if sc.busy || len(sc.queue) == 0 {
+		return
+	}
+	sc.busy = true
+	raw := sc.queue[0]
+	sc.queue = sc.queue[1:]
+	job := scanJob{raw: raw, mode: sc.mode.Selected}
+	job.borrower, job.hasB = sc.borrower.selected()
+	ctx, svc, now := sc.s.ctx(), sc.s.svc, sc.s.now
+	mrn := sc.s.mrn
+	inBackground(sc.s, func() (scanOutcome, error) {
+		return runScan(ctx, svc, job, now(), mrn), nil
+	}, func(o scanOutcome, _ error) {
+		sc.busy = false
+		sc.apply(o)
+		sc.next()
+	})
+}
+
+// runScan commits one scan. It runs off the UI goroutine.
+func runScan(ctx context.Context, svc records.Service, job scanJob, now time.Time, mrn func(string) string) scanOutcome {
+	res := scanResult{At: now, Code: strings.TrimSpace(job.raw), Mode: job.mode}
+	code, err := records.NormalizeScan(job.raw)
+	if err != nil {
+		res.Message = records.ErrorMessage(err)
+		return scanOutcome{result: res}
+	}
+	res.Code = code
+	var moveErr error
+	switch job.mode {
+	case modeCheckIn:
+		var r records.CheckInResult
+		r, moveErr = svc.CheckIn(ctx, code)
+		if moveErr == nil {
+			res.OK = true
+			res.Chart = volumeChart(r.Volume, mrn)
+			res.Message = "Checked in to " + r.Volume.HomePath
+			if notes := checkInNotes(r); notes != "" {
+				res.Attention = true
+				res.Message += ". " + strings.ReplaceAll(strings.ReplaceAll(notes, "\n  • ", " • "), "\n\n", " ")
+			}
+			return scanOutcome{result: res}
+		}
+	default:
+		if !job.hasB {
+			// Maybe it is the badge we are waiting for.
+			if b, err := svc.FindBorrower(ctx, code); err == nil {
+				return badgeOutcome(res, b)
+			}
+			res.Message = "Scan the borrower's badge or choose the borrower before scanning folders"
+			return scanOutcome{result: res}
+		}
+		var v records.Volume
+		v, moveErr = svc.CheckOut(ctx, records.CheckOutInput{Barcode: code, BorrowerID: job.borrower.ID, HandOff: job.mode == modeHandOff})
+		if moveErr == nil {
+			res.OK = true
+			res.Chart = volumeChart(v, mrn)
+			verb := "Checked out to "
+			if job.mode == modeHandOff {
+				verb = "Handed off to "
+			}
+			res.Message = verb + v.BorrowerName
+			if !v.Due.IsZero() {
+				res.Message += ", due " + v.Due.String()
+			}
+			return scanOutcome{result: res}
+		}
+	}
+	// Not a folder: a badge switches the borrower.
+	if records.ErrorCode(moveErr) == records.ENotFound {
+		if b, err := svc.FindBorrower(ctx, code); err == nil {
+			return badgeOutcome(res, b)
+		}
+	}
+	res.Message = records.ErrorMessage(moveErr)
+	if v, err := svc.VolumeByBarcode(ctx, code); err == nil {
+		res.Chart = volumeChart(v, mrn)
+	}
+	return scanOutcome{result: res}
+}
+
+func badgeOutcome(res scanResult, b records.Borrower) scanOutcome {
+	res.OK = true
+	res.Chart = "Badge"
+	res.Message = "Borrower is now " + b.Name
+	if !b.Active {
+		res.OK = false
+		res.Message = b.Name + " is not an active borrower"
+		return scanOutcome{result: res}
+	}
+	return scanOutcome{result: res, newBorrower: &b}
+}
+
+// volumeChart names a folder for the scan log.
+func volumeChart(v records.Volume, mrn func(string) string) string {
+	return fmt.Sprintf("%s %s: %s", mrn(v.MRN), v.PatientName, v.Label())
+}
+
+// apply shows a scan's outcome: log line, banner, flash, tally, counts.
+func (sc *scanScreen) apply(o scanOutcome) {
+	r := o.result
+	if o.newBorrower != nil {
+		sc.borrower.choose(*o.newBorrower)
+		if sc.mode.Selected == modeCheckIn {
+			sc.mode.SetSelected(modeCheckOut)
+		}
+		sc.setBanner(sc.mode.Selected+" to "+o.newBorrower.Name+": scan the folders.", toneOK)
+	} else {
+		text := r.Message
+		if r.Chart != "" {
+			text = r.Chart + "\n" + r.Message
+		}
+		tone := toneRefused
+		switch {
+		case r.OK && r.Attention:
+			tone = toneAttention
+		case r.OK:
+			tone = toneOK
+		}
+		sc.setBanner(text, tone)
+		if r.OK {
+			sc.ok++
+		} else {
+			sc.fail++
+		}
+	}
+	sc.results = append([]scanResult{r}, sc.results...)
+	sc.log.set(sc.results, "")
+	sc.tally.SetText(fmt.Sprintf("This session: %d done, %d refused.", sc.ok, sc.fail))
+	if r.OK && sc.s.main != nil {
+		sc.s.main.changed()
+	}
+	sc.focus()
+}

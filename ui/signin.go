@@ -1,0 +1,109 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// signInScreen asks for a username and password.
+type signInScreen struct {
+	s        *shell
+	username *activeEntry
+	password *activeEntry
+	button   *widget.Button
+	message  *widget.Label
+}
+
+// showSignIn shows the sign-in form; note is shown above it (why the window
+// locked, the demo account) when not empty.
+func (s *shell) showSignIn(note string) { s.showSignInFor(note, "") }
+
+// showSignInFor is showSignIn with the username already filled in.
+func (s *shell) showSignInFor(note, username string) {
+	si := newSignIn(s, note)
+	si.username.SetText(username)
+	s.signIn, s.first = si, nil
+	s.win.SetContent(si.content())
+	s.win.Canvas().Focus(si.username)
+	if si.username.Text != "" {
+		s.win.Canvas().Focus(si.password)
+	}
+}
+
+func newSignIn(s *shell, note string) *signInScreen {
+	si := &signInScreen{s: s}
+	si.username = newEntry(s, "username")
+	si.password = newPasswordEntry(s, "password")
+	si.message = widget.NewLabel(note)
+	si.message.Wrapping = fyne.TextWrapWord
+	if note == "" {
+		si.message.Hide()
+	}
+	si.button = widget.NewButtonWithIcon("Sign in", theme.LoginIcon(), si.submit)
+	si.button.Importance = widget.HighImportance
+	si.username.OnSubmitted = func(string) { s.win.Canvas().Focus(si.password) }
+	si.password.OnSubmitted = func(string) { si.submit() }
+	return si
+}
+
+func (si *signInScreen) content() fyne.CanvasObject {
+	form := widget.NewForm(
+		widget.NewFormItem("Username", si.username),
+		widget.NewFormItem("Password", si.password),
+	)
+	body := container.NewVBox(si.message, form, si.button,
+		hint("Database: "+si.s.deps.DBPath))
+	return centeredCard(420, "Chartroom", "Sign in to the record room", body)
+}
+
+func (si *signInScreen) fail(msg string) {
+	si.message.Importance = widget.DangerImportance
+	si.message.SetText(msg)
+	si.message.Show()
+}
+
+func (si *signInScreen) submit() {
+	user, pw := si.username.Text, si.password.Text
+	if user == "" {
+		si.fail("Username: type your user name.")
+		si.s.win.Canvas().Focus(si.username)
+		return
+	}
+	si.button.Disable()
+	si.message.Importance = widget.MediumImportance
+	si.message.SetText("Checking password…")
+	si.message.Show()
+	svc := si.s.svc
+	inBackground(si.s, func() (records.Actor, error) {
+		return svc.SignIn(context.Background(), user, pw)
+	}, func(a records.Actor, err error) {
+		si.button.Enable()
+		if err != nil {
+			si.password.SetText("")
+			si.fail(records.ErrorMessage(err))
+			si.s.win.Canvas().Focus(si.password)
+			return
+		}
+		si.s.signedInAs(a)
+	})
+}
+
+// openErrorScreen explains that the database could not be opened and what to
+// do about it; there is nothing else the app can do without one.
+func openErrorScreen(s *shell, err error) fyne.CanvasObject {
+	msg := widget.NewLabel(records.ErrorMessage(err))
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Importance = widget.DangerImportance
+	what := hint("Check that the file exists and that this user may read and write it, " +
+		"or start Chartroom with --db pointing to another file. If the file is damaged, " +
+		"restore the latest backup (Administration, or the command chartroom restore FILE).")
+	quit := widget.NewButtonWithIcon("Quit", theme.LogoutIcon(), func() { s.app.Quit() })
+	body := container.NewVBox(msg, hint("Database: "+s.deps.DBPath), what, quit)
+	return centeredCard(560, "The database could not be opened", "", body)
+}

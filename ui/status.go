@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// statusBar shows who is signed in, which database is open and the live
+// counts a clerk watches: charts out, overdue, requests due today.
+type statusBar struct {
+	s       *shell
+	user    *widget.Label
+	db      *widget.Label
+	counts  *widget.Label
+	lock    *widget.Button
+	last    records.Counts
+	loading bool
+}
+
+func newStatusBar(s *shell) *statusBar {
+	b := &statusBar{s: s}
+	b.user = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	b.user.SetText(fmt.Sprintf("%s (%s)", s.actor.Username, s.actor.Role))
+	b.db = widget.NewLabel("Database: " + s.deps.DBPath)
+	b.db.Truncation = fyne.TextTruncateEllipsis
+	b.db.Importance = widget.LowImportance
+	b.counts = widget.NewLabel("")
+	b.lock = widget.NewButtonWithIcon("Lock", theme.LogoutIcon(), func() { s.signOut("Locked. Sign in again to continue.") })
+	b.lock.Importance = widget.LowImportance
+	return b
+}
+
+func (b *statusBar) view() fyne.CanvasObject {
+	return container.NewBorder(nil, nil,
+		container.NewHBox(widget.NewIcon(theme.AccountIcon()), b.user),
+		container.NewHBox(b.counts, b.lock),
+		b.db, layout.NewSpacer())
+}
+
+// start refreshes now and then every statusEvery until stop is closed.
+func (b *statusBar) start(stop <-chan struct{}) {
+	b.refresh()
+	if !b.s.async {
+		return
+	}
+	go func() {
+		t := time.NewTicker(statusEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				fyne.Do(func() {
+					select {
+					case <-stop:
+					default:
+						b.refresh()
+					}
+				})
+			}
+		}
+	}()
+}
+
+// refresh reads the counts in the background.
+func (b *statusBar) refresh() {
+	if b.loading {
+		return
+	}
+	b.loading = true
+	ctx, svc := b.s.ctxQuiet(), b.s.svc
+	inBackground(b.s, func() (records.Counts, error) {
+		return svc.Counts(ctx)
+	}, func(c records.Counts, err error) {
+		b.loading = false
+		if err != nil {
+			b.counts.SetText("Counts unavailable")
+			b.s.log.Warn("status counts", "err", err)
+			return
+		}
+		b.last = c
+		b.counts.SetText(countsText(c))
+	})
+}
+
+// countsText is the status bar's summary line.
+func countsText(c records.Counts) string {
+	return fmt.Sprintf("Out: %d   Overdue: %d   Requests due today: %d   Loose papers: %d", c.Out, c.Overdue, c.RequestsDue, c.LooseWaiting)
+}

@@ -1,0 +1,178 @@
+// Package ui is Chartroom's desktop face: the Fyne screens clerks work in all
+// day. It talks to the record room only through records.Service, so it never
+// knows which store sits behind it; main.go opens the store and wires it in.
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// Deps is what main.go hands the desktop app.
+type Deps struct {
+	Service records.Service
+	DBPath  string
+	Logger  *slog.Logger
+	Now     func() time.Time
+	// Restore closes the current store, replaces its file with the backup and
+	// reopens it; the app signs in again afterwards.
+	Restore func(ctx context.Context, backupPath string) (records.Service, error)
+	// MakeDemo fills a fresh database with fictitious data and returns the
+	// account it created.
+	MakeDemo func(ctx context.Context, progress func(done, total int)) (svc records.Service, username, password string, err error)
+	// OpenError is set when the database could not be opened at all.
+	OpenError error
+}
+
+// Start builds the window (first run, sign-in or the error that stopped the
+// database from opening) and returns it; main calls ShowAndRun.
+func Start(a fyne.App, d Deps) fyne.Window {
+	w := a.NewWindow("Chartroom")
+	w.Resize(fyne.NewSize(1280, 800))
+	s := newShell(a, w, d)
+	s.async = true
+	s.startIdleWatch()
+	s.showStart()
+	return w
+}
+
+// shell holds what every screen shares: the window, the service, the
+// signed-in user and the practice's settings.
+type shell struct {
+	app  fyne.App
+	win  fyne.Window
+	deps Deps
+	svc  records.Service
+	log  *slog.Logger
+	now  func() time.Time
+
+	// async runs service calls on goroutines (the real app); tests turn it
+	// off so that every call finishes before the next simulated keystroke.
+	async bool
+
+	actor     records.Actor
+	signedIn  bool
+	settings  records.Settings
+	lastInput time.Time
+
+	main   *mainWindow   // nil while signed out
+	signIn *signInScreen // the sign-in form while it shows
+	first  *firstRun     // the first-run form while it shows
+}
+
+func newShell(a fyne.App, w fyne.Window, d Deps) *shell {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &shell{app: a, win: w, deps: d, svc: d.Service, log: d.Logger, now: d.Now}
+}
+
+// ctx is the context every service call runs in: it carries the signed-in
+// user. Building one counts as activity for the idle lock.
+func (s *shell) ctx() context.Context {
+	s.touch()
+	ctx := context.Background()
+	if s.signedIn {
+		ctx = records.WithActor(ctx, s.actor)
+	}
+	return ctx
+}
+
+// ctxQuiet is ctx for calls the clerk did not ask for (the periodic status
+// refresh), which must not keep the idle lock from closing the window.
+func (s *shell) ctxQuiet() context.Context {
+	if s.signedIn {
+		return records.WithActor(context.Background(), s.actor)
+	}
+	return context.Background()
+}
+
+// today is the clerk's calendar day.
+func (s *shell) today() records.Date { return records.DateOf(s.now()) }
+
+// mrn shows a stored chart number the way this practice files it.
+func (s *shell) mrn(stored string) string { return records.FormatMRN(stored, s.settings.Filing) }
+
+// can reports whether the signed-in user has at least role r; screens use it
+// to hide what the service would refuse anyway.
+func (s *shell) can(r records.Role) bool { return s.signedIn && s.actor.Role.AtLeast(r) }
+
+// showStart shows the first screen: the open error, the first-run form or
+// the sign-in form.
+func (s *shell) showStart() {
+	if s.deps.OpenError != nil {
+		s.win.SetContent(openErrorScreen(s, s.deps.OpenError))
+		return
+	}
+	ok, err := s.svc.Initialized(context.Background())
+	if err != nil {
+		s.win.SetContent(openErrorScreen(s, err))
+		return
+	}
+	if !ok {
+		s.first = newFirstRun(s)
+		s.win.SetContent(s.first.content())
+		return
+	}
+	s.showSignIn("")
+}
+
+// signedInAs switches to the main window for a user who just signed in.
+func (s *shell) signedInAs(a records.Actor) {
+	s.actor, s.signedIn = a, true
+	s.signIn = nil
+	s.touch()
+	st, err := s.svc.Settings(s.ctx())
+	if err != nil {
+		s.log.Error("reading settings", "err", err)
+		st = records.DefaultSettings()
+	}
+	s.settings = st
+	// The title names who is signed in, so a clerk at a shared desk (and the
+	// window list) can tell whose session is open.
+	s.win.SetTitle(windowTitle(st.PracticeName, a.Username))
+	s.main = newMainWindow(s)
+	s.win.SetContent(s.main.content())
+	s.win.SetMainMenu(s.main.menu())
+	s.main.show(navFind)
+}
+
+// signOut drops the user and shows the sign-in screen; message says why
+// (the idle lock) or is empty.
+func (s *shell) signOut(message string) {
+	if s.main != nil {
+		s.main.stop()
+	}
+	s.main = nil
+	s.signedIn = false
+	s.actor = records.Actor{}
+	s.win.SetTitle(windowTitle("", ""))
+	s.win.SetMainMenu(nil)
+	s.showSignIn(message)
+}
+
+// replaceService swaps the store after a restore or a demo is made.
+func (s *shell) replaceService(svc records.Service) {
+	s.svc = svc
+	s.deps.Service = svc
+}
+
+// windowTitle is "Chartroom", then the practice and the signed-in user when
+// there are any.
+func windowTitle(practice, username string) string {
+	title := "Chartroom"
+	for _, part := range []string{practice, username} {
+		if part != "" {
+			title += " — " + part
+		}
+	}
+	return title
+}
