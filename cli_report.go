@@ -1,0 +1,298 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/reports"
+)
+
+var reportCommand = &command{
+	name:    "report",
+	usage:   "report --list | report NAME [-o FILE.pdf] [--location L] [--state S] [--borrower B] [--type T] [--date D] [--from D --to D] [--mrn M] [--barcode X] [--order filing|borrower|due] [--format avery5160|roll] [--start N]",
+	summary: "write a PDF report; NAME from 'chartroom report --list'",
+	detail: `Writes the report to FILE.pdf (default NAME-YYYYMMDD.pdf in the current folder) and
+prints its path. Filters name things the way a clerk does: a location by its path
+("Record room > Cabinet A") or name, a borrower by badge or name, a record type by name,
+a patient by MRN, a folder by barcode. --state takes one or more states separated by
+commas (in-file, checked-out, in-transit, missing, offsite, destroyed). --barcode may be
+given more than once (folder labels for several folders).`,
+	setup: func(fs *flag.FlagSet) action {
+		list := fs.Bool("list", false, "list the reports and the filters each one takes")
+		var o reportOptions
+		fs.StringVar(&o.out, "o", "", "write the PDF to `FILE` (default NAME-YYYYMMDD.pdf)")
+		fs.StringVar(&o.location, "location", "", "only folders filed at this `LOCATION` (path or name) and inside it")
+		fs.StringVar(&o.states, "state", "", "only folders in these `STATES` (comma-separated)")
+		fs.StringVar(&o.borrower, "borrower", "", "only this `BORROWER` (badge or name)")
+		fs.StringVar(&o.recordType, "type", "", "only this record `TYPE` (name or code)")
+		fs.StringVar(&o.date, "date", "", "the `DAY` of the report (YYYY-MM-DD), e.g. a pull list's day")
+		fs.StringVar(&o.from, "from", "", "the first `DAY` of a date range (YYYY-MM-DD)")
+		fs.StringVar(&o.to, "to", "", "the last `DAY` of a date range (YYYY-MM-DD)")
+		fs.StringVar(&o.mrn, "mrn", "", "only the patient with this chart number (`MRN`)")
+		addBarcode := func(s string) error {
+			o.barcodes = append(o.barcodes, s)
+			return nil
+		}
+		fs.Func("barcode", "only the folder with this `BARCODE` (repeatable, for labels and outguides)", addBarcode)
+		fs.StringVar(&o.order, "order", "", "the `ORDER` of a listing: filing, borrower or due")
+		fs.StringVar(&o.format, "format", "", "the label `FORMAT`: avery5160 (default) or roll")
+		fs.IntVar(&o.start, "start", 0, "the first label `POSITION` on a partly used sheet (1-30)")
+		// The reports package and the app's Reports screen name some filters
+		// differently; their names work here too, so its messages do.
+		fs.StringVar(&o.recordType, "record-type", "", "same as --type")
+		fs.StringVar(&o.mrn, "patient", "", "same as --mrn")
+		fs.Func("volume", "same as --barcode", addBarcode)
+		fs.Func("volumes", "same as --barcode", addBarcode)
+		fs.StringVar(&o.format, "label-format", "", "same as --format")
+		fs.IntVar(&o.start, "start-position", 0, "same as --start")
+		return func(ctx context.Context, c *cli, args []string) error {
+			if *list {
+				if len(args) > 0 {
+					return usagef("--list takes no report name")
+				}
+				listReports(c)
+				return nil
+			}
+			if len(args) != 1 {
+				return usagef("name one report (see 'chartroom report --list')")
+			}
+			rep, ok := findReport(args[0])
+			if !ok {
+				return usagef("there is no report %q (see 'chartroom report --list')", args[0])
+			}
+			p, err := o.staticParams(rep)
+			if err != nil {
+				return err
+			}
+			return c.withSession(ctx, func(ctx context.Context, svc records.Service) error {
+				if err := o.resolve(ctx, svc, &p); err != nil {
+					return err
+				}
+				p.Now = c.now()
+				path := o.out
+				if path == "" {
+					path = rep.Name + "-" + p.Now.Format("20060102") + ".pdf"
+				}
+				if err := writeReport(ctx, svc, rep.Name, p, path); err != nil {
+					return err
+				}
+				fmt.Fprintln(c.stdout, path)
+				return nil
+			})
+		}
+	},
+}
+
+func listReports(c *cli) {
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	for _, r := range reports.List() {
+		var flags []string
+		for _, f := range r.Filters {
+			name := "--" + cliFilterFlag(f)
+			if !slices.Contains(flags, name) {
+				flags = append(flags, name)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Name, r.Title, strings.Join(flags, " "))
+	}
+	tw.Flush()
+}
+
+// cliFilterFlag is the command line's flag for a reports filter name.
+func cliFilterFlag(filter string) string {
+	switch filter {
+	case reports.FilterRecordType:
+		return "type"
+	case reports.FilterPatient:
+		return "mrn"
+	case reports.FilterVolume, reports.FilterVolumes:
+		return "barcode"
+	case reports.FilterLabelFormat:
+		return "format"
+	case reports.FilterStartPosition:
+		return "start"
+	}
+	return filter
+}
+
+func findReport(name string) (reports.Report, bool) {
+	for _, r := range reports.List() {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return reports.Report{}, false
+}
+
+// writeReport generates into a temporary file beside path and renames it,
+// so a report that fails half-way leaves no broken PDF behind.
+func writeReport(ctx context.Context, svc records.Service, name string, p reports.Params, path string) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".chartroom-report-*.pdf")
+	if err != nil {
+		return records.Errorf(records.EInvalid, "cannot write the report into %s: %v", dir, err)
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
+	if err := reports.Generate(ctx, svc, name, p, tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return records.Internal("could not finish writing the report", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return records.Errorf(records.EInvalid, "cannot write the report to %s: %v", path, err)
+	}
+	return nil
+}
+
+// reportOptions are the report command's filters as typed.
+type reportOptions struct {
+	out, location, states, borrower, recordType string
+	date, from, to, mrn, order, format          string
+	barcodes                                    []string
+	start                                       int
+	manyVolumes                                 bool // the report takes a list of folders
+}
+
+// staticParams checks and converts the filters that need no database.
+// Whether the report takes a filter is the reports package's to say.
+func (o *reportOptions) staticParams(rep reports.Report) (reports.Params, error) {
+	var p reports.Params
+	var err error
+	for _, d := range []struct {
+		flag string
+		in   string
+		out  *records.Date
+	}{{"date", o.date, &p.Date}, {"from", o.from, &p.From}, {"to", o.to, &p.To}} {
+		if *d.out, err = records.ParseDate(d.in); err != nil {
+			return p, usagef("--%s: %v", d.flag, err)
+		}
+	}
+	if !p.From.IsZero() && !p.To.IsZero() && p.To.Before(p.From) {
+		return p, usagef("--to %s is before --from %s", p.To, p.From)
+	}
+	if o.states != "" {
+		for _, s := range strings.Split(o.states, ",") {
+			st := records.VolumeState(strings.TrimSpace(s))
+			if !st.Valid() {
+				return p, usagef("--state %q is not one of in-file, checked-out, in-transit, missing, offsite, destroyed", s)
+			}
+			p.States = append(p.States, st)
+		}
+	}
+	if p.Order, err = reports.ParseOrder(o.order); err != nil {
+		return p, usagef("--order must be filing, borrower or due, not %q", o.order)
+	}
+	switch o.format {
+	case "", reports.LabelAvery5160, reports.LabelRoll:
+		p.LabelFormat = o.format
+	default:
+		return p, usagef("--format must be %s or %s, not %q", reports.LabelAvery5160, reports.LabelRoll, o.format)
+	}
+	if o.start < 0 {
+		return p, usagef("--start must be a label position from 1, not %d", o.start)
+	}
+	p.StartPosition = o.start
+	if len(o.barcodes) > 1 && !slices.Contains(rep.Filters, reports.FilterVolumes) {
+		return p, usagef("the %s report takes at most one --barcode", rep.Name)
+	}
+	o.manyVolumes = slices.Contains(rep.Filters, reports.FilterVolumes)
+	return p, nil
+}
+
+// resolve turns the names in the filters into the ids the report needs.
+func (o *reportOptions) resolve(ctx context.Context, svc records.Service, p *reports.Params) error {
+	var err error
+	if o.location != "" {
+		if p.LocationID, err = findLocation(ctx, svc, o.location); err != nil {
+			return err
+		}
+	}
+	if o.borrower != "" {
+		b, err := svc.FindBorrower(ctx, o.borrower)
+		if err != nil {
+			return err
+		}
+		p.BorrowerID = b.ID
+	}
+	if o.recordType != "" {
+		if p.RecordTypeID, err = findRecordType(ctx, svc, o.recordType); err != nil {
+			return err
+		}
+	}
+	if o.mrn != "" {
+		pat, err := svc.PatientByMRN(ctx, o.mrn)
+		if err != nil {
+			return err
+		}
+		p.PatientID = pat.ID
+	}
+	for _, code := range o.barcodes {
+		v, err := svc.VolumeByBarcode(ctx, code)
+		if err != nil {
+			return err
+		}
+		if o.manyVolumes {
+			p.VolumeIDs = append(p.VolumeIDs, v.ID)
+		} else {
+			p.VolumeID = v.ID
+		}
+	}
+	return nil
+}
+
+// findLocation finds a location by its full path or, when unambiguous, by
+// its name, case-insensitively.
+func findLocation(ctx context.Context, svc records.Service, name string) (records.ID, error) {
+	locs, err := svc.ListLocations(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var byName []records.Location
+	for _, l := range locs {
+		if strings.EqualFold(l.Path, name) {
+			return l.ID, nil
+		}
+		if strings.EqualFold(l.Name, name) {
+			byName = append(byName, l)
+		}
+	}
+	switch len(byName) {
+	case 1:
+		return byName[0].ID, nil
+	case 0:
+		return 0, records.Errorf(records.ENotFound, "there is no location %q", name)
+	}
+	paths := make([]string, len(byName))
+	for i, l := range byName {
+		paths[i] = "\"" + l.Path + "\""
+	}
+	return 0, records.Errorf(records.EInvalid, "%d locations are called %q; name one by its path: %s", len(byName), name, strings.Join(paths, ", "))
+}
+
+// findRecordType finds a record type by name or code, case-insensitively.
+func findRecordType(ctx context.Context, svc records.Service, name string) (records.ID, error) {
+	types, err := svc.ListRecordTypes(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, rt := range types {
+		if strings.EqualFold(rt.Name, name) {
+			return rt.ID, nil
+		}
+	}
+	for _, rt := range types {
+		if strings.EqualFold(rt.Code, name) {
+			return rt.ID, nil
+		}
+	}
+	return 0, records.Errorf(records.ENotFound, "there is no record type %q", name)
+}

@@ -1,0 +1,163 @@
+// Command chartroom is Chartroom's composition root: with no command it
+// opens the desktop app on the database, otherwise it runs a command-line
+// command (see 'chartroom help') over the same services.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"github.com/chartroom/chartroom/assets"
+	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/demo"
+	"github.com/chartroom/chartroom/records/sqlite"
+	"github.com/chartroom/chartroom/ui"
+)
+
+// version is Chartroom's version; a release build may set it with
+// -ldflags "-X main.version=...". It matches FyneApp.toml.
+var version = "0.1.0"
+
+// appID is the desktop app's identity (preferences folder, FyneApp.toml).
+const appID = "org.chartroom.app"
+
+func main() {
+	// Ctrl-C cancels the context: a running command's transaction rolls
+	// back, and the desktop app quits cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// startGUI opens the desktop app; tests replace it.
+var startGUI = runGUI
+
+func runGUI(ctx context.Context, dbPath string, log *slog.Logger) int {
+	a := app.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("chartroom.png", assets.Icon))
+
+	db := &guiDatabase{path: dbPath, log: log}
+	deps := ui.Deps{
+		DBPath:   dbPath,
+		Logger:   log,
+		Now:      time.Now,
+		Restore:  db.restore,
+		MakeDemo: db.makeDemo,
+	}
+	if svc, err := db.open(ctx); err != nil {
+		log.Error("cannot open the database", "path", dbPath, "err", err)
+		deps.OpenError = err
+	} else {
+		deps.Service = svc
+	}
+
+	w := ui.Start(a, deps)
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	w.ShowAndRun()
+	if err := db.close(); err != nil {
+		log.Error("closing the database", "err", err)
+		return exitRefused
+	}
+	return exitOK
+}
+
+// guiDatabase is the desktop app's open store. Restoring a backup and
+// making the demo replace it, so the app asks for the new one.
+type guiDatabase struct {
+	path string
+	log  *slog.Logger
+
+	mu sync.Mutex
+	st *sqlite.Store
+}
+
+func (g *guiDatabase) open(ctx context.Context) (records.Service, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.reopenLocked(ctx)
+}
+
+// reopenLocked opens the database for a clerk's work (g.mu held).
+func (g *guiDatabase) reopenLocked(ctx context.Context) (records.Service, error) {
+	st, err := openDB(ctx, g.path, g.log, time.Now, false)
+	if err != nil {
+		g.st = nil
+		return nil, err
+	}
+	g.st = st
+	return st, nil
+}
+
+func (g *guiDatabase) close() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.st == nil {
+		return nil
+	}
+	err := g.st.Close()
+	g.st = nil
+	return err
+}
+
+// restore replaces the database with a backup (admin only, from ctx's
+// actor). The store is reopened whatever happens once it had to be closed:
+// on a refused restore the returned service is the database as it was, so
+// the app always switches to the service returned when it is not nil.
+func (g *guiDatabase) restore(ctx context.Context, backupPath string) (records.Service, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.st == nil {
+		return nil, records.Errorf(records.EConflict, "the database is not open")
+	}
+	if _, err := records.Require(ctx, records.RoleAdmin, "restore a backup"); err != nil {
+		return g.st, err
+	}
+	kept, err := restoreDatabase(ctx, g.st, g.path, backupPath)
+	g.st = nil
+	if err != nil {
+		svc, oerr := g.reopenLocked(ctx)
+		if oerr != nil {
+			g.log.Error("reopening the database after a failed restore", "err", oerr)
+		}
+		return svc, err
+	}
+	g.log.Info("database restored", "backup", backupPath, "kept", kept)
+	return g.reopenLocked(ctx)
+}
+
+// guiDemoPatients is the size of the demo the app makes (the demo's own
+// default); tests make a smaller one.
+var guiDemoPatients = 2000
+
+// makeDemo fills the empty database with the demo practice and returns the
+// reopened store and the admin account.
+func (g *guiDatabase) makeDemo(ctx context.Context, progress func(done, total int)) (records.Service, string, string, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.st != nil {
+		if err := g.st.Close(); err != nil {
+			return g.st, "", "", records.Internal("could not close the database", err)
+		}
+		g.st = nil
+	}
+	res, err := makeDemo(ctx, g.path, g.log, demo.Options{Patients: guiDemoPatients, Today: time.Now(), Seed: 1, Progress: progress})
+	svc, oerr := g.reopenLocked(ctx)
+	if err != nil {
+		return svc, "", "", err
+	}
+	if oerr != nil {
+		return nil, "", "", oerr
+	}
+	return svc, res.AdminUser, res.AdminPassword, nil
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// The desktop app's database handling (restore, demo) is tested without a
+// window: these are the functions ui.Deps carries.
+
+func signedIn(t *testing.T, svc records.Service, user, password string) context.Context {
+	t.Helper()
+	a, err := svc.SignIn(context.Background(), user, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return records.WithActor(context.Background(), a)
+}
+
+func TestGUIRestore(t *testing.T) {
+	h := newClinic(t)
+	h.env["CHARTROOM_NEW_PASSWORD"] = "clerk password 1"
+	h.must("users", "add", "cy", "--role", "clerk")
+	backup := strings.TrimSpace(h.must("backup", "--to", t.TempDir()))
+	ana := h.barcodeOf("Testperson")
+	h.must("checkout", "--to", "B100", ana)
+
+	g := &guiDatabase{path: h.db, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	svc, err := g.open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.close()
+
+	// A clerk is refused and the app keeps a working service.
+	ctx := signedIn(t, svc, "cy", "clerk password 1")
+	svc2, err := g.restore(ctx, backup)
+	if records.ErrorCode(err) != records.EForbidden || svc2 == nil {
+		t.Fatalf("clerk restore: %v, service %v", err, svc2)
+	}
+	if _, err := svc2.VolumeByBarcode(ctx, ana); err != nil {
+		t.Errorf("the service after a refused restore: %v", err)
+	}
+
+	// A bad file: refused, and the reopened database still works.
+	ctx = signedIn(t, svc2, adminUser, adminPass)
+	svc3, err := g.restore(ctx, writeFile(t, "x.db", "not a database"))
+	if err == nil || svc3 == nil {
+		t.Fatalf("restoring a bad file: %v, service %v", err, svc3)
+	}
+	if v, err := svc3.VolumeByBarcode(ctx, ana); err != nil || v.State != records.StateCheckedOut {
+		t.Errorf("after a refused restore: %v %v", v.State, err)
+	}
+
+	// The admin restores: the new service sees the database of the backup.
+	svc4, err := g.restore(ctx, backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := svc4.VolumeByBarcode(ctx, ana); err != nil || v.State != records.StateInFile {
+		t.Errorf("after the restore: %v %v", v.State, err)
+	}
+}
+
+func TestGUIMakeDemo(t *testing.T) {
+	g := &guiDatabase{path: filepath.Join(t.TempDir(), "demo.db"), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if _, err := g.open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer g.close()
+	saved := guiDemoPatients
+	guiDemoPatients = 60
+	defer func() { guiDemoPatients = saved }()
+	calls := 0
+	svc, user, password, err := g.makeDemo(context.Background(), func(done, total int) { calls++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 {
+		t.Error("no progress reported")
+	}
+	ctx := signedIn(t, svc, user, password)
+	c, err := svc.Counts(ctx)
+	if err != nil || c.Out == 0 {
+		t.Errorf("the demo has no charts out: %+v %v", c, err)
+	}
+}
