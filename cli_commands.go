@@ -35,6 +35,10 @@ func init() {
 		backupCommand, restoreCommand, verifyCommand,
 		usersAddCommand, usersListCommand, usersDisableCommand, usersEnableCommand, usersPasswdCommand,
 		borrowersAddCommand, borrowersListCommand,
+		retentionReviewCommand, retentionDestroyCommand, retentionHoldCommand, auditShelfCommand,
+		disclosuresListCommand, disclosuresAddCommand, disclosuresRequestCommand, disclosuresRequestsCommand, disclosuresAnswerCommand,
+		mergeCommand,
+		benchCommand, benchWindowCommand,
 		versionCommand, helpCommand,
 	}
 }

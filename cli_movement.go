@@ -46,17 +46,22 @@ A name may be "Last", "Last, First" or a prefix of either; accents and case do n
 
 var checkoutCommand = &command{
 	name:    "checkout",
-	usage:   "checkout --to BORROWER [--due YYYY-MM-DD] [--handoff] [--note TEXT] BARCODE...",
+	usage:   "checkout --to BORROWER [--due YYYY-MM-DD] [--handoff] [--note TEXT [--category CATEGORY]] BARCODE...",
 	summary: "check folders out to a borrower",
 	detail: `BORROWER is a badge code or a borrower's exact name. Each folder checked out is printed as
 one tab-separated line (as 'where' prints it). A folder that cannot go is named on stderr
 with the reason, and the others still go; the exit status is then 1. A folder already out
-goes from its borrower to this one only with --handoff.`,
+goes from its borrower to this one only with --handoff. A check-out to an outside party
+(an attorney, an insurer) is a disclosure: --note must state its purpose, and --category
+(default other, reportable) says whether it goes into the patient's accounting of
+disclosures; see 'chartroom help disclosures add'. A folder marked missing that is
+checked out is recorded as found first (noted on stderr).`,
 	setup: func(fs *flag.FlagSet) action {
 		to := fs.String("to", "", "the `BORROWER`: badge code or exact name (required)")
 		due := fs.String("due", "", "the due `DATE` (YYYY-MM-DD); default: the borrower's or record type's loan period")
 		handOff := fs.Bool("handoff", false, "hand folders that are out over from their borrower to this one")
 		note := fs.String("note", "", "the purpose of the loan, as `TEXT` (for an outside borrower)")
+		category := fs.String("category", "", "the purpose `CATEGORY` of a check-out to an outside borrower (default other)")
 		return func(ctx context.Context, c *cli, args []string) error {
 			if *to == "" {
 				return usagef("--to BORROWER is required")
@@ -67,6 +72,9 @@ goes from its borrower to this one only with --handoff.`,
 			dueDate, err := records.ParseDate(*due)
 			if err != nil {
 				return usagef("--due: %v", err)
+			}
+			if cat := records.DisclosurePurpose(*category); cat != "" && !cat.Valid() {
+				return usagef("--category %q is not one of: %s", *category, purposeCategories())
 			}
 			return c.withSession(ctx, func(ctx context.Context, svc records.Service) error {
 				settings, err := svc.Settings(ctx)
@@ -79,15 +87,22 @@ goes from its borrower to this one only with --handoff.`,
 				}
 				refused := 0
 				for _, code := range args {
-					v, err := svc.CheckOut(ctx, records.CheckOutInput{
+					res, err := svc.CheckOutScan(ctx, records.CheckOutInput{
 						Barcode: code, BorrowerID: borrower.ID, Due: dueDate, HandOff: *handOff, Note: *note,
+						Purpose: records.DisclosurePurpose(*category),
 					})
 					if err != nil {
 						refused++
 						c.refusal(code, err)
 						continue
 					}
-					writeVolumeLine(c.stdout, v, settings.Filing)
+					writeVolumeLine(c.stdout, res.Volume, settings.Filing)
+					if res.WasMissing {
+						fmt.Fprintf(c.stderr, "note: %s (%s) was marked missing and is found again\n", res.Volume.Barcode, res.Volume.Label())
+					}
+					if d := res.Disclosure; d != nil {
+						fmt.Fprintf(c.stderr, "note: %s: disclosure to %s recorded (%s)\n", res.Volume.Barcode, d.Recipient, d.Category.Label())
+					}
 				}
 				if refused > 0 {
 					return &alreadyReported{count: refused}

@@ -16,7 +16,7 @@ import (
 
 var reportCommand = &command{
 	name:    "report",
-	usage:   "report --list | report NAME [-o FILE.pdf] [--location L] [--state S] [--borrower B] [--type T] [--date D] [--from D --to D] [--mrn M] [--barcode X] [--order filing|borrower|due] [--format avery5160|roll] [--start N]",
+	usage:   "report --list | report NAME [-o FILE.pdf] [--location L] [--state S] [--borrower B] [--type T] [--date D] [--from D --to D] [--mrn M] [--barcode X] [--order filing|borrower|due] [--format avery5160|roll] [--start N] [--batch N] [--scans FILE]",
 	summary: "write a PDF report; NAME from 'chartroom report --list'",
 	detail: `Writes the report to FILE.pdf (default NAME-YYYYMMDD.pdf in the current folder) and
 prints its path. Filters name things the way a clerk does: a location by its path
@@ -44,6 +44,9 @@ given more than once (folder labels for several folders).`,
 		fs.StringVar(&o.order, "order", "", "the `ORDER` of a listing: filing, borrower or due")
 		fs.StringVar(&o.format, "format", "", "the label `FORMAT`: avery5160 (default) or roll")
 		fs.IntVar(&o.start, "start", 0, "the first label `POSITION` on a partly used sheet (1-30)")
+		fs.StringVar(&o.batch, "batch", "", "the destruction batch `NUMBER` of a certificate")
+		fs.StringVar(&o.scans, "scans", "", "the `FILE` of barcodes scanned for a shelf audit, one per line (\"-\": standard input)")
+		fs.StringVar(&o.date, "as-of", "", "same as --date")
 		// The reports package and the app's Reports screen name some filters
 		// differently; their names work here too, so its messages do.
 		fs.StringVar(&o.recordType, "record-type", "", "same as --type")
@@ -74,6 +77,11 @@ given more than once (folder labels for several folders).`,
 			return c.withSession(ctx, func(ctx context.Context, svc records.Service) error {
 				if err := o.resolve(ctx, svc, &p); err != nil {
 					return err
+				}
+				if o.scans != "" {
+					if p.Scans, err = c.readScans(o.scans); err != nil {
+						return err
+					}
 				}
 				p.Now = c.now()
 				path := o.out
@@ -118,6 +126,10 @@ func cliFilterFlag(filter string) string {
 		return "format"
 	case reports.FilterStartPosition:
 		return "start"
+	case reports.FilterBatch:
+		return "batch"
+	case reports.FilterScans:
+		return "scans"
 	}
 	return filter
 }
@@ -159,6 +171,7 @@ type reportOptions struct {
 	date, from, to, mrn, order, format          string
 	barcodes                                    []string
 	start                                       int
+	batch, scans                                string
 	manyVolumes                                 bool // the report takes a list of folders
 }
 
@@ -201,6 +214,9 @@ func (o *reportOptions) staticParams(rep reports.Report) (reports.Params, error)
 		return p, usagef("--start must be a label position from 1, not %d", o.start)
 	}
 	p.StartPosition = o.start
+	if p.BatchID, err = batchFlag(o.batch); err != nil {
+		return p, err
+	}
 	if len(o.barcodes) > 1 && !slices.Contains(rep.Filters, reports.FilterVolumes) {
 		return p, usagef("the %s report takes at most one --barcode", rep.Name)
 	}

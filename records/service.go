@@ -139,6 +139,10 @@ type VolumeFilter struct {
 // wins and the other is told why.
 type MovementService interface {
 	CheckOut(ctx context.Context, in CheckOutInput) (Volume, error)
+	// CheckOutScan is CheckOut telling the desk what else the scan did: a
+	// folder marked missing is recorded found, a check-out to an outside
+	// party records a disclosure.
+	CheckOutScan(ctx context.Context, in CheckOutInput) (CheckOutResult, error)
 	CheckIn(ctx context.Context, barcode string) (CheckInResult, error)
 	MarkMissing(ctx context.Context, volumeID ID, note string) (Volume, error)
 	MarkFound(ctx context.Context, volumeID ID, note string) (Volume, error)
@@ -154,6 +158,16 @@ type CheckOutInput struct {
 	Due        Date   // zero: the rule's due date
 	HandOff    bool   // a folder already out may go from its borrower to this one
 	Note       string // purpose, for an outside borrower
+	// Purpose is the category of a check-out to an outside borrower (a
+	// disclosure); empty counts as PurposeOther, which is reportable.
+	Purpose DisclosurePurpose
+}
+
+// CheckOutResult is a check-out with what else it did.
+type CheckOutResult struct {
+	Volume     Volume
+	WasMissing bool        // the folder was marked missing: this scan found it
+	Disclosure *Disclosure // recorded for a check-out to an outside party
 }
 
 // CheckInResult tells the clerk what waits for a returned folder.
@@ -259,6 +273,10 @@ type Service interface {
 	LooseFilingService
 	AuditService
 	MaintenanceService
+	RetentionService
+	ShelfAuditService
+	DisclosureService
+	MergeService
 }
 
 // MaintenanceService keeps the database file healthy (admin or supervisor).

@@ -112,6 +112,9 @@ type RecordType struct {
 	Color    string // "#RRGGBB", the folder's colour on screen and label
 	Default  bool   // the type new patients' first volume gets
 	Active   bool
+	// BillingOnly folders hold billing papers only; the retention policy's
+	// billing period applies to them instead of the clinical rules.
+	BillingOnly bool
 }
 
 // LocationKind says what a place is.
@@ -383,6 +386,7 @@ type AuditEvent struct {
 	Detail   string
 	PrevHash string // hex SHA-256 of the previous event, "" for the first
 	Hash     string // hex SHA-256 over this event's content and PrevHash
+	Seal     Seal   // the rows this event vouches for (see seal.go); zero when none
 }
 
 // Audit actions.
@@ -420,6 +424,10 @@ type Settings struct {
 	IdleLockMinutes   int // 0: never lock
 	RequestExpiryDays int // pending requests this many days past their date expire
 	Retention         RetentionPolicy
+	// RetentionPresetID is the stored preset the retention policy follows;
+	// 0 means the custom values in Retention. With a preset chosen the store
+	// fills Retention from it.
+	RetentionPresetID ID
 	BackupDir         string
 	BackupKeep        int
 }
@@ -455,4 +463,8 @@ type Counts struct {
 	RequestsDue  int // pending requests needed today or earlier
 	LooseWaiting int
 	Missing      int
+	// Patients' requests for an accounting of disclosures not yet
+	// answered, and those of them past their 60-day due date.
+	AccountingOpen    int
+	AccountingOverdue int
 }

@@ -93,4 +93,28 @@ var catalog = []entry{
 		filters:     []string{FilterFrom, FilterTo},
 		about:       inRange, defaults: lastThirtyDays, run: runActivity,
 	},
+	{
+		name: ReportDisclosures, title: "Accounting of disclosures",
+		description: "A patient's accounting of disclosures (HIPAA 45 CFR 164.528): the reportable disclosures of the six years before a day (default: today), with recipient, address, description and purpose.",
+		filters:     []string{FilterPatient, FilterDate},
+		about:       accountingPeriod, need: needPatient, run: runDisclosures,
+	},
+	{
+		name: ReportRetention, title: "Retention review",
+		description: "Every folder the retention policy allows to destroy on a day (default: today), in filing order, with the rule that makes it eligible and since when. Charts on legal hold are never listed.",
+		filters:     []string{FilterDate},
+		filing:      true, about: asOf, run: runRetention,
+	},
+	{
+		name: ReportDestructionCertificate, title: "Certificate of destruction",
+		description: "A destruction batch's certificate: the records destroyed, the dates they cover, the method, the statement that they were destroyed in the normal course of business, and signature lines for the person destroying them and the witness.",
+		filters:     []string{FilterBatch},
+		about:       noDay, need: needBatch, run: runDestructionCertificate,
+	},
+	{
+		name: ReportShelfAudit, title: "Shelf audit",
+		description: "A scan of a location's shelves compared with the records: folders out of filing order and where they belong, folders recorded elsewhere, out or missing, unknown barcodes, and folders recorded there but not seen.",
+		filters:     []string{FilterLocation, FilterScans},
+		about:       asOf, need: needLocation, run: runShelfAudit,
+	},
 }

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/chartroom/chartroom/records"
@@ -39,10 +40,14 @@ func placeText(state records.VolumeState, where string) string {
 	case records.StateOffsite:
 		return "Offsite: " + where
 	case records.StateMissing:
-		if where == "" {
-			return "MISSING"
+		// A request's place reads "missing (home: ...)": flag it once.
+		if rest := strings.TrimPrefix(where, "missing"); rest != where {
+			return "FOLDER MISSING" + rest
 		}
-		return "MISSING: " + where
+		if where == "" {
+			return "FOLDER MISSING"
+		}
+		return "FOLDER MISSING: " + where
 	case records.StateDestroyed:
 		return "Destroyed"
 	}

@@ -119,6 +119,8 @@ func (e entry) check(p Params) error {
 		FilterVolumes:       len(p.VolumeIDs) > 0,
 		FilterLabelFormat:   p.LabelFormat != "",
 		FilterStartPosition: p.StartPosition != 0,
+		FilterBatch:         p.BatchID != 0,
+		FilterScans:         len(p.Scans) > 0,
 	}
 	for _, f := range allFilters {
 		if set[f] && !slices.Contains(e.filters, f) {
@@ -164,6 +166,7 @@ func (e entry) check(p Params) error {
 var allFilters = []string{
 	FilterLocation, FilterState, FilterBorrower, FilterRecordType, FilterPatient, FilterVolume,
 	FilterOrder, FilterDate, FilterFrom, FilterTo, FilterVolumes, FilterLabelFormat, FilterStartPosition,
+	FilterBatch, FilterScans,
 }
 
 func takes(filters []string) string {
@@ -237,6 +240,12 @@ func (j *job) describeFilters(e entry) ([]string, error) {
 	}
 	if p.StartPosition > 1 {
 		out = append(out, fmt.Sprintf("Starting at label %d", p.StartPosition))
+	}
+	if p.BatchID != 0 {
+		out = append(out, fmt.Sprintf("Destruction batch %d", p.BatchID))
+	}
+	if slices.Contains(e.filters, FilterScans) {
+		out = append(out, "Scanned: "+count(len(p.Scans), "barcode", "barcodes"))
 	}
 	if slices.Contains(e.filters, FilterOrder) {
 		out = append(out, "Order: "+orderText(p.Order, j.set.Filing))

@@ -30,7 +30,8 @@ func generate(t *testing.T, svc records.Service, name string, p Params) []byte {
 
 func TestListIsTheContract(t *testing.T) {
 	want := []string{"location", "out-by-borrower", "overdue", "overdue-notices", "pull-list", "outguides",
-		"request-slips", "history", "labels", "missing", "activity"}
+		"request-slips", "history", "labels", "missing", "activity", "disclosures",
+		"retention", "destruction-certificate", "shelf-audit"}
 	var got []string
 	for _, r := range List() {
 		got = append(got, r.Name)
@@ -67,6 +68,11 @@ func reportCases() map[string]Params {
 		ReportLabels:         {Now: testNow, StartPosition: 4},
 		ReportMissing:        {Now: testNow},
 		ReportActivity:       {Now: testNow},
+		ReportDisclosures:    {Now: testNow, PatientID: 2},
+
+		ReportRetention:              {Now: testNow},
+		ReportDestructionCertificate: {Now: testNow, BatchID: 7},
+		ReportShelfAudit:             {Now: testNow, LocationID: 10, Scans: []string{"V00000002", "V00000001", "V00000009"}},
 	}
 }
 
@@ -83,6 +89,11 @@ var reportShows = map[string]string{
 	ReportLabels:         "Starting at label 4",
 	ReportMissing:        "1 volume missing",
 	ReportActivity:       "Dates: 2026-02-04 to 2026-03-05",
+	ReportDisclosures:    "2020-03-05 to 2026-03-05 (the six years before the request)",
+
+	ReportRetention:              "5 folders eligible for destruction, 4 of them not in file",
+	ReportDestructionCertificate: "2 folders destroyed in batch 7",
+	ReportShelfAudit:             "belongs after 12-34-56 Núñez, María José",
 }
 
 func TestGenerateEveryReport(t *testing.T) {

@@ -42,6 +42,11 @@ type Params struct {
 	// StartPosition is the 1-based position of the first label on the
 	// first sheet, so a half-used sheet can go through the printer again.
 	StartPosition int
+
+	// BatchID is the destruction batch a certificate is for.
+	BatchID records.ID
+	// Scans are the barcodes of a shelf audit, in the order scanned.
+	Scans []string
 }
 
 // Report describes one report for the command line's --list and the app's
@@ -71,6 +76,8 @@ const (
 	FilterVolumes       = "volumes"        // Params.VolumeIDs
 	FilterLabelFormat   = "label-format"   // Params.LabelFormat
 	FilterStartPosition = "start-position" // Params.StartPosition
+	FilterBatch         = "batch"          // Params.BatchID
+	FilterScans         = "scans"          // Params.Scans
 )
 
 // Label formats.
@@ -95,6 +102,10 @@ const (
 	ReportLabels         = "labels"
 	ReportMissing        = "missing"
 	ReportActivity       = "activity"
+
+	ReportRetention              = "retention"
+	ReportDestructionCertificate = "destruction-certificate"
+	ReportShelfAudit             = "shelf-audit"
 )
 
 // List returns every report in a stable order.

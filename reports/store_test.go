@@ -190,8 +190,14 @@ func TestGenerateAgainstStore(t *testing.T) {
 	t.Run("every report, twice the same", func(t *testing.T) {
 		for _, r := range List() {
 			p := Params{}
-			if r.Name == ReportHistory {
+			if r.Name == ReportHistory || r.Name == ReportDisclosures {
 				p.PatientID = sp.nguyen.ID
+			}
+			switch r.Name {
+			case ReportDestructionCertificate:
+				continue // this practice destroyed nothing; lifecycle_test.go checks it twice
+			case ReportShelfAudit:
+				p.LocationID, p.Scans = sp.volumes[0].HomeID, []string{sp.volumes[1].Barcode, sp.volumes[0].Barcode}
 			}
 			a, b := sp.generate(t, r.Name, p), sp.generate(t, r.Name, p)
 			if !bytes.Equal(a, b) {

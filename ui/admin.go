@@ -20,6 +20,8 @@ func adminTabs() []adminTab {
 		{"Locations", records.RoleSupervisor, func(s *shell) screen { return newLocationsTab(s) }},
 		{"Record types", records.RoleSupervisor, func(s *shell) screen { return newRecordTypesTab(s) }},
 		{"Settings", records.RoleAdmin, func(s *shell) screen { return newSettingsTab(s) }},
+		{"Retention policy", records.RoleAdmin, func(s *shell) screen { return newRetentionTab(s) }},
+		{"Merge charts", records.RoleSupervisor, func(s *shell) screen { return newMergeTab(s) }},
 		{"Backup & checks", records.RoleSupervisor, func(s *shell) screen { return newBackupTab(s) }},
 	}
 }

@@ -18,8 +18,7 @@ type settingsTab struct {
 	current records.Settings
 
 	practice, address, idle, expiry *activeEntry
-	adult, majority, minor, dead    *activeEntry
-	billing, backupDir, backupKeep  *activeEntry
+	backupDir, backupKeep           *activeEntry
 	width, filing, paper            *widget.Select
 	saved                           *widget.Label
 	root                            fyne.CanvasObject
@@ -32,11 +31,6 @@ func newSettingsTab(s *shell) *settingsTab {
 	t.address = f("Practice address", newEntry(s, "printed on notices"))
 	t.idle = f("Idle lock", newEntry(s, "minutes; 0 never locks"))
 	t.expiry = f("Request expiry", newEntry(s, "days after the date needed; 0 never"))
-	t.adult = f("Adult retention years", newEntry(s, ""))
-	t.majority = f("Age of majority", newEntry(s, ""))
-	t.minor = f("Minor retention years", newEntry(s, ""))
-	t.dead = f("Deceased retention years", newEntry(s, ""))
-	t.billing = f("Billing retention years", newEntry(s, ""))
 	t.backupDir = f("Backup folder", newEntry(s, "where backups go"))
 	t.backupKeep = f("Backups kept", newEntry(s, ""))
 	var widths []string
@@ -58,18 +52,14 @@ func newSettingsTab(s *shell) *settingsTab {
 		widget.NewFormItem("Idle lock (minutes)", t.idle),
 		widget.NewFormItem("Request expiry (days)", t.expiry),
 	)
-	retention := widget.NewForm(
-		widget.NewFormItem("Adults: years after last visit", t.adult),
-		widget.NewFormItem("Age of majority", t.majority),
-		widget.NewFormItem("Minors: years after majority", t.minor),
-		widget.NewFormItem("Deceased: years after death", t.dead),
-		widget.NewFormItem("Billing-only records: years", t.billing),
+	// The retention policy has its own tab (admin_retention.go).
+	backups := widget.NewForm(
 		widget.NewFormItem("Backup folder", t.backupDir),
 		widget.NewFormItem("Backups kept", t.backupKeep),
 	)
 	cols := container.NewGridWithColumns(2,
 		widget.NewCard("Practice", "", practice),
-		widget.NewCard("Retention and backups", "", retention))
+		widget.NewCard("Backups", "", backups))
 	t.root = container.NewVScroll(container.NewVBox(cols, t.errs.label, container.NewHBox(save, t.saved)))
 	return t
 }
@@ -94,12 +84,6 @@ func (t *settingsTab) fill(st records.Settings) {
 	t.paper.SetSelected(string(st.Paper))
 	t.idle.SetText(strconv.Itoa(st.IdleLockMinutes))
 	t.expiry.SetText(strconv.Itoa(st.RequestExpiryDays))
-	r := st.Retention
-	t.adult.SetText(strconv.Itoa(r.AdultYears))
-	t.majority.SetText(strconv.Itoa(r.MajorityAge))
-	t.minor.SetText(strconv.Itoa(r.MinorYears))
-	t.dead.SetText(strconv.Itoa(r.DeceasedYears))
-	t.billing.SetText(strconv.Itoa(r.BillingOnlyYears))
 	t.backupDir.SetText(st.BackupDir)
 	t.backupKeep.SetText(strconv.Itoa(st.BackupKeep))
 }
@@ -119,11 +103,6 @@ func (t *settingsTab) read() (records.Settings, error) {
 	}{
 		{"Idle lock", t.idle, &st.IdleLockMinutes},
 		{"Request expiry", t.expiry, &st.RequestExpiryDays},
-		{"Adult retention years", t.adult, &st.Retention.AdultYears},
-		{"Age of majority", t.majority, &st.Retention.MajorityAge},
-		{"Minor retention years", t.minor, &st.Retention.MinorYears},
-		{"Deceased retention years", t.dead, &st.Retention.DeceasedYears},
-		{"Billing retention years", t.billing, &st.Retention.BillingOnlyYears},
 		{"Backups kept", t.backupKeep, &st.BackupKeep},
 	}
 	for _, n := range nums {

@@ -57,6 +57,9 @@ func recordTypeText(rt records.RecordType) string {
 	if rt.Default {
 		s += " · default"
 	}
+	if rt.BillingOnly {
+		s += " · billing only"
+	}
 	if !rt.Active {
 		s += " · inactive"
 	}
@@ -91,6 +94,8 @@ func (t *recordTypesTab) editType(rt records.RecordType) {
 	colour.OnChanged = func(v string) { preview.FillColor = parseHexColor(v); preview.Refresh() }
 	def := widget.NewCheck("Default type for new patients", nil)
 	active := widget.NewCheck("Active", nil)
+	billing := widget.NewCheck("Billing papers only (kept for the billing retention period)", nil)
+	billing.SetChecked(rt.BillingOnly)
 	name.SetText(rt.Name)
 	code.SetText(rt.Code)
 	loan.SetText(strconv.Itoa(rt.LoanDays))
@@ -101,7 +106,7 @@ func (t *recordTypesTab) editType(rt records.RecordType) {
 		widget.NewFormItem("Name", name), widget.NewFormItem("Code", code),
 		widget.NewFormItem("Loan days", loan),
 		widget.NewFormItem("Colour", container.NewBorder(nil, nil, nil, preview, colour)),
-		widget.NewFormItem("", def), widget.NewFormItem("", active),
+		widget.NewFormItem("", def), widget.NewFormItem("", active), widget.NewFormItem("", billing),
 	}
 	title := "New record type"
 	if rt.ID != 0 {
@@ -110,6 +115,7 @@ func (t *recordTypesTab) editType(rt records.RecordType) {
 	showEditDialog(t.s, title, "Save", items, errs, func() error {
 		y := rt
 		y.Name, y.Code, y.Color, y.Default, y.Active = name.Text, code.Text, colour.Text, def.Checked, active.Checked
+		y.BillingOnly = billing.Checked
 		var err error
 		if y.LoanDays, err = atoiField("Loan days", loan.Text); err != nil {
 			return err

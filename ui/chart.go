@@ -28,12 +28,17 @@ type chartView struct {
 	history  *rowTable[records.Movement]
 	requests *rowTable[records.Request]
 	loose    *rowTable[records.LooseFiling]
+	discl    *disclosuresPanel
 	tabs     *container.AppTabs
 
 	edit, addVolume                       *widget.Button
 	checkOut, checkIn, handOff, missing   *widget.Button
 	found, label, outguide, historyReport *widget.Button
 	root                                  fyne.CanvasObject
+
+	hold       *widget.Button // legal hold toggle (chart_hold.go)
+	holdDialog *editDialog
+	holdReason *activeEntry
 }
 
 // chartData is everything the chart view shows, read in one go.
@@ -43,6 +48,9 @@ type chartData struct {
 	history  []records.Movement
 	requests []records.Request
 	loose    []records.LooseFiling
+	// The chart's disclosures and the patient's requests for an accounting.
+	disclosures []records.Disclosure
+	accounting  []records.AccountingRequest
 }
 
 func newChartView(s *shell, patientID records.ID, back func()) *chartView {
@@ -101,7 +109,8 @@ func newChartView(s *shell, patientID records.ID, back func()) *chartView {
 	c.historyReport = widget.NewButtonWithIcon("History PDF", theme.DocumentPrintIcon(), c.printHistory)
 
 	backButton := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), back)
-	printing := container.NewHBox(c.label, c.outguide, c.historyReport, c.edit)
+	c.hold = newHoldButton(c)
+	printing := container.NewHBox(c.label, c.outguide, c.historyReport, c.edit, c.hold)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, backButton, printing, c.title),
 		c.details, c.notice,
@@ -113,6 +122,8 @@ func newChartView(s *shell, patientID records.ID, back func()) *chartView {
 		container.NewTabItem("Requests", c.requests.view()),
 		container.NewTabItem("Loose papers", c.loose.view()),
 	)
+	c.discl = newDisclosuresPanel(c)
+	c.tabs.Append(container.NewTabItem("Disclosures", c.discl.root))
 	split := container.NewVSplit(folders, c.tabs)
 	split.SetOffset(0.45)
 	c.root = container.NewBorder(top, nil, nil, nil, split)
@@ -165,7 +176,13 @@ func (c *chartView) load() {
 		if d.requests, err = svc.ListRequests(ctx, records.RequestFilter{PatientID: id, States: []records.RequestState{records.RequestPending, records.RequestPulled}}); err != nil {
 			return d, err
 		}
-		d.loose, err = svc.ListLooseFiling(ctx, id, records.LooseWaiting)
+		if d.loose, err = svc.ListLooseFiling(ctx, id, records.LooseWaiting); err != nil {
+			return d, err
+		}
+		if d.disclosures, err = svc.ListDisclosures(ctx, records.DisclosureFilter{PatientID: id}); err != nil {
+			return d, err
+		}
+		d.accounting, err = svc.ListAccountingRequests(ctx, records.AccountingRequestFilter{PatientID: id})
 		return d, err
 	}, func(d chartData, err error) {
 		if err != nil {
@@ -192,6 +209,7 @@ func (c *chartView) show(d chartData) {
 	if len(d.loose) > 0 {
 		notes = append(notes, plural(len(d.loose), "batch")+" of loose papers wait to be filed in this chart.")
 	}
+	c.hold.SetText(holdText(p))
 	c.notice.SetText(strings.Join(notes, "  "))
 	c.notice.Hidden = len(notes) == 0
 	c.notice.Refresh()
@@ -207,6 +225,8 @@ func (c *chartView) show(d chartData) {
 	c.loose.set(d.loose, "No loose papers waiting.")
 	c.tabs.Items[1].Text = "Requests (" + fmt.Sprint(len(d.requests)) + ")"
 	c.tabs.Items[2].Text = "Loose papers (" + fmt.Sprint(len(d.loose)) + ")"
+	c.discl.show(d.disclosures, d.accounting)
+	c.tabs.Items[3].Text = "Disclosures (" + fmt.Sprint(len(d.disclosures)) + ")"
 	c.tabs.Refresh()
 	c.updateActions()
 }
@@ -270,24 +290,36 @@ func (c *chartView) doHandOff()  { c.moveOut(true) }
 
 // moveOut asks for a borrower (and optionally a due date) and checks the
 // selected folder out, or hands it off from its current borrower.
-func (c *chartView) moveOut(handOff bool) {
+func (c *chartView) moveOut(handOff bool) *editDialog {
 	v, ok := c.volumes.current()
 	if !ok {
-		return
+		return nil
 	}
 	borrowers, err := activeBorrowers(c.s)
 	if err != nil {
 		c.s.showError(err)
-		return
+		return nil
 	}
 	if len(borrowers) == 0 {
 		c.s.showError(records.Errorf(records.ENotFound, "there are no borrowers yet; a supervisor adds them under Borrowers"))
-		return
+		return nil
 	}
 	errs := newFormErrors()
 	pick := newBorrowerSelect(borrowers)
 	due := errs.field("Due", newEntry(c.s, "empty: the loan period decides"))
-	note := errs.field("Note", newEntry(c.s, "purpose, for an outside party"))
+	note := errs.field("Purpose", newEntry(c.s, "required for an outside party: why the chart goes"))
+	category := newPurposeSelect()
+	categoryItem := widget.NewFormItem("Category", category)
+	categoryItem.HintText = "an outside party: the check-out is recorded as a disclosure"
+	showCategory := func() {
+		if b, ok := pick.selected(); ok && b.Kind == records.BorrowerExternal {
+			category.Show()
+		} else {
+			category.Hide()
+		}
+	}
+	pick.sel.OnChanged = func(string) { showCategory() }
+	showCategory()
 	title, confirm := "Check out "+v.Barcode+" ("+v.Label()+")", "Check out"
 	if handOff {
 		title, confirm = "Hand off "+v.Barcode+" from "+v.BorrowerName, "Hand off"
@@ -295,9 +327,10 @@ func (c *chartView) moveOut(handOff bool) {
 	items := []*widget.FormItem{
 		widget.NewFormItem("Borrower", pick.sel),
 		widget.NewFormItem("Due", due),
-		widget.NewFormItem("Note", note),
+		widget.NewFormItem("Purpose", note),
+		categoryItem,
 	}
-	showEditDialog(c.s, title, confirm, items, errs, func() error {
+	return showEditDialog(c.s, title, confirm, items, errs, func() error {
 		b, ok := pick.selected()
 		if !ok {
 			return records.FieldError("Borrower", "choose who takes the chart")
@@ -306,11 +339,18 @@ func (c *chartView) moveOut(handOff bool) {
 		if err != nil {
 			return err
 		}
-		_, err = c.s.svc.CheckOut(c.s.ctx(), records.CheckOutInput{Barcode: v.Barcode, BorrowerID: b.ID, Due: d, HandOff: handOff, Note: note.Text})
+		in := records.CheckOutInput{Barcode: v.Barcode, BorrowerID: b.ID, Due: d, HandOff: handOff, Note: note.Text}
+		if b.Kind == records.BorrowerExternal {
+			in.Purpose = selectedPurpose(category)
+		}
+		res, err := c.s.svc.CheckOutScan(c.s.ctx(), in)
 		if err != nil {
 			return err
 		}
 		c.afterMove()
+		if msg := checkOutNotes(res); msg != "" {
+			showNotice(c.s, "Checked out "+v.Barcode, msg)
+		}
 		return nil
 	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -25,6 +26,9 @@ type findScreen struct {
 	summary *widget.Label
 	root    fyne.CanvasObject
 
+	foundDlg    *dialog.ConfirmDialog // the last "missing folder turned up" question
+	foundAnswer func(found bool)      // its answer, which tests give directly
+
 	cancel context.CancelFunc // the query in flight, if any
 	seq    int                // number of the latest query; older answers are dropped
 }
@@ -35,7 +39,7 @@ func newFindScreen(s *shell) *findScreen {
 	f := &findScreen{s: s}
 	f.box = newEntry(s, "Chart number, barcode or name…")
 	f.box.OnChanged = f.query
-	f.box.OnSubmitted = func(string) { f.results.open() }
+	f.box.OnSubmitted = f.submit
 	f.box.onKey = func(k *fyne.KeyEvent) bool {
 		switch k.Name {
 		case fyne.KeyDown:
@@ -68,7 +72,7 @@ func newFindScreen(s *shell) *findScreen {
 func hitStatus(h records.SearchHit) string {
 	var parts []string
 	if h.MatchedBy == "merged" {
-		parts = append(parts, "merged into "+h.MergedInto)
+		parts = append(parts, "found by a retired (merged) chart number")
 	}
 	if h.Status != records.PatientActive && h.Status != "" && h.Status != records.PatientMerged {
 		parts = append(parts, string(h.Status))

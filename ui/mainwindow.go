@@ -24,6 +24,8 @@ const (
 	navBorrowers
 	navReports
 	navAdmin
+	navRetention
+	navShelfAudit
 	navCount
 )
 
@@ -53,6 +55,8 @@ func navItems() []navItem {
 		{navBorrowers, "Borrowers", theme.AccountIcon(), fyne.Key5, records.RoleClerk, func(s *shell) screen { return newBorrowersScreen(s) }},
 		{navReports, "Reports", theme.DocumentPrintIcon(), fyne.Key6, records.RoleClerk, func(s *shell) screen { return newReportsScreen(s) }},
 		{navAdmin, "Administration", theme.SettingsIcon(), fyne.Key7, records.RoleSupervisor, func(s *shell) screen { return newAdminScreen(s) }},
+		{navRetention, "Retention", theme.DeleteIcon(), fyne.Key8, records.RoleSupervisor, func(s *shell) screen { return newRetentionScreen(s) }},
+		{navShelfAudit, "Shelf audit", theme.ListIcon(), fyne.Key9, records.RoleClerk, func(s *shell) screen { return newShelfAuditScreen(s) }},
 	}
 }
 

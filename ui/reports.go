@@ -387,6 +387,33 @@ func (rp *reportParams) addFilter(ctx context.Context, f string, errs *formError
 			}
 			return nil
 		})
+	case reports.FilterBatch:
+		e := errs.field("Batch", newEntry(s, "destruction batch number"))
+		if bs, err := s.svc.ListDestructionBatches(ctx); err == nil && len(bs) > 0 {
+			e.SetText(strconv.FormatInt(int64(bs[0].ID), 10))
+		}
+		rp.form.Append("Destruction batch", e)
+		rp.readers = append(rp.readers, func(p *reports.Params) error {
+			n, err := strconv.ParseInt(strings.TrimSpace(e.Text), 10, 64)
+			if err != nil || n <= 0 {
+				return records.FieldError("Batch", "type the number of a destruction batch")
+			}
+			p.BatchID = records.ID(n)
+			return nil
+		})
+	case reports.FilterScans:
+		e := errs.field("Scans", newEntry(s, "the barcodes scanned, one per line, in shelf order"))
+		e.MultiLine = true
+		e.SetMinRowsVisible(5)
+		rp.form.Append("Scanned barcodes", e)
+		rp.readers = append(rp.readers, func(p *reports.Params) error {
+			scans, err := records.ParseScanList(e.Text)
+			if err != nil {
+				return records.FieldError("Scans", "%s", records.ErrorMessage(err))
+			}
+			p.Scans = scans
+			return nil
+		})
 	case reports.FilterStartPosition:
 		e := errs.field("Start position", newEntry(s, "1 to 30: first free label on the sheet"))
 		e.SetText("1")

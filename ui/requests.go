@@ -56,7 +56,7 @@ func newRequestsScreen(s *shell) *requestsScreen {
 		{"MRN", 90, func(q records.Request) string { return s.mrn(q.MRN) }},
 		{"Name", 180, func(q records.Request) string { return q.PatientName }},
 		{"Folder", 90, func(q records.Request) string { return q.VolumeLabel }},
-		{"Where now", 170, func(q records.Request) string { return q.Where }},
+		{"Where now", 170, requestWhere},
 		{"For", 150, func(q records.Request) string { return q.BorrowerName }},
 		{"State", 90, func(q records.Request) string { return requestStateLabel(q.State) }},
 		{"Reason", 100, func(q records.Request) string { return strings.TrimSpace(q.Reason + " " + q.StateReason) }},

@@ -63,6 +63,13 @@ type scanScreen struct {
 	tally    *widget.Label
 	root     fyne.CanvasObject
 
+	// The purpose of check-outs to an outside party, asked once when such
+	// a borrower is chosen: each of those check-outs is a disclosure.
+	purpose    disclosurePurpose
+	purposeFor records.ID // the borrower purpose was given for
+	purposeBtn *widget.Button
+	purposeDlg *editDialog // the purpose dialog last shown, for tests
+
 	results  []scanResult
 	tone     bannerTone // of the banner now, for tests
 	queue    []string   // scans waiting their turn: a scanner is faster than the disk
@@ -84,8 +91,15 @@ func newScanScreen(s *shell) *scanScreen {
 	sc.borrower = newBorrowerSelect(nil)
 	sc.borrower.sel.OnChanged = func(string) {
 		sc.modeChanged()
+		sc.borrowerChanged()
 		sc.focus()
 	}
+	sc.purposeBtn = widget.NewButtonWithIcon("Purpose…", theme.DocumentCreateIcon(), func() {
+		if b, ok := sc.borrower.selected(); ok {
+			sc.askPurpose(b)
+		}
+	})
+	sc.purposeBtn.Hide()
 	sc.box = newEntry(s, "Scan a folder or a badge, or type its code and press Enter")
 	sc.box.OnSubmitted = sc.submit
 	sc.box.onKey = func(k *fyne.KeyEvent) bool {
@@ -121,7 +135,7 @@ func newScanScreen(s *shell) *scanScreen {
 		return container.NewThemeOverride(o, bigTextTheme{app: s.app, size: size})
 	}
 	modeRow := container.NewBorder(nil, nil, widget.NewLabel("Mode (F2/F3/F4):"), nil, sc.mode)
-	borrowerRow := container.NewBorder(nil, nil, widget.NewLabel("Borrower:"), nil, sc.borrower.sel)
+	borrowerRow := container.NewBorder(nil, nil, widget.NewLabel("Borrower:"), sc.purposeBtn, sc.borrower.sel)
 	bannerBox := container.NewStack(sc.flash, container.NewPadded(big(sc.banner, 20)))
 	top := container.NewVBox(modeRow, borrowerRow, big(sc.box, 28), bannerBox, sc.tally)
 	help := "Scan the borrower's badge (or choose the borrower), then scan the folders one after another. Each scan is saved at once."
@@ -172,7 +186,7 @@ func (sc *scanScreen) modeChanged() {
 	} else {
 		sc.borrower.sel.Enable()
 		if b, ok := sc.borrower.selected(); ok {
-			sc.setBanner(sc.mode.Selected+" to "+b.Name+": scan the folders.", toneNone)
+			sc.setBanner(sc.mode.Selected+" to "+b.Name+sc.purposeText(b)+": scan the folders.", toneNone)
 		} else {
 			sc.setBanner(sc.mode.Selected+": scan the borrower's badge or choose the borrower first.", toneNone)
 		}
@@ -236,6 +250,7 @@ type scanJob struct {
 	mode     string
 	borrower records.Borrower
 	hasB     bool
+	purpose  disclosurePurpose // for an outside borrower
 }
 
 // scanOutcome is what the service said about one scan.
@@ -253,6 +268,9 @@ func (sc *scanScreen) next() {
 	sc.queue = sc.queue[1:]
 	job := scanJob{raw: raw, mode: sc.mode.Selected}
 	job.borrower, job.hasB = sc.borrower.selected()
+	if job.hasB && sc.purposeFor == job.borrower.ID {
+		job.purpose = sc.purpose
+	}
 	ctx, svc, now := sc.s.ctx(), sc.s.svc, sc.s.now
 	mrn := sc.s.mrn
 	inBackground(sc.s, func() (scanOutcome, error) {
@@ -297,8 +315,10 @@ func runScan(ctx context.Context, svc records.Service, job scanJob, now time.Tim
 			res.Message = "Scan the borrower's badge or choose the borrower before scanning folders"
 			return scanOutcome{result: res}
 		}
-		var v records.Volume
-		v, moveErr = svc.CheckOut(ctx, records.CheckOutInput{Barcode: code, BorrowerID: job.borrower.ID, HandOff: job.mode == modeHandOff})
+		var out records.CheckOutResult
+		out, moveErr = svc.CheckOutScan(ctx, records.CheckOutInput{Barcode: code, BorrowerID: job.borrower.ID, HandOff: job.mode == modeHandOff,
+			Note: job.purpose.note, Purpose: job.purpose.category})
+		v := out.Volume
 		if moveErr == nil {
 			res.OK = true
 			res.Chart = volumeChart(v, mrn)
@@ -309,6 +329,13 @@ func runScan(ctx context.Context, svc records.Service, job scanJob, now time.Tim
 			res.Message = verb + v.BorrowerName
 			if !v.Due.IsZero() {
 				res.Message += ", due " + v.Due.String()
+			}
+			if out.WasMissing {
+				res.Attention = true
+				res.Message = "FOUND: this folder was marked missing; recorded as found. " + res.Message
+			}
+			if out.Disclosure != nil {
+				res.Message += "; disclosure recorded"
 			}
 			return scanOutcome{result: res}
 		}
@@ -351,7 +378,8 @@ func (sc *scanScreen) apply(o scanOutcome) {
 		if sc.mode.Selected == modeCheckIn {
 			sc.mode.SetSelected(modeCheckOut)
 		}
-		sc.setBanner(sc.mode.Selected+" to "+o.newBorrower.Name+": scan the folders.", toneOK)
+		sc.setBanner(sc.mode.Selected+" to "+o.newBorrower.Name+sc.purposeText(*o.newBorrower)+": scan the folders.", toneOK)
+		sc.borrowerChanged()
 	} else {
 		text := r.Message
 		if r.Chart != "" {
@@ -378,4 +406,42 @@ func (sc *scanScreen) apply(o scanOutcome) {
 		sc.s.main.changed()
 	}
 	sc.focus()
+}
+
+// borrowerChanged asks for the purpose when the borrower now chosen is an
+// outside party that has none yet, and shows the Purpose button for one.
+func (sc *scanScreen) borrowerChanged() {
+	b, ok := sc.borrower.selected()
+	if !ok || b.Kind != records.BorrowerExternal {
+		sc.purposeBtn.Hide()
+		return
+	}
+	sc.purposeBtn.Show()
+	if sc.purposeFor != b.ID && sc.mode.Selected != modeCheckIn {
+		sc.askPurpose(b)
+	}
+}
+
+// askPurpose asks why folders go to outside party b; scans to b carry it.
+func (sc *scanScreen) askPurpose(b records.Borrower) {
+	current := disclosurePurpose{}
+	if sc.purposeFor == b.ID {
+		current = sc.purpose
+	}
+	sc.purposeDlg = askPurpose(sc.s, b, current, func(p disclosurePurpose) {
+		sc.purpose, sc.purposeFor = p, b.ID
+		sc.modeChanged()
+		sc.focus()
+	})
+}
+
+// purposeText is the purpose shown in the banner for an outside borrower.
+func (sc *scanScreen) purposeText(b records.Borrower) string {
+	if b.Kind != records.BorrowerExternal {
+		return ""
+	}
+	if sc.purposeFor != b.ID {
+		return " (an outside party: give the purpose first)"
+	}
+	return " (purpose: " + sc.purpose.note + ")"
 }

@@ -16,13 +16,16 @@ import (
 // statusBar shows who is signed in, which database is open and the live
 // counts a clerk watches: charts out, overdue, requests due today.
 type statusBar struct {
-	s       *shell
-	user    *widget.Label
-	db      *widget.Label
-	counts  *widget.Label
-	lock    *widget.Button
-	last    records.Counts
-	loading bool
+	s      *shell
+	user   *widget.Label
+	db     *widget.Label
+	counts *widget.Label
+	// accounting shows the patients' requests for an accounting of
+	// disclosures still open (red when one is overdue); it opens their list.
+	accounting *widget.Button
+	lock       *widget.Button
+	last       records.Counts
+	loading    bool
 }
 
 func newStatusBar(s *shell) *statusBar {
@@ -33,6 +36,8 @@ func newStatusBar(s *shell) *statusBar {
 	b.db.Truncation = fyne.TextTruncateEllipsis
 	b.db.Importance = widget.LowImportance
 	b.counts = widget.NewLabel("")
+	b.accounting = widget.NewButtonWithIcon("", theme.MailComposeIcon(), func() { showAccountingRequests(s) })
+	b.accounting.Hide()
 	b.lock = widget.NewButtonWithIcon("Lock", theme.LogoutIcon(), func() { s.signOut("Locked. Sign in again to continue.") })
 	b.lock.Importance = widget.LowImportance
 	return b
@@ -41,7 +46,7 @@ func newStatusBar(s *shell) *statusBar {
 func (b *statusBar) view() fyne.CanvasObject {
 	return container.NewBorder(nil, nil,
 		container.NewHBox(widget.NewIcon(theme.AccountIcon()), b.user),
-		container.NewHBox(b.counts, b.lock),
+		container.NewHBox(b.counts, b.accounting, b.lock),
 		b.db, layout.NewSpacer())
 }
 
@@ -89,10 +94,28 @@ func (b *statusBar) refresh() {
 		}
 		b.last = c
 		b.counts.SetText(countsText(c))
+		b.showAccounting(c)
 	})
 }
 
 // countsText is the status bar's summary line.
 func countsText(c records.Counts) string {
 	return fmt.Sprintf("Out: %d   Overdue: %d   Requests due today: %d   Loose papers: %d", c.Out, c.Overdue, c.RequestsDue, c.LooseWaiting)
+}
+
+// showAccounting shows the open requests for an accounting until answered.
+func (b *statusBar) showAccounting(c records.Counts) {
+	if c.AccountingOpen == 0 {
+		b.accounting.Hide()
+		return
+	}
+	text := fmt.Sprintf("Accounting requests: %d", c.AccountingOpen)
+	b.accounting.Importance = widget.WarningImportance
+	if c.AccountingOverdue > 0 {
+		text += fmt.Sprintf(" (%d overdue)", c.AccountingOverdue)
+		b.accounting.Importance = widget.DangerImportance
+	}
+	b.accounting.SetText(text)
+	b.accounting.Show()
+	b.accounting.Refresh()
 }

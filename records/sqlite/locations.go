@@ -151,10 +151,10 @@ func updatePaths(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
-const recordTypeColumns = "id, name, code, loan_days, color, is_default, active"
+const recordTypeColumns = "id, name, code, loan_days, color, is_default, active, billing_only"
 
 func recordTypeDest(rt *records.RecordType) []any {
-	return []any{&rt.ID, &rt.Name, &rt.Code, &rt.LoanDays, &rt.Color, boolCol{&rt.Default}, boolCol{&rt.Active}}
+	return []any{&rt.ID, &rt.Name, &rt.Code, &rt.LoanDays, &rt.Color, boolCol{&rt.Default}, boolCol{&rt.Active}, boolCol{&rt.BillingOnly}}
 }
 
 func loadRecordType(ctx context.Context, q querier, id records.ID) (records.RecordType, error) {
@@ -224,15 +224,15 @@ func (s *Store) SaveRecordType(ctx context.Context, rt records.RecordType) (reco
 		var err error
 		if rt.ID == 0 {
 			var res sql.Result
-			res, err = tx.ExecContext(ctx, "INSERT INTO record_types (name, code, loan_days, color, is_default, active) VALUES (?, ?, ?, ?, ?, ?)",
-				rt.Name, rt.Code, rt.LoanDays, rt.Color, bval(rt.Default), bval(rt.Active))
+			res, err = tx.ExecContext(ctx, "INSERT INTO record_types (name, code, loan_days, color, is_default, active, billing_only) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				rt.Name, rt.Code, rt.LoanDays, rt.Color, bval(rt.Default), bval(rt.Active), bval(rt.BillingOnly))
 			if err == nil {
 				id, _ := res.LastInsertId()
 				rt.ID = records.ID(id)
 			}
 		} else {
-			_, err = tx.ExecContext(ctx, "UPDATE record_types SET name = ?, code = ?, loan_days = ?, color = ?, is_default = ?, active = ? WHERE id = ?",
-				rt.Name, rt.Code, rt.LoanDays, rt.Color, bval(rt.Default), bval(rt.Active), int64(rt.ID))
+			_, err = tx.ExecContext(ctx, "UPDATE record_types SET name = ?, code = ?, loan_days = ?, color = ?, is_default = ?, active = ?, billing_only = ? WHERE id = ?",
+				rt.Name, rt.Code, rt.LoanDays, rt.Color, bval(rt.Default), bval(rt.Active), bval(rt.BillingOnly), int64(rt.ID))
 		}
 		if _, ok := uniqueViolation(err); ok {
 			return records.Errorf(records.EConflict, "a record type named %s already exists", rt.Name)
@@ -243,7 +243,11 @@ func (s *Store) SaveRecordType(ctx context.Context, rt records.RecordType) (reco
 		if out, err = loadRecordType(ctx, tx, rt.ID); err != nil {
 			return err
 		}
-		return s.auditor(tx, a).add(ctx, action, "record-type", rt.ID, "record type %s (%s, %d days)", rt.Name, rt.Code, rt.LoanDays)
+		billing := ""
+		if rt.BillingOnly {
+			billing = ", billing only"
+		}
+		return s.auditor(tx, a).add(ctx, action, "record-type", rt.ID, "record type %s (%s, %d days%s)", rt.Name, rt.Code, rt.LoanDays, billing)
 	})
 	return out, err
 }

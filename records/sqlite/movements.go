@@ -57,11 +57,20 @@ func loadBorrower(ctx context.Context, q querier, id records.ID) (records.Borrow
 // who has it since when. A folder already out moves only as a deliberate
 // hand-off, recorded as one.
 func (s *Store) CheckOut(ctx context.Context, in records.CheckOutInput) (records.Volume, error) {
+	res, err := s.CheckOutScan(ctx, in)
+	return res.Volume, err
+}
+
+// CheckOutScan is CheckOut saying what else the scan did. A folder marked
+// missing is recorded found (back at its home) before it leaves again; a
+// check-out or hand-off to an outside party needs a purpose and records a
+// disclosure, all in the same transaction.
+func (s *Store) CheckOutScan(ctx context.Context, in records.CheckOutInput) (records.CheckOutResult, error) {
 	a, err := records.Require(ctx, records.RoleClerk, "check folders out")
 	if err != nil {
-		return records.Volume{}, err
+		return records.CheckOutResult{}, err
 	}
-	var out records.Volume
+	var res records.CheckOutResult
 	err = s.write(ctx, "check out "+strings.TrimSpace(in.Barcode), func(tx *sql.Tx) error {
 		v, err := volumeByScan(ctx, tx, in.Barcode)
 		if err != nil {
@@ -74,14 +83,25 @@ func (s *Store) CheckOut(ctx context.Context, in records.CheckOutInput) (records
 		if err != nil {
 			return err
 		}
+		now := s.now()
+		au := s.auditor(tx, a)
+		if v.State == records.StateMissing && b.Active {
+			if v, err = s.foundOnScan(ctx, tx, au, v, "check-out"); err != nil {
+				return err
+			}
+			res.WasMissing, in.HandOff = true, false
+		}
 		if refusal := records.CheckOutRefusal(v, b, in.HandOff); refusal != nil {
 			return refusal
+		}
+		disclosure, err := records.DisclosureForCheckOut(v, b, in, records.DateOf(now))
+		if err != nil {
+			return err
 		}
 		rt, err := loadRecordType(ctx, tx, v.RecordTypeID)
 		if err != nil {
 			return err
 		}
-		now := s.now()
 		due := in.Due
 		if due.IsZero() {
 			due = records.DueDate(now, b, rt)
@@ -109,12 +129,39 @@ func (s *Store) CheckOut(ctx context.Context, in records.CheckOutInput) (records
 		if fulfilled > 0 {
 			detail += fmt.Sprintf("; %d request(s) fulfilled", fulfilled)
 		}
-		if out, err = loadVolume(ctx, tx, v.ID); err != nil {
+		if res.Volume, err = loadVolume(ctx, tx, v.ID); err != nil {
 			return err
 		}
-		return s.auditor(tx, a).add(ctx, records.AuditMove, "volume", v.ID, "%s", detail)
+		if err := au.add(ctx, records.AuditMove, "volume", v.ID, "%s", detail); err != nil {
+			return err
+		}
+		if disclosure != nil {
+			d, err := s.insertDisclosure(ctx, tx, au, *disclosure)
+			if err != nil {
+				return err
+			}
+			res.Disclosure = &d
+		}
+		return nil
 	})
-	return out, err
+	return res, err
+}
+
+// foundOnScan records that a folder marked missing turned up at a scan
+// desk: a found movement back to its home, in file again. It returns the
+// folder as it now is.
+func (s *Store) foundOnScan(ctx context.Context, tx *sql.Tx, au *auditor, v records.Volume, where string) (records.Volume, error) {
+	now := s.now()
+	if err := setPlace(ctx, tx, v, records.StateInFile, 0, time.Time{}, records.Date{}, now); err != nil {
+		return v, err
+	}
+	if err := s.addMovement(ctx, tx, au.actor, v.ID, now, move{kind: records.MoveFound, toLoc: v.HomeID, note: "scanned at " + where}); err != nil {
+		return v, err
+	}
+	if err := au.add(ctx, records.AuditMove, "volume", v.ID, "found %s (%s, chart %s) at %s", v.Barcode, v.Label(), v.MRN, where); err != nil {
+		return v, err
+	}
+	return loadVolume(ctx, tx, v.ID)
 }
 
 // fulfilRequests closes the open requests of borrower for the folder (or
@@ -202,6 +249,9 @@ func (s *Store) MarkMissing(ctx context.Context, volumeID records.ID, note strin
 // MarkFound puts a missing folder back in file (clerk).
 func (s *Store) MarkFound(ctx context.Context, volumeID records.ID, note string) (records.Volume, error) {
 	return s.simpleMove(ctx, volumeID, "mark folders found", func(v records.Volume) (records.VolumeState, move, error) {
+		if v.State == records.StateDestroyed {
+			return "", move{}, records.DestroyedRefusal(v)
+		}
 		if v.State != records.StateMissing {
 			return "", move{}, records.Errorf(records.EConflict, "%s (%s) is not marked missing", v.Barcode, v.Label())
 		}
@@ -252,6 +302,9 @@ func (s *Store) Transfer(ctx context.Context, volumeID, locationID records.ID, n
 		v, err := loadVolume(ctx, tx, volumeID)
 		if err != nil {
 			return err
+		}
+		if v.State == records.StateDestroyed {
+			return records.DestroyedRefusal(v)
 		}
 		if v.State != records.StateInFile {
 			return records.Errorf(records.EConflict, "%s (%s) is %s, not in file; check it in before giving it a new home", v.Barcode, v.Label(), v.State)

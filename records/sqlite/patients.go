@@ -35,10 +35,22 @@ const maxMergeHops = 10
 // survivor, saying whether it did. Search, PatientByMRN, Where, the imports
 // and the scan desk all come through here.
 func resolveMRN(ctx context.Context, q querier, mrn string) (p records.Patient, merged bool, err error) {
+	return lookupMRN(ctx, q, mrn, true)
+}
+
+// patientRowByMRN is the patient row with the stored chart number mrn, a
+// retired one included, without following a merge: what a merge itself
+// works on.
+func patientRowByMRN(ctx context.Context, q querier, mrn string) (records.Patient, error) {
+	p, _, err := lookupMRN(ctx, q, mrn, false)
+	return p, err
+}
+
+func lookupMRN(ctx context.Context, q querier, mrn string, follow bool) (p records.Patient, merged bool, err error) {
 	var next sql.NullInt64
 	err = q.QueryRowContext(ctx, "SELECT "+patientColumns+", p.merged_into_id FROM patients p WHERE p.mrn = ?", mrn).
 		Scan(append(patientDest(&p), &next)...)
-	for hops := 0; err == nil && next.Valid; hops++ {
+	for hops := 0; follow && err == nil && next.Valid; hops++ {
 		if hops == maxMergeHops {
 			return p, true, records.Errorf(records.EConflict, "chart %s was merged too many times over to follow", mrn)
 		}

@@ -9,7 +9,8 @@ import (
 )
 
 const settingsColumns = `practice_name, practice_address, mrn_width, filing, paper, idle_lock_minutes,
-	request_expiry_days, adult_years, majority_age, minor_years, deceased_years, billing_years, backup_dir, backup_keep`
+	request_expiry_days, adult_years, majority_age, minor_years, deceased_years, billing_years, backup_dir, backup_keep,
+	retention_preset_id`
 
 // loadSettings reads the practice's settings; a database not yet initialized
 // has the defaults.
@@ -19,19 +20,25 @@ func loadSettings(ctx context.Context, q querier) (records.Settings, error) {
 	err := q.QueryRowContext(ctx, "SELECT "+settingsColumns+" FROM settings WHERE id = 1").Scan(
 		&st.PracticeName, &st.PracticeAddress, &st.MRNWidth, &st.Filing, &st.Paper, &st.IdleLockMinutes,
 		&st.RequestExpiryDays, &r.AdultYears, &r.MajorityAge, &r.MinorYears, &r.DeceasedYears, &r.BillingOnlyYears,
-		&st.BackupDir, &st.BackupKeep)
+		&st.BackupDir, &st.BackupKeep, idCol{&st.RetentionPresetID})
 	if err == sql.ErrNoRows {
 		return records.DefaultSettings(), nil
 	}
+	if err != nil || st.RetentionPresetID == 0 {
+		return st, err
+	}
+	// The policy follows the chosen preset.
+	p, err := loadRetentionPreset(ctx, q, st.RetentionPresetID)
+	st.Retention = p.Policy
 	return st, err
 }
 
 func saveSettings(ctx context.Context, tx *sql.Tx, st records.Settings) error {
 	r := st.Retention
-	_, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO settings (id, "+settingsColumns+") VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	_, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO settings (id, "+settingsColumns+") VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		st.PracticeName, st.PracticeAddress, st.MRNWidth, string(st.Filing), string(st.Paper), st.IdleLockMinutes,
 		st.RequestExpiryDays, r.AdultYears, r.MajorityAge, r.MinorYears, r.DeceasedYears, r.BillingOnlyYears,
-		st.BackupDir, st.BackupKeep)
+		st.BackupDir, st.BackupKeep, idval(st.RetentionPresetID))
 	return err
 }
 
@@ -60,10 +67,20 @@ func (s *Store) UpdateSettings(ctx context.Context, in records.Settings) (record
 	if err := records.ValidateSettings(&in); err != nil {
 		return records.Settings{}, err
 	}
+	if err := records.ValidateRetentionPolicy(in.Retention); err != nil {
+		return records.Settings{}, err
+	}
 	err = s.write(ctx, "save the settings", func(tx *sql.Tx) error {
 		old, err := loadSettings(ctx, tx)
 		if err != nil {
 			return err
+		}
+		if in.RetentionPresetID != 0 {
+			p, err := loadRetentionPreset(ctx, tx, in.RetentionPresetID)
+			if err != nil {
+				return records.FieldError("Retention preset", "%s", records.ErrorMessage(err))
+			}
+			in.Retention = p.Policy
 		}
 		if in.MRNWidth != old.MRNWidth {
 			if err := repadMRNs(ctx, tx, old.MRNWidth, in.MRNWidth); err != nil {
@@ -168,7 +185,7 @@ func settingsDiff(a, b records.Settings) string {
 	add("paper", a.Paper != b.Paper)
 	add("idle lock", a.IdleLockMinutes != b.IdleLockMinutes)
 	add("request expiry", a.RequestExpiryDays != b.RequestExpiryDays)
-	add("retention", a.Retention != b.Retention)
+	add("retention", a.Retention != b.Retention || a.RetentionPresetID != b.RetentionPresetID)
 	add("backup folder", a.BackupDir != b.BackupDir)
 	add("backups kept", a.BackupKeep != b.BackupKeep)
 	if len(ch) == 0 {

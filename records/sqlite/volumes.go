@@ -294,8 +294,10 @@ func (s *Store) Counts(ctx context.Context) (records.Counts, error) {
 				WHERE v.state <> 'in-file' AND v.state IN ('checked-out', 'in-transit') AND b.kind <> '%s' AND v.due IS NOT NULL AND v.due < ?),
 			(SELECT count(*) FROM requests WHERE state = 'pending' AND needed_on <= ?),
 			(SELECT count(*) FROM loose_filing WHERE state = 'waiting'),
-			(SELECT count(*) FROM volumes WHERE state <> 'in-file' AND state = 'missing')`, records.BorrowerOffsite), today, today).
-			Scan(&c.Out, &c.Overdue, &c.RequestsDue, &c.LooseWaiting, &c.Missing)
+			(SELECT count(*) FROM volumes WHERE state <> 'in-file' AND state = 'missing'),
+			(SELECT count(*) FROM accounting_requests WHERE answered IS NULL),
+			(SELECT count(*) FROM accounting_requests WHERE answered IS NULL AND due < ?)`, records.BorrowerOffsite), today, today, today).
+			Scan(&c.Out, &c.Overdue, &c.RequestsDue, &c.LooseWaiting, &c.Missing, &c.AccountingOpen, &c.AccountingOverdue)
 	})
 	return c, err
 }

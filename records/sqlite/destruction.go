@@ -1,0 +1,199 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// maxRefusalsShown bounds the folders a refused batch names.
+const maxRefusalsShown = 20
+
+// RecordDestruction destroys the folders of a batch (supervisor). In one
+// transaction every folder is checked again against the policy on the
+// batch's day and must be in file; if any is refused, nothing is saved and
+// the refusal names each folder and why. Each destroyed folder gets a
+// destroy movement and an item of the batch (its dates as they were); a
+// patient whose folders are all destroyed gets the status destroyed, and
+// keeps the index row forever.
+func (s *Store) RecordDestruction(ctx context.Context, in records.DestructionInput) (records.DestructionBatch, error) {
+	a, err := records.Require(ctx, records.RoleSupervisor, "record the destruction of charts")
+	if err != nil {
+		return records.DestructionBatch{}, err
+	}
+	if err := records.ValidateDestruction(&in, s.today()); err != nil {
+		return records.DestructionBatch{}, err
+	}
+	var out records.DestructionBatch
+	err = s.write(ctx, "record the destruction", func(tx *sql.Tx) error {
+		st, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		type chosen struct {
+			v records.Volume
+			p records.Patient
+			d records.RetentionDecision
+		}
+		var list []chosen
+		var refusals []string
+		for _, id := range in.VolumeIDs {
+			v, p, billing, err := scanCandidate(tx.QueryRowContext(ctx, candidateSelect+" WHERE v.id = ?", int64(id)))
+			if err == sql.ErrNoRows {
+				refusals = append(refusals, fmt.Sprintf("folder id %d: no such folder", id))
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			d := records.Retention(p, billing, st.Retention, in.Date)
+			if r := records.DestructionRefusal(v, d, in.Date); r != "" {
+				refusals = append(refusals, r)
+				continue
+			}
+			list = append(list, chosen{v, p, d})
+		}
+		if err := records.JoinRefusals("The destruction was not recorded", refusals, maxRefusalsShown); err != nil {
+			return err
+		}
+		var first, last records.Date
+		for _, c := range list {
+			f, l := records.RecordDates(c.v, c.p)
+			if !f.IsZero() && (first.IsZero() || f.Before(first)) {
+				first = f
+			}
+			if l.After(last) {
+				last = l
+			}
+		}
+		now := s.now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO destruction_batches (destroyed_on, method, destroyed_by, witness, note, first_date,
+			last_date, volumes, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.Date.String(), in.Method, in.DestroyedBy, in.Witness, in.Note, dval(first), dval(last), len(list), tval(now), int64(a.UserID))
+		if err != nil {
+			return err
+		}
+		bid, _ := res.LastInsertId()
+		batch := records.ID(bid)
+		au := s.auditor(tx, a)
+		patients := map[records.ID]records.Patient{}
+		for _, c := range list {
+			v := c.v
+			if err := setPlace(ctx, tx, v, records.StateDestroyed, 0, time.Time{}, records.Date{}, now); err != nil {
+				return err
+			}
+			note := fmt.Sprintf("destruction batch %d on %s: %s", batch, in.Date, in.Method)
+			if err := s.addMovement(ctx, tx, a, v.ID, now, move{kind: records.MoveDestroy, fromLoc: v.HomeID, note: note}); err != nil {
+				return err
+			}
+			f, l := records.RecordDates(v, c.p)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO destruction_items (batch_id, volume_id, barcode, mrn, patient_name, dob, volume_label,
+				first_date, last_date, rule, eligible_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				bid, int64(v.ID), v.Barcode, v.MRN, v.PatientName, dval(c.p.DOB), v.Label(), dval(f), dval(l), string(c.d.Rule), dval(c.d.EligibleOn)); err != nil {
+				return err
+			}
+			if err := au.add(ctx, records.AuditDestroy, "volume", v.ID, "destroyed %s (%s, chart %s) in batch %d: %s", v.Barcode, v.Label(), v.MRN, batch, c.d.Reason); err != nil {
+				return err
+			}
+			patients[c.p.ID] = c.p
+		}
+		for id, p := range patients {
+			res, err := tx.ExecContext(ctx, `UPDATE patients SET status = 'destroyed', updated_at = ? WHERE id = ?
+				AND NOT EXISTS (SELECT 1 FROM volumes WHERE patient_id = ? AND state <> 'destroyed')`, tval(now), int64(id), int64(id))
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				if err := au.add(ctx, records.AuditDestroy, "patient", id, "every folder of chart %s destroyed (batch %d); the index entry is kept", p.MRN, batch); err != nil {
+					return err
+				}
+			}
+		}
+		if err := au.add(ctx, records.AuditDestroy, "destruction-batch", batch, "destruction batch %d: %d folder(s) destroyed on %s by %s, witness %s, method: %s",
+			batch, len(list), in.Date, in.DestroyedBy, in.Witness, in.Method); err != nil {
+			return err
+		}
+		out, err = loadBatch(ctx, tx, batch, true)
+		return err
+	})
+	return out, err
+}
+
+const batchColumns = `b.id, b.destroyed_on, b.method, b.destroyed_by, b.witness, b.note, b.first_date, b.last_date, b.volumes,
+	b.recorded_at, coalesce(u.username, '')`
+
+func scanBatch(sc interface{ Scan(...any) error }, b *records.DestructionBatch) error {
+	return sc.Scan(&b.ID, dateCol{&b.Date}, &b.Method, &b.DestroyedBy, &b.Witness, &b.Note, dateCol{&b.First}, dateCol{&b.Last},
+		&b.Count, timeCol{&b.RecordedAt}, &b.RecordedBy)
+}
+
+// loadBatch reads a batch and, when items, its folders by patient name.
+func loadBatch(ctx context.Context, q querier, id records.ID, items bool) (records.DestructionBatch, error) {
+	var b records.DestructionBatch
+	err := scanBatch(q.QueryRowContext(ctx, "SELECT "+batchColumns+" FROM destruction_batches b LEFT JOIN users u ON u.id = b.recorded_by WHERE b.id = ?", int64(id)), &b)
+	if err == sql.ErrNoRows {
+		return b, records.Errorf(records.ENotFound, "there is no destruction batch %d", id)
+	}
+	if err != nil || !items {
+		return b, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT volume_id, barcode, mrn, patient_name, dob, volume_label, first_date, last_date, rule, eligible_on
+		FROM destruction_items WHERE batch_id = ? ORDER BY patient_name COLLATE NOCASE, mrn, volume_label`, int64(id))
+	if err != nil {
+		return b, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var it records.DestructionItem
+		if err := rows.Scan(&it.VolumeID, &it.Barcode, &it.MRN, &it.PatientName, dateCol{&it.DOB}, &it.VolumeLabel, dateCol{&it.First},
+			dateCol{&it.Last}, &it.Rule, dateCol{&it.EligibleOn}); err != nil {
+			return b, err
+		}
+		b.Items = append(b.Items, it)
+	}
+	return b, rows.Err()
+}
+
+// DestructionBatch returns a batch with its folders (supervisor); reading
+// the names of its patients is recorded.
+func (s *Store) DestructionBatch(ctx context.Context, id records.ID) (records.DestructionBatch, error) {
+	a, err := records.Require(ctx, records.RoleSupervisor, "read destruction records")
+	if err != nil {
+		return records.DestructionBatch{}, err
+	}
+	var b records.DestructionBatch
+	err = s.write(ctx, "read the destruction batch", func(tx *sql.Tx) error {
+		if b, err = loadBatch(ctx, tx, id, true); err != nil {
+			return err
+		}
+		return s.auditor(tx, a).add(ctx, records.AuditView, "destruction-batch", id, "viewed destruction batch %d (%d folders)", id, len(b.Items))
+	})
+	return b, err
+}
+
+// ListDestructionBatches returns every batch, newest first (supervisor).
+func (s *Store) ListDestructionBatches(ctx context.Context) ([]records.DestructionBatch, error) {
+	if _, err := records.Require(ctx, records.RoleSupervisor, "read destruction records"); err != nil {
+		return nil, err
+	}
+	var out []records.DestructionBatch
+	err := s.read(ctx, "list destruction batches", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, "SELECT "+batchColumns+" FROM destruction_batches b LEFT JOIN users u ON u.id = b.recorded_by ORDER BY b.id DESC")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var b records.DestructionBatch
+			if err := scanBatch(rows, &b); err != nil {
+				return err
+			}
+			out = append(out, b)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

@@ -1,0 +1,303 @@
+package sqlite
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// mergeBookkeeping are the tables a merge and its undo write to on top of
+// the data they move: the log of merges and the audit trail.
+var mergeBookkeeping = map[string]bool{"merges": true, "merge_moves": true, "audit": true, "audit_checkpoint": true}
+
+// dumpTables renders every row of every data table, in rowid order, so two
+// moments of the database can be compared exactly.
+func dumpTables(t *testing.T, f *fixture) map[string]string {
+	t.Helper()
+	rows, err := f.s.r.Query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		if !mergeBookkeeping[n] {
+			tables = append(tables, n)
+		}
+	}
+	rows.Close()
+	out := map[string]string{}
+	for _, table := range tables {
+		rs, err := f.s.r.Query("SELECT * FROM " + table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rs.Columns()
+		var b strings.Builder
+		n := 0
+		for rs.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rs.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintln(&b, vals...)
+			n++
+		}
+		rs.Close()
+		out[table] = fmt.Sprintf("%d rows\n%s", n, b.String())
+	}
+	return out
+}
+
+// duplicateCharts builds two charts of one made-up person, each with
+// folders, history, a request, loose papers, a disclosure and an
+// accounting request.
+func duplicateCharts(t *testing.T, f *fixture) (retired, survivor records.Patient) {
+	t.Helper()
+	retired = f.patient("100001", "Doe", "Jan")
+	survivor = f.patient("200002", "Doe", "Jan")
+	lawyer := f.borrower(records.Borrower{Name: "Quill & Ink LLP", Kind: records.BorrowerExternal, Address: "1 Example Plaza"})
+	today := records.DateOf(f.clock.Now())
+	for _, p := range []records.Patient{retired, survivor} {
+		if _, err := f.s.AddVolume(f.clerk, records.Volume{PatientID: p.ID}); err != nil {
+			t.Fatal(err)
+		}
+		v := f.firstVolume(p)
+		if _, err := f.s.CheckOutScan(f.clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: lawyer.ID, Note: "subpoena " + p.MRN, Purpose: records.PurposeLegal}); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(time.Hour)
+		if _, err := f.s.CheckIn(f.clerk, v.Barcode); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.s.CreateRequest(f.clerk, records.Request{PatientID: p.ID, BorrowerID: f.drGrey.ID, NeededOn: today.AddDays(2), Reason: "visit " + p.MRN}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.s.AddLooseFiling(f.clerk, records.LooseFiling{PatientID: p.ID, Description: "Lab results " + p.MRN}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.s.LogAccountingRequest(f.clerk, records.AccountingRequest{PatientID: p.ID, RequestedBy: "the patient"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The retired chart's second folder is out to a doctor during the merge.
+	vs, _ := f.s.VolumesOfPatient(f.clerk, retired.ID)
+	if _, err := f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: vs[1].Barcode, BorrowerID: f.drStone.ID}); err != nil {
+		t.Fatal(err)
+	}
+	return retired, survivor
+}
+
+func historyText(t *testing.T, f *fixture, patientID records.ID) string {
+	t.Helper()
+	h, err := f.s.History(f.clerk, records.HistoryFilter{PatientID: patientID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, m := range h {
+		fmt.Fprintf(&b, "%d %s %s %s %s\n", m.ID, m.Kind, m.Barcode, m.VolumeLabel, m.MRN)
+	}
+	return b.String()
+}
+
+func TestMergeThenUndoLeavesTheDatabaseAsItWas(t *testing.T) {
+	f := newFixture(t)
+	retired, survivor := duplicateCharts(t, f)
+	third := f.patient("300003", "Doe", "Jan")
+	before := dumpTables(t, f)
+	histRetired, histSurvivor := historyText(t, f, retired.ID), historyText(t, f, survivor.ID)
+	retiredVols, _ := f.s.VolumesOfPatient(f.clerk, retired.ID)
+
+	// Roles: a clerk may not merge.
+	_, err := f.s.MergePatients(f.clerk, retired.MRN, survivor.MRN, "")
+	wantCode(t, err, records.EForbidden)
+
+	pv, err := f.s.PreviewMerge(f.supervisor, "10-00-01", "20-00-02")
+	if err != nil || pv.Refusal != nil {
+		t.Fatalf("preview: %+v %v", pv, err)
+	}
+	if len(pv.Retired.Volumes) != 2 || pv.Retired.Requests != 1 || pv.Retired.Loose != 1 || pv.Retired.Disclosures != 1 ||
+		pv.Retired.AccountingRequests != 1 || pv.Retired.Movements == 0 || len(pv.Renumber) != 2 {
+		t.Fatalf("preview %+v", pv)
+	}
+
+	f.clock.Advance(time.Hour)
+	m, err := f.s.MergePatients(f.supervisor, retired.MRN, survivor.MRN, "same person, registered twice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := records.MergeCounts{Volumes: 2, Renumbered: 2, Requests: 1, Loose: 1, Disclosures: 1, AccountingRequests: 1}
+	if m.Moved != want || m.RetiredMRN != retired.MRN || m.SurvivorMRN != survivor.MRN || m.MergedByName != "sam" {
+		t.Fatalf("merge %+v", m)
+	}
+
+	// The survivor holds everything; folders keep their barcodes and
+	// follow the survivor's numbers; their history came along.
+	vs, _ := f.s.VolumesOfPatient(f.clerk, survivor.ID)
+	if len(vs) != 4 {
+		t.Fatalf("survivor has %d folders", len(vs))
+	}
+	numbers := map[string]int{}
+	for _, v := range vs {
+		numbers[v.Barcode] = v.Number
+	}
+	if numbers[retiredVols[0].Barcode] != 3 || numbers[retiredVols[1].Barcode] != 4 {
+		t.Fatalf("renumbered %v", numbers)
+	}
+	if h := historyText(t, f, survivor.ID); strings.Count(h, "\n") != strings.Count(histRetired+histSurvivor, "\n") {
+		t.Fatalf("survivor history:\n%s", h)
+	}
+	if got, _ := f.s.ListDisclosures(f.clerk, records.DisclosureFilter{PatientID: survivor.ID}); len(got) != 2 {
+		t.Fatalf("survivor disclosures %d", len(got))
+	}
+
+	// The retired chart number still finds the survivor, everywhere.
+	p, err := f.s.PatientByMRN(f.clerk, "10-00-01")
+	if err != nil || p.ID != survivor.ID {
+		t.Fatalf("PatientByMRN(retired) = %+v %v", p, err)
+	}
+	hits, err := f.s.Search(f.clerk, "100001", 10)
+	if err != nil || len(hits) == 0 || hits[0].ID != survivor.ID || hits[0].MatchedBy != "merged" {
+		t.Fatalf("Search(retired) = %+v %v", hits, err)
+	}
+	where, err := f.s.Where(f.clerk, "100001")
+	if err != nil || len(where) != 4 || where[0].MRN != survivor.MRN {
+		t.Fatalf("Where(retired) = %+v %v", where, err)
+	}
+	if v, err := f.s.VolumeByBarcode(f.clerk, retiredVols[0].Barcode); err != nil || v.PatientID != survivor.ID {
+		t.Fatalf("scan of a moved folder: %+v %v", v, err)
+	}
+	// Merged charts drop out of name search: one Doe, Jan.
+	if hits, _ := f.s.Search(f.clerk, "doe, jan", 10); len(hits) != 2 || hits[0].ID != survivor.ID || hits[1].ID != third.ID {
+		t.Fatalf("name search %+v", hits)
+	}
+
+	// Refusals.
+	for _, tc := range []struct{ name, retired, survivor string }{
+		{"same chart", survivor.MRN, survivor.MRN},
+		{"already merged", retired.MRN, third.MRN},
+		{"survivor merged", third.MRN, retired.MRN},
+		{"would chain", survivor.MRN, third.MRN},
+	} {
+		_, err := f.s.MergePatients(f.supervisor, tc.retired, tc.survivor, "")
+		if records.ErrorCode(err) != records.EConflict {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+	_, err = f.s.MergePatients(f.supervisor, "999999", survivor.MRN, "")
+	wantCode(t, err, records.ENotFound)
+
+	// Roles: a supervisor may not undo.
+	_, err = f.s.UndoMerge(f.supervisor, m.ID, "")
+	wantCode(t, err, records.EForbidden)
+
+	f.clock.Advance(time.Hour)
+	u, err := f.s.UndoMerge(f.admin, m.ID, "two different people after all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !u.Undone() || u.UndoneByName != "ada" || u.UndoNote != "two different people after all" {
+		t.Fatalf("undo %+v", u)
+	}
+	after := dumpTables(t, f)
+	for table, b := range before {
+		if after[table] != b {
+			t.Errorf("table %s differs after merge and undo:\nbefore %s\nafter  %s", table, b, after[table])
+		}
+	}
+	if len(after) != len(before) {
+		t.Errorf("%d tables before, %d after", len(before), len(after))
+	}
+	if h := historyText(t, f, retired.ID); h != histRetired {
+		t.Errorf("retired history\n%s\nwant\n%s", h, histRetired)
+	}
+	if h := historyText(t, f, survivor.ID); h != histSurvivor {
+		t.Errorf("survivor history\n%s\nwant\n%s", h, histSurvivor)
+	}
+	_, err = f.s.UndoMerge(f.admin, m.ID, "")
+	wantCode(t, err, records.EConflict)
+
+	ms, err := f.s.ListMerges(f.supervisor)
+	if err != nil || len(ms) != 1 || !ms[0].Undone() {
+		t.Fatalf("ListMerges %+v %v", ms, err)
+	}
+	ev, _ := f.s.ListAudit(f.supervisor, records.AuditFilter{Entity: "patient", EntityID: retired.ID, Limit: 1})
+	if len(ev) != 1 || ev[0].Action != records.AuditUnmerge {
+		t.Fatalf("undo not audited: %+v", ev)
+	}
+	if problem, _, err := f.s.VerifyAudit(f.admin, true); problem != nil || err != nil {
+		t.Fatalf("audit chain: %+v %v", problem, err)
+	}
+}
+
+func TestUndoMergeAfterLaterChanges(t *testing.T) {
+	f := newFixture(t)
+	retired, survivor := duplicateCharts(t, f)
+	retiredVols, _ := f.s.VolumesOfPatient(f.clerk, retired.ID)
+	if _, err := f.s.UpdatePatient(f.supervisor, func() records.Patient { p := retired; p.LegalHold = true; return p }()); err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.s.MergePatients(f.supervisor, retired.MRN, survivor.MRN, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := f.s.Patient(f.clerk, survivor.ID); !p.LegalHold {
+		t.Fatal("the retired chart's legal hold did not carry to the survivor")
+	}
+	// After the merge: a request for a moved folder, and one for the
+	// survivor's own chart. The first goes back with its folder.
+	today := records.DateOf(f.clock.Now())
+	forMoved, err := f.s.CreateRequest(f.clerk, records.Request{VolumeID: retiredVols[0].ID, BorrowerID: f.drStone.ID, NeededOn: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forSurvivor, err := f.s.CreateRequest(f.clerk, records.Request{PatientID: survivor.ID, BorrowerID: f.drStone.ID, NeededOn: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.UndoMerge(f.admin, m.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	r1, _ := f.s.ListRequests(f.clerk, records.RequestFilter{VolumeID: retiredVols[0].ID})
+	r2, _ := f.s.ListRequests(f.clerk, records.RequestFilter{PatientID: survivor.ID})
+	if len(r1) != 1 || r1[0].ID != forMoved.ID || r1[0].PatientID != retired.ID {
+		t.Fatalf("request for a moved folder: %+v", r1)
+	}
+	found := false
+	for _, r := range r2 {
+		found = found || r.ID == forSurvivor.ID
+	}
+	if !found {
+		t.Fatalf("the survivor's own new request left it: %+v", r2)
+	}
+	if p, _ := f.s.Patient(f.clerk, survivor.ID); p.LegalHold {
+		t.Fatal("the carried legal hold stayed on the survivor")
+	}
+	if p, _ := f.s.Patient(f.clerk, retired.ID); p.Status != records.PatientActive || !p.LegalHold {
+		t.Fatalf("retired after undo %+v", p)
+	}
+
+	// A merge whose moved folder was changed behind its back cannot be
+	// undone exactly: refused.
+	m2, err := f.s.MergePatients(f.supervisor, retired.MRN, survivor.MRN, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.w.Exec("UPDATE volumes SET number = 99 WHERE id = ?", int64(retiredVols[0].ID)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.s.UndoMerge(f.admin, m2.ID, "")
+	wantCode(t, err, records.EConflict)
+	if !strings.Contains(err.Error(), "exactly") {
+		t.Fatalf("refusal %q", err)
+	}
+}

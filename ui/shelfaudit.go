@@ -1,0 +1,324 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/reports"
+)
+
+// shelfAuditScreen walks a clerk along a shelf: pick the location, scan the
+// folders in the order they stand, see a flag for each scan at once, then
+// print the findings and make the records agree with the shelf. The rule
+// (records.AuditShelf) runs here on every scan over the folders loaded once,
+// so a scan costs no database call unless the folder is not expected there.
+type shelfAuditScreen struct {
+	s        *shell
+	location *widget.Select
+	locs     []records.Location
+	box      *activeEntry
+	log      *rowTable[records.ShelfScanResult]
+	counts   *widget.Label
+	notSeen  *widget.Label
+	pdf      *widget.Button
+	apply    *widget.Button
+	clear    *widget.Button
+	root     fyne.CanvasObject
+
+	locID    records.ID
+	inside   map[records.ID]bool
+	expected []records.Volume
+	known    map[string]records.Volume // barcode -> folder, expected or looked up
+	scans    []records.ShelfScan
+	result   records.ShelfAuditResult
+
+	confirm               *dialog.CustomDialog
+	confirmYes, confirmNo *widget.Button
+	applied               *records.ShelfAuditApplied
+}
+
+func newShelfAuditScreen(s *shell) *shelfAuditScreen {
+	a := &shelfAuditScreen{s: s}
+	a.location = widget.NewSelect(nil, func(string) { a.start() })
+	a.location.PlaceHolder = "Choose the location to audit"
+	a.box = newEntry(s, "Scan the folders in the order they stand on the shelf")
+	a.box.OnSubmitted = a.submit
+	a.box.Disable()
+	a.log = newRowTable([]column[records.ShelfScanResult]{
+		{"#", 50, func(r records.ShelfScanResult) string { return fmt.Sprint(r.Position) }},
+		{"Flag", 120, shelfFlag},
+		{"Barcode", 120, func(r records.ShelfScanResult) string { return r.Barcode }},
+		{"Chart", 280, func(r records.ShelfScanResult) string {
+			if r.Volume.ID == 0 {
+				return ""
+			}
+			return volumeChart(r.Volume, s.mrn)
+		}},
+		{"Finding", 400, func(r records.ShelfScanResult) string {
+			if r.OK() {
+				return "in order, recorded here"
+			}
+			return r.Describe(s.settings.Filing)
+		}},
+	}, nil)
+	a.log.set(nil, "Choose a location, then scan the folders along its shelves, left to right.")
+	a.counts = widget.NewLabel("")
+	a.counts.TextStyle = fyne.TextStyle{Bold: true}
+	a.counts.Wrapping = fyne.TextWrapWord
+	a.notSeen = hint("")
+	a.pdf = widget.NewButtonWithIcon("Shelf audit PDF", theme.DocumentPrintIcon(), a.openPDF)
+	a.apply = widget.NewButtonWithIcon("Mark missing and found…", theme.ConfirmIcon(), a.askApply)
+	a.apply.Importance = widget.HighImportance
+	a.clear = widget.NewButtonWithIcon("Start over", theme.ContentClearIcon(), a.start)
+	for _, b := range []*widget.Button{a.pdf, a.apply, a.clear} {
+		b.Disable()
+	}
+	big := container.NewThemeOverride(a.box, bigTextTheme{app: s.app, size: 22})
+	top := container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel("Location:"), nil, a.location),
+		big,
+		container.NewBorder(nil, nil, nil, container.NewHBox(a.clear, a.pdf, a.apply), a.counts),
+		a.notSeen,
+	)
+	help := "Scan every folder on the location's shelves in order. Each scan is flagged at once: out of filing order, recorded out, missing or elsewhere, or unknown. Nothing changes until you mark missing and found."
+	a.root = screenFrame("Shelf audit", help, top, a.log.view())
+	return a
+}
+
+// shelfFlag is a scan's flag in one word.
+func shelfFlag(r records.ShelfScanResult) string {
+	switch {
+	case r.Unknown:
+		return "Unknown"
+	case r.RepeatOf != 0:
+		return "Repeat"
+	case r.Problem != "" && r.OutOfOrder:
+		return "Record, order"
+	case r.Problem != "":
+		return "Record"
+	case r.OutOfOrder:
+		return "Order"
+	}
+	return "OK"
+}
+
+func (a *shelfAuditScreen) view() fyne.CanvasObject { return a.root }
+
+func (a *shelfAuditScreen) shown() {
+	ctx, svc := a.s.ctx(), a.s.svc
+	inBackground(a.s, func() ([]records.Location, error) { return svc.ListLocations(ctx) },
+		func(locs []records.Location, err error) {
+			if err != nil {
+				a.s.showError(err)
+				return
+			}
+			a.locs = locs
+			opts := make([]string, len(locs))
+			for i, l := range locs {
+				opts[i] = l.Path
+			}
+			a.location.Options = opts
+			a.location.Refresh()
+			a.focus()
+		})
+}
+
+func (a *shelfAuditScreen) focus() {
+	if a.box.Disabled() {
+		return
+	}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(a.box); c != nil {
+		c.Focus(a.box)
+		return
+	}
+	a.s.win.Canvas().Focus(a.box)
+}
+
+// start loads the folders recorded in file at the chosen location and
+// clears the scans.
+func (a *shelfAuditScreen) start() {
+	i := a.location.SelectedIndex()
+	if i < 0 || i >= len(a.locs) {
+		return
+	}
+	loc := a.locs[i]
+	ctx, svc := a.s.ctx(), a.s.svc
+	inBackground(a.s, func() (records.ShelfAuditResult, error) { return svc.ShelfAudit(ctx, loc.ID, nil) },
+		func(res records.ShelfAuditResult, err error) {
+			if err != nil {
+				a.s.showError(err)
+				return
+			}
+			a.locID = loc.ID
+			a.inside = insideOf(a.locs, loc.ID)
+			a.expected = res.NotSeen // with nothing scanned, every folder expected
+			a.known = make(map[string]records.Volume, len(a.expected))
+			for _, v := range a.expected {
+				a.known[v.Barcode] = v
+			}
+			a.scans, a.applied = nil, nil
+			a.box.Enable()
+			a.recompute()
+			a.focus()
+		})
+}
+
+// insideOf returns a location and every place inside it.
+func insideOf(locs []records.Location, id records.ID) map[records.ID]bool {
+	in := map[records.ID]bool{id: true}
+	for grew := true; grew; {
+		grew = false
+		for _, l := range locs {
+			if !in[l.ID] && in[l.ParentID] && l.ParentID != 0 {
+				in[l.ID], grew = true, true
+			}
+		}
+	}
+	return in
+}
+
+// submit takes one scan from the box.
+func (a *shelfAuditScreen) submit(text string) {
+	a.box.SetText("")
+	a.focus()
+	if strings.TrimSpace(text) == "" || a.locID == 0 {
+		return
+	}
+	code, err := records.NormalizeScan(text)
+	if err != nil {
+		a.scans = append(a.scans, records.ShelfScan{Barcode: strings.TrimSpace(text)})
+		a.recompute()
+		return
+	}
+	if v, ok := a.known[code]; ok {
+		a.scans = append(a.scans, records.ShelfScan{Barcode: code, Volume: v})
+		a.recompute()
+		return
+	}
+	// Not expected here: ask the store what it is (a view, audited).
+	ctx, svc := a.s.ctx(), a.s.svc
+	inBackground(a.s, func() (records.Volume, error) {
+		v, err := svc.VolumeByBarcode(ctx, code)
+		if records.ErrorCode(err) == records.ENotFound {
+			return records.Volume{}, nil
+		}
+		return v, err
+	}, func(v records.Volume, err error) {
+		if err != nil {
+			a.s.showError(err)
+			return
+		}
+		if v.ID != 0 {
+			a.known[code] = v
+		}
+		a.scans = append(a.scans, records.ShelfScan{Barcode: code, Volume: v})
+		a.recompute()
+	})
+}
+
+// recompute runs the rule over the scans so far and shows the flags,
+// newest scan first.
+func (a *shelfAuditScreen) recompute() {
+	a.result = records.AuditShelf(func(id records.ID) bool { return a.inside[id] }, a.expected, a.scans)
+	rows := make([]records.ShelfScanResult, len(a.result.Scans))
+	for i, r := range a.result.Scans {
+		rows[len(rows)-1-i] = r
+	}
+	a.log.set(rows, "Scan the first folder on the shelf.")
+	c := a.result.Counts()
+	a.counts.SetText(fmt.Sprintf("%d scanned: %d OK, %d out of order, %d recorded elsewhere/out/missing, %d unknown, %d repeated. %d of %d expected not seen yet.",
+		c.Scanned, c.InOrder, c.OutOfOrder, c.Misrecorded, c.Unknown, c.Repeats, c.NotSeen, len(a.expected)))
+	a.notSeen.SetText(notSeenText(a.result.NotSeen, a.s.mrn))
+	a.clear.Enable()
+	if len(a.scans) > 0 {
+		a.pdf.Enable()
+		a.apply.Enable()
+	} else {
+		a.pdf.Disable()
+		a.apply.Disable()
+	}
+}
+
+// notSeenText names the first few expected folders not scanned yet.
+func notSeenText(vs []records.Volume, mrn func(string) string) string {
+	if len(vs) == 0 {
+		return "Every folder recorded here has been scanned."
+	}
+	var names []string
+	for _, v := range vs[:min(len(vs), 5)] {
+		names = append(names, mrn(v.MRN)+" "+v.PatientName+" ("+v.Label()+")")
+	}
+	s := "Not seen yet: " + strings.Join(names, "; ")
+	if len(vs) > 5 {
+		s += fmt.Sprintf("; and %d more", len(vs)-5)
+	}
+	return s
+}
+
+func (a *shelfAuditScreen) barcodes() []string {
+	out := make([]string, len(a.scans))
+	for i, sc := range a.scans {
+		out[i] = sc.Barcode
+	}
+	return out
+}
+
+func (a *shelfAuditScreen) openPDF() {
+	openReport(a.s, reports.ReportShelfAudit, reports.Params{LocationID: a.locID, Scans: a.barcodes()}, "shelf-audit")
+}
+
+// askApply says what the one-click action will change and asks to go on.
+func (a *shelfAuditScreen) askApply() {
+	c := a.result.Counts()
+	found := 0
+	for _, r := range a.result.Scans {
+		if r.Problem != "" && r.RepeatOf == 0 {
+			found++
+		}
+	}
+	msg := widget.NewLabel(fmt.Sprintf("Mark %s not seen as missing, and put %s found on the shelf back in file here?\n\n"+
+		"Folders out of filing order are not changed: put them where they belong.", plural(c.NotSeen, "folder"), plural(found, "folder")))
+	msg.Wrapping = fyne.TextWrapWord
+	a.confirmYes = widget.NewButtonWithIcon("Mark missing and found", theme.ConfirmIcon(), nil)
+	a.confirmYes.Importance = widget.HighImportance
+	a.confirmNo = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
+	a.confirm = dialog.NewCustomWithoutButtons("Make the records agree with the shelf",
+		container.New(minWidth{520}, container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), a.confirmNo, a.confirmYes))), a.s.win)
+	a.confirmNo.OnTapped = a.confirm.Hide
+	a.confirmYes.OnTapped = func() {
+		a.confirm.Hide()
+		a.doApply()
+	}
+	a.confirm.Show()
+}
+
+// doApply runs the one-click action and shows what it changed.
+func (a *shelfAuditScreen) doApply() {
+	ctx, svc, loc, codes := a.s.ctx(), a.s.svc, a.locID, a.barcodes()
+	inBackground(a.s, func() (records.ShelfAuditApplied, error) { return svc.ApplyShelfAudit(ctx, loc, codes) },
+		func(res records.ShelfAuditApplied, err error) {
+			if err != nil {
+				a.s.showError(err)
+				return
+			}
+			a.applied = &res
+			if a.s.main != nil {
+				a.s.main.changed()
+			}
+			text := fmt.Sprintf("%d marked missing, %d found and back in file, %d given this location as home.",
+				res.MarkedMissing, res.MarkedFound, res.Rehomed)
+			if len(res.Skipped) > 0 {
+				text += "\n\nNot changed:\n  • " + strings.Join(res.Skipped, "\n  • ")
+			}
+			showNotice(a.s, "Shelf audit applied", text)
+			a.apply.Disable()
+		})
+}
