@@ -28,14 +28,25 @@ func AuditHash(e AuditEvent) string {
 	field(strconv.FormatInt(int64(e.EntityID), 10))
 	field(e.Detail)
 	field(e.PrevHash)
+	if !e.Seal.IsZero() {
+		// Only sealing events have the tenth field, so events written
+		// before seals existed keep their hashes.
+		field(e.Seal.String())
+	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:])
 }
 
-// ChainProblem describes the first audit event that does not verify.
+// ChainProblem describes the first audit event (or sealed row) that does
+// not verify.
 type ChainProblem struct {
 	EventID ID
 	Reason  string
+	// Table and RowID name the first bad row of a sealed table (movements,
+	// users) when the problem is there rather than in the audit log itself;
+	// EventID is then the audit event whose seal it breaks (0: none).
+	Table string
+	RowID ID
 }
 
 // VerifyChainStep checks one event against the hash of the event before it

@@ -189,6 +189,13 @@ func checkDB(ctx context.Context, q querier) ([]string, error) {
 	}
 	if problem != nil {
 		problems = append(problems, "audit log: "+problem.Reason)
+		return problems, nil
+	}
+	if problem, err = verifySeals(ctx, q, true, 0); err != nil {
+		return nil, err
+	}
+	if problem != nil {
+		problems = append(problems, problem.Table+": "+problem.Reason)
 	}
 	return problems, nil
 }
@@ -233,7 +240,14 @@ func checkFile(ctx context.Context, path string) ([]string, error) {
 	if err := identityProblem(id, path); err != nil {
 		return nil, err
 	}
-	return checkDB(ctx, db)
+	// One read transaction: the checks see one snapshot, and the seal check
+	// reads two result sets at once on its single connection.
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, mapErr(err, "read "+path)
+	}
+	defer tx.Rollback()
+	return checkDB(ctx, tx)
 }
 
 // Restore replaces the database at dbPath (which must be closed) with the

@@ -104,6 +104,11 @@ func applyMigration(ctx context.Context, db *sql.DB, m migration) error {
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return records.Internal("could not upgrade the database (step "+m.name+")", err)
 	}
+	if step, ok := migrationSteps[m.version]; ok {
+		if err := step(ctx, tx); err != nil {
+			return records.Internal("could not upgrade the database (step "+m.name+")", err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
 		return mapErr(err, "upgrade the database")
 	}
@@ -111,6 +116,12 @@ func applyMigration(ctx context.Context, db *sql.DB, m migration) error {
 		return mapErr(err, "upgrade the database")
 	}
 	return nil
+}
+
+// migrationSteps are Go steps that run in a migration's transaction after
+// its SQL: what SQL alone cannot do (hashing).
+var migrationSteps = map[int]func(ctx context.Context, tx *sql.Tx) error{
+	5: sealExisting,
 }
 
 // fileIdentity is what a SQLite file says about itself.

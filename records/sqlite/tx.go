@@ -28,6 +28,11 @@ func (s *Store) write(ctx context.Context, what string, fn func(tx *sql.Tx) erro
 	if err != nil {
 		return mapErr(err, what)
 	}
+	if err := s.beginSeals(ctx, tx); err != nil {
+		tx.Rollback()
+		return mapErr(err, what)
+	}
+	defer s.endSeals(tx)
 	err = fn(tx)
 	if errors.Is(err, errDryRun) {
 		return mapErr(tx.Rollback(), what)
@@ -36,6 +41,10 @@ func (s *Store) write(ctx context.Context, what string, fn func(tx *sql.Tx) erro
 	if err != nil && !errors.As(err, &keep) {
 		tx.Rollback()
 		return mapErr(err, what)
+	}
+	if serr := s.finishSeals(ctx, tx); serr != nil {
+		tx.Rollback()
+		return mapErr(serr, what)
 	}
 	if cerr := tx.Commit(); cerr != nil {
 		return mapErr(cerr, what)
