@@ -31,11 +31,39 @@ func makeDemo(ctx context.Context, path string, log *slog.Logger, opts demo.Opti
 	if err != nil {
 		return demo.Result{}, err
 	}
+	if opts.Bulk || opts.Patients >= demo.BulkThreshold {
+		return fillDemoBulk(ctx, st, path, log, clock, opts)
+	}
 	res, err := fillDemo(ctx, st, path, clock, opts)
 	if cerr := st.Close(); err == nil && cerr != nil {
 		err = records.Internal("could not close the demo database", cerr)
 	}
 	return res, err
+}
+
+// fillDemoBulk makes the demo in bulk: the practice's setup through the
+// store st, then, with st closed, every row through sqlite.BulkLoad.
+func fillDemoBulk(ctx context.Context, st *sqlite.Store, path string, log *slog.Logger, clock *movableClock, opts demo.Options) (demo.Result, error) {
+	open := true
+	defer func() {
+		if open {
+			st.Close()
+		}
+	}()
+	if ok, err := st.Initialized(ctx); err != nil {
+		return demo.Result{}, err
+	} else if ok {
+		return demo.Result{}, records.Errorf(records.EConflict,
+			"the database %s already has a practice; the demo fills only a new, empty database (name another file with --db)", path)
+	}
+	return demo.GenerateBulk(ctx, st, clock.Set, func(fill records.BulkFill) error {
+		open = false
+		if err := st.Close(); err != nil {
+			return records.Internal("could not close the demo database", err)
+		}
+		_, err := sqlite.BulkLoad(ctx, path, log, fill)
+		return err
+	}, opts)
 }
 
 func fillDemo(ctx context.Context, st *sqlite.Store, path string, clock *movableClock, opts demo.Options) (demo.Result, error) {

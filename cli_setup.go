@@ -67,7 +67,7 @@ or the default; init refuses a database that already has a practice.`,
 
 var demoCommand = &command{
 	name:    "demo",
-	usage:   "demo [--patients N] [--seed S]",
+	usage:   "demo [--patients N] [--seed S] [--bulk]",
 	summary: "create a database filled with fictitious data",
 	detail: `Fills a new (or empty) database with a made-up practice: patients, folders, borrowers,
 months of history, charts out and overdue, requests and loose filing. The same seed on the
@@ -76,6 +76,7 @@ prints the accounts it created.`,
 	setup: func(fs *flag.FlagSet) action {
 		patients := fs.Int("patients", 2000, "how many fictitious patients (`N`)")
 		seed := fs.Int64("seed", 1, "the random `SEED`: the same seed makes the same practice")
+		bulk := fs.Bool("bulk", false, "write the rows in bulk (automatic from 20000 patients); same seed, same rows, not the same practice as without")
 		return func(ctx context.Context, c *cli, args []string) error {
 			if len(args) > 0 {
 				return usagef("unexpected argument %q", args[0])
@@ -83,7 +84,7 @@ prints the accounts it created.`,
 			if *patients < 1 {
 				return usagef("--patients must be at least 1, not %d", *patients)
 			}
-			opts := demo.Options{Patients: *patients, Seed: *seed, Today: c.now()}
+			opts := demo.Options{Patients: *patients, Seed: *seed, Today: c.now(), Bulk: *bulk}
 			tty := isTerminal(c.stderr)
 			if tty {
 				opts.Progress = func(done, total int) {

@@ -20,6 +20,12 @@ type Options struct {
 	Seed     int64     // same seed and day: same practice
 	Today    time.Time // "now" of the demo; history runs back from it
 	Days     int       // days of history; default 120
+	// Movements is about how many movements GenerateBulk writes
+	// (default 10 per patient); Generate ignores it.
+	Movements int
+	// Bulk builds the practice with GenerateBulk (the caller's choice;
+	// `chartroom demo` also does from BulkThreshold patients).
+	Bulk     bool
 	Progress func(done, total int)
 }
 
@@ -81,7 +87,7 @@ type generator struct {
 	res    Result
 
 	medical, xray, billing records.RecordType
-	xrayShelf, vault       records.Location
+	home, xrayShelf, vault records.Location
 	providers, staff       []records.Borrower
 	department, attorney   records.Borrower
 	offsite                records.Borrower
@@ -185,6 +191,7 @@ func (g *generator) setup(ctx context.Context) (context.Context, error) {
 			room = l
 		}
 	}
+	g.home = room
 	parent := room.ParentID
 	if parent == 0 {
 		parent = room.ID

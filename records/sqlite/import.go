@@ -31,6 +31,17 @@ func (s *Store) ImportPatients(ctx context.Context, rows []records.PatientRow, d
 		if err != nil {
 			return err
 		}
+		// Every failure rolls the whole import back, so a multi-row INSERT
+		// need not undo its own rows: with OR FAIL (insert.go) and foreign
+		// keys checked at COMMIT, SQLite keeps no statement journal (pprof:
+		// a copy of every page each batch touched).
+		if _, err := tx.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {
+			return err
+		}
+		rebuild, err := suspendIndexes(ctx, tx, len(rows))
+		if err != nil {
+			return err
+		}
 		im, err := s.newImporter(ctx, tx, st, a)
 		if err != nil {
 			return err
@@ -65,6 +76,10 @@ func (s *Store) ImportPatients(ctx context.Context, rows []records.PatientRow, d
 			return err
 		}
 		if err := im.ins.flush(ctx); err != nil {
+			return err
+		}
+		s.preseal(tx, im.ins.seal.take())
+		if err := rebuild(); err != nil {
 			return err
 		}
 		if err := s.auditor(tx, a).add(ctx, records.AuditImport, "patient", 0, "patients imported: %d new, %d updated, %d unchanged, %d rejected",

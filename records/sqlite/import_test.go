@@ -167,7 +167,7 @@ func TestImportAppointmentsAndRequests(t *testing.T) {
 		t.Fatalf("check-out did not fulfil the request: %+v", reqs[0])
 	}
 	av := f.firstVolume(a)
-	if _, err := f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: av.Barcode, BorrowerID: f.lawFirm.ID}); err != nil {
+	if _, err := f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: av.Barcode, BorrowerID: f.lawFirm.ID, Note: "claim review", Purpose: records.PurposePayment}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.s.AddLooseFiling(f.clerk, records.LooseFiling{PatientID: a.ID, Description: "Lab results", From: "Quux Labs"}); err != nil {

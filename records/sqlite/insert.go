@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 	"time"
 
@@ -11,7 +10,7 @@ import (
 )
 
 // generatedBarcode is the barcode of a folder whose label Chartroom prints.
-func generatedBarcode(volumeID int64) string { return fmt.Sprintf("V%07d", volumeID) }
+func generatedBarcode(volumeID int64) string { return records.GeneratedBarcode(records.ID(volumeID)) }
 
 // insertBatch is how many patients one multi-row INSERT writes: per-statement
 // overhead, not SQLite's b-trees, dominates a row-at-a-time import.
@@ -19,11 +18,11 @@ const insertBatch = 100
 
 // The three tables a new patient touches, with one row's placeholders.
 var (
-	patientInsert = batchInsert{head: `INSERT INTO patients (id, mrn, last_name, first_name, middle_name, last_fold, first_fold,
+	patientInsert = batchInsert{head: `INSERT OR FAIL INTO patients (id, mrn, last_name, first_name, middle_name, last_fold, first_fold,
 		dob, sex, deceased, last_visit, status, legal_hold, phone, filing_key, created_at, updated_at) VALUES `, cols: 17}
-	volumeInsert = batchInsert{head: `INSERT INTO volumes (id, patient_id, record_type_id, number, barcode, home_id, state,
+	volumeInsert = batchInsert{head: `INSERT OR FAIL INTO volumes (id, patient_id, record_type_id, number, barcode, home_id, state,
 		opened, updated_at) VALUES `, cols: 9}
-	movementInsert = batchInsert{head: `INSERT INTO movements (volume_id, kind, at, user_id, to_location_id) VALUES `, cols: 5}
+	movementInsert = batchInsert{head: `INSERT OR FAIL INTO movements (id, volume_id, kind, at, user_id, to_location_id) VALUES `, cols: 6}
 )
 
 // batchInsert builds a multi-row INSERT for n rows.
@@ -52,6 +51,8 @@ type patientInserter struct {
 	homeID      int64
 	nextPatient int64
 	nextVolume  int64
+	nextMove    int64
+	seal        movementSeal // of the movements written, for the audit event (seal.go)
 	full        [3]*sql.Stmt // prepared for a whole batch
 	pending     [3][]any     // patients, volumes, movements
 	n           int          // patients pending
@@ -67,8 +68,8 @@ func (s *Store) newPatientInserter(ctx context.Context, tx *sql.Tx, st records.S
 	if ins.homeID, err = defaultLocation(ctx, tx); err != nil {
 		return nil, err
 	}
-	err = tx.QueryRowContext(ctx, "SELECT (SELECT coalesce(max(id), 0) + 1 FROM patients), (SELECT coalesce(max(id), 0) + 1 FROM volumes)").
-		Scan(&ins.nextPatient, &ins.nextVolume)
+	err = tx.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) + 1 FROM patients), (SELECT coalesce(max(id), 0) + 1 FROM volumes),
+		(SELECT coalesce(max(id), 0) + 1 FROM movements)`).Scan(&ins.nextPatient, &ins.nextVolume, &ins.nextMove)
 	return ins, err
 }
 
@@ -84,15 +85,19 @@ func (ins *patientInserter) close() {
 // The returned patient has its id.
 func (ins *patientInserter) add(ctx context.Context, p records.Patient) (records.Patient, error) {
 	now := tval(ins.now)
-	pid, vid := ins.nextPatient, ins.nextVolume
+	pid, vid, mid := ins.nextPatient, ins.nextVolume, ins.nextMove
 	ins.nextPatient++
 	ins.nextVolume++
+	ins.nextMove++
 	ins.pending[0] = append(ins.pending[0], pid, p.MRN, p.LastName, p.FirstName, p.MiddleName,
 		records.FoldName(p.LastName), records.FoldName(p.FirstName), dval(p.DOB), p.Sex, dval(p.Deceased), dval(p.LastVisit),
 		string(p.Status), bval(p.LegalHold), p.Phone, records.FilingKey(ins.st.Filing, p.MRN, p.LastName, p.FirstName, p.DOB), now, now)
 	ins.pending[1] = append(ins.pending[1], vid, pid, ins.typeID, 1, generatedBarcode(vid), ins.homeID, string(records.StateInFile),
 		ins.today.String(), now)
-	ins.pending[2] = append(ins.pending[2], vid, string(records.MoveCreate), now, idval(ins.actor.UserID), ins.homeID)
+	ins.pending[2] = append(ins.pending[2], mid, vid, string(records.MoveCreate), now, idval(ins.actor.UserID), ins.homeID)
+	// The movement as the table will hold it: the columns not written are
+	// NULL, the note ''.
+	ins.seal.add(records.ID(mid), []any{mid, vid, string(records.MoveCreate), now, idval(ins.actor.UserID), nil, nil, nil, ins.homeID, nil, ""})
 	ins.n++
 	p.ID, p.CreatedAt, p.UpdatedAt = records.ID(pid), ins.now, ins.now
 	if ins.n == insertBatch {

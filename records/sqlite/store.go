@@ -57,6 +57,9 @@ type Store struct {
 
 	dummyOnce sync.Once
 	dummy     string
+
+	sealMu sync.Mutex
+	seals  map[*sql.Tx]*txSeals // what each open write transaction sealed (seal.go)
 }
 
 var _ records.Service = (*Store)(nil)
@@ -85,7 +88,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.Bulk {
 		syncMode = "OFF"
 	}
-	s.w, err = sql.Open("sqlite", dsn(abs, "_txlock=immediate",
+	s.w, err = sql.Open(cachedDriverName, dsn(abs, "_txlock=immediate",
 		"_pragma=busy_timeout("+fmt.Sprint(busyTimeoutMS)+")",
 		"_pragma=foreign_keys(1)", "_pragma=synchronous("+syncMode+")", "_pragma=cache_size(-65536)", "_pragma=temp_store(MEMORY)",
 		"_pragma=mmap_size("+fmt.Sprint(mmapBytes)+")"))
@@ -98,7 +101,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.w.Close()
 		return nil, err
 	}
-	s.r, err = sql.Open("sqlite", dsn(abs,
+	s.r, err = sql.Open(cachedDriverName, dsn(abs,
 		"_pragma=busy_timeout("+fmt.Sprint(busyTimeoutMS)+")",
 		"_pragma=foreign_keys(1)", "_pragma=query_only(1)", "_pragma=cache_size(-16384)",
 		"_pragma=mmap_size("+fmt.Sprint(mmapBytes)+")"))

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The desktop app's figures for `chartroom bench`, run under Xvfb:
+#   start_ms    from launching the program to its (sign-in) window being
+#               mapped, polled with xdotool every few milliseconds;
+#   signin_ms   from pressing Enter on the sign-in form to the main window
+#               (its title names the clerk): argon2id and the first screen;
+#   rss_kb      the app's resident memory after browsing the practice
+#               (find by surname as you type, open a chart, the scan desk);
+#   hwm_kb      its peak resident memory;
+#   bare_rss_kb a bare Fyne window of the same program (`chartroom
+#               bench-window`): the floor any Fyne app pays.
+# Usage: xvfb-run -a -s "-screen 0 1280x800x24" .ci/bench-gui.sh BIN DB [RUNS]
+set -euo pipefail
+BIN=$1 DB=$2 RUNS=${3:-5}
+LOG=$(mktemp /tmp/chartroom-bench-gui.XXXXXX)
+now_ms() { date +%s%3N; }
+
+# wait_for NAME_REGEX: prints the id of the first visible window so named.
+wait_for() {
+	local deadline=$(($(now_ms) + 60000)) win=""
+	while [ -z "$win" ]; do
+		win=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | head -n1 || true)
+		[ "$(now_ms)" -lt "$deadline" ] || { echo "bench-gui: no window named $1" >&2; return 1; }
+	done
+	echo "$win"
+}
+
+rss() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+
+app=""
+trap '[ -n "$app" ] && kill "$app" 2>/dev/null || true' EXIT
+for run in $(seq 1 "$RUNS"); do
+	t0=$(now_ms)
+	"$BIN" --db "$DB" >"$LOG" 2>&1 &
+	app=$!
+	if ! win=$(wait_for '^Chartroom'); then
+		echo "bench-gui: run $run: the window never appeared; the app said:" >&2
+		tail -n 20 "$LOG" >&2
+		kill "$app" 2>/dev/null || true
+		wait "$app" 2>/dev/null || true
+		continue
+	fi
+	t1=$(now_ms)
+	echo "start_ms $((t1 - t0))"
+	sleep 1
+	xdotool type --delay 20 "clerk"
+	xdotool key Tab
+	xdotool type --delay 20 "demo-clerk"
+	t2=$(now_ms)
+	xdotool key Return
+	deadline=$((t2 + 60000))
+	until xdotool getwindowname "$win" 2>/dev/null | grep -q clerk; do
+		[ "$(now_ms)" -lt "$deadline" ] || { echo "bench-gui: sign-in never finished" >&2; tail -n 20 "$LOG" >&2; exit 1; }
+	done
+	t3=$(now_ms)
+	echo "signin_ms $((t3 - t2))"
+	if [ "$run" = "$RUNS" ]; then
+		sleep 1
+		xdotool key ctrl+f
+		xdotool type --delay 120 "Bramblewick"
+		sleep 1
+		xdotool key Down Return
+		sleep 2
+		xdotool key ctrl+f
+		xdotool type --delay 120 "Quill"
+		sleep 2
+		echo "rss_kb $(rss "$app" VmRSS)"
+		echo "hwm_kb $(rss "$app" VmHWM)"
+		echo "anon_kb $(rss "$app" RssAnon)"
+		echo "file_kb $(rss "$app" RssFile)"
+	fi
+	kill "$app"
+	wait "$app" 2>/dev/null || true
+	app=""
+done
+
+"$BIN" bench-window >/dev/null 2>&1 &
+app=$!
+wait_for '^Chartroom bare window' >/dev/null
+sleep 2
+echo "bare_rss_kb $(rss "$app" VmRSS)"
+echo "bare_anon_kb $(rss "$app" RssAnon)"
+kill "$app"
+wait "$app" 2>/dev/null || true
+app=""
+rm -f "$LOG"
