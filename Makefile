@@ -11,13 +11,14 @@ APT_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
 	xvfb xauth xdotool imagemagick poppler-utils zbar-tools sqlite3 x11-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps tools build run demo test lint unit fuzz-seeds e2e fuzz bench bench-go clean
+.PHONY: help deps tools build run demo test lint unit fuzz-short e2e fuzz long bench bench-go clean
 
 help:
 	@echo "make run     install what the build needs, build, and open the app (DB=FILE to choose the database)"
-	@echo "make test    every check CI runs: gofmt, go vet, staticcheck, go test -race, fuzz seeds, GUI under Xvfb"
+	@echo "make test    every check CI runs: gofmt, go vet, staticcheck, go test -race, fuzz seeds and 4 s of each fuzz target, GUI under Xvfb"
 	@echo "make demo    create a demo database at /tmp/chartroom-demo.db and open the app on it"
-	@echo "make fuzz    run each fuzz target for FUZZTIME (default 10m)"
+	@echo "make fuzz    run each fuzz target for FUZZTIME (default 10m); make fuzz-short: 4 s each (CI)"
+	@echo "make long    the long crash (100 kills) and two-writer (1 minute) tests"
 	@echo "make bench   build a 1,000,000-patient practice and print the performance table (~12 min)"
 	@echo "make bench-go  run the Go benchmarks of the hot paths"
 
@@ -41,7 +42,7 @@ demo: build
 	./$(BIN) demo --db /tmp/chartroom-demo.db
 	./$(BIN) --db /tmp/chartroom-demo.db
 
-test: deps tools lint unit e2e
+test: deps tools lint unit fuzz-short e2e
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -56,6 +57,9 @@ unit:
 e2e: build
 	bash .ci/e2e.sh $(BIN)
 
+# Each fuzz target for FUZZTIME. A failing input is written to the
+# package's testdata/fuzz/FuzzX folder: commit it, and every `go test` then
+# runs it as a regression seed (that folder is the corpus CI keeps).
 FUZZTIME ?= 10m
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \
@@ -64,6 +68,15 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 		done; \
 	done
+
+# What CI runs of fuzzing: every target for a few seconds beyond its seeds.
+fuzz-short:
+	$(MAKE) fuzz FUZZTIME=$(or $(SHORT_FUZZTIME),4s)
+
+# The long variants of the crash and two-writer tests: 100 kills, a minute
+# of two processes writing.
+long:
+	CHARTROOM_LONG=1 $(GO) test -count=1 -run 'TestCrashSafety|TestTwoWriters' -v -timeout 30m ./records/sqlite/
 
 # The performance table of the README: a 1,000,000-patient demo practice
 # built in bulk beside the sqlite3 tool's import of the same rows, then

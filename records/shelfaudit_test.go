@@ -158,3 +158,32 @@ func TestParseScanList(t *testing.T) {
 		t.Errorf("bad line: %v", err)
 	}
 }
+
+func FuzzParseScanList(f *testing.F) {
+	for _, s := range []string{"V0000001\nV0000002\r\n\n  V0000003  \n", "", "\n\n", "bad code!\n", "V1\x00\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		codes, err := ParseScanList(text)
+		if err != nil {
+			if ErrorCode(err) != EInvalid || !strings.HasPrefix(ErrorMessage(err), "line ") {
+				t.Fatalf("ParseScanList error without its line: %v", err)
+			}
+			return
+		}
+		lines := 0
+		for _, line := range strings.Split(text, "\n") {
+			if strings.TrimSpace(line) != "" {
+				lines++
+			}
+		}
+		if len(codes) != lines {
+			t.Fatalf("%d codes from %d non-blank lines", len(codes), lines)
+		}
+		for _, c := range codes {
+			if again, err := NormalizeScan(c); err != nil || again != c {
+				t.Fatalf("code %q does not normalize to itself: %q %v", c, again, err)
+			}
+		}
+	})
+}

@@ -21,7 +21,7 @@ import (
 // The tests in this file run the test binary itself as child processes
 // (TestChildWorker, selected by -test.run and told what to do by the
 // environment) that move folders on a real database file, and kill them or
-// let two of them race. CHARTROOM_LONG=1 (make crash / make writers) runs the
+// let two of them race. CHARTROOM_LONG=1 (make long) runs the
 // long variants.
 
 const (
