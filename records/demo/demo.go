@@ -177,7 +177,7 @@ func (g *generator) setup(ctx context.Context) (context.Context, error) {
 	if g.xray, err = g.svc.SaveRecordType(ctx, records.RecordType{Name: "X-ray films", Code: "X", LoanDays: 7, Color: "#6A4C93", Active: true}); err != nil {
 		return ctx, err
 	}
-	if g.billing, err = g.svc.SaveRecordType(ctx, records.RecordType{Name: "Billing", Code: "B", LoanDays: 30, Color: "#2E8B57", Active: true}); err != nil {
+	if g.billing, err = g.svc.SaveRecordType(ctx, records.RecordType{Name: "Billing", Code: "B", LoanDays: 30, Color: "#2E8B57", Active: true, BillingOnly: true}); err != nil {
 		return ctx, err
 	}
 
