@@ -140,12 +140,7 @@ func (b *bulk) progress(done, total int) {
 // the extra folders some patients have.
 func (b *bulk) patient(i int, at time.Time) error {
 	asOf := b.today.AddDays(-b.opts.Days - 1)
-	age := b.rng.IntN(90)
-	dob := asOf.AddDays(-(age*365 + b.rng.IntN(365)))
-	last := asOf.AddDays(-b.rng.IntN(15 * 365))
-	if last.Before(dob) {
-		last = dob.AddDays(b.rng.IntN(30))
-	}
+	age, dob, last := patientDates(b.rng, asOf)
 	p := records.Patient{
 		ID:         b.start.Patient + records.ID(i),
 		MRN:        b.mrn(i),

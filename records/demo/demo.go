@@ -233,18 +233,29 @@ func (g *generator) setup(ctx context.Context) (context.Context, error) {
 	return ctx, nil
 }
 
+// patientDates draws a patient's age, birth and last visit, none later
+// than asOf (the store refuses dates after its clock's day).
+func patientDates(rng *rand.Rand, asOf records.Date) (age int, dob, last records.Date) {
+	age = rng.IntN(90)
+	dob = asOf.AddDays(-(age*365 + rng.IntN(365)))
+	last = asOf.AddDays(-rng.IntN(15 * 365))
+	if last.Before(dob) {
+		// A baby's first visit, within a month of birth but not after asOf.
+		last = dob.AddDays(rng.IntN(30))
+		if last.After(asOf) {
+			last = asOf
+		}
+	}
+	return age, dob, last
+}
+
 func (g *generator) pick(list []string) string { return list[g.rng.IntN(len(list))] }
 
 func (g *generator) addPatient(ctx context.Context, i int) error {
 	// Patients are created on the store's clock, which stands at the start
 	// of the history, so no date may be later than that day.
 	asOf := g.today.AddDays(-g.opts.Days - 1)
-	age := g.rng.IntN(90)
-	dob := asOf.AddDays(-(age*365 + g.rng.IntN(365)))
-	last := asOf.AddDays(-g.rng.IntN(15 * 365))
-	if last.Before(dob) {
-		last = dob.AddDays(g.rng.IntN(30))
-	}
+	age, dob, last := patientDates(g.rng, asOf)
 	p := records.Patient{
 		MRN:        g.mrn(i),
 		LastName:   g.pick(surnameStarts) + g.pick(surnameEnds),
