@@ -56,7 +56,7 @@ func navItems() []navItem {
 		{navReports, "Reports", theme.DocumentPrintIcon(), fyne.Key6, records.RoleClerk, func(s *shell) screen { return newReportsScreen(s) }},
 		{navAdmin, "Administration", theme.SettingsIcon(), fyne.Key7, records.RoleSupervisor, func(s *shell) screen { return newAdminScreen(s) }},
 		{navRetention, "Retention", theme.DeleteIcon(), fyne.Key8, records.RoleSupervisor, func(s *shell) screen { return newRetentionScreen(s) }},
-		{navShelfAudit, "Shelf audit", theme.ListIcon(), fyne.Key9, records.RoleClerk, func(s *shell) screen { return newShelfAuditScreen(s) }},
+		{navShelfAudit, "Shelf audit", theme.GridIcon(), fyne.Key9, records.RoleClerk, func(s *shell) screen { return newShelfAuditScreen(s) }},
 	}
 }
 
