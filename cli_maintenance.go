@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -35,7 +34,7 @@ else a "backups" folder beside the database. Needs a supervisor or admin.`,
 					if err != nil {
 						return err
 					}
-					dir = backupDir(settings, c.dbPath())
+					dir = settings.BackupFolder(c.dbPath())
 				}
 				path, err := svc.Backup(ctx, dir)
 				if err != nil {
@@ -46,14 +45,6 @@ else a "backups" folder beside the database. Needs a supervisor or admin.`,
 			})
 		}
 	},
-}
-
-// backupDir is where backups go when no folder is named.
-func backupDir(s records.Settings, dbPath string) string {
-	if s.BackupDir != "" {
-		return s.BackupDir
-	}
-	return filepath.Join(filepath.Dir(dbPath), "backups")
 }
 
 var restoreCommand = &command{

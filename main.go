@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"sync"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -30,9 +31,10 @@ var version = "0.1.0"
 const appID = "org.chartroom.app"
 
 func main() {
-	// Ctrl-C cancels the context: a running command's transaction rolls
-	// back, and the desktop app quits cleanly.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// Ctrl-C (or a SIGTERM at log-out or shutdown) cancels the context: a
+	// running command's transaction rolls back, and the desktop app quits
+	// cleanly, making its exit backup.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
@@ -70,6 +72,7 @@ func runGUI(ctx context.Context, dbPath string, log *slog.Logger) int {
 		fyne.Do(a.Quit)
 	}()
 	w.ShowAndRun()
+	db.autoBackup(ctx)
 	if err := db.close(); err != nil {
 		log.Error("closing the database", "err", err)
 		return exitRefused
@@ -102,6 +105,30 @@ func (g *guiDatabase) reopenLocked(ctx context.Context) (records.Service, error)
 	}
 	g.st = st
 	return st, nil
+}
+
+// exitBackupTimeout bounds the backup on exit: a shutdown waits for the
+// app only so long, and a half-written copy is removed anyway.
+const exitBackupTimeout = 5 * time.Minute
+
+// autoBackup makes the daily backup as the app closes, if one is due. It
+// runs even when ctx was cancelled (the app quit on a signal): quitting is
+// when the copy matters most. A failure is logged; the window is gone.
+func (g *guiDatabase) autoBackup(ctx context.Context) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.st == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), exitBackupTimeout)
+	defer cancel()
+	path, made, err := g.st.AutoBackup(ctx)
+	switch {
+	case err != nil:
+		g.log.Error("automatic backup on exit failed", "err", err)
+	case made:
+		g.log.Info("automatic backup written on exit", "path", path)
+	}
 }
 
 func (g *guiDatabase) close() error {

@@ -2,7 +2,9 @@ package records
 
 import (
 	"context"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -284,7 +286,28 @@ type MaintenanceService interface {
 	// Backup writes a consistent, integrity-checked copy of the database
 	// (mode 0600) into dir under a timestamped name and returns its path.
 	Backup(ctx context.Context, dir string) (string, error)
+	// AutoBackup is the app's own daily backup: with no signed-in user, into
+	// the settings' backup folder (see Settings.BackupFolder), it writes a
+	// backup as Backup does unless the newest one there is less than
+	// AutoBackupEvery old. It returns the backup's path and whether it made
+	// one; a database with no practice yet has nothing to back up.
+	AutoBackup(ctx context.Context) (path string, made bool, err error)
 	// CheckIntegrity runs SQLite's integrity check and verifies the audit
 	// chain; it returns the problems found (none: an empty slice).
 	CheckIntegrity(ctx context.Context) ([]string, error)
+}
+
+// AutoBackupEvery is how old the newest backup may be before the app makes
+// another on its own: a practice loses at most a day of work with the disk.
+const AutoBackupEvery = 24 * time.Hour
+
+// BackupFolder is where backups go when no folder is named: the settings'
+// backup folder, else a "backups" folder beside the database at dbPath. The
+// desktop app, the command line and the store's automatic backup all use
+// it, so "the backup folder" means one place.
+func (s Settings) BackupFolder(dbPath string) string {
+	if dir := strings.TrimSpace(s.BackupDir); dir != "" {
+		return dir
+	}
+	return filepath.Join(filepath.Dir(dbPath), "backups")
 }

@@ -75,12 +75,7 @@ func (b *backupTab) running(on bool) {
 }
 
 func (b *backupTab) backupToSettingsDir() {
-	dir := b.s.settings.BackupDir
-	if dir == "" {
-		b.backupToChosen()
-		return
-	}
-	b.backup(dir)
+	b.backup(b.s.settings.BackupFolder(b.s.deps.DBPath))
 }
 
 func (b *backupTab) backupToChosen() {

@@ -31,7 +31,8 @@ func newSettingsTab(s *shell) *settingsTab {
 	t.address = f("Practice address", newEntry(s, "printed on notices"))
 	t.idle = f("Idle lock", newEntry(s, "minutes; 0 never locks"))
 	t.expiry = f("Request expiry", newEntry(s, "days after the date needed; 0 never"))
-	t.backupDir = f("Backup folder", newEntry(s, "where backups go"))
+	// Left empty, backups go to the default folder; the placeholder names it.
+	t.backupDir = f("Backup folder", newEntry(s, records.Settings{}.BackupFolder(s.deps.DBPath)))
 	t.backupKeep = f("Backups kept", newEntry(s, ""))
 	var widths []string
 	for w := records.MinMRNWidth; w <= records.MaxMRNWidth; w++ {
@@ -57,9 +58,10 @@ func newSettingsTab(s *shell) *settingsTab {
 		widget.NewFormItem("Backup folder", t.backupDir),
 		widget.NewFormItem("Backups kept", t.backupKeep),
 	)
+	backupsHelp := hint("Chartroom also backs up on its own once a day, at start-up or when it closes.")
 	cols := container.NewGridWithColumns(2,
 		widget.NewCard("Practice", "", practice),
-		widget.NewCard("Backups", "", backups))
+		widget.NewCard("Backups", "", container.NewVBox(backups, backupsHelp)))
 	t.root = container.NewVScroll(container.NewVBox(cols, t.errs.label, container.NewHBox(save, t.saved)))
 	return t
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -24,8 +25,10 @@ type statusBar struct {
 	// disclosures still open (red when one is overdue); it opens their list.
 	accounting *widget.Button
 	lock       *widget.Button
-	last       records.Counts
-	loading    bool
+	// alert is the shell's standing warnings in red, above the counts.
+	alert   *widget.Label
+	last    records.Counts
+	loading bool
 }
 
 func newStatusBar(s *shell) *statusBar {
@@ -40,14 +43,57 @@ func newStatusBar(s *shell) *statusBar {
 	b.accounting.Hide()
 	b.lock = widget.NewButtonWithIcon("Lock", theme.LogoutIcon(), func() { s.signOut("Locked. Sign in again to continue.") })
 	b.lock.Importance = widget.LowImportance
+	b.alert = widget.NewLabel("")
+	b.alert.Importance = widget.DangerImportance
+	b.alert.Wrapping = fyne.TextWrapWord
+	b.showAlerts()
 	return b
 }
 
 func (b *statusBar) view() fyne.CanvasObject {
-	return container.NewBorder(nil, nil,
+	return container.NewVBox(b.alert, container.NewBorder(nil, nil,
 		container.NewHBox(widget.NewIcon(theme.AccountIcon()), b.user),
 		container.NewHBox(b.counts, b.accounting, b.lock),
-		b.db, layout.NewSpacer())
+		b.db, layout.NewSpacer()))
+}
+
+// Keys of the shell's alerts, in the order the status bar shows them.
+const (
+	alertAudit  = "audit"
+	alertBackup = "backup"
+)
+
+// setAlert sets (text empty: clears) a standing warning; it shows in red
+// in the status bar now if a user is signed in, else once one signs in.
+// It runs on the UI goroutine.
+func (s *shell) setAlert(key, text string) {
+	if s.alerts == nil {
+		s.alerts = map[string]string{}
+	}
+	if text == "" {
+		delete(s.alerts, key)
+	} else {
+		s.alerts[key] = text
+	}
+	if s.main != nil {
+		s.main.status.showAlerts()
+	}
+}
+
+// showAlerts shows the shell's alerts, one a line, or hides the line.
+func (b *statusBar) showAlerts() {
+	var lines []string
+	for _, key := range []string{alertAudit, alertBackup} {
+		if text := b.s.alerts[key]; text != "" {
+			lines = append(lines, text)
+		}
+	}
+	b.alert.SetText(strings.Join(lines, "\n"))
+	if len(lines) == 0 {
+		b.alert.Hide()
+	} else {
+		b.alert.Show()
+	}
 }
 
 // start refreshes now and then every statusEvery until stop is closed.

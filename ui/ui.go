@@ -38,6 +38,9 @@ func Start(a fyne.App, d Deps) fyne.Window {
 	s.async = true
 	s.startIdleWatch()
 	s.showStart()
+	if d.OpenError == nil && d.Service != nil {
+		s.startupChecks()
+	}
 	return w
 }
 
@@ -59,6 +62,12 @@ type shell struct {
 	signedIn  bool
 	settings  records.Settings
 	lastInput time.Time
+
+	// alerts are the warnings the status bar keeps showing in red until
+	// their cause is gone (a failed automatic backup, a tampered audit
+	// log), keyed by what raised them; see setAlert.
+	alerts    map[string]string
+	backingUp bool // an automatic backup is running
 
 	main   *mainWindow   // nil while signed out
 	signIn *signInScreen // the sign-in form while it shows

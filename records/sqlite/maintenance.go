@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chartroom/chartroom/records"
@@ -31,11 +32,8 @@ func (s *Store) Backup(ctx context.Context, dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var st records.Settings
-	if err := s.read(ctx, "read the settings", func(tx *sql.Tx) error {
-		st, err = loadSettings(ctx, tx)
-		return err
-	}); err != nil {
+	st, err := s.backupSettings(ctx)
+	if err != nil {
 		return "", err
 	}
 	if strings.TrimSpace(dir) == "" {
@@ -44,6 +42,62 @@ func (s *Store) Backup(ctx context.Context, dir string) (string, error) {
 	if strings.TrimSpace(dir) == "" {
 		return "", records.FieldError("Backup folder", "is required (choose one in the settings)")
 	}
+	return s.backupAs(ctx, a, st, dir, "backup written to %s")
+}
+
+// systemActor is who the audit log names for what Chartroom does on its own
+// (no one is signed in when the app backs up at start-up or on exit).
+var systemActor = records.Actor{Username: "chartroom"}
+
+// autoBackupMu keeps two automatic backups (start-up, the hourly check,
+// exit) from both finding the folder stale and both writing a copy. The
+// folder is shared by every store of the process, so the lock is too.
+var autoBackupMu sync.Mutex
+
+// AutoBackup backs up into the settings' backup folder (a "backups" folder
+// beside the database by default) when the newest backup there is
+// records.AutoBackupEvery old by the store's clock, or there is none. It is
+// the app's own act: no user is needed, the audit log names "chartroom".
+// Backups stamped in the future (a clock that was wrong) do not count as
+// recent, so a bad clock once cannot stop the daily copies.
+func (s *Store) AutoBackup(ctx context.Context) (string, bool, error) {
+	autoBackupMu.Lock()
+	defer autoBackupMu.Unlock()
+	if ok, err := s.Initialized(ctx); err != nil || !ok {
+		return "", false, err
+	}
+	st, err := s.backupSettings(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	dir := st.BackupFolder(s.path)
+	now := s.now()
+	newest, at, err := newestBackup(dir, now)
+	if err != nil {
+		return "", false, records.Internal("could not read the backup folder "+dir, err)
+	}
+	if newest != "" && now.Sub(at) < records.AutoBackupEvery {
+		return newest, false, nil
+	}
+	path, err := s.backupAs(ctx, systemActor, st, dir, "automatic backup written to %s")
+	return path, err == nil, err
+}
+
+// backupSettings reads the settings a backup needs.
+func (s *Store) backupSettings(ctx context.Context) (records.Settings, error) {
+	var st records.Settings
+	err := s.read(ctx, "read the settings", func(tx *sql.Tx) error {
+		var err error
+		st, err = loadSettings(ctx, tx)
+		return err
+	})
+	return st, err
+}
+
+// backupAs writes, checks, records (detail names the path) and prunes a
+// backup in dir on behalf of a; Backup and AutoBackup differ only in who
+// may ask and where the copy goes.
+func (s *Store) backupAs(ctx context.Context, a records.Actor, st records.Settings, dir, detail string) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", records.Internal("could not create the backup folder "+dir, err)
 	}
@@ -52,7 +106,7 @@ func (s *Store) Backup(ctx context.Context, dir string) (string, error) {
 		return "", err
 	}
 	// VACUUM INTO writes into the empty file reserved with mode 0600.
-	if _, err := s.w.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+	if err := s.vacuumInto(ctx, path); err != nil {
 		os.Remove(path)
 		return "", mapErr(err, "write the backup "+path)
 	}
@@ -68,7 +122,7 @@ func (s *Store) Backup(ctx context.Context, dir string) (string, error) {
 		return "", err
 	}
 	err = s.write(ctx, "record the backup", func(tx *sql.Tx) error {
-		return s.auditor(tx, a).add(ctx, records.AuditBackup, "database", 0, "backup written to %s", path)
+		return s.auditor(tx, a).add(ctx, records.AuditBackup, "database", 0, detail, path)
 	})
 	if err != nil {
 		return path, err
@@ -77,6 +131,54 @@ func (s *Store) Backup(ctx context.Context, dir string) (string, error) {
 		s.log.Warn("could not remove old backups", "dir", dir, "err", err)
 	}
 	return path, nil
+}
+
+// vacuumInto copies the database into path on a connection of its own:
+// VACUUM INTO only reads the database (in WAL, beside the writer), so
+// check-outs go on while a large practice is copied instead of waiting for
+// the one writer connection. The reader pool is query_only, which also
+// forbids writing the copy.
+func (s *Store) vacuumInto(ctx context.Context, path string) error {
+	db, err := sql.Open(cachedDriverName, dsn(s.path, "_pragma=busy_timeout("+fmt.Sprint(busyTimeoutMS)+")"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "VACUUM INTO ?", path)
+	return err
+}
+
+// newestBackup finds the most recent backup in dir by the time in its name,
+// ignoring names stamped after now; a missing folder has none.
+func newestBackup(dir string, now time.Time) (string, time.Time, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", time.Time{}, nil
+	}
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	var newest string
+	var at time.Time
+	for _, e := range entries {
+		t, ok := backupTime(e.Name(), now.Location())
+		if !ok || e.IsDir() || t.After(now) || !t.After(at) {
+			continue
+		}
+		newest, at = filepath.Join(dir, e.Name()), t
+	}
+	return newest, at, nil
+}
+
+// backupTime reads the time in a backup's name (chartroom-YYYYMMDD-HHMMSS.db,
+// perhaps with -N before .db), written in the clock's location.
+func backupTime(name string, loc *time.Location) (time.Time, bool) {
+	const stamp = "20060102-150405"
+	if !strings.HasPrefix(name, backupPrefix) || !strings.HasSuffix(name, backupSuffix) || len(name) < len(backupPrefix)+len(stamp)+len(backupSuffix) {
+		return time.Time{}, false
+	}
+	t, err := time.ParseInLocation(stamp, name[len(backupPrefix):len(backupPrefix)+len(stamp)], loc)
+	return t, err == nil
 }
 
 // reserveBackupFile creates the empty, owner-only file a backup goes into,
@@ -247,7 +349,8 @@ func checkFile(ctx context.Context, path string) ([]string, error) {
 		return nil, mapErr(err, "read "+path)
 	}
 	defer tx.Rollback()
-	return checkDB(ctx, tx)
+	problems, err := checkDB(ctx, tx) // a damaged file fails the check with an error: say so
+	return problems, mapErr(err, "check "+path)
 }
 
 // Restore replaces the database at dbPath (which must be closed) with the
