@@ -95,13 +95,15 @@ func mapErr(err error, what string) error {
 	case sqliteReadOnly:
 		return records.Internal("could not "+what+": the database file is read-only (check the file's permissions or the disk)", err)
 	case sqliteFull:
-		return records.Internal("could not "+what+": the disk is full; free some space and try again", err)
+		return records.Internal("could not "+what+": the disk is full; nothing was saved: free some space and try again", err)
 	case sqliteIOErr:
-		return records.Internal("could not "+what+": the disk could not be read or written", err)
+		return records.Internal("could not "+what+": the disk could not be read or written (is it full, removed or failing?); "+
+			"nothing was saved: check the disk and try again", err)
 	case sqliteCorrupt, sqliteNotADB:
 		return records.Internal("could not "+what+": the database file is damaged; restore the latest backup", err)
 	case sqliteCantOpen:
-		return records.Internal("could not "+what+": the database file cannot be opened", err)
+		return records.Internal("could not "+what+": the database file cannot be opened; "+
+			"check that it and its folder exist and that you may write in that folder", err)
 	case sqliteConstraint:
 		return records.Internal("could not "+what+": the change breaks a rule of the database", err)
 	}

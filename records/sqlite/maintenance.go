@@ -255,7 +255,9 @@ func checkDB(ctx context.Context, q querier) ([]string, error) {
 			rows.Close()
 			return nil, err
 		}
-		if line != "ok" {
+		if line != "ok" && len(problems) == 0 {
+			problems = append(problems, "integrity: the file is damaged, restore the latest backup: "+line)
+		} else if line != "ok" {
 			problems = append(problems, "integrity: "+line)
 		}
 	}

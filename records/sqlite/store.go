@@ -13,11 +13,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/chartroom/chartroom/records"
@@ -99,7 +101,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	s.w.SetConnMaxIdleTime(0)
 	if err := s.migrate(ctx); err != nil {
 		s.w.Close()
-		return nil, err
+		return nil, damagedFile(abs, err)
 	}
 	s.r, err = sql.Open(cachedDriverName, dsn(abs,
 		"_pragma=busy_timeout("+fmt.Sprint(busyTimeoutMS)+")",
@@ -113,6 +115,17 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	s.r.SetMaxIdleConns(4)
 	s.log.Debug("database open", "path", abs)
 	return s, nil
+}
+
+// damagedFile turns SQLite's "malformed" or "not a database" met while
+// opening path into a refusal of the file (EInvalid, like a file of another
+// program), so that a restore over it goes ahead; other errors pass through.
+func damagedFile(path string, err error) error {
+	if code, ok := sqliteCode(err); ok && (code&0xff == sqliteCorrupt || code&0xff == sqliteNotADB) {
+		return &records.Error{Code: records.EInvalid, Err: err,
+			Message: "the database " + path + " is damaged and cannot be opened; restore the latest backup (chartroom restore FILE, or Restore in the app)"}
+	}
+	return err
 }
 
 // dsn builds a modernc DSN: a file: URI (so any character in the path is
@@ -137,16 +150,40 @@ func dsn(path string, params ...string) string {
 // a file that is not a SQLite database before SQLite touches it.
 func prepareFile(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return records.Internal("could not create the folder for the database "+path, err)
+		return records.Internal("could not create the folder "+filepath.Dir(path)+" for the database "+path+
+			"; check the path (is part of it a file, or a folder you may not write in?) or choose another place for the database", err)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err == nil {
 		return f.Close()
 	}
 	if !errors.Is(err, os.ErrExist) {
-		return records.Internal("could not create the database file "+path, err)
+		return records.Internal("could not create the database file "+path+
+			"; check that you may write in its folder, or choose another place for the database", err)
 	}
-	return checkHeader(path)
+	if err := checkHeader(path); err != nil {
+		return err
+	}
+	return checkWritable(path)
+}
+
+// checkWritable refuses, with what to do, a database file Chartroom may not
+// write (every sign-in and every look at a chart is written to the audit
+// log): SQLite would otherwise fail later with a vaguer message.
+func checkWritable(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err == nil {
+		return f.Close()
+	}
+	switch {
+	case errors.Is(err, syscall.EROFS):
+		return records.Internal("the database file "+path+" is on a read-only disk; Chartroom must write to it: "+
+			"copy it to a disk you can write (or make the disk writable) and open it there", err)
+	case errors.Is(err, fs.ErrPermission):
+		return records.Internal("the database file "+path+" is read-only for you; Chartroom must write to it: "+
+			"ask for write permission on the file and its folder, or open a copy you own", err)
+	}
+	return records.Internal("could not open the database file "+path+" for writing", err)
 }
 
 // sqliteMagic starts every SQLite database file.
