@@ -46,6 +46,7 @@ type txSeals struct {
 	movSealed   records.ID          // movements up to this id are sealed
 	usersBefore records.ID          // users up to this id existed at BEGIN
 	users       map[records.ID]bool // users sealed in this transaction
+	checked     map[records.ID]bool // users whose row matched its seal before this transaction changed it
 	pre         records.Seal        // movements sealed as they were written (preseal.go)
 }
 
@@ -65,7 +66,7 @@ func (s *Store) beginSeals(ctx context.Context, tx *sql.Tx) error {
 	if s.seals == nil {
 		s.seals = map[*sql.Tx]*txSeals{}
 	}
-	s.seals[tx] = &txSeals{movSealed: mov, usersBefore: users, users: map[records.ID]bool{}}
+	s.seals[tx] = &txSeals{movSealed: mov, usersBefore: users, users: map[records.ID]bool{}, checked: map[records.ID]bool{}}
 	return nil
 }
 
@@ -89,6 +90,12 @@ func (s *Store) sealFor(ctx context.Context, tx *sql.Tx, entity string, id recor
 		return records.Seal{}, nil
 	}
 	if entity == "user" && id != 0 {
+		// Sealing a row forged behind Chartroom's back would bless it: a
+		// clerk who made themself admin in the file would erase the
+		// evidence by signing in.
+		if err := s.touchUser(ctx, tx, id); err != nil {
+			return records.Seal{}, err
+		}
 		seal, found, err := sealRows(ctx, tx, "users", id, id)
 		if err != nil || !found {
 			return records.Seal{}, err
@@ -108,6 +115,67 @@ func (s *Store) sealFor(ctx context.Context, tx *sql.Tx, entity string, id recor
 	}
 	st.movSealed = mov
 	return seal, nil
+}
+
+// touchUser must come before a write changes user id's row (and comes
+// before any audit event about the user seals it): it refuses to go on
+// when the row no longer matches its latest seal. Rows this transaction
+// created or already sealed need no check. A change that forgets to call
+// it is refused too, by sealFor, because its row then differs from the
+// seal.
+func (s *Store) touchUser(ctx context.Context, tx *sql.Tx, id records.ID) error {
+	st := s.sealState(tx)
+	if st == nil || id > st.usersBefore || st.checked[id] || st.users[id] {
+		return nil
+	}
+	if ok, err := hasSeals(ctx, tx); err != nil || !ok {
+		return err
+	}
+	p, err := checkUserRow(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if p != nil {
+		return records.Errorf(records.EUnauthorized, "%s; this account cannot be used or changed until an administrator runs `chartroom verify` and restores the latest good backup", p.Reason)
+	}
+	st.checked[id] = true
+	return nil
+}
+
+// checkUserRow compares one user's row with that user's latest seal; a
+// missing row is no problem here (the caller's query finds it missing).
+func checkUserRow(ctx context.Context, q querier, id records.ID) (*records.ChainProblem, error) {
+	var name, text string
+	err := q.QueryRowContext(ctx, "SELECT username, "+rowTextSQL("users")+" FROM users WHERE id = ?", int64(id)).Scan(&name, &text)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := sealRef{seal: records.Seal{Table: "users", First: id, Last: id}}
+	err = q.QueryRowContext(ctx, `SELECT id, seal_hash FROM audit
+		WHERE seal_table = 'users' AND seal_table <> '' AND seal_last = ? ORDER BY id DESC LIMIT 1`, int64(id)).Scan(&r.event, &r.seal.Hash)
+	found := err == nil
+	if err != nil && err != sql.ErrNoRows {
+		return nil, err
+	}
+	return userRowProblem(id, name, text, r, found), nil
+}
+
+// userRowProblem judges a user's row (as its canonical text) against its
+// latest seal r (found false: it has none).
+func userRowProblem(id records.ID, name, text string, r sealRef, found bool) *records.ChainProblem {
+	if !found {
+		return &records.ChainProblem{Table: "users", RowID: id, Reason: fmt.Sprintf("user %d (%s) was not created by Chartroom (inserted behind its back?)", id, name)}
+	}
+	h := records.NewSealHasher()
+	h.Add(text)
+	if h.Sum() != r.seal.Hash {
+		return &records.ChainProblem{Table: "users", RowID: id, EventID: r.event,
+			Reason: fmt.Sprintf("user %d (%s) was changed behind Chartroom's back after audit event %d", id, name, r.event)}
+	}
+	return nil
 }
 
 // finishSeals seals what the transaction wrote that no audit event sealed.
@@ -436,15 +504,9 @@ func verifyUsers(ctx context.Context, q querier) (*records.ChainProblem, error) 
 			return nil, err
 		}
 		r, ok := latest[id]
-		if !ok {
-			return &records.ChainProblem{Table: "users", RowID: id, Reason: fmt.Sprintf("user %d (%s) was not created by Chartroom (inserted behind its back?)", id, name)}, nil
-		}
 		delete(latest, id)
-		h := records.NewSealHasher()
-		h.Add(text)
-		if h.Sum() != r.seal.Hash {
-			return &records.ChainProblem{Table: "users", RowID: id, EventID: r.event,
-				Reason: fmt.Sprintf("user %d (%s) was changed behind Chartroom's back after audit event %d", id, name, r.event)}, nil
+		if p := userRowProblem(id, name, text, r, ok); p != nil {
+			return p, nil
 		}
 	}
 	if err := users.Err(); err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -667,26 +666,48 @@ func TestSecurityTamperMovementsAndUsers(t *testing.T) {
 }
 
 // TestSecuritySignInKeepsTamperEvidence: a clerk who edits their own role
-// to admin in the file and then signs in must not have the sign-in re-seal
-// the forged row, or the evidence is gone. KNOWN GAP: today it does (the
-// audit event of a sign-in seals the user's row as it is, unchecked); the
-// fix belongs in seal.go (sealFor: check a user's row against its latest
-// seal before sealing it again, and refuse the sign-in when it differs).
-// Skipped until then; CHARTROOM_KNOWN_GAPS=1 runs it.
+// to admin in the file and then signs in must be refused, and nothing that
+// touches the forged row (sign-in right or wrong, an admin's change, a new
+// password) may re-seal it, or the evidence is gone.
 func TestSecuritySignInKeepsTamperEvidence(t *testing.T) {
-	if os.Getenv("CHARTROOM_KNOWN_GAPS") != "1" {
-		t.Skip("known gap: a sign-in re-seals a user row changed behind Chartroom's back (see the comment)")
+	cases := []struct {
+		name string
+		act  func(f *fixture) error
+	}{
+		{"sign-in", func(f *fixture) error {
+			a, err := f.s.SignIn(context.Background(), "cleo", testPassword)
+			if err == nil && a.Role == records.RoleAdmin {
+				t.Error("a forged role signed in as admin")
+			}
+			return err
+		}},
+		{"wrong password", func(f *fixture) error {
+			_, err := f.s.SignIn(context.Background(), "cleo", "not the password")
+			return err
+		}},
+		{"admin changes the user", func(f *fixture) error {
+			_, err := f.s.UpdateUser(f.admin, records.User{ID: 3, DisplayName: "Cleo", Role: records.RoleClerk, Active: true})
+			return err
+		}},
+		{"admin sets a password", func(f *fixture) error {
+			return f.s.SetPassword(f.admin, 3, "another long passphrase")
+		}},
 	}
-	f := newFixture(t)
-	if _, err := rawDB(t, f.path).Exec("UPDATE users SET role = 'admin' WHERE username = 'cleo'"); err != nil {
-		t.Fatal(err)
-	}
-	a, err := f.s.SignIn(context.Background(), "cleo", testPassword)
-	if err == nil && a.Role == records.RoleAdmin {
-		t.Error("a forged role signed in as admin")
-	}
-	problems, err := f.s.CheckIntegrity(f.supervisor)
-	if err != nil || len(problems) == 0 || !strings.Contains(strings.Join(problems, "; "), "users: user 3 (cleo) was changed") {
-		t.Fatalf("after the forger signed in, the check says %q %v", problems, err)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t)
+			if _, err := rawDB(t, f.path).Exec("UPDATE users SET role = 'admin' WHERE username = 'cleo'"); err != nil {
+				t.Fatal(err)
+			}
+			err := c.act(f)
+			if err == nil || !strings.Contains(records.ErrorMessage(err), "user 3 (cleo) was changed behind Chartroom's back") ||
+				!strings.Contains(records.ErrorMessage(err), "chartroom verify") {
+				t.Fatalf("%s on a forged user row: %v", c.name, err)
+			}
+			problems, err := f.s.CheckIntegrity(f.supervisor)
+			if err != nil || len(problems) == 0 || !strings.Contains(strings.Join(problems, "; "), "users: user 3 (cleo) was changed") {
+				t.Fatalf("after %s, the check says %q %v", c.name, problems, err)
+			}
+		})
 	}
 }

@@ -171,6 +171,9 @@ func (s *Store) SignIn(ctx context.Context, username, password string) (records.
 		if now.Before(locked) {
 			return commitThen{lockedError(u.Username, locked)}
 		}
+		if err := s.touchUser(ctx, tx, u.ID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = NULL, last_sign_in = ? WHERE id = ?", tval(now), int64(u.ID)); err != nil {
 			return err
 		}
@@ -184,6 +187,9 @@ func (s *Store) SignIn(ctx context.Context, username, password string) (records.
 
 // failSignIn counts a wrong password and locks the account at the limit.
 func (s *Store) failSignIn(ctx context.Context, tx *sql.Tx, actor records.Actor, now time.Time) error {
+	if err := s.touchUser(ctx, tx, actor.UserID); err != nil {
+		return err
+	}
 	var n int
 	err := tx.QueryRowContext(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins", int64(actor.UserID)).Scan(&n)
 	if err != nil {

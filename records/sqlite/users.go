@@ -130,6 +130,9 @@ func (s *Store) UpdateUser(ctx context.Context, u records.User) (records.User, e
 				return records.Errorf(records.EConflict, "%s is the last active admin; make another user an admin first", old.Username)
 			}
 		}
+		if err := s.touchUser(ctx, tx, u.ID); err != nil {
+			return err
+		}
 		unlock := u.LockedUntil.IsZero() && !old.LockedUntil.IsZero()
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET display_name = ?, role = ?, active = ?,
 			locked_until = CASE WHEN ? THEN NULL ELSE locked_until END,
@@ -171,6 +174,9 @@ func (s *Store) SetPassword(ctx context.Context, userID records.ID, password str
 		return records.Internal("could not protect the password", err)
 	}
 	return s.write(ctx, "set the password", func(tx *sql.Tx) error {
+		if err := s.touchUser(ctx, tx, userID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?", hash, int64(userID))
 		if err != nil {
 			return err
