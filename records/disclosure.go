@@ -2,6 +2,7 @@ package records
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -225,7 +226,7 @@ func DisclosureForCheckOut(v Volume, b Borrower, in CheckOutInput, on Date) (*Di
 		d.Category = PurposeOther
 	}
 	if err := ValidateDisclosure(d, on); err != nil {
-		if ErrorField(err) == "Purpose" {
+		if ErrorField(err) == "Purpose" && strings.TrimSpace(in.Note) == "" {
 			return nil, FieldError("Purpose", "is required for a check-out to %s, an outside party: the disclosure goes into the patient's accounting", b.Name)
 		}
 		return nil, err

@@ -1,6 +1,9 @@
 package records
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestDisclosurePurposeClassification(t *testing.T) {
 	tests := []struct {
@@ -147,8 +150,13 @@ func TestDisclosureForCheckOut(t *testing.T) {
 		}
 	}
 	_, err := DisclosureForCheckOut(v, lawyer, CheckOutInput{Note: "  "}, today)
-	if ErrorField(err) != "Purpose" {
+	if ErrorField(err) != "Purpose" || !strings.Contains(ErrorMessage(err), "is required for a check-out to Quill & Ink LLP") {
 		t.Fatalf("no purpose: %v", err)
+	}
+	// A purpose that was given but is bad is told why, not that it is missing.
+	_, err = DisclosureForCheckOut(v, lawyer, CheckOutInput{Note: "sub\x07poena"}, today)
+	if ErrorField(err) != "Purpose" || !strings.Contains(ErrorMessage(err), "control character") {
+		t.Fatalf("purpose with a control character: %v", err)
 	}
 	d, err := DisclosureForCheckOut(v, lawyer, CheckOutInput{Note: "subpoena", Purpose: PurposeLegal}, today)
 	if err != nil || d == nil {
