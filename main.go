@@ -86,8 +86,9 @@ type guiDatabase struct {
 	path string
 	log  *slog.Logger
 
-	mu sync.Mutex
-	st *sqlite.Store
+	mu      sync.Mutex
+	st      *sqlite.Store
+	openErr error // why the last open failed (st is nil then)
 }
 
 func (g *guiDatabase) open(ctx context.Context) (records.Service, error) {
@@ -99,11 +100,11 @@ func (g *guiDatabase) open(ctx context.Context) (records.Service, error) {
 // reopenLocked opens the database for a clerk's work (g.mu held).
 func (g *guiDatabase) reopenLocked(ctx context.Context) (records.Service, error) {
 	st, err := openDB(ctx, g.path, g.log, time.Now, false)
+	g.st, g.openErr = st, err
 	if err != nil {
 		g.st = nil
 		return nil, err
 	}
-	g.st = st
 	return st, nil
 }
 
@@ -150,7 +151,17 @@ func (g *guiDatabase) restore(ctx context.Context, backupPath string) (records.S
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.st == nil {
-		return nil, records.Errorf(records.EConflict, "the database is not open")
+		// A file that cannot be opened as Chartroom's (damaged) has no
+		// admin to ask: as `chartroom restore` does, replace it.
+		if records.ErrorCode(g.openErr) != records.EInvalid {
+			return nil, records.Errorf(records.EConflict, "the database is not open")
+		}
+		kept, err := sqlite.Restore(ctx, g.path, backupPath)
+		if err != nil {
+			return nil, err
+		}
+		g.log.Info("damaged database replaced by a backup", "backup", backupPath, "kept", kept)
+		return g.reopenLocked(ctx)
 	}
 	if _, err := records.Require(ctx, records.RoleAdmin, "restore a backup"); err != nil {
 		return g.st, err

@@ -110,7 +110,11 @@ func (b *backupTab) backup(dir string) {
 		})
 }
 
-func (b *backupTab) restore() {
+func (b *backupTab) restore() { b.s.chooseBackup(b.restoreFrom) }
+
+// chooseBackup asks for a backup file, then for a confirmation, then hands
+// the file's path to restore.
+func (s *shell) chooseBackup(restore func(path string)) {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil || rc == nil {
 			return
@@ -121,10 +125,10 @@ func (b *backupTab) restore() {
 			"The database will be replaced by\n"+path+"\nChanges made since that backup are lost. Everyone signs in again.",
 			func(yes bool) {
 				if yes {
-					b.restoreFrom(path)
+					restore(path)
 				}
-			}, b.s.win)
-	}, b.s.win)
+			}, s.win)
+	}, s.win)
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
 }

@@ -102,8 +102,51 @@ func openErrorScreen(s *shell, err error) fyne.CanvasObject {
 	msg.Importance = widget.DangerImportance
 	what := hint("Check that the file exists and that this user may read and write it, " +
 		"or start Chartroom with --db pointing to another file. If the file is damaged, " +
-		"restore the latest backup (Administration, or the command chartroom restore FILE).")
+		"restore the latest backup (below, or with the command chartroom restore FILE).")
 	quit := widget.NewButtonWithIcon("Quit", theme.LogoutIcon(), func() { s.app.Quit() })
-	body := container.NewVBox(msg, hint("Database: "+s.deps.DBPath), what, quit)
+	buttons := container.NewHBox(quit)
+	body := container.NewVBox(msg, hint("Database: "+s.deps.DBPath), what)
+	// A damaged file (or one that is not Chartroom's) has no admin to ask:
+	// as with `chartroom restore`, whoever may write it may replace it.
+	if s.deps.Restore != nil && records.ErrorCode(err) == records.EInvalid {
+		status := widget.NewLabel("")
+		status.Wrapping = fyne.TextWrapWord
+		var restore *widget.Button
+		restore = widget.NewButtonWithIcon("Restore a backup…", theme.HistoryIcon(), func() {
+			s.chooseBackup(func(path string) {
+				restore.Disable()
+				status.SetText("Restoring " + path + "…")
+				s.restoreDamaged(path, func(err error) {
+					restore.Enable()
+					status.SetText("")
+					if err != nil {
+						s.showError(err)
+					}
+				})
+			})
+		})
+		restore.Importance = widget.HighImportance
+		buttons.Add(restore)
+		body.Add(status)
+	}
+	body.Add(buttons)
 	return centeredCard(560, "The database could not be opened", "", body)
+}
+
+// restoreDamaged puts the backup at path in place of a database that could
+// not be opened and, when that works, starts again at sign-in; done hears
+// of a failure.
+func (s *shell) restoreDamaged(path string, done func(error)) {
+	ctx := context.Background()
+	inBackground(s, func() (records.Service, error) { return s.deps.Restore(ctx, path) },
+		func(svc records.Service, err error) {
+			if err != nil {
+				done(err)
+				return
+			}
+			s.replaceService(svc)
+			s.deps.OpenError = nil
+			s.showStart()
+			s.startupChecks()
+		})
 }
