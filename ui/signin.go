@@ -100,15 +100,20 @@ func openErrorScreen(s *shell, err error) fyne.CanvasObject {
 	msg := widget.NewLabel(records.ErrorMessage(err))
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Importance = widget.DangerImportance
+	// A damaged file (or one that is not Chartroom's) has no admin to ask:
+	// as with `chartroom restore`, whoever may write it may replace it.
+	offerRestore := s.deps.Restore != nil && records.ErrorCode(err) == records.EInvalid
+	how := "with the command chartroom restore FILE"
+	if offerRestore {
+		how = "below, or with the command chartroom restore FILE"
+	}
 	what := hint("Check that the file exists and that this user may read and write it, " +
 		"or start Chartroom with --db pointing to another file. If the file is damaged, " +
-		"restore the latest backup (below, or with the command chartroom restore FILE).")
+		"restore the latest backup (" + how + ").")
 	quit := widget.NewButtonWithIcon("Quit", theme.LogoutIcon(), func() { s.app.Quit() })
 	buttons := container.NewHBox(quit)
 	body := container.NewVBox(msg, hint("Database: "+s.deps.DBPath), what)
-	// A damaged file (or one that is not Chartroom's) has no admin to ask:
-	// as with `chartroom restore`, whoever may write it may replace it.
-	if s.deps.Restore != nil && records.ErrorCode(err) == records.EInvalid {
+	if offerRestore {
 		status := widget.NewLabel("")
 		status.Wrapping = fyne.TextWrapWord
 		var restore *widget.Button
