@@ -12,6 +12,21 @@ const (
 	RuleBillingOnly RetentionRule = "billing-only" // the billing record type's own period
 )
 
+// Label is the rule's short name in lists and reports.
+func (r RetentionRule) Label() string {
+	switch r {
+	case RuleAdult:
+		return "Adult"
+	case RuleMinor:
+		return "Minor"
+	case RuleDeceased:
+		return "Deceased"
+	case RuleBillingOnly:
+		return "Billing"
+	}
+	return string(r)
+}
+
 // RetentionDecision says whether a folder may be destroyed on a day, from
 // when, and which rule was the last to allow it (or why never).
 type RetentionDecision struct {

@@ -80,7 +80,7 @@ func renderCertificate(d *document, set records.Settings, b records.DestructionB
 			it.VolumeLabel,
 			it.Barcode,
 			rangeText(it.First, it.Last),
-			ruleLabel(it.Rule),
+			it.Rule.Label(),
 		)
 	}
 	d.totalRow(count(len(b.Items), "folder", "folders") + " destroyed in batch " + itoa(int(b.ID)))

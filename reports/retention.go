@@ -108,17 +108,3 @@ func ruleText(r records.RetentionRule, pol records.RetentionPolicy) string {
 	}
 	return string(r)
 }
-
-func ruleLabel(r records.RetentionRule) string {
-	switch r {
-	case records.RuleAdult:
-		return "Adult"
-	case records.RuleMinor:
-		return "Minor"
-	case records.RuleDeceased:
-		return "Deceased"
-	case records.RuleBillingOnly:
-		return "Billing"
-	}
-	return string(r)
-}

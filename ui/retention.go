@@ -54,7 +54,7 @@ func newRetentionScreen(s *shell) *retentionScreen {
 		{"Folder", 110, func(x retentionRow) string { return x.Volume.Label() }},
 		{"Last visit", 95, func(x retentionRow) string { return x.Patient.LastVisit.String() }},
 		{"Born / died", 215, func(x retentionRow) string { return bornDied(x.Patient) }},
-		{"Rule", 75, func(x retentionRow) string { return ruleLabel(x.Decision.Rule) }},
+		{"Rule", 75, func(x retentionRow) string { return x.Decision.Rule.Label() }},
 		{"Eligible since", 110, func(x retentionRow) string { return x.Decision.EligibleOn.String() }},
 		{"Where", 200, func(x retentionRow) string { return retentionWhere(x.RetentionCandidate) }},
 	}, nil)
@@ -109,20 +109,6 @@ func bornDied(p records.Patient) string {
 		s += " – d. " + p.Deceased.String()
 	}
 	return s
-}
-
-func ruleLabel(r records.RetentionRule) string {
-	switch r {
-	case records.RuleAdult:
-		return "Adult"
-	case records.RuleMinor:
-		return "Minor"
-	case records.RuleDeceased:
-		return "Deceased"
-	case records.RuleBillingOnly:
-		return "Billing"
-	}
-	return string(r)
 }
 
 func (r *retentionScreen) view() fyne.CanvasObject { return r.root }
