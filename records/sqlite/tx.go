@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math/rand/v2"
+	"time"
 )
 
 // querier is what both a transaction and a connection pool can do.
@@ -24,7 +26,7 @@ func (c commitThen) Error() string { return c.err.Error() }
 // and two processes never deadlock upgrading a read lock. Any error rolls
 // everything back, except commitThen; errDryRun rolls back and succeeds.
 func (s *Store) write(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return mapErr(err, what)
 	}
@@ -53,6 +55,30 @@ func (s *Store) write(ctx context.Context, what string, fn func(tx *sql.Tx) erro
 		return keep.err
 	}
 	return nil
+}
+
+// writeWait is how long beginWrite keeps asking for the write lock that
+// another process holds. SQLite's busy handler (busy_timeout) polls with
+// growing sleeps, and a process that writes back to back can win every
+// poll; asking again with short random pauses gives the waiter its turn,
+// so a clerk is not told "busy" while the other process is merely busy.
+const writeWait = 30 * time.Second
+
+// beginWrite begins an IMMEDIATE transaction on the writer connection,
+// waiting up to writeWait for another process's write lock.
+func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	deadline := time.Now().Add(writeWait)
+	for {
+		tx, err := s.w.BeginTx(ctx, nil)
+		if code, ok := sqliteCode(err); !ok || code&0xff != sqliteBusy || time.Now().After(deadline) {
+			return tx, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Duration(1+rand.IntN(5)) * time.Millisecond):
+		}
+	}
 }
 
 // read runs fn in one read-only transaction on a reader connection, so a
