@@ -235,14 +235,8 @@ func ValidateSettings(s *Settings) error {
 	if s.RequestExpiryDays < 0 || s.RequestExpiryDays > 365 {
 		return FieldError("Request expiry", "must be between 0 (never) and 365 days, not %d", s.RequestExpiryDays)
 	}
-	r := s.Retention
-	for _, c := range []struct {
-		field string
-		v     int
-	}{{"Adult retention years", r.AdultYears}, {"Age of majority", r.MajorityAge}, {"Minor retention years", r.MinorYears}, {"Deceased retention years", r.DeceasedYears}, {"Billing retention years", r.BillingOnlyYears}} {
-		if c.v < 0 || c.v > 100 {
-			return FieldError(c.field, "must be between 0 and 100, not %d", c.v)
-		}
+	if err := ValidateRetentionPolicy(s.Retention); err != nil {
+		return err
 	}
 	if s.BackupKeep < 1 || s.BackupKeep > 365 {
 		return FieldError("Backups kept", "must be between 1 and 365, not %d", s.BackupKeep)

@@ -58,8 +58,9 @@ func TestValidateSettings(t *testing.T) {
 		"Idle lock":     func(s *Settings) { s.IdleLockMinutes = -1 },
 		"Backups kept":  func(s *Settings) { s.BackupKeep = 0 },
 		"Age of majority": func(s *Settings) {
-			s.Retention.MajorityAge = 200
+			s.Retention.MajorityAge = 30 // within 0-100 years, but no age of majority
 		},
+		"Deceased retention years": func(s *Settings) { s.Retention.DeceasedYears = -1 },
 	} {
 		s := good
 		mutate(&s)
