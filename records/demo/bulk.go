@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/chartroom/chartroom/records"
@@ -21,30 +20,12 @@ const BulkThreshold = 20_000
 // BulkLoad). The practice follows the same rules and the same seed gives the
 // same rows; it is not the practice Generate makes for that seed.
 func GenerateBulk(ctx context.Context, svc records.Service, setNow func(time.Time), load func(records.BulkFill) error, opts Options) (Result, error) {
-	if opts.Patients <= 0 {
-		opts.Patients = 2000
-	}
-	if opts.Patients > 5_000_000 {
-		return Result{}, records.Errorf(records.EInvalid, "--patients must be at most 5000000, not %d", opts.Patients)
-	}
-	if opts.Days <= 0 {
-		opts.Days = 120
-	}
-	if opts.Movements <= 0 {
-		opts.Movements = 10 * opts.Patients
-	}
-	if opts.Today.IsZero() {
-		opts.Today = time.Now()
-	}
-	g := &generator{
-		svc:    svc,
-		setNow: setNow,
-		opts:   opts,
-		rng:    rand.New(rand.NewPCG(uint64(opts.Seed), uint64(opts.Seed)^0x9E3779B97F4A7C15)),
-		today:  records.DateOf(opts.Today),
+	g, err := newGenerator(svc, setNow, opts)
+	if err != nil {
+		return Result{}, err
 	}
 	g.setNow(g.at(-g.opts.Days-1, 0))
-	ctx, err := g.setup(ctx)
+	ctx, err = g.setup(ctx)
 	if err != nil {
 		return g.res, err
 	}

@@ -53,24 +53,9 @@ const (
 // clock, so that history can be written on past days; Generate leaves it at
 // opts.Today.
 func Generate(ctx context.Context, svc records.Service, setNow func(time.Time), opts Options) (Result, error) {
-	if opts.Patients <= 0 {
-		opts.Patients = 2000
-	}
-	if opts.Patients > 5_000_000 {
-		return Result{}, records.Errorf(records.EInvalid, "--patients must be at most 5000000, not %d", opts.Patients)
-	}
-	if opts.Days <= 0 {
-		opts.Days = 120
-	}
-	if opts.Today.IsZero() {
-		opts.Today = time.Now()
-	}
-	g := &generator{
-		svc:    svc,
-		setNow: setNow,
-		opts:   opts,
-		rng:    rand.New(rand.NewPCG(uint64(opts.Seed), uint64(opts.Seed)^0x9E3779B97F4A7C15)),
-		today:  records.DateOf(opts.Today),
+	g, err := newGenerator(svc, setNow, opts)
+	if err != nil {
+		return Result{}, err
 	}
 	if err := g.run(ctx); err != nil {
 		return g.res, err
@@ -231,6 +216,33 @@ func (g *generator) setup(ctx context.Context) (context.Context, error) {
 		return ctx, err
 	}
 	return ctx, nil
+}
+
+// newGenerator checks opts, fills in the defaults and seeds the generator
+// both Generate and GenerateBulk use.
+func newGenerator(svc records.Service, setNow func(time.Time), opts Options) (*generator, error) {
+	if opts.Patients <= 0 {
+		opts.Patients = 2000
+	}
+	if opts.Patients > 5_000_000 {
+		return nil, records.Errorf(records.EInvalid, "--patients must be at most 5000000, not %d", opts.Patients)
+	}
+	if opts.Days <= 0 {
+		opts.Days = 120
+	}
+	if opts.Movements <= 0 {
+		opts.Movements = 10 * opts.Patients
+	}
+	if opts.Today.IsZero() {
+		opts.Today = time.Now()
+	}
+	return &generator{
+		svc:    svc,
+		setNow: setNow,
+		opts:   opts,
+		rng:    rand.New(rand.NewPCG(uint64(opts.Seed), uint64(opts.Seed)^0x9E3779B97F4A7C15)),
+		today:  records.DateOf(opts.Today),
+	}, nil
 }
 
 // patientDates draws a patient's age, birth and last visit, none later
