@@ -153,6 +153,9 @@ func (b *backupTab) restoreFrom(path string) {
 			}
 			s.replaceService(svc)
 			s.signOut("Restored from " + path + ". Sign in again.")
+			// The warnings of the file that was replaced no longer hold:
+			// check the restored one.
+			s.startupChecks()
 		})
 }
 

@@ -17,12 +17,14 @@ const autoBackupCheckEvery = time.Hour
 
 // startAutoBackup backs up now if a day has passed since the newest backup,
 // then checks again every autoBackupCheckEvery. The ticker lives as long as
-// the app: the process ends with it.
+// the app: the process ends with it. Called again (after a restore), it
+// backs up if due and keeps the one ticker.
 func (s *shell) startAutoBackup() {
 	s.autoBackup()
-	if !s.async {
+	if !s.async || s.ticking {
 		return
 	}
+	s.ticking = true
 	go func() {
 		t := time.NewTicker(autoBackupCheckEvery)
 		defer t.Stop()

@@ -63,6 +63,7 @@ func TestOpenErrorOffersRestoreOnlyForADamagedFile(t *testing.T) {
 	// The restore itself: the backup replaces the file and sign-in follows.
 	f.s.deps.OpenError = cases[0].err
 	f.s.showStart()
+	f.s.setAlert(alertAudit, "a warning about the damaged file")
 	var failed error
 	f.s.restoreDamaged("/backups/chartroom-20260301-090000.db", func(err error) { failed = err })
 	if failed != nil || restored != "/backups/chartroom-20260301-090000.db" {
@@ -71,5 +72,24 @@ func TestOpenErrorOffersRestoreOnlyForADamagedFile(t *testing.T) {
 	if f.s.deps.OpenError != nil || f.s.signIn == nil {
 		t.Fatal("after the restore the sign-in screen is not showing")
 	}
+	if len(f.s.alerts) != 0 {
+		t.Fatalf("after the restore the old warnings stay: %v", f.s.alerts)
+	}
 	f.mustSignIn(adminName, adminPassword)
+}
+
+// After an admin restores a backup from Administration, the warnings about
+// the file that was replaced give way to a check of the restored one.
+func TestRestoreFromAdministrationRechecks(t *testing.T) {
+	f := newFixture(t, true)
+	f.s.deps.Restore = func(_ context.Context, path string) (records.Service, error) { return f.store, nil }
+	f.mustSignIn(adminName, adminPassword)
+	f.s.setAlert(alertAudit, "a warning about the file before the restore")
+	newBackupTab(f.s).restoreFrom("/backups/chartroom-20260301-090000.db")
+	if f.s.signIn == nil {
+		t.Fatal("after the restore the sign-in screen is not showing")
+	}
+	if len(f.s.alerts) != 0 {
+		t.Fatalf("after the restore the old warnings stay: %v", f.s.alerts)
+	}
 }

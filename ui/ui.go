@@ -68,6 +68,7 @@ type shell struct {
 	// log), keyed by what raised them; see setAlert.
 	alerts    map[string]string
 	backingUp bool // an automatic backup is running
+	ticking   bool // the hourly automatic-backup check is running
 
 	main   *mainWindow   // nil while signed out
 	signIn *signInScreen // the sign-in form while it shows
