@@ -37,8 +37,15 @@ func FoldName(s string) string {
 			space = false
 			if f, ok := foldTable[r]; ok {
 				b.WriteString(f)
+			} else if lower := unicode.ToLower(r); lower < 0x80 {
+				b.WriteRune(lower) // the Kelvin sign is a k
+			} else if f, ok := foldTable[lower]; ok {
+				// Letters whose lower case is in the table (the Angstrom
+				// sign lowers to å): fold them as that letter, so that
+				// folding a folded name changes nothing.
+				b.WriteString(f)
 			} else {
-				b.WriteRune(unicode.ToLower(r))
+				b.WriteRune(lower)
 			}
 		case unicode.Is(unicode.Mn, r):
 			// A combining accent typed separately (decomposed input).

@@ -129,17 +129,19 @@ func TestColorBandKey(t *testing.T) {
 
 func TestFoldName(t *testing.T) {
 	tests := map[string]string{
-		"Núñez":           "nunez",
-		"NGUYỄN Thị Lan":  "nguyen thi lan",
-		"O'Connor":        "oconnor",
-		"Zoë":             "zoe",
-		"Smith-Jones":     "smith jones",
-		"  van  der Berg": "van der berg",
-		"Ørsted":          "orsted",
-		"Straße":          "strasse",
-		"Nun\u0303ez":     "nunez", // decomposed ñ
-		"Łukasz":          "lukasz",
-		"Иван":            "иван",
+		"Núñez":              "nunez",
+		"NGUYỄN Thị Lan":     "nguyen thi lan",
+		"O'Connor":           "oconnor",
+		"Zoë":                "zoe",
+		"Smith-Jones":        "smith jones",
+		"  van  der Berg":    "van der berg",
+		"Ørsted":             "orsted",
+		"Straße":             "strasse",
+		"Nun\u0303ez":        "nunez", // decomposed ñ
+		"Łukasz":             "lukasz",
+		"Иван":               "иван",
+		"\u212Bngstr\u00F6m": "angstrom", // Angstrom sign, found by FuzzParseQuery
+		"\u212Aelvin":        "kelvin",   // Kelvin sign
 	}
 	for in, want := range tests {
 		if got := FoldName(in); got != want {
