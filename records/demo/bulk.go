@@ -120,28 +120,10 @@ func (b *bulk) progress(done, total int) {
 // patient makes patient i as addPatient does, with its first folder and
 // the extra folders some patients have.
 func (b *bulk) patient(i int, at time.Time) error {
-	asOf := b.today.AddDays(-b.opts.Days - 1)
-	age, dob, last := patientDates(b.rng, asOf)
-	p := records.Patient{
-		ID:         b.start.Patient + records.ID(i),
-		MRN:        b.mrn(i),
-		LastName:   b.pick(surnameStarts) + b.pick(surnameEnds),
-		FirstName:  b.pick(givenNames),
-		MiddleName: b.pick(middleInitials),
-		DOB:        dob,
-		Sex:        []string{"F", "M", "F", "M", "X", "U"}[b.rng.IntN(6)],
-		LastVisit:  last,
-		Phone:      fmt.Sprintf("555-%04d", b.rng.IntN(10000)),
-		Status:     records.PatientActive,
-		CreatedAt:  at,
-		UpdatedAt:  at,
-	}
-	if age > 70 && b.rng.IntN(10) == 0 {
-		p.Deceased = last.AddDays(b.rng.IntN(60))
-		if p.Deceased.After(asOf) {
-			p.Deceased = asOf
-		}
-	}
+	p := b.drawPatient(i)
+	p.ID = b.start.Patient + records.ID(i)
+	p.Status = records.PatientActive
+	p.CreatedAt, p.UpdatedAt = at, at
 	if err := b.sink.Patient(p); err != nil {
 		return err
 	}

@@ -245,6 +245,31 @@ func newGenerator(svc records.Service, setNow func(time.Time), opts Options) (*g
 	}, nil
 }
 
+// drawPatient makes up patient i, with no date later than the day the
+// history starts (the store refuses dates after its clock's day). Both
+// generators draw a patient with it, so one seed draws the same people.
+func (g *generator) drawPatient(i int) records.Patient {
+	asOf := g.today.AddDays(-g.opts.Days - 1)
+	age, dob, last := patientDates(g.rng, asOf)
+	p := records.Patient{
+		MRN:        g.mrn(i),
+		LastName:   g.pick(surnameStarts) + g.pick(surnameEnds),
+		FirstName:  g.pick(givenNames),
+		MiddleName: g.pick(middleInitials),
+		DOB:        dob,
+		Sex:        []string{"F", "M", "F", "M", "X", "U"}[g.rng.IntN(6)],
+		LastVisit:  last,
+		Phone:      fmt.Sprintf("555-%04d", g.rng.IntN(10000)),
+	}
+	if age > 70 && g.rng.IntN(10) == 0 {
+		p.Deceased = last.AddDays(g.rng.IntN(60))
+		if p.Deceased.After(asOf) {
+			p.Deceased = asOf
+		}
+	}
+	return p
+}
+
 // patientDates draws a patient's age, birth and last visit, none later
 // than asOf (the store refuses dates after its clock's day).
 func patientDates(rng *rand.Rand, asOf records.Date) (age int, dob, last records.Date) {
@@ -264,26 +289,7 @@ func patientDates(rng *rand.Rand, asOf records.Date) (age int, dob, last records
 func (g *generator) pick(list []string) string { return list[g.rng.IntN(len(list))] }
 
 func (g *generator) addPatient(ctx context.Context, i int) error {
-	// Patients are created on the store's clock, which stands at the start
-	// of the history, so no date may be later than that day.
-	asOf := g.today.AddDays(-g.opts.Days - 1)
-	age, dob, last := patientDates(g.rng, asOf)
-	p := records.Patient{
-		MRN:        g.mrn(i),
-		LastName:   g.pick(surnameStarts) + g.pick(surnameEnds),
-		FirstName:  g.pick(givenNames),
-		MiddleName: g.pick(middleInitials),
-		DOB:        dob,
-		Sex:        []string{"F", "M", "F", "M", "X", "U"}[g.rng.IntN(6)],
-		LastVisit:  last,
-		Phone:      fmt.Sprintf("555-%04d", g.rng.IntN(10000)),
-	}
-	if age > 70 && g.rng.IntN(10) == 0 {
-		p.Deceased = last.AddDays(g.rng.IntN(60))
-		if p.Deceased.After(asOf) {
-			p.Deceased = asOf
-		}
-	}
+	p := g.drawPatient(i)
 	created, err := g.svc.CreatePatient(ctx, p)
 	if err != nil {
 		return fmt.Errorf("creating demo patient %d: %w", i+1, err)
