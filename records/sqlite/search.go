@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 
 	"github.com/chartroom/chartroom/records"
@@ -95,8 +96,8 @@ func (f *finder) mrnPrefix(ctx context.Context, digits string) error {
 		return nil
 	}
 	return f.query(ctx, "mrn", `SELECT `+hitColumns+` FROM patients p
-		WHERE p.mrn >= ? AND p.mrn < ? AND p.status <> 'merged' ORDER BY p.mrn LIMIT ?`,
-		digits, records.PrefixUpperBound(digits), f.limit+len(f.hits))
+		WHERE p.mrn >= ? AND p.mrn < ? AND p.status <> 'merged' ORDER BY p.mrn `+limitClause(f.limit+len(f.hits)),
+		digits, records.PrefixUpperBound(digits))
 }
 
 func (f *finder) barcode(ctx context.Context, code string) error {
@@ -135,10 +136,17 @@ func nameQuery(last, first string, limit int) (string, []any) {
 		prefix("p.first_fold", first)
 	}
 	where = append(where, "p.status <> 'merged'")
-	args = append(args, limit)
 	return `SELECT ` + hitColumns + ` FROM patients p INDEXED BY patients_name WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY p.last_fold, p.first_fold, p.id LIMIT ?`, args
+		` ORDER BY p.last_fold, p.first_fold, p.id ` + limitClause(limit), args
 }
+
+// limitClause writes a LIMIT as a literal, not a bound parameter: SQLite
+// reads a bound LIMIT while planning, so binding it again (even to the same
+// value) makes the cached statement recompile at its next step. pprof had
+// that recompiling as 30 % of a chart-number search. The search box asks
+// for a few limits only, so a literal costs the statement cache a few
+// entries.
+func limitClause(n int) string { return "LIMIT " + strconv.Itoa(n) }
 
 func (f *finder) query(ctx context.Context, matchedBy, query string, args ...any) error {
 	rows, err := f.q.QueryContext(ctx, query, args...)
@@ -168,7 +176,7 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]records.
 		return nil, nil
 	}
 	var hits []records.SearchHit
-	err = s.write(ctx, "search", func(tx *sql.Tx) error {
+	err = s.look(ctx, "search", func(tx *sql.Tx) error {
 		st, err := loadSettings(ctx, tx)
 		if err != nil {
 			return err
@@ -200,7 +208,7 @@ func (s *Store) Where(ctx context.Context, query string) ([]records.Volume, erro
 		return nil, records.Errorf(records.EInvalid, "type a chart number, barcode or name")
 	}
 	var out []records.Volume
-	err = s.write(ctx, "find folders", func(tx *sql.Tx) error {
+	err = s.look(ctx, "find folders", func(tx *sql.Tx) error {
 		au := s.auditor(tx, a)
 		if q.Kind == records.QueryCode || q.Kind == records.QueryNumber {
 			if v, err := scanVolume(tx.QueryRowContext(ctx, volumeSelect+" WHERE v.barcode = ?", q.Code)); err == nil {
