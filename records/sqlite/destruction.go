@@ -165,7 +165,7 @@ func (s *Store) DestructionBatch(ctx context.Context, id records.ID) (records.De
 		return records.DestructionBatch{}, err
 	}
 	var b records.DestructionBatch
-	err = s.write(ctx, "read the destruction batch", func(tx *sql.Tx) error {
+	err = s.look(ctx, "read the destruction batch", func(tx *sql.Tx) error {
 		if b, err = loadBatch(ctx, tx, id, true); err != nil {
 			return err
 		}

@@ -107,7 +107,7 @@ func (s *Store) ListDisclosures(ctx context.Context, f records.DisclosureFilter)
 		where, args = append(where, "d.disclosed_on <= ?"), append(args, f.To.String())
 	}
 	var out []records.Disclosure
-	err = s.write(ctx, "read disclosures", func(tx *sql.Tx) error {
+	err = s.look(ctx, "read disclosures", func(tx *sql.Tx) error {
 		if f.PatientID != 0 {
 			if _, err := loadPatient(ctx, tx, f.PatientID); err != nil {
 				return err

@@ -82,7 +82,7 @@ func (s *Store) PreviewMerge(ctx context.Context, retiredMRN, survivorMRN string
 		return records.MergePreview{}, err
 	}
 	var pv records.MergePreview
-	err = s.write(ctx, "compare the charts", func(tx *sql.Tx) error {
+	err = s.look(ctx, "compare the charts", func(tx *sql.Tx) error {
 		retired, survivor, err := mergePair(ctx, tx, retiredMRN, survivorMRN)
 		if err != nil {
 			return err

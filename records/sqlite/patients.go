@@ -71,7 +71,7 @@ func (s *Store) Patient(ctx context.Context, id records.ID) (records.Patient, er
 		return records.Patient{}, err
 	}
 	var p records.Patient
-	err = s.write(ctx, "read the patient", func(tx *sql.Tx) error {
+	err = s.look(ctx, "read the patient", func(tx *sql.Tx) error {
 		if p, err = loadPatient(ctx, tx, id); err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Store) PatientByMRN(ctx context.Context, mrn string) (records.Patient, 
 		return records.Patient{}, err
 	}
 	var p records.Patient
-	err = s.write(ctx, "find the patient", func(tx *sql.Tx) error {
+	err = s.look(ctx, "find the patient", func(tx *sql.Tx) error {
 		st, err := loadSettings(ctx, tx)
 		if err != nil {
 			return err

@@ -238,7 +238,7 @@ func (s *Store) ReviewRetention(ctx context.Context, asOf records.Date, fn func(
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, "record the retention review", func(tx *sql.Tx) error {
+	return s.look(ctx, "record the retention review", func(tx *sql.Tx) error {
 		return s.auditor(tx, a).add(ctx, records.AuditView, "retention", 0, "retention review as of %s: %d folder(s) eligible", asOf, n)
 	})
 }

@@ -50,18 +50,21 @@ type Options struct {
 
 // Store is a Chartroom database file.
 type Store struct {
-	path   string
-	w      *sql.DB // the one writer connection
-	r      *sql.DB // query-only readers
-	now    func() time.Time
-	log    *slog.Logger
-	params records.PasswordParams
+	path     string
+	syncMode string  // the writer's synchronous pragma: FULL, or OFF for a bulk build
+	w        *sql.DB // the one writer connection
+	r        *sql.DB // query-only readers
+	now      func() time.Time
+	log      *slog.Logger
+	params   records.PasswordParams
 
 	dummyOnce sync.Once
 	dummy     string
 
 	sealMu sync.Mutex
 	seals  map[*sql.Tx]*txSeals // what each open write transaction sealed (seal.go)
+
+	ckpt *checkpointer // folds the write-ahead log into the file off the writer's path (checkpoint.go)
 }
 
 var _ records.Service = (*Store)(nil)
@@ -86,14 +89,18 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.PasswordParams != nil {
 		s.params = *opts.PasswordParams
 	}
-	syncMode := "FULL"
+	s.syncMode = "FULL"
 	if opts.Bulk {
-		syncMode = "OFF"
+		s.syncMode = "OFF"
 	}
-	s.w, err = sql.Open(cachedDriverName, dsn(abs, "_txlock=immediate",
-		"_pragma=busy_timeout("+fmt.Sprint(busyTimeoutMS)+")",
-		"_pragma=foreign_keys(1)", "_pragma=synchronous("+syncMode+")", "_pragma=cache_size(-65536)", "_pragma=temp_store(MEMORY)",
-		"_pragma=mmap_size("+fmt.Sprint(mmapBytes)+")"))
+	writerPragmas := []string{"_txlock=immediate",
+		"_pragma=busy_timeout(" + fmt.Sprint(busyTimeoutMS) + ")",
+		"_pragma=foreign_keys(1)", "_pragma=synchronous(" + s.syncMode + ")", "_pragma=cache_size(-65536)", "_pragma=temp_store(MEMORY)",
+		"_pragma=mmap_size(" + fmt.Sprint(mmapBytes) + ")"}
+	if !opts.Bulk {
+		writerPragmas = append(writerPragmas, "_pragma=wal_autocheckpoint("+fmt.Sprint(writerCheckpointPages)+")") // checkpoint.go
+	}
+	s.w, err = sql.Open(cachedDriverName, dsn(abs, writerPragmas...))
 	if err != nil {
 		return nil, records.Internal("could not open the database "+abs, err)
 	}
@@ -113,6 +120,13 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	s.r.SetMaxOpenConns(4)
 	s.r.SetMaxIdleConns(4)
+	if !opts.Bulk {
+		if s.ckpt, err = startCheckpointer(abs, s.log); err != nil {
+			s.r.Close()
+			s.w.Close()
+			return nil, err
+		}
+	}
 	s.log.Debug("database open", "path", abs)
 	return s, nil
 }
@@ -214,6 +228,9 @@ func (s *Store) Path() string { return s.path }
 // Close closes the database; pending writes are already committed.
 func (s *Store) Close() error {
 	var errs []error
+	if s.ckpt != nil {
+		errs = append(errs, s.ckpt.stop())
+	}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}

@@ -294,3 +294,76 @@ func TestErrorMapping(t *testing.T) {
 		t.Fatalf("mapErr(busy) = %v (from %v)", m, err)
 	}
 }
+
+// TestLookRelaxesOnlyItsOwnCommit: a search or view commits its audit event
+// at synchronous=NORMAL, and no change ever commits at less than FULL, even
+// with looks and changes racing for the one writer connection.
+func TestLookRelaxesOnlyItsOwnCommit(t *testing.T) {
+	f := newFixture(t)
+	f.patient("100001", "Quux", "Lookable")
+	synchronous := func(q querier) int {
+		t.Helper()
+		var n int
+		if err := q.QueryRowContext(context.Background(), "PRAGMA synchronous").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	var during int
+	if err := f.s.look(f.clerk, "test look", func(tx *sql.Tx) error { during = synchronous(tx); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if during != 1 || synchronous(f.s.w) != 2 {
+		t.Errorf("synchronous during a look %d (want 1, NORMAL), after %d (want 2, FULL)", during, synchronous(f.s.w))
+	}
+	failed := f.s.look(f.clerk, "test look", func(tx *sql.Tx) error { return records.Errorf(records.ENotFound, "nothing") })
+	wantCode(t, failed, records.ENotFound)
+	if got := synchronous(f.s.w); got != 2 {
+		t.Errorf("after a failed look synchronous = %d, want 2", got)
+	}
+
+	before := auditCount(t, f, records.AuditSearch)
+	var wg sync.WaitGroup
+	changes := make(chan int, 40)
+	for i := 0; i < 40; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			if _, err := f.s.Search(f.clerk, "quux", 10); err != nil {
+				t.Error(err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			err := f.s.write(f.clerk, "test change", func(tx *sql.Tx) error {
+				changes <- synchronous(tx)
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(changes)
+	for n := range changes {
+		if n != 2 {
+			t.Fatalf("a change ran at synchronous=%d while looks were running, want 2", n)
+		}
+	}
+	if got := auditCount(t, f, records.AuditSearch) - before; got != 40 {
+		t.Errorf("%d search events committed, want 40", got)
+	}
+	if p, _, err := f.s.VerifyAudit(f.admin, true); err != nil || p != nil {
+		t.Errorf("chain after racing looks and changes: %v %v", p, err)
+	}
+}
+
+func auditCount(t *testing.T, f *fixture, action string) int {
+	t.Helper()
+	var n int
+	if err := f.s.r.QueryRow("SELECT count(*) FROM audit WHERE action = ?", action).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -95,7 +95,7 @@ func (s *Store) viewVolume(ctx context.Context, find func(*sql.Tx) (records.Volu
 		return records.Volume{}, err
 	}
 	var v records.Volume
-	err = s.write(ctx, "find the folder", func(tx *sql.Tx) error {
+	err = s.look(ctx, "find the folder", func(tx *sql.Tx) error {
 		if v, err = find(tx); err != nil {
 			return err
 		}
@@ -112,7 +112,7 @@ func (s *Store) VolumesOfPatient(ctx context.Context, patientID records.ID) ([]r
 		return nil, err
 	}
 	var out []records.Volume
-	err = s.write(ctx, "list the patient's folders", func(tx *sql.Tx) error {
+	err = s.look(ctx, "list the patient's folders", func(tx *sql.Tx) error {
 		p, err := loadPatient(ctx, tx, patientID)
 		if err != nil {
 			return err
