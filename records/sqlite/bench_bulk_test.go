@@ -49,11 +49,15 @@ func BenchmarkVerifyAuditFull(b *testing.B) {
 // audit event, committed.
 func BenchmarkSearchBarcode(b *testing.B) {
 	s, ctx := benchStore(b)
+	lat := newLatencies(b)
 	for i := 0; b.Loop(); i++ {
 		code := generatedBarcode(int64(1 + (i*7919)%benchPatients))
+		lat.begin()
 		hits, err := s.Search(ctx, code, 50)
+		lat.end()
 		if err != nil || len(hits) != 1 {
 			b.Fatalf("%s: %v %v", code, hits, err)
 		}
 	}
+	lat.report()
 }

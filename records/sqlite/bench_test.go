@@ -3,9 +3,11 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -105,18 +107,46 @@ func benchStore(b *testing.B) (*Store, context.Context) {
 	return s, records.WithActor(ctx, a)
 }
 
+// latencies records each operation's time so a benchmark can report its
+// median and p99 (the targets are percentiles, not means).
+type latencies struct {
+	b     *testing.B
+	start time.Time
+	took  []time.Duration
+}
+
+func newLatencies(b *testing.B) *latencies { return &latencies{b: b} }
+
+func (l *latencies) begin() { l.start = time.Now() }
+func (l *latencies) end()   { l.took = append(l.took, time.Since(l.start)) }
+
+// report adds p50-ms and p99-ms (nearest rank) to the benchmark's line.
+func (l *latencies) report() {
+	if len(l.took) == 0 {
+		return
+	}
+	slices.Sort(l.took)
+	rank := func(p float64) time.Duration { return l.took[int(math.Ceil(p*float64(len(l.took))))-1] }
+	l.b.ReportMetric(float64(rank(0.50).Microseconds())/1000, "p50-ms")
+	l.b.ReportMetric(float64(rank(0.99).Microseconds())/1000, "p99-ms")
+}
+
 // BenchmarkSearchNamePrefix is the search box's service call: the query and
-// its audit event, committed (synchronous=FULL).
+// its audit event, committed (a look: synchronous=NORMAL, tx.go).
 func BenchmarkSearchNamePrefix(b *testing.B) {
 	s, ctx := benchStore(b)
 	prefixes := []string{"quazor", "Ñu", "blimun, te", "vosprá", "kib"}
+	lat := newLatencies(b)
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
+		lat.begin()
 		hits, err := s.Search(ctx, prefixes[i%len(prefixes)], 50)
+		lat.end()
 		if err != nil || len(hits) == 0 {
 			b.Fatalf("%v %v", hits, err)
 		}
 	}
+	lat.report()
 }
 
 // BenchmarkNamePrefixQuery is the name-prefix query alone, on a reader: the
@@ -136,28 +166,37 @@ func BenchmarkNamePrefixQuery(b *testing.B) {
 
 func BenchmarkSearchMRN(b *testing.B) {
 	s, ctx := benchStore(b)
+	lat := newLatencies(b)
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		mrn := fmt.Sprint(1 + (i*7919)%benchPatients)
+		lat.begin()
 		hits, err := s.Search(ctx, mrn, 50)
+		lat.end()
 		if err != nil || len(hits) == 0 || hits[0].MatchedBy != "mrn" {
 			b.Fatalf("%s: %v %v", mrn, hits, err)
 		}
 	}
+	lat.report()
 }
 
 // BenchmarkCheckOut is one scan at the desk: check-out (and, untimed, the
 // check-in that puts the folder back).
 func BenchmarkCheckOut(b *testing.B) {
 	s, ctx := benchStore(b)
-	bw, err := s.SaveBorrower(ctx, records.Borrower{Name: fmt.Sprintf("Dr. Bench %d", b.N), Kind: records.BorrowerProvider})
+	// A new borrower per run: -count and the b.N ramp reuse the database.
+	bw, err := s.SaveBorrower(ctx, records.Borrower{Name: fmt.Sprintf("Dr. Bench %d", time.Now().UnixNano()), Kind: records.BorrowerProvider})
 	if err != nil {
 		b.Fatal(err)
 	}
+	lat := newLatencies(b)
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		code := generatedBarcode(int64(1 + (i*104729)%benchPatients))
-		if _, err := s.CheckOut(ctx, records.CheckOutInput{Barcode: code, BorrowerID: bw.ID}); err != nil {
+		lat.begin()
+		_, err := s.CheckOut(ctx, records.CheckOutInput{Barcode: code, BorrowerID: bw.ID})
+		lat.end()
+		if err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
@@ -166,6 +205,7 @@ func BenchmarkCheckOut(b *testing.B) {
 		}
 		b.StartTimer()
 	}
+	lat.report()
 }
 
 // BenchmarkImportPatients imports 100k new patients into a fresh practice
