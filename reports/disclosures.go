@@ -133,8 +133,7 @@ func (d *document) wrappedRow(cells ...string) {
 	}
 	top := p.GetY()
 	if t.rows%2 == 1 {
-		d.fillColor(zebraFill)
-		p.Rect(marginSide, top, d.contentWidth(), h, "F")
+		d.stripe(top, h, zebraFill)
 	}
 	x := marginSide
 	for i := range t.cols {

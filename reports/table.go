@@ -90,12 +90,13 @@ func (d *document) markedRow(alerts uint64, cells ...string) {
 	if t.rows%2 == 1 {
 		// One stripe under the whole row, not a filled box per cell: half
 		// the drawing operators on a 2,000-page report.
-		d.fillColor(zebraFill)
-		p.Rect(marginSide, p.GetY(), d.contentWidth(), tableRowHeight, "F")
+		d.stripe(p.GetY(), tableRowHeight, zebraFill)
 	}
 	// With the fill colour equal to the ink, gofpdf writes text without
 	// wrapping each cell in a colour change.
-	d.fillColor(inkDark)
+	if r, g, b := p.GetFillColor(); (rgb{r, g, b}) != inkDark {
+		d.fillColor(inkDark)
+	}
 	style := "none" // no font chosen yet for this row
 	for i, c := range t.cols {
 		s := ""
