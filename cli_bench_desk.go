@@ -126,7 +126,7 @@ func (b *bench) desk(ctx context.Context) error {
 			return err
 		}
 		b.add(benchRow{figure: q.figure, n: len(s), median: ms(s.median()), p99: ms(s.p99()), target: q.target,
-			met: verdict(s.p99() < q.limit), note: "Search() as the app calls it: query + its audit event, committed"}, m)
+			met: verdict(s.p99() < q.limit), note: "Search() as the app calls it: query + its audit event, committed (a look: synchronous=NORMAL)"}, m)
 	}
 	return b.checkOuts(ctx, st, rng)
 }
