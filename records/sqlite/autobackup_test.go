@@ -165,3 +165,50 @@ func TestBackupFolderDefault(t *testing.T) {
 		}
 	}
 }
+
+// TestBackupCutShortDoesNotCount: a backup the app was killed in the middle
+// of (a large practice's start-up backup) leaves a partial file; it is not
+// the day's backup, the next start makes one, and a partial file left long
+// ago is cleared away while one still being written is not.
+func TestBackupCutShortDoesNotCount(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	dir := filepath.Join(filepath.Dir(f.path), "backups")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	stamp := f.clock.Now().Format("20060102-150405")
+	cutShort := filepath.Join(dir, backupPrefix+stamp+backupSuffix+partialSuffix)
+	old := filepath.Join(dir, backupPrefix+"20200101-000000"+backupSuffix+partialSuffix)
+	for _, p := range []string{cutShort, cutShort + "-journal", old, old + "-journal"} {
+		if err := os.WriteFile(p, []byte("half a database"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	longAgo := time.Now().Add(-2 * stalePartial)
+	for _, p := range []string{old, old + "-journal"} {
+		if err := os.Chtimes(p, longAgo, longAgo); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	path, made, err := f.s.AutoBackup(ctx)
+	if err != nil || !made {
+		t.Fatalf("AutoBackup with only a cut-short backup in the folder = %q, %v, %v; want a new backup", path, made, err)
+	}
+	if got := backupsIn(t, dir); len(got) != 1 || filepath.Join(dir, got[0]) != path {
+		t.Errorf("backups = %v, want just %s", got, filepath.Base(path))
+	}
+	if _, err := os.Stat(path + partialSuffix); !os.IsNotExist(err) {
+		t.Errorf("the finished backup's partial file is still there (%v)", err)
+	}
+	for p, want := range map[string]bool{cutShort: true, cutShort + "-journal": true, old: false, old + "-journal": false} {
+		_, err := os.Stat(p)
+		if exists := err == nil; exists != want {
+			t.Errorf("%s exists = %v, want %v", filepath.Base(p), exists, want)
+		}
+	}
+	if problems, err := checkFile(ctx, path); err != nil || len(problems) > 0 {
+		t.Errorf("the backup does not check: %v %v", problems, err)
+	}
+}

@@ -101,25 +101,30 @@ func (s *Store) backupAs(ctx context.Context, a records.Actor, st records.Settin
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", records.Internal("could not create the backup folder "+dir, err)
 	}
-	path, err := reserveBackupFile(dir, s.now())
+	path, partial, err := reserveBackupFile(dir, s.now())
 	if err != nil {
 		return "", err
 	}
-	// VACUUM INTO writes into the empty file reserved with mode 0600.
-	if err := s.vacuumInto(ctx, path); err != nil {
-		os.Remove(path)
+	// VACUUM INTO writes into the empty file reserved with mode 0600; the
+	// copy gets its backup name only once written and checked.
+	if err := s.vacuumInto(ctx, partial); err != nil {
+		removePartial(partial)
 		return "", mapErr(err, "write the backup "+path)
 	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		os.Remove(path)
+	if err := os.Chmod(partial, 0o600); err != nil {
+		removePartial(partial)
 		return "", records.Internal("could not protect the backup "+path, err)
 	}
-	if problems, err := checkFile(ctx, path); err != nil || len(problems) > 0 {
-		os.Remove(path)
+	if problems, err := checkFile(ctx, partial); err != nil || len(problems) > 0 {
+		removePartial(partial)
 		if err == nil {
 			err = records.Errorf(records.EInternal, "the backup failed its check: %s", strings.Join(problems, "; "))
 		}
 		return "", err
+	}
+	if err := os.Rename(partial, path); err != nil {
+		removePartial(partial)
+		return "", records.Internal("could not name the backup "+path, err)
 	}
 	err = s.write(ctx, "record the backup", func(tx *sql.Tx) error {
 		return s.auditor(tx, a).add(ctx, records.AuditBackup, "database", 0, detail, path)
@@ -181,42 +186,73 @@ func backupTime(name string, loc *time.Location) (time.Time, bool) {
 	return t, err == nil
 }
 
-// reserveBackupFile creates the empty, owner-only file a backup goes into,
-// adding -2, -3... when two backups fall in the same second.
-func reserveBackupFile(dir string, now time.Time) (string, error) {
+// partialSuffix marks a backup still being written. A backup cut short
+// (the app killed during the start-up backup of a large practice, a full
+// disk) must not count as the day's backup: under its final name it did,
+// and the next start made none.
+const partialSuffix = ".partial"
+
+// stalePartial is how old a partial backup's last write must be before a
+// later backup removes it as left behind; a backup being written or
+// checked by another process is younger.
+const stalePartial = time.Hour
+
+// reserveBackupFile picks the name of a new backup, adding -2, -3... when
+// two backups fall in the same second, and creates the empty, owner-only
+// partial file the backup is written into.
+func reserveBackupFile(dir string, now time.Time) (final, partial string, err error) {
 	base := backupPrefix + now.Format("20060102-150405")
 	for i := 1; i < 100; i++ {
 		name := base + backupSuffix
 		if i > 1 {
 			name = fmt.Sprintf("%s-%d%s", base, i, backupSuffix)
 		}
-		path := filepath.Join(dir, name)
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		final = filepath.Join(dir, name)
+		if _, err := os.Lstat(final); err == nil {
+			continue
+		}
+		partial = final + partialSuffix
+		f, err := os.OpenFile(partial, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err == nil {
-			return path, f.Close()
+			return final, partial, f.Close()
 		}
 		if !errors.Is(err, os.ErrExist) {
-			return "", records.Internal("could not create the backup file "+path, err)
+			return "", "", records.Internal("could not create the backup file "+partial, err)
 		}
 	}
-	return "", records.Errorf(records.EConflict, "too many backups this second; try again")
+	return "", "", records.Errorf(records.EConflict, "too many backups this second; try again")
 }
 
-// pruneBackups removes the oldest chartroom-*.db files in dir beyond keep.
+// removePartial removes a partial backup and the journal SQLite kept
+// beside it while writing.
+func removePartial(partial string) {
+	os.Remove(partial)
+	os.Remove(partial + "-journal")
+}
+
+// pruneBackups removes the oldest chartroom-*.db files in dir beyond keep,
+// and partial backups left behind by a backup that never finished.
 func pruneBackups(dir string, keep int, newest string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}
 	var names []string
+	var errs []error
 	for _, e := range entries {
 		n := e.Name()
-		if !e.IsDir() && strings.HasPrefix(n, backupPrefix) && strings.HasSuffix(n, backupSuffix) && len(n) >= len("chartroom-20060102-150405.db") {
+		if e.IsDir() || !strings.HasPrefix(n, backupPrefix) {
+			continue
+		}
+		if strings.HasSuffix(n, backupSuffix) && len(n) >= len("chartroom-20060102-150405.db") {
 			names = append(names, n)
+		} else if strings.HasSuffix(n, backupSuffix+partialSuffix) || strings.HasSuffix(n, backupSuffix+partialSuffix+"-journal") {
+			if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > stalePartial {
+				errs = append(errs, os.Remove(filepath.Join(dir, n)))
+			}
 		}
 	}
 	sort.Strings(names) // the timestamp in the name sorts by age
-	var errs []error
 	for len(names) > keep && keep > 0 {
 		if filepath.Join(dir, names[0]) != newest {
 			errs = append(errs, os.Remove(filepath.Join(dir, names[0])))
