@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -169,11 +170,24 @@ func (b *bench) machine(ctx context.Context) string {
 			}
 		}
 	}
+	// The commit the binary was built from, not the checkout's: the two
+	// differ when the tree changed after `make build`.
 	commit := "unknown commit"
-	if out, err := exec.CommandContext(ctx, "git", "rev-parse", "--short", "HEAD").Output(); err == nil {
-		commit = strings.TrimSpace(string(out))
-		if st, err := exec.CommandContext(ctx, "git", "status", "--porcelain").Output(); err == nil && len(st) > 0 {
-			commit += " with uncommitted changes"
+	if info, ok := debug.ReadBuildInfo(); ok {
+		var rev, modified string
+		for _, kv := range info.Settings {
+			switch kv.Key {
+			case "vcs.revision":
+				rev = kv.Value
+			case "vcs.modified":
+				modified = kv.Value
+			}
+		}
+		if len(rev) >= 7 {
+			commit = rev[:7]
+			if modified == "true" {
+				commit += " with uncommitted changes"
+			}
 		}
 	}
 	cli := "sqlite3 tool not run"

@@ -178,13 +178,19 @@ func newestBackup(dir string, now time.Time) (string, time.Time, error) {
 // backupTime reads the time in a backup's name (chartroom-YYYYMMDD-HHMMSS.db,
 // perhaps with -N before .db), written in the clock's location.
 func backupTime(name string, loc *time.Location) (time.Time, bool) {
-	const stamp = "20060102-150405"
-	if !strings.HasPrefix(name, backupPrefix) || !strings.HasSuffix(name, backupSuffix) || len(name) < len(backupPrefix)+len(stamp)+len(backupSuffix) {
+	if !strings.HasPrefix(name, backupPrefix) || !strings.HasSuffix(name, backupSuffix) || len(name) < len(backupPrefix)+len(backupStamp)+len(backupSuffix) {
 		return time.Time{}, false
 	}
-	t, err := time.ParseInLocation(stamp, name[len(backupPrefix):len(backupPrefix)+len(stamp)], loc)
+	t, err := time.ParseInLocation(backupStamp, name[len(backupPrefix):len(backupPrefix)+len(backupStamp)], loc)
 	return t, err == nil
 }
+
+// backupStamp is the time in a backup's name: it sorts by age.
+const backupStamp = "20060102-150405"
+
+// BackupFileName is the name of a backup made at t, as it lies in the
+// backup folder.
+func BackupFileName(t time.Time) string { return backupPrefix + t.Format(backupStamp) + backupSuffix }
 
 // partialSuffix marks a backup still being written. A backup cut short
 // (the app killed during the start-up backup of a large practice, a full
@@ -201,7 +207,7 @@ const stalePartial = time.Hour
 // two backups fall in the same second, and creates the empty, owner-only
 // partial file the backup is written into.
 func reserveBackupFile(dir string, now time.Time) (final, partial string, err error) {
-	base := backupPrefix + now.Format("20060102-150405")
+	base := backupPrefix + now.Format(backupStamp)
 	for i := 1; i < 100; i++ {
 		name := base + backupSuffix
 		if i > 1 {
@@ -244,7 +250,7 @@ func pruneBackups(dir string, keep int, newest string) error {
 		if e.IsDir() || !strings.HasPrefix(n, backupPrefix) {
 			continue
 		}
-		if strings.HasSuffix(n, backupSuffix) && len(n) >= len("chartroom-20060102-150405.db") {
+		if strings.HasSuffix(n, backupSuffix) && len(n) >= len(backupPrefix+backupStamp+backupSuffix) {
 			names = append(names, n)
 		} else if strings.HasSuffix(n, backupSuffix+partialSuffix) || strings.HasSuffix(n, backupSuffix+partialSuffix+"-journal") {
 			if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > stalePartial {
