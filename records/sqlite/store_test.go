@@ -37,6 +37,16 @@ func TestOpenCreatesPrivateFiles(t *testing.T) {
 	if fk != 1 || timeout != busyTimeoutMS || sync != 2 {
 		t.Errorf("writer pragmas: foreign_keys=%d busy_timeout=%d synchronous=%d", fk, timeout, sync)
 	}
+	// No memory map: a page read stays in the bounded page cache, not
+	// resident with its neighbours (store.go).
+	for name, db := range map[string]*sql.DB{"writer": f.s.w, "reader": f.s.r} {
+		var mmap, cache int
+		db.QueryRow("PRAGMA mmap_size").Scan(&mmap)
+		db.QueryRow("PRAGMA cache_size").Scan(&cache)
+		if mmap != 0 || cache >= 0 || -cache > writerCacheKiB {
+			t.Errorf("%s: mmap_size=%d cache_size=%d, want 0 and at most %d KiB", name, mmap, cache, writerCacheKiB)
+		}
+	}
 	if _, err := f.s.r.Exec("DELETE FROM loose_filing"); err == nil {
 		t.Error("the reader pool can write")
 	}
