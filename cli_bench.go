@@ -190,6 +190,11 @@ func (b *bench) machine(ctx context.Context) string {
 			}
 		}
 	}
+	if commit == "unknown commit" { // built with -buildvcs=false: say what the checkout is
+		if out, err := exec.CommandContext(ctx, "git", "rev-parse", "--short", "HEAD").Output(); err == nil {
+			commit = "checkout at " + strings.TrimSpace(string(out)) + " (the binary names none)"
+		}
+	}
 	cli := "sqlite3 tool not run"
 	if out, err := exec.CommandContext(ctx, "sqlite3", "--version").Output(); err == nil {
 		cli = "sqlite3 tool " + strings.Fields(string(out))[0]

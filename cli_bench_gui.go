@@ -117,6 +117,12 @@ func copyFile(src, dst string) error {
 		out.Close()
 		return records.Internal("cannot write "+dst, err)
 	}
+	// On disk before the app is timed, so the system's writing it back
+	// does not run beside the measurements.
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return records.Internal("cannot write "+dst, err)
+	}
 	return out.Close()
 }
 
