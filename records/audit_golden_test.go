@@ -1,6 +1,8 @@
 package records
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"testing"
 	"time"
 )
@@ -28,5 +30,26 @@ func TestAuditHashIsStable(t *testing.T) {
 		if got := AuditHash(c.e); got != c.want {
 			t.Errorf("%s: AuditHash = %s, want %s (as every existing chain has it)", c.name, got, c.want)
 		}
+	}
+}
+
+// TestSealHasherIsStable: the seal of a list of rows is the SHA-256 of each
+// row written as its length, a colon, the row and a semicolon, however the
+// rows are added and whether the hasher is new or reset.
+func TestSealHasherIsStable(t *testing.T) {
+	rows := []string{"integer:31,text:4164,N", "", "blob:00FF"}
+	want := sha256.Sum256([]byte("22:integer:31,text:4164,N;0:;9:blob:00FF;"))
+	h := NewSealHasher()
+	h.Add("left over from an earlier seal")
+	h.Reset()
+	for i, r := range rows {
+		if i%2 == 0 {
+			h.Add(r)
+		} else {
+			h.AddBytes([]byte(r))
+		}
+	}
+	if got := h.Sum(); got != hex.EncodeToString(want[:]) || h.Rows() != len(rows) {
+		t.Errorf("Sum = %s over %d rows, want %x over %d", got, h.Rows(), want, len(rows))
 	}
 }

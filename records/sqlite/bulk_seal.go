@@ -14,69 +14,76 @@ import (
 // two together).
 type movementSeal struct {
 	rows        *records.SealHasher
+	open        bool // rows holds movements not yet taken
 	first, last records.ID
-	buf         strings.Builder
+	buf         []byte
 }
 
 func (s *movementSeal) add(id records.ID, vals []any) {
 	if s.rows == nil {
-		s.rows, s.first = records.NewSealHasher(), id
+		s.rows = records.NewSealHasher()
+	}
+	if !s.open {
+		s.rows.Reset()
+		s.open, s.first = true, id
 	}
 	s.last = id
-	s.rows.Add(rowText(&s.buf, vals))
+	s.buf = appendRowText(s.buf[:0], vals)
+	s.rows.AddBytes(s.buf)
 }
 
 // take returns the seal of the movements added since the last take (none:
 // the zero seal) and starts over.
 func (s *movementSeal) take() records.Seal {
-	if s.rows == nil {
+	if !s.open {
 		return records.Seal{}
 	}
-	seal := records.Seal{Table: "movements", First: s.first, Last: s.last, Hash: s.rows.Sum()}
-	s.rows = nil
-	return seal
+	s.open = false
+	return records.Seal{Table: "movements", First: s.first, Last: s.last, Hash: s.rows.Sum()}
 }
 
-// rowText is a row's canonical text as rowTextSQL writes it: per column
-// NULL as N, else the storage type, a colon and the upper-case hex of the
-// value's text (SQLite's hex() of an integer is the hex of its decimal
-// digits), columns joined by commas.
-func rowText(b *strings.Builder, vals []any) string {
-	b.Reset()
-	var num [20]byte
+// appendRowText appends a row's canonical text as rowTextSQL writes it:
+// per column NULL as N, else the storage type, a colon and the upper-case
+// hex of the value's text (SQLite's hex() of an integer is the hex of its
+// decimal digits), columns joined by commas. It appends to a buffer the
+// caller reuses: a bulk load and a full verification make ten million.
+func appendRowText(b []byte, vals []any) []byte {
+	var num [32]byte
 	for i, v := range vals {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
 		switch x := v.(type) {
 		case nil:
-			b.WriteByte('N')
+			b = append(b, 'N')
 		case int64:
-			b.WriteString("integer:")
-			writeHex(b, strconv.AppendInt(num[:0], x, 10))
+			b = append(b, "integer:"...)
+			b = appendHex(b, strconv.AppendInt(num[:0], x, 10))
 		case string:
-			b.WriteString("text:")
-			writeHex(b, []byte(x))
+			b = append(b, "text:"...)
+			for j := 0; j < len(x); j++ {
+				b = append(b, upperHex[x[j]>>4], upperHex[x[j]&15])
+			}
 		case []byte:
-			b.WriteString("blob:")
-			writeHex(b, x)
+			b = append(b, "blob:"...)
+			b = appendHex(b, x)
 		case float64:
 			// Chartroom never stores a real in a sealed column: any
 			// text that says real differs from the sealed one.
-			b.WriteString("real:")
-			writeHex(b, strconv.AppendFloat(num[:0], x, 'g', -1, 64))
+			b = append(b, "real:"...)
+			b = appendHex(b, strconv.AppendFloat(num[:0], x, 'g', -1, 64))
 		}
 	}
-	return b.String()
+	return b
 }
 
 const upperHex = "0123456789ABCDEF"
 
-func writeHex(b *strings.Builder, p []byte) {
+func appendHex(b, p []byte) []byte {
 	for _, c := range p {
-		b.WriteByte(upperHex[c>>4])
-		b.WriteByte(upperHex[c&15])
+		b = append(b, upperHex[c>>4], upperHex[c&15])
 	}
+	return b
 }
 
 // movementTexts reads movements (their id, then the sealed columns, as
@@ -87,7 +94,7 @@ type movementTexts struct {
 	rows *sql.Rows
 	vals []any
 	dest []any
-	b    strings.Builder
+	b    []byte
 }
 
 // movementTextSelect is the SELECT list movementTexts reads.
@@ -102,11 +109,13 @@ func newMovementTexts(rows *sql.Rows) *movementTexts {
 	return m
 }
 
-// scan reads the current row: its id and its text.
-func (m *movementTexts) scan() (records.ID, string, error) {
+// scan reads the current row: its id and its text, which is valid until
+// the next scan.
+func (m *movementTexts) scan() (records.ID, []byte, error) {
 	if err := m.rows.Scan(m.dest...); err != nil {
-		return 0, "", err
+		return 0, nil, err
 	}
 	id, _ := m.vals[0].(int64)
-	return records.ID(id), rowText(&m.b, m.vals[1:]), nil
+	m.b = appendRowText(m.b[:0], m.vals[1:])
+	return records.ID(id), m.b, nil
 }

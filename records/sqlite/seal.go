@@ -342,7 +342,7 @@ func checkMovementSeal(ctx context.Context, q querier, r sealRef) (*records.Chai
 		if id != want {
 			break
 		}
-		h.Add(text)
+		h.AddBytes(text)
 		want++
 	}
 	if err := rows.Err(); err != nil {
@@ -385,7 +385,7 @@ func verifyAllMovements(ctx context.Context, q querier) (*records.ChainProblem, 
 	texts := newMovementTexts(mov)
 	type row struct {
 		id   records.ID
-		text string
+		text []byte // valid until the next row is read
 		ok   bool
 	}
 	next := func() (row, error) {
@@ -401,6 +401,7 @@ func verifyAllMovements(ctx context.Context, q querier) (*records.ChainProblem, 
 	if err != nil {
 		return nil, err
 	}
+	h := records.NewSealHasher()
 	for seals.Next() {
 		r := sealRef{seal: records.Seal{Table: "movements"}}
 		if err := seals.Scan(&r.event, &r.seal.First, &r.seal.Last, &r.seal.Hash); err != nil {
@@ -409,10 +410,10 @@ func verifyAllMovements(ctx context.Context, q querier) (*records.ChainProblem, 
 		if cur.ok && cur.id < r.seal.First {
 			return movementProblem(cur.id, 0, "movement %d was not recorded by Chartroom (inserted behind its back?)", cur.id), nil
 		}
-		h := records.NewSealHasher()
+		h.Reset()
 		want := r.seal.First
 		for ; want <= r.seal.Last && cur.ok && cur.id == want; want++ {
-			h.Add(cur.text)
+			h.AddBytes(cur.text)
 			if cur, err = next(); err != nil {
 				return nil, err
 			}
