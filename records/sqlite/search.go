@@ -45,8 +45,8 @@ func (f *finder) add(h records.SearchHit) {
 
 // find runs a parsed query: a number is an exact chart number (a retired one
 // finds its survivor), then chart numbers starting with the typed digits,
-// then a barcode; a code is a barcode, then a surname; a name is a surname
-// (and given name) prefix.
+// then a barcode; a code is a barcode, or else a surname; a name is a
+// surname (and given name) prefix.
 func (f *finder) find(ctx context.Context, q records.Query, width int) error {
 	switch q.Kind {
 	case records.QueryNumber:
@@ -55,12 +55,19 @@ func (f *finder) find(ctx context.Context, q records.Query, width int) error {
 				return err
 			}
 		}
-		if err := f.mrnPrefix(ctx, q.Digits); err != nil {
-			return err
+		// A whole chart number that was found is the only chart it
+		// prefixes: the range scan would find it again.
+		if len(f.hits) == 0 || len(q.Digits) < width {
+			if err := f.mrnPrefix(ctx, q.Digits); err != nil {
+				return err
+			}
 		}
 		return f.barcode(ctx, q.Code)
 	case records.QueryCode:
-		if err := f.barcode(ctx, q.Code); err != nil {
+		if err := f.barcode(ctx, q.Code); err != nil || len(f.hits) > 0 {
+			// A scan that names a folder is that folder: the surname
+			// lookup would cost the scan desk a second query for names
+			// that do not have digits in them.
 			return err
 		}
 		return f.name(ctx, q.Last, q.First)
@@ -177,12 +184,14 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]records.
 	}
 	var hits []records.SearchHit
 	err = s.look(ctx, "search", func(tx *sql.Tx) error {
-		st, err := loadSettings(ctx, tx)
-		if err != nil {
-			return err
+		width := 0 // only a number needs the chart-number width
+		if q.Kind == records.QueryNumber {
+			if width, err = mrnWidth(ctx, tx); err != nil {
+				return err
+			}
 		}
 		f := newFinder(tx, limit)
-		if err := f.find(ctx, q, st.MRNWidth); err != nil {
+		if err := f.find(ctx, q, width); err != nil {
 			return err
 		}
 		hits = f.hits
@@ -218,14 +227,14 @@ func (s *Store) Where(ctx context.Context, query string) ([]records.Volume, erro
 				return err
 			}
 		}
-		st, err := loadSettings(ctx, tx)
+		width, err := mrnWidth(ctx, tx)
 		if err != nil {
 			return err
 		}
 		f := newFinder(tx, maxWherePatients)
 		if q.Kind == records.QueryNumber {
 			// A chart number means that chart, not every chart it prefixes.
-			mrn, err := records.NormalizeMRN(q.Digits, st.MRNWidth)
+			mrn, err := records.NormalizeMRN(q.Digits, width)
 			if err != nil {
 				return records.FieldError("MRN", "%s", err.Error())
 			}
@@ -233,7 +242,7 @@ func (s *Store) Where(ctx context.Context, query string) ([]records.Volume, erro
 			if err != nil {
 				return err
 			}
-		} else if err := f.find(ctx, q, st.MRNWidth); err != nil {
+		} else if err := f.find(ctx, q, width); err != nil {
 			return err
 		}
 		if len(f.hits) == 0 {

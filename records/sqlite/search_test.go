@@ -25,6 +25,7 @@ func TestSearch(t *testing.T) {
 	f.patient("120000", "Zyzzyva", "Al")
 	f.patient("654321", "Núñez", "Carlos")
 	barcodeOf := f.firstVolume(f.patient("777777", "Quimby", "Q")).Barcode
+	f.patient("300003", "Quux2", "Digit")
 
 	tests := []struct {
 		query string
@@ -43,6 +44,7 @@ func TestSearch(t *testing.T) {
 		{"12", "120000:mrn 123456:mrn 123457:mrn"}, // no chart 000012: MRN prefix
 		{"1234", "123456:mrn 123457:mrn"},
 		{strings.ToLower(barcodeOf), "777777:barcode"},
+		{"quux2", "300003:name"}, // letters and digits that are no folder's barcode: a surname
 		{"nobody", ""},
 		{"   ", ""},
 	}

@@ -12,6 +12,17 @@ const settingsColumns = `practice_name, practice_address, mrn_width, filing, pap
 	request_expiry_days, adult_years, majority_age, minor_years, deceased_years, billing_years, backup_dir, backup_keep,
 	retention_preset_id`
 
+// mrnWidth is the practice's chart-number width: all a search needs of the
+// settings, read without the rest.
+func mrnWidth(ctx context.Context, q querier) (int, error) {
+	var w int
+	err := q.QueryRowContext(ctx, "SELECT mrn_width FROM settings WHERE id = 1").Scan(&w)
+	if err == sql.ErrNoRows {
+		return records.DefaultSettings().MRNWidth, nil
+	}
+	return w, err
+}
+
 // loadSettings reads the practice's settings; a database not yet initialized
 // has the defaults.
 func loadSettings(ctx context.Context, q querier) (records.Settings, error) {
