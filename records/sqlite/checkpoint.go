@@ -35,12 +35,17 @@ const (
 )
 
 type checkpointer struct {
-	db    *sql.DB
-	log   *slog.Logger
-	done  chan struct{}
-	nudge chan struct{} // "the writer committed"
-	wg    sync.WaitGroup
-	once  sync.Once // closing a store twice stops it once
+	db   *sql.DB
+	log  *slog.Logger
+	done chan struct{}
+	wg   sync.WaitGroup
+	once sync.Once // closing a store twice stops it once
+
+	// lastCommit is when the writer last committed (Unix nanoseconds), or
+	// 0 when nothing was committed since the last checkpoint. The writer
+	// only stores it: waking the checkpointer's goroutine at every commit
+	// cost the scan desk 20 us a commit (pprof).
+	lastCommit atomic.Int64
 
 	// left is the log frames the last checkpoint could not fold in (a
 	// reader was still using them), or -1 before the first.
@@ -53,30 +58,34 @@ func startCheckpointer(path string, log *slog.Logger) (*checkpointer, error) {
 		return nil, records.Internal("could not open the database "+path, err)
 	}
 	db.SetMaxOpenConns(1)
-	c := &checkpointer{db: db, log: log, done: make(chan struct{}), nudge: make(chan struct{}, 1)}
+	c := &checkpointer{db: db, log: log, done: make(chan struct{})}
 	c.left.Store(-1)
 	c.wg.Add(1)
 	go c.run()
 	return c, nil
 }
 
+// run looks every half quiet time whether the writer has been quiet for
+// checkpointIdle since its last commit, and then checkpoints.
 func (c *checkpointer) run() {
 	defer c.wg.Done()
-	quiet := time.NewTimer(time.Hour)
-	quiet.Stop()
+	tick := time.NewTicker(checkpointIdle / 2)
+	defer tick.Stop()
 	for {
 		select {
 		case <-c.done:
-			quiet.Stop()
 			return
-		case <-c.nudge:
-			quiet.Reset(checkpointIdle)
-		case <-quiet.C:
+		case now := <-tick.C:
+			last := c.lastCommit.Load()
+			if last == 0 || now.Sub(time.Unix(0, last)) < checkpointIdle || !c.lastCommit.CompareAndSwap(last, 0) {
+				continue // nothing new, not quiet yet, or a commit just came
+			}
 			left, err := c.checkpoint(context.Background())
 			if err != nil {
 				// Nothing is lost: the log keeps every commit, and the
 				// next quiet moment, or closing the store, folds it in.
 				c.log.Warn("checkpoint failed", "err", err)
+				c.lastCommit.CompareAndSwap(0, last)
 				continue
 			}
 			c.left.Store(int64(left))
@@ -84,14 +93,10 @@ func (c *checkpointer) run() {
 	}
 }
 
-// committed tells the checkpointer the writer committed (never waiting).
+// committed tells the checkpointer the writer committed.
 func (c *checkpointer) committed() {
-	if c == nil {
-		return
-	}
-	select {
-	case c.nudge <- struct{}{}:
-	default:
+	if c != nil {
+		c.lastCommit.Store(time.Now().UnixNano())
 	}
 }
 
