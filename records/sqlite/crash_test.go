@@ -40,6 +40,8 @@ func longRun() bool { return os.Getenv("CHARTROOM_LONG") == "1" }
 //
 //	ok VOLUME KIND AT       a committed movement (AT: the volume's updated_at, UnixNano)
 //	refused CODE MESSAGE    a refusal
+//	looked QUERY            a search (a look, committed at synchronous=NORMAL)
+//	                        for a text no other search used
 func TestChildWorker(t *testing.T) {
 	path := os.Getenv(envChildDB)
 	if path == "" {
@@ -80,7 +82,16 @@ func TestChildWorker(t *testing.T) {
 	// os.Stdout is unbuffered: each Printf is one write, so a line the
 	// parent reads is a line that was finished before the kill.
 	end := time.Now().Add(workFor)
-	for workFor == 0 || time.Now().Before(end) {
+	for n := 0; workFor == 0 || time.Now().Before(end); n++ {
+		if rng.IntN(4) == 0 {
+			query := fmt.Sprintf("zzlook%dx%d", os.Getpid(), n)
+			if _, err := s.Search(ctx, query, 10); err != nil {
+				fmt.Printf("fatal search: %v\n", err)
+				os.Exit(3)
+			}
+			fmt.Printf("looked %s\n", query)
+			continue
+		}
 		bc := barcodes[rng.IntN(len(barcodes))]
 		var v records.Volume
 		var err error
@@ -106,6 +117,7 @@ func TestChildWorker(t *testing.T) {
 
 // report is one line of a child's output.
 type report struct {
+	look    string // the query of a reported search
 	ok      bool
 	volume  records.ID
 	kind    string
@@ -115,6 +127,9 @@ type report struct {
 }
 
 func parseReport(line string) (report, bool) {
+	if q, ok := strings.CutPrefix(line, "looked "); ok {
+		return report{look: q}, q != ""
+	}
 	f := strings.SplitN(line, " ", 3)
 	if len(f) < 3 {
 		return report{}, false
@@ -221,7 +236,30 @@ func checkAfter(t *testing.T, path string, reported []report) {
 	if err := s.r.QueryRow("PRAGMA integrity_check").Scan(&ic); err != nil || ic != "ok" {
 		t.Fatalf("integrity_check: %q %v", ic, err)
 	}
+	// A search answered is in the log, even though its commit did not wait
+	// for the disk: a killed app loses no look.
+	searched := map[string]int{}
+	rows, err := s.r.Query("SELECT detail FROM audit WHERE action = ?", records.AuditSearch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var detail string
+		if err := rows.Scan(&detail); err != nil {
+			t.Fatal(err)
+		}
+		searched[detail]++
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
 	for _, r := range reported {
+		if r.look != "" {
+			if n := searched[fmt.Sprintf("search %q: 0 hits", r.look)]; n != 1 {
+				t.Fatalf("reported search %q: %d audit events found", r.look, n)
+			}
+			continue
+		}
 		if !r.ok {
 			continue
 		}
@@ -233,7 +271,7 @@ func checkAfter(t *testing.T, path string, reported []report) {
 	}
 	// One place per folder: its state, borrower and time agree with its
 	// newest movement.
-	rows, err := s.r.Query(`SELECT v.id, v.state, coalesce(v.borrower_id, 0), m.kind, coalesce(m.to_borrower_id, 0), v.updated_at = m.at
+	rows, err = s.r.Query(`SELECT v.id, v.state, coalesce(v.borrower_id, 0), m.kind, coalesce(m.to_borrower_id, 0), v.updated_at = m.at
 		FROM volumes v JOIN movements m ON m.id = (SELECT max(id) FROM movements WHERE volume_id = v.id)`)
 	if err != nil {
 		t.Fatal(err)
@@ -256,8 +294,9 @@ func checkAfter(t *testing.T, path string, reported []report) {
 	}
 }
 
-// TestCrashSafety kills a child that moves folders at random moments (20
-// times; 100 with CHARTROOM_LONG=1) and checks the database after each kill.
+// TestCrashSafety kills a child that moves folders and searches at random
+// moments (20 times; 100 with CHARTROOM_LONG=1) and checks the database
+// after each kill: every movement and every search it reported is there.
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
@@ -270,7 +309,7 @@ func TestCrashSafety(t *testing.T) {
 	f.s.Close()
 	rng := rand.New(rand.NewPCG(1, uint64(time.Now().UnixNano())))
 	var all []report
-	committed := 0
+	committed, looks := 0, 0
 	for k := 0; k < kills; k++ {
 		c := startChild(t, f.path, f.drGrey.ID, 0, k)
 		// Let it commit a little first, then kill it anywhere: inside a
@@ -284,7 +323,9 @@ func TestCrashSafety(t *testing.T) {
 		}
 		got := c.reports(t)
 		for _, r := range got {
-			if r.ok {
+			if r.look != "" {
+				looks++
+			} else if r.ok {
 				committed++
 			} else if r.code != records.EConflict {
 				t.Fatalf("kill %d: refusal that is not a conflict: %s %s", k, r.code, r.message)
@@ -294,7 +335,7 @@ func TestCrashSafety(t *testing.T) {
 		// Every movement any child ever reported must still be there.
 		checkAfter(t, f.path, all)
 	}
-	t.Logf("%d kills survived; %d committed movements reported and found after each kill", kills, committed)
+	t.Logf("%d kills survived; %d committed movements and %d searches reported and found after each kill", kills, committed, looks)
 }
 
 // TestTwoWriters runs two processes that move the same folders at once (10
@@ -324,6 +365,9 @@ func TestTwoWriters(t *testing.T) {
 			t.Fatalf("a writer failed: %v", c.cmd.ProcessState)
 		}
 		for _, r := range got {
+			if r.look != "" {
+				continue
+			}
 			if r.ok {
 				moves++
 				continue
