@@ -110,6 +110,7 @@ func runBench(ctx context.Context, c *cli, o benchOptions) error {
 			continue
 		}
 		b.logf("%s...", s.name)
+		settleDisk()
 		// A step that fails is reported in the table; the others still run.
 		if err := b.profiled(i, func() error { return s.run(ctx) }); err != nil {
 			if i == 0 || ctx.Err() != nil {

@@ -10,3 +10,6 @@ func startCPU() cpuMeter { return cpuMeter{} }
 
 // others is negative: unknown.
 func (cpuMeter) others() float64 { return -1 }
+
+// settleDisk does nothing outside Linux.
+func settleDisk() {}

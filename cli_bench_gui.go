@@ -71,7 +71,7 @@ func (b *bench) guiFigures(ctx context.Context) error {
 	// The target is the memory while browsing; the peak, reported beside
 	// it, is the sign-in's password hashing (argon2id takes 64 MiB).
 	b.add(benchRow{figure: "app memory (RSS) browsing the 1M database", n: 1,
-		median: fmt.Sprintf("%.0f MB", rss), p99: fmt.Sprintf("%.0f MB peak", hwm), target: "< 200 MB", met: verdict(rss < 200),
+		median: fmt.Sprintf("%.1f MB", rss), p99: fmt.Sprintf("%.0f MB peak", hwm), target: "< 200 MB", met: verdict(rss < 200),
 		note: fmt.Sprintf("after find-as-you-type, a chart and a second search%s; a bare Fyne window of the same program: %.0f MB", split, bare)}, m)
 	return nil
 }
