@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,7 @@ func (b *bench) build(ctx context.Context) error {
 	b.add(benchRow{figure: "build the practice: `chartroom demo --bulk` (generation + load + indexes)", n: 1,
 		median: ms(float64(b.buildTime.Milliseconds())), p99: ms(float64(b.buildTime.Milliseconds())),
 		note: fmt.Sprintf("%d patients, %d folders, %d movements; one run (minutes long)", b.o.patients, b.volumes, b.movements)}, m)
+	defer func() { b.builtRows = len(b.rows) }()
 	b.rows = append(b.rows, benchRow{figure: "database size", n: 1,
 		median: fmt.Sprintf("%.0f bytes/patient", float64(size)/float64(b.o.patients)), p99: "-", target: "reported",
 		note: fmt.Sprintf("%.2f GB file, all tables and indexes", float64(size)/1e9)})
@@ -71,12 +73,16 @@ func (b *bench) buildCLI(ctx context.Context) error {
 	}
 	took := time.Since(start)
 	ratio := b.buildTime.Seconds() / took.Seconds()
+	// The rows go under the build's in the table, though the step runs last.
+	rest := slices.Clone(b.rows[b.builtRows:])
+	b.rows = b.rows[:b.builtRows]
 	b.add(benchRow{figure: "the same rows: sqlite3 tool, schema + `.import` of CSV + same indexes", n: 1,
 		median: ms(float64(took.Milliseconds())), p99: ms(float64(took.Milliseconds())),
-		note: fmt.Sprintf("same pragmas; CSV written beforehand, not timed; %.2f GB file", float64(fileSize(cliDB))/1e9)}, m)
+		note: fmt.Sprintf("same pragmas; CSV written beforehand, not timed; %.2f GB file; run after the other steps", float64(fileSize(cliDB))/1e9)}, m)
 	b.rows = append(b.rows, benchRow{figure: "build time, chartroom / sqlite3 tool", n: 1,
 		median: fmt.Sprintf("%.2fx", ratio), p99: "-", target: "≤ 1.3x", met: verdict(ratio <= 1.3),
 		note: "chartroom's time includes generating the rows and hashing the audit chain"})
+	b.rows = append(b.rows, rest...)
 	return nil
 }
 
