@@ -66,21 +66,5 @@ func ourCPU() float64 {
 // instead of 0.47 ms. An office computer does not have them.
 func settleDisk() { syscall.Sync() }
 
-// syncFloor times n 4 KB writes to a file in dir, each followed by
-// fdatasync, as a commit at synchronous=FULL ends: the floor under a
-// check-out on this disk at this moment.
-func syncFloor(dir string, n int) (sample, error) {
-	f, err := os.CreateTemp(dir, "fsync-floor-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	page := make([]byte, 4096)
-	return timeIt(n, func(i int) error {
-		if _, err := f.WriteAt(page, int64(i%64)*4096); err != nil {
-			return err
-		}
-		return syscall.Fdatasync(int(f.Fd()))
-	})
-}
+// datasync is fdatasync: a commit at synchronous=FULL ends with one.
+func datasync(f *os.File) error { return syscall.Fdatasync(int(f.Fd())) }

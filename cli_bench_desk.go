@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -138,6 +139,25 @@ func (b *bench) desk(ctx context.Context) error {
 			met: verdict(s.p99() < q.limit), note: "Search() as the app calls it: query + its audit event, committed (a look: synchronous=NORMAL)"}, m)
 	}
 	return b.checkOuts(ctx, st, rng)
+}
+
+// syncFloor times n 4 KB writes to a file in dir, each followed by
+// fdatasync, as a commit at synchronous=FULL ends: the floor under a
+// check-out on this disk at this moment.
+func syncFloor(dir string, n int) (sample, error) {
+	f, err := os.CreateTemp(dir, "fsync-floor-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	page := make([]byte, 4096)
+	return timeIt(n, func(i int) error {
+		if _, err := f.WriteAt(page, int64(i%64)*4096); err != nil {
+			return err
+		}
+		return datasync(f)
+	})
 }
 
 // surnamePrefix is the first three letters of a "Last, First" name.
