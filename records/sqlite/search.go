@@ -92,24 +92,27 @@ func (f *finder) find(ctx context.Context, q records.Query, width int) error {
 	return nil
 }
 
+// exactMRN finds the chart with the number mrn: a live chart is one
+// statement with its folder counts (the scan desk's common case); a retired
+// one finds its survivor.
 func (f *finder) exactMRN(ctx context.Context, mrn string) error {
-	p, merged, err := resolveMRN(ctx, f.q, mrn)
+	var hit *records.SearchHit
+	err := f.scan(ctx, "mrn", func(h records.SearchHit) { hit = &h }, `SELECT `+hitColumns+` FROM patients p WHERE p.mrn = ?`, mrn)
+	if err != nil || hit == nil {
+		return err
+	}
+	if hit.Status != records.PatientMerged {
+		f.add(*hit)
+		return nil
+	}
+	p, _, err := resolveMRN(ctx, f.q, mrn)
 	if records.ErrorCode(err) == records.ENotFound {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	h := records.SearchHit{Patient: p, MatchedBy: "mrn"}
-	if merged {
-		h.MatchedBy = "merged"
-	}
-	if err := f.q.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE state <> 'in-file') FROM volumes WHERE patient_id = ?`,
-		int64(p.ID)).Scan(&h.Volumes, &h.Out); err != nil {
-		return err
-	}
-	f.add(h)
-	return nil
+	return f.query(ctx, "merged", `SELECT `+hitColumns+` FROM patients p WHERE p.id = ?`, int64(p.ID))
 }
 
 // mrnPrefix is a range scan on the chart number index.
@@ -171,6 +174,11 @@ func nameQuery(last, first string, limit int) (string, []any) {
 func limitClause(n int) string { return "LIMIT " + strconv.Itoa(n) }
 
 func (f *finder) query(ctx context.Context, matchedBy, query string, args ...any) error {
+	return f.scan(ctx, matchedBy, f.add, query, args...)
+}
+
+// scan runs a query of hitColumns and hands each hit to each.
+func (f *finder) scan(ctx context.Context, matchedBy string, each func(records.SearchHit), query string, args ...any) error {
 	rows, err := f.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
@@ -181,7 +189,7 @@ func (f *finder) query(ctx context.Context, matchedBy, query string, args ...any
 		if err := rows.Scan(append(patientDest(&h.Patient), folderCounts{&h.Volumes, &h.Out})...); err != nil {
 			return err
 		}
-		f.add(h)
+		each(h)
 	}
 	return rows.Err()
 }
