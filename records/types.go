@@ -242,6 +242,15 @@ type Volume struct {
 	FilingKey    string
 }
 
+// BorrowerContact is how a borrower is reached, as lists show it: the phone,
+// else the room.
+func BorrowerContact(phone, room string) string {
+	if phone != "" {
+		return phone
+	}
+	return room
+}
+
 // Label is "Medical 1": the record type and volume number.
 func (v Volume) Label() string { return VolumeLabel(v.TypeName, v.Number) }
 

@@ -82,7 +82,7 @@ func (s *Store) RecordDestruction(ctx context.Context, in records.DestructionInp
 		patients := map[records.ID]records.Patient{}
 		for _, c := range list {
 			v := c.v
-			if err := setPlace(ctx, tx, v, records.StateDestroyed, 0, time.Time{}, records.Date{}, now); err != nil {
+			if _, err := setPlace(ctx, tx, v, records.StateDestroyed, nil, time.Time{}, records.Date{}, now); err != nil {
 				return err
 			}
 			note := fmt.Sprintf("destruction batch %d on %s: %s", batch, in.Date, in.Method)

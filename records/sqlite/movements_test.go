@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -178,4 +179,59 @@ func TestMissingFoundTransfer(t *testing.T) {
 	}
 	_, err = f.s.Transfer(f.supervisor, v.ID, shelf.ID, "")
 	wantCode(t, err, records.EConflict)
+}
+
+// TestMovesReturnTheStoredFolder: each move returns the folder built from
+// what it wrote (setPlace), not read back; it must be exactly what a later
+// read of the folder gives.
+func TestMovesReturnTheStoredFolder(t *testing.T) {
+	f := newFixture(t)
+	v := f.firstVolume(f.patient("123456", "Quux", "Zelda"))
+	same := func(step string, got records.Volume) {
+		t.Helper()
+		stored, err := f.s.Volume(f.clerk, v.ID)
+		if err != nil {
+			t.Fatalf("%s: Volume: %v", step, err)
+		}
+		if !reflect.DeepEqual(got, stored) {
+			t.Fatalf("%s returned\n%+v\nbut the folder is stored as\n%+v", step, got, stored)
+		}
+	}
+	out, err := f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.drGrey.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("check-out to a borrower with a phone", out)
+	f.clock.Advance(time.Hour)
+	if out, err = f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.drStone.ID, HandOff: true}); err != nil {
+		t.Fatal(err)
+	}
+	same("hand-off to a borrower with a room", out)
+	in, err := f.s.CheckIn(f.clerk, v.Barcode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("check-in", in.Volume)
+	missing, err := f.s.MarkMissing(f.clerk, v.ID, "not on the shelf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("mark missing", missing)
+	f.clock.Advance(time.Minute)
+	if out, err = f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.offsite.ID}); err != nil {
+		t.Fatal(err)
+	}
+	same("check-out of a missing folder (found on the scan)", out)
+	if in, err = f.s.CheckIn(f.clerk, v.Barcode); err != nil {
+		t.Fatal(err)
+	}
+	same("check-in from offsite", in.Volume)
+	if _, err := f.s.MarkMissing(f.clerk, v.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	found, err := f.s.MarkFound(f.clerk, v.ID, "behind the cabinet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("mark found", found)
 }

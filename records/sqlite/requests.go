@@ -50,10 +50,7 @@ func queryRequests(ctx context.Context, q querier, where string, args ...any) ([
 			return nil, err
 		}
 		r.PatientName = records.PersonName(last, first, middle)
-		r.BorrowerTel = phone
-		if r.BorrowerTel == "" {
-			r.BorrowerTel = room
-		}
+		r.BorrowerTel = records.BorrowerContact(phone, room)
 		out = append(out, r)
 		vols = append(vols, vid)
 	}

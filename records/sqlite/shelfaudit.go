@@ -114,7 +114,7 @@ func (s *Store) ApplyShelfAudit(ctx context.Context, locationID records.ID, barc
 		au := s.auditor(tx, a)
 		why := "shelf audit of " + res.LocationPath
 		for _, v := range res.NotSeen {
-			if err := setPlace(ctx, tx, v, records.StateMissing, 0, time.Time{}, records.Date{}, now); err != nil {
+			if _, err := setPlace(ctx, tx, v, records.StateMissing, nil, time.Time{}, records.Date{}, now); err != nil {
 				return err
 			}
 			if err := s.addMovement(ctx, tx, a, v.ID, now, move{kind: records.MoveMissing, note: why + ": not on the shelf"}); err != nil {
@@ -166,7 +166,7 @@ func (s *Store) applyFound(ctx context.Context, tx *sql.Tx, a records.Actor, au 
 		if v.State.Out() {
 			m = move{kind: records.MoveCheckIn, fromBorrower: v.BorrowerID, toLoc: v.HomeID, note: why}
 		}
-		if err := setPlace(ctx, tx, v, records.StateInFile, 0, time.Time{}, records.Date{}, now); err != nil {
+		if _, err := setPlace(ctx, tx, v, records.StateInFile, nil, time.Time{}, records.Date{}, now); err != nil {
 			return err
 		}
 		if err := s.addMovement(ctx, tx, a, v.ID, now, m); err != nil {

@@ -19,6 +19,15 @@ func tval(t time.Time) any {
 	return t.UTC().Format(timeLayout)
 }
 
+// storedTime is t as the database gives it back (tval, then timeCol): to
+// the nanosecond, in local time, without the monotonic clock reading.
+func storedTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.Round(0).In(time.Local)
+}
+
 // dval is the stored form of a day; the zero Date is NULL.
 func dval(d records.Date) any {
 	if d.IsZero() {

@@ -34,10 +34,7 @@ func scanVolume(sc interface{ Scan(...any) error }) (records.Volume, error) {
 		return v, err
 	}
 	v.PatientName = records.PersonName(last, first, middle)
-	v.BorrowerTel = phone
-	if v.BorrowerTel == "" {
-		v.BorrowerTel = room
-	}
+	v.BorrowerTel = records.BorrowerContact(phone, room)
 	return v, nil
 }
 
