@@ -62,15 +62,17 @@ func (b *bench) importPatients(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	rates := make(sample, len(b.importTimes))
+	// s also timed each run's new practice and sign-in; the figure is the
+	// import alone.
+	rates, took := make(sample, len(b.importTimes)), make(sample, len(b.importTimes))
 	for i, t := range b.importTimes {
-		rates[i] = importRows / t.Seconds()
+		rates[i], took[i] = importRows/t.Seconds(), float64(t.Microseconds())/1000
 	}
 	// The slowest run is the p99 of the rate (the lowest rate).
 	b.add(benchRow{figure: "`chartroom import patients`, 100,000 new rows", n: len(s),
 		median: fmt.Sprintf("%.0f rows/s", rates.median()), p99: fmt.Sprintf("%.0f rows/s", rates.quantile(0.01)),
 		target: "≥ 50,000 rows/s", met: verdict(rates.quantile(0.01) >= 50_000),
-		note: fmt.Sprintf("CSV parse + validation + import, committed (synchronous=FULL); median %s per file", ms(s.median()))}, m)
+		note: fmt.Sprintf("CSV parse + validation + import, committed (synchronous=FULL); median %s per file", ms(took.median()))}, m)
 	return nil
 }
 

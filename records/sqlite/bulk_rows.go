@@ -46,7 +46,7 @@ var bulkTableDefs = [bulkTableCount]bulkTable{
 
 // insertSQL is the INSERT of rows rows of t.
 func (t bulkTable) insertSQL(rows int) string {
-	return batchInsert{head: "INSERT INTO " + t.name + " (" + t.cols + ") VALUES ", cols: t.n}.sql(rows)
+	return batchInsert{head: "INSERT INTO " + t.name + " (" + t.cols + ")", cols: t.n}.sql(rows)
 }
 
 // bulkBatch is a run of rows of one table, as the driver binds them.

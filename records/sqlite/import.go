@@ -25,17 +25,20 @@ func (s *Store) ImportPatients(ctx context.Context, rows []records.PatientRow, d
 		return records.ImportSummary{}, err
 	}
 	var sum records.ImportSummary
-	err = s.write(ctx, "import patients", func(tx *sql.Tx) error {
+	// Foreign keys are not checked during an import: every row it writes
+	// refers to rows it wrote itself just before (the patient, the folder)
+	// or read in the same transaction (the default record type and
+	// location, the importing user), so the check could never fail, and it
+	// cost a lookup per reference, a tenth of an import (make bench-go).
+	// TestImportKeepsForeignKeys runs SQLite's foreign_key_check after one.
+	// Every failure rolls the whole import back, so a multi-row INSERT need
+	// not undo its own rows: with OR FAIL (insert.go) and no foreign key
+	// checked, SQLite keeps no statement journal (pprof: a copy of every page
+	// each batch touched).
+	err = s.writeWith(ctx, "import patients", "foreign_keys = OFF", "foreign_keys = ON", true, func(tx *sql.Tx) error {
 		sum = records.ImportSummary{}
 		st, err := loadSettings(ctx, tx)
 		if err != nil {
-			return err
-		}
-		// Every failure rolls the whole import back, so a multi-row INSERT
-		// need not undo its own rows: with OR FAIL (insert.go) and foreign
-		// keys checked at COMMIT, SQLite keeps no statement journal (pprof:
-		// a copy of every page each batch touched).
-		if _, err := tx.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {
 			return err
 		}
 		rebuild, err := suspendIndexes(ctx, tx, len(rows))

@@ -92,22 +92,28 @@ func (s *Store) look(ctx context.Context, what string, fn func(tx *sql.Tx) error
 	if s.syncMode != "FULL" {
 		return s.write(ctx, what, fn) // a bulk store: nothing to relax
 	}
-	// The pragma cannot change inside a transaction, and the pool must not
-	// lend the connection to a change while it is relaxed: hold it.
+	return s.writeWith(ctx, what, "synchronous = NORMAL", "synchronous = FULL", false, fn)
+}
+
+// writeWith is writeOn with the writer connection's pragma set for the
+// call and reset after. The pragma cannot change inside a transaction, and
+// the pool must not lend the connection to another call while it is set:
+// it is held throughout.
+func (s *Store) writeWith(ctx context.Context, what, set, reset string, sealed bool, fn func(tx *sql.Tx) error) error {
 	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		return mapErr(err, what)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
+	if _, err := conn.ExecContext(ctx, "PRAGMA "+set); err != nil {
 		return mapErr(err, what)
 	}
-	err = s.writeOn(ctx, conn, what, false, fn)
-	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = FULL"); rerr != nil {
+	err = s.writeOn(ctx, conn, what, sealed, fn)
+	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA "+reset); rerr != nil {
 		// A writer left relaxed would weaken every later change: the pool
-		// drops this connection and opens a new one at FULL.
+		// drops this connection and opens a new one with the DSN's pragmas.
 		conn.Raw(func(any) error { return driver.ErrBadConn })
-		s.log.Warn("writer connection dropped: could not restore synchronous=FULL", "err", rerr)
+		s.log.Warn("writer connection dropped: could not reset "+reset, "err", rerr)
 	}
 	return err
 }
