@@ -75,12 +75,13 @@ func importPatients(ctx context.Context, c *cli, svc records.Service, f *os.File
 	if err != nil {
 		return nil, records.ImportSummary{}, err
 	}
-	rows, rejected, err := csvimport.ParsePatients(f, settings, records.DateOf(c.now()))
+	file, err := csvimport.OpenPatients(f, settings, records.DateOf(c.now()))
 	if err != nil {
 		return nil, records.ImportSummary{}, err
 	}
-	sum, err := svc.ImportPatients(ctx, rows, dryRun)
-	return rejected, sum, err
+	// The store parses the rows as it imports them (on another core).
+	sum, err := svc.ImportPatients(ctx, file.Rows(), dryRun)
+	return file.Rejected(), sum, err
 }
 
 func importAppointments(ctx context.Context, c *cli, svc records.Service, f *os.File, dryRun bool) ([]records.RowError, records.ImportSummary, error) {

@@ -2,6 +2,7 @@ package records
 
 import (
 	"context"
+	"iter"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -64,8 +65,9 @@ type PatientService interface {
 	CreatePatient(ctx context.Context, p Patient) (Patient, error) // also creates volume 1 in file
 	UpdatePatient(ctx context.Context, p Patient) (Patient, error) // supervisor or admin
 	// ImportPatients adds or updates patients from an import in one
-	// transaction; rows already rejected by the parser are only counted.
-	ImportPatients(ctx context.Context, rows []PatientRow, dryRun bool) (ImportSummary, error)
+	// transaction, reading rows while it writes the ones before; the lines
+	// the parser rejected are the caller's to report.
+	ImportPatients(ctx context.Context, rows PatientSource, dryRun bool) (ImportSummary, error)
 }
 
 // SearchHit is one row of search results.
@@ -80,6 +82,21 @@ type SearchHit struct {
 type PatientRow struct {
 	Line    int
 	Patient Patient
+}
+
+// PatientSource yields the rows of a patients import in file order, as
+// they are read; an error ends the import, which then writes nothing.
+type PatientSource = iter.Seq2[PatientRow, error]
+
+// PatientRows is a source of rows already in memory.
+func PatientRows(rows []PatientRow) PatientSource {
+	return func(yield func(PatientRow, error) bool) {
+		for _, r := range rows {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
 }
 
 // ImportSummary counts what an import did (or would do, on a dry run).

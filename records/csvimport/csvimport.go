@@ -157,58 +157,100 @@ func readHeader(r *reader, cols []column) (map[string]int, error) {
 	}
 }
 
-// ParsePatients reads a patients export. Each good line becomes a
-// PatientRow with the MRN normalised to the practice's width; each bad line
-// (missing MRN or last name, impossible or future dates, an MRN repeated in
-// the file, text that is not UTF-8) becomes a RowError naming its line. The
-// error is for a file that cannot be read at all or lacks a required column.
+// ParsePatients reads a whole patients export into memory: OpenPatients,
+// then every row of Rows.
 func ParsePatients(in io.Reader, s records.Settings, today records.Date) ([]records.PatientRow, []records.RowError, error) {
-	r, err := newReader(in)
-	if err != nil {
-		return nil, nil, err
-	}
-	idx, err := readHeader(r, patientColumns)
+	f, err := OpenPatients(in, s, today)
 	if err != nil {
 		return nil, nil, err
 	}
 	var rows []records.PatientRow
-	var rejected []records.RowError
-	seen := map[string]int{}
-	for {
-		rec, line, err := r.next()
-		if err == io.EOF {
-			break
-		}
-		var re *records.RowError
-		if errors.As(err, &re) {
-			rejected = append(rejected, *re)
-			continue
-		}
+	for row, err := range f.Rows() {
 		if err != nil {
-			return nil, nil, records.Internal("the file could not be read", err)
+			return nil, nil, err
 		}
-		if blank(rec) {
-			continue
-		}
-		if len(rows)+len(rejected) >= MaxRows {
-			return nil, nil, records.Errorf(records.EInvalid, "the file has more than %d rows; split it into smaller files", MaxRows)
-		}
-		p, reason := patientFromRecord(rec, idx, s, today)
-		if reason == "" {
-			if first, dup := seen[p.MRN]; dup {
-				reason = fmt.Sprintf("MRN %s is repeated (first on line %d)", p.MRN, first)
-			} else {
-				seen[p.MRN] = line
+		rows = append(rows, row)
+	}
+	return rows, f.Rejected(), nil
+}
+
+// PatientFile is a patients export whose header has been read. Its rows
+// are parsed as they are asked for, so an import can write the first ones
+// while the rest are still being read.
+type PatientFile struct {
+	r        *reader
+	idx      map[string]int
+	s        records.Settings
+	today    records.Date
+	rejected []records.RowError
+}
+
+// OpenPatients reads the header of a patients export. The error is for a
+// file that cannot be read at all or lacks a required column.
+func OpenPatients(in io.Reader, s records.Settings, today records.Date) (*PatientFile, error) {
+	r, err := newReader(in)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := readHeader(r, patientColumns)
+	if err != nil {
+		return nil, err
+	}
+	return &PatientFile{r: r, idx: idx, s: s, today: today}, nil
+}
+
+// Rows yields the file's good lines, each a PatientRow with the MRN
+// normalised to the practice's width. A bad line (missing MRN or last name,
+// impossible or future dates, an MRN repeated in the file, text that is not
+// UTF-8) is not yielded but kept for Rejected. The error, which ends the
+// rows, is for a file that cannot be read further or has too many rows.
+func (f *PatientFile) Rows() records.PatientSource {
+	return func(yield func(records.PatientRow, error) bool) {
+		seen := map[string]int{}
+		n := 0
+		for {
+			rec, line, err := f.r.next()
+			if err == io.EOF {
+				return
+			}
+			var re *records.RowError
+			if errors.As(err, &re) {
+				f.rejected = append(f.rejected, *re)
+				continue
+			}
+			if err != nil {
+				yield(records.PatientRow{}, records.Internal("the file could not be read", err))
+				return
+			}
+			if blank(rec) {
+				continue
+			}
+			if n+len(f.rejected) >= MaxRows {
+				yield(records.PatientRow{}, records.Errorf(records.EInvalid, "the file has more than %d rows; split it into smaller files", MaxRows))
+				return
+			}
+			p, reason := patientFromRecord(rec, f.idx, f.s, f.today)
+			if reason == "" {
+				if first, dup := seen[p.MRN]; dup {
+					reason = fmt.Sprintf("MRN %s is repeated (first on line %d)", p.MRN, first)
+				} else {
+					seen[p.MRN] = line
+				}
+			}
+			if reason != "" {
+				f.rejected = append(f.rejected, records.RowError{Line: line, Reason: reason})
+				continue
+			}
+			n++
+			if !yield(records.PatientRow{Line: line, Patient: p}, nil) {
+				return
 			}
 		}
-		if reason != "" {
-			rejected = append(rejected, records.RowError{Line: line, Reason: reason})
-			continue
-		}
-		rows = append(rows, records.PatientRow{Line: line, Patient: p})
 	}
-	return rows, rejected, nil
 }
+
+// Rejected names the bad lines read so far (all of them once Rows is done).
+func (f *PatientFile) Rejected() []records.RowError { return f.rejected }
 
 func patientFromRecord(rec []string, idx map[string]int, s records.Settings, today records.Date) (records.Patient, string) {
 	for _, c := range rec {

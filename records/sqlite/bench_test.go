@@ -84,7 +84,7 @@ func benchDB(b *testing.B) string {
 			return
 		}
 		a, _ := s.SignIn(ctx, "ada", testPassword)
-		_, benchErr = s.ImportPatients(records.WithActor(ctx, a), fakeRows(1, 1, benchPatients), false)
+		_, benchErr = s.ImportPatients(records.WithActor(ctx, a), records.PatientRows(fakeRows(1, 1, benchPatients)), false)
 	})
 	if benchErr != nil {
 		b.Fatal(benchErr)
@@ -227,7 +227,7 @@ func BenchmarkImportPatients(b *testing.B) {
 		}
 		a, _ := s.SignIn(ctx, "ada", testPassword)
 		b.StartTimer()
-		sum, err := s.ImportPatients(records.WithActor(ctx, a), rows, false)
+		sum, err := s.ImportPatients(records.WithActor(ctx, a), records.PatientRows(rows), false)
 		if err != nil || sum.Imported != n {
 			b.Fatalf("imported %d of %d (%d rejected): %v", sum.Imported, n, len(sum.Rejected), err)
 		}

@@ -207,11 +207,10 @@ func (l *bulkLoader) Patient(p records.Patient) error {
 	if err := records.ValidatePatient(&p, l.settings, l.today); err != nil {
 		return fmt.Errorf("patient %s: %w", p.MRN, err)
 	}
-	created := l.times.of(p.CreatedAt)
-	return l.add(tPatients, int64(p.ID), p.MRN, p.LastName, p.FirstName, p.MiddleName, records.FoldName(p.LastName),
-		records.FoldName(p.FirstName), nullDate(p.DOB), p.Sex, nullDate(p.Deceased), nullDate(p.LastVisit), string(p.Status),
-		int64(bval(p.LegalHold)), p.Phone, records.FilingKey(l.settings.Filing, p.MRN, p.LastName, p.FirstName, p.DOB),
-		created, l.times.of(p.UpdatedAt))
+	created, k := l.times.of(p.CreatedAt), keysOf(l.settings, p)
+	return l.add(tPatients, int64(p.ID), p.MRN, p.LastName, p.FirstName, p.MiddleName, k.lastFold, k.firstFold,
+		nullDate(p.DOB), p.Sex, nullDate(p.Deceased), nullDate(p.LastVisit), string(p.Status), int64(bval(p.LegalHold)), p.Phone,
+		k.filing, created, l.times.of(p.UpdatedAt))
 }
 
 // Volume stores a folder; one without a barcode gets the generated one.

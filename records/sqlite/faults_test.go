@@ -108,7 +108,7 @@ func importMany(t *testing.T, f *fixture, prefix string, n int) {
 		rows[i] = records.PatientRow{Line: i + 2, Patient: records.Patient{MRN: fmt.Sprintf("%s%04d", prefix, i),
 			LastName: "Faultline", FirstName: fmt.Sprintf("Patient%d", i), DOB: records.MustParseDate("1970-01-02")}}
 	}
-	if sum, err := f.s.ImportPatients(f.supervisor, rows, false); err != nil || sum.Imported != n {
+	if sum, err := f.s.ImportPatients(f.supervisor, records.PatientRows(rows), false); err != nil || sum.Imported != n {
 		t.Fatalf("import: %+v %v", sum, err)
 	}
 }
@@ -168,7 +168,7 @@ func TestFaultChild(t *testing.T) {
 				LastName: fmt.Sprintf("Fullerton-Diskworth %d", i), FirstName: "Imogen Overflowing", Phone: "555-0100",
 				DOB: records.MustParseDate("1980-02-03")}}
 		}
-		_, err = s.ImportPatients(records.WithActor(ctx, a), rows, false)
+		_, err = s.ImportPatients(records.WithActor(ctx, a), records.PatientRows(rows), false)
 		say(err)
 	}
 }
@@ -511,7 +511,7 @@ func TestFaultRefusalsChangeNothing(t *testing.T) {
 			return err
 		}},
 		{"an import stopped before it ran", records.EConflict, func() error {
-			_, err := f.s.ImportPatients(cancelled, rows, false)
+			_, err := f.s.ImportPatients(cancelled, records.PatientRows(rows), false)
 			return err
 		}},
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/chartroom/chartroom/records"
 )
@@ -19,7 +20,11 @@ const importChunk = 500
 // phone column wipes no phones); identical rows are counted unchanged. Bad
 // rows are rejected by line and the good ones still import. A dry run
 // reports the same summary and rolls back.
-func (s *Store) ImportPatients(ctx context.Context, rows []records.PatientRow, dryRun bool) (records.ImportSummary, error) {
+//
+// The rows are read and checked on a goroutine of their own (checkRows)
+// while this one writes the rows before them: the CSV parse and the checks
+// run beside SQLite's work on a second core.
+func (s *Store) ImportPatients(ctx context.Context, src records.PatientSource, dryRun bool) (records.ImportSummary, error) {
 	a, err := records.Require(ctx, records.RoleSupervisor, "import patients")
 	if err != nil {
 		return records.ImportSummary{}, err
@@ -41,42 +46,62 @@ func (s *Store) ImportPatients(ctx context.Context, rows []records.PatientRow, d
 		if err != nil {
 			return err
 		}
-		rebuild, err := suspendIndexes(ctx, tx, len(rows))
-		if err != nil {
-			return err
-		}
 		im, err := s.newImporter(ctx, tx, st, a)
 		if err != nil {
 			return err
 		}
 		defer im.close()
-		firstLine := make(map[string]int, len(rows))
-		var chunk []records.PatientRow
-		for _, row := range rows {
-			p := row.Patient
-			if err := records.ValidatePatient(&p, st, im.ins.today); err != nil {
-				reject(&sum, row.Line, "%s", records.ErrorMessage(err))
-				continue
+		apply := func(b checkedRows) error {
+			sum.Rejected = append(sum.Rejected, b.rejected...)
+			return im.apply(ctx, b.rows, &sum)
+		}
+		batches, stop := checkRows(src, st, im.ins.today)
+		defer stop()
+		// The first rows wait until there are enough of them to tell
+		// whether rebuilding the indexes pays (import_indexes.go): at
+		// least rebuildIndexesFrom, then at least the patients already
+		// there (counted only then: a count of a million rows is not free).
+		var held []checkedRows
+		heldRows, rebuildAt, counted, decided := 0, rebuildIndexesFrom, false, false
+		rebuild := func() error { return nil }
+		for {
+			b, more, err := nextBatch(ctx, batches)
+			if err != nil {
+				return err
 			}
-			if p.Status == records.PatientMerged {
-				reject(&sum, row.Line, "Status: a merged chart cannot be imported")
-				continue
+			if !more {
+				break
 			}
-			if first, seen := firstLine[p.MRN]; seen {
-				reject(&sum, row.Line, "chart number %s is repeated (first on line %d)", records.FormatMRN(p.MRN, st.Filing), first)
-				continue
-			}
-			firstLine[p.MRN] = row.Line
-			chunk = append(chunk, records.PatientRow{Line: row.Line, Patient: p})
-			if len(chunk) == importChunk {
-				if err := im.apply(ctx, chunk, &sum); err != nil {
+			held = append(held, b)
+			if !decided {
+				if heldRows += len(b.rows) + len(b.rejected); heldRows < rebuildAt {
+					continue
+				}
+				if !counted {
+					counted = true
+					if rebuildAt, err = patientCount(ctx, tx); err != nil {
+						return err
+					}
+					if heldRows < rebuildAt {
+						continue
+					}
+				}
+				if rebuild, err = suspendIndexes(ctx, tx); err != nil {
 					return err
 				}
-				chunk = chunk[:0]
+				decided = true
 			}
+			for _, h := range held {
+				if err := apply(h); err != nil {
+					return err
+				}
+			}
+			held = held[:0]
 		}
-		if err := im.apply(ctx, chunk, &sum); err != nil {
-			return err
+		for _, h := range held {
+			if err := apply(h); err != nil {
+				return err
+			}
 		}
 		if err := im.ins.flush(ctx); err != nil {
 			return err
@@ -95,6 +120,96 @@ func (s *Store) ImportPatients(ctx context.Context, rows []records.PatientRow, d
 		return nil
 	})
 	return sum, err
+}
+
+// checkedRows is a run of an import's rows checked on their own, before any
+// is compared with what is stored: the good rows, with their chart numbers
+// normalised, and the lines refused.
+type checkedRows struct {
+	rows     []importRow
+	rejected []records.RowError
+	err      error // the source failed: the import stops
+}
+
+// importRow is a checked row with its keys, which a new patient needs
+// (computed on the reading goroutine: folding names is not cheap).
+type importRow struct {
+	records.PatientRow
+	keys patientKeys
+}
+
+// nextBatch waits for the next run of checked rows (more is false after the
+// last), or for ctx to end: a source that blocks does not keep a cancelled
+// import waiting.
+func nextBatch(ctx context.Context, batches <-chan checkedRows) (b checkedRows, more bool, err error) {
+	select {
+	case <-ctx.Done():
+		return b, false, ctx.Err()
+	case b, more = <-batches:
+		return b, more, b.err
+	}
+}
+
+// checkRows reads src on a goroutine of its own and hands on its rows in
+// runs of importChunk good rows: each row validated, no merged status, no
+// chart number twice, its keys computed. stop ends the goroutine early and waits for it, so
+// that src is not read after the import returns.
+func checkRows(src records.PatientSource, st records.Settings, today records.Date) (batches <-chan checkedRows, stop func()) {
+	out := make(chan checkedRows, 4)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		defer close(out)
+		send := func(b checkedRows) bool {
+			select {
+			case out <- b:
+				return true
+			case <-done:
+				return false
+			}
+		}
+		firstLine := map[string]int{}
+		var b checkedRows
+		for row, err := range src {
+			select {
+			case <-done: // the import failed; a file of bad lines would send nothing for long
+				return
+			default:
+			}
+			if err != nil {
+				send(checkedRows{err: err})
+				return
+			}
+			p := row.Patient
+			reason := ""
+			if err := records.ValidatePatient(&p, st, today); err != nil {
+				reason = records.ErrorMessage(err)
+			} else if p.Status == records.PatientMerged {
+				reason = "Status: a merged chart cannot be imported"
+			} else if first, seen := firstLine[p.MRN]; seen {
+				reason = fmt.Sprintf("chart number %s is repeated (first on line %d)", records.FormatMRN(p.MRN, st.Filing), first)
+			}
+			if reason != "" {
+				b.rejected = append(b.rejected, records.RowError{Line: row.Line, Reason: reason})
+				continue
+			}
+			firstLine[p.MRN] = row.Line
+			b.rows = append(b.rows, importRow{records.PatientRow{Line: row.Line, Patient: p}, keysOf(st, p)})
+			if len(b.rows) == importChunk {
+				if !send(b) {
+					return
+				}
+				b = checkedRows{}
+			}
+		}
+		send(b)
+	}()
+	var once sync.Once
+	return out, func() {
+		once.Do(func() { close(done) })
+		<-finished
+	}
 }
 
 // reject names a bad line in the summary.
@@ -132,7 +247,7 @@ func (im *importer) close() {
 }
 
 // existing looks up the stored patients of a chunk's chart numbers at once.
-func (im *importer) existing(ctx context.Context, chunk []records.PatientRow) (map[string]records.Patient, error) {
+func (im *importer) existing(ctx context.Context, chunk []importRow) (map[string]records.Patient, error) {
 	found := make(map[string]records.Patient, len(chunk))
 	if len(chunk) == 0 {
 		return found, nil
@@ -160,7 +275,7 @@ func (im *importer) existing(ctx context.Context, chunk []records.PatientRow) (m
 }
 
 // apply imports a chunk of validated rows with distinct chart numbers.
-func (im *importer) apply(ctx context.Context, chunk []records.PatientRow, sum *records.ImportSummary) error {
+func (im *importer) apply(ctx context.Context, chunk []importRow, sum *records.ImportSummary) error {
 	stored, err := im.existing(ctx, chunk)
 	if err != nil {
 		return err
@@ -169,7 +284,7 @@ func (im *importer) apply(ctx context.Context, chunk []records.PatientRow, sum *
 		p := row.Patient
 		old, ok := stored[p.MRN]
 		if !ok {
-			if _, err := im.ins.add(ctx, p); err != nil {
+			if _, err := im.ins.add(ctx, p, row.keys); err != nil {
 				return err
 			}
 			sum.Imported++
@@ -185,9 +300,9 @@ func (im *importer) apply(ctx context.Context, chunk []records.PatientRow, sum *
 			sum.Unchanged++
 			continue
 		}
-		_, err = im.update.ExecContext(ctx, next.LastName, next.FirstName, next.MiddleName, records.FoldName(next.LastName),
-			records.FoldName(next.FirstName), dval(next.DOB), next.Sex, dval(next.Deceased), dval(next.LastVisit), next.Phone,
-			records.FilingKey(im.st.Filing, p.MRN, next.LastName, next.FirstName, next.DOB), tval(im.ins.now), int64(old.ID))
+		k := keysOf(im.st, next)
+		_, err = im.update.ExecContext(ctx, next.LastName, next.FirstName, next.MiddleName, k.lastFold, k.firstFold, dval(next.DOB),
+			next.Sex, dval(next.Deceased), dval(next.LastVisit), next.Phone, k.filing, tval(im.ins.now), int64(old.ID))
 		if err != nil {
 			return fmt.Errorf("line %d: %w", row.Line, err)
 		}

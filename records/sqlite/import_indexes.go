@@ -19,24 +19,19 @@ const rebuildIndexesFrom = 10_000
 // importTables are the tables an import of new patients fills.
 var importTables = []string{"patients", "volumes", "movements"}
 
-// suspendIndexes drops the secondary indexes of the import's tables when
-// newRows is worth it, and returns what builds them again (a no-op when
-// they were kept).
-func suspendIndexes(ctx context.Context, tx *sql.Tx, newRows int) (rebuild func() error, err error) {
-	noop := func() error { return nil }
-	if newRows < rebuildIndexesFrom {
-		return noop, nil
-	}
-	var patients int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM patients").Scan(&patients); err != nil {
-		return noop, err
-	}
-	if newRows < patients {
-		return noop, nil
-	}
+// patientCount is how many patients the practice has.
+func patientCount(ctx context.Context, tx *sql.Tx) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, "SELECT count(*) FROM patients").Scan(&n)
+	return n, err
+}
+
+// suspendIndexes drops the secondary indexes of the import's tables and
+// returns what builds them again.
+func suspendIndexes(ctx context.Context, tx *sql.Tx) (rebuild func() error, err error) {
 	ddl, err := dropIndexes(ctx, tx, importTables...)
 	if err != nil {
-		return noop, err
+		return nil, err
 	}
 	return func() error {
 		for _, ix := range ddl {

@@ -1,8 +1,10 @@
 package sqlite
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,7 +33,7 @@ func TestImportPatients(t *testing.T) {
 		row(9, "500", "Quux", "Fifth", ""),                  // new
 		row(10, "000100", "Quux", "Existing", "1970-01-02"), // repeated
 	}
-	sum, err := f.s.ImportPatients(f.supervisor, rows, true)
+	sum, err := f.s.ImportPatients(f.supervisor, records.PatientRows(rows), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +44,7 @@ func TestImportPatients(t *testing.T) {
 	if hits, _ := f.s.Search(f.clerk, "000200", 5); len(hits) != 0 {
 		t.Fatal("a dry run wrote a patient")
 	}
-	sum, err = f.s.ImportPatients(f.supervisor, rows, false)
+	sum, err = f.s.ImportPatients(f.supervisor, records.PatientRows(rows), false)
 	if err != nil || summary(sum) != want {
 		t.Fatalf("import: %s, %v", summary(sum), err)
 	}
@@ -65,13 +67,13 @@ func TestImportPatients(t *testing.T) {
 	}
 
 	// Importing the same file again changes nothing.
-	sum, err = f.s.ImportPatients(f.supervisor, rows, false)
+	sum, err = f.s.ImportPatients(f.supervisor, records.PatientRows(rows), false)
 	if err != nil || summary(sum) != "imported 0, updated 0, unchanged 4, rejected 5" {
 		t.Fatalf("second import: %s, %v", summary(sum), err)
 	}
 	// A changed row updates; an empty field keeps what is stored.
 	changed := []records.PatientRow{row(2, "100", "Quux-Smythe", "", "")}
-	sum, err = f.s.ImportPatients(f.supervisor, changed, false)
+	sum, err = f.s.ImportPatients(f.supervisor, records.PatientRows(changed), false)
 	if err != nil || summary(sum) != "imported 0, updated 1, unchanged 0, rejected 0" {
 		t.Fatalf("update import: %s, %v", summary(sum), err)
 	}
@@ -215,8 +217,9 @@ func TestImportAppointmentsAndRequests(t *testing.T) {
 
 // TestImportKeepsForeignKeys: an import writes with foreign keys unchecked
 // (import.go says why); every row it wrote must still satisfy them, its
-// movements must verify against their seals, and the writer must check
-// foreign keys again afterwards, after a dry run too.
+// movements must verify against their seals, the writer must check foreign
+// keys again afterwards, after a dry run too, and the indexes it dropped
+// must all be back.
 func TestImportKeepsForeignKeys(t *testing.T) {
 	f := newFixture(t)
 	fkOn := func(when string) {
@@ -229,15 +232,27 @@ func TestImportKeepsForeignKeys(t *testing.T) {
 	// More than rebuildIndexesFrom rows (the index rebuild) in full and
 	// partial batches.
 	rows := fakeRows(3, 1000, rebuildIndexesFrom+insertBatch/2)
-	if _, err := f.s.ImportPatients(f.supervisor, rows[:10], true); err != nil {
+	indexes := func() string {
+		t.Helper()
+		var all string
+		if err := f.s.r.QueryRow(`SELECT group_concat(sql, '; ') FROM (SELECT sql FROM sqlite_schema WHERE type = 'index' ORDER BY name)`).Scan(&all); err != nil {
+			t.Fatal(err)
+		}
+		return all
+	}
+	before := indexes()
+	if _, err := f.s.ImportPatients(f.supervisor, records.PatientRows(rows[:10]), true); err != nil {
 		t.Fatal(err)
 	}
 	fkOn("after a dry run")
-	sum, err := f.s.ImportPatients(f.supervisor, rows, false)
+	sum, err := f.s.ImportPatients(f.supervisor, records.PatientRows(rows), false)
 	if err != nil || sum.Imported != len(rows) {
 		t.Fatalf("imported %d of %d: %v", sum.Imported, len(rows), err)
 	}
 	fkOn("after an import")
+	if after := indexes(); after != before {
+		t.Fatalf("the import's index rebuild changed the indexes:\n%s\nwas\n%s", after, before)
+	}
 	bad, err := f.s.r.Query("PRAGMA foreign_key_check")
 	if err != nil {
 		t.Fatal(err)
@@ -251,5 +266,57 @@ func TestImportKeepsForeignKeys(t *testing.T) {
 	}
 	if problem, _, err := f.s.VerifyAudit(f.admin, true); err != nil || problem != nil {
 		t.Fatalf("the audit chain after an import: %+v, %v", problem, err)
+	}
+}
+
+// TestImportStopsPartWay: a source that fails part way (a file that cannot
+// be read further) or an import cancelled part way writes nothing, and the
+// source is not read again once ImportPatients has returned.
+func TestImportStopsPartWay(t *testing.T) {
+	for _, tc := range []struct {
+		name, want string
+		cancel     bool
+	}{
+		{"the source fails", "the disk went away", false},
+		{"the import is cancelled", "stopped before", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			ctx, cancel := context.WithCancel(f.supervisor)
+			defer cancel()
+			rows := fakeRows(4, 2000, 6*importChunk)
+			var returned atomic.Bool
+			var readAfter atomic.Int32
+			src := func(yield func(records.PatientRow, error) bool) {
+				for i, r := range rows {
+					if i == 2*importChunk+7 {
+						if !tc.cancel {
+							yield(records.PatientRow{}, records.Errorf(records.EInvalid, "the disk went away"))
+							return
+						}
+						cancel()
+						time.Sleep(50 * time.Millisecond) // still reading a row when the import gives up
+					}
+					if returned.Load() {
+						readAfter.Add(1)
+					}
+					if !yield(r, nil) {
+						return
+					}
+				}
+			}
+			_, err := f.s.ImportPatients(ctx, src, false)
+			returned.Store(true)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("import: %v, want an error saying %q", err, tc.want)
+			}
+			if hits, _ := f.s.Search(f.clerk, "002000", 5); len(hits) != 0 {
+				t.Fatalf("a failed import wrote patients: %v", hits)
+			}
+			time.Sleep(100 * time.Millisecond) // past the slow read: a reader left behind would carry on
+			if n := readAfter.Load(); n != 0 {
+				t.Fatalf("the source was read %d times after the import returned", n)
+			}
+		})
 	}
 }

@@ -60,6 +60,15 @@ func (b batchInsert) sql(n int) string {
 	return b.head + " SELECT " + sel + " FROM (SELECT " + b.shared + ") AS s, (VALUES " + rows + ") AS v"
 }
 
+// patientKeys are a patient's derived columns: the folded names the name
+// search reads and the filing key that is the shelf order.
+type patientKeys struct{ lastFold, firstFold, filing string }
+
+func keysOf(st records.Settings, p records.Patient) patientKeys {
+	return patientKeys{records.FoldName(p.LastName), records.FoldName(p.FirstName),
+		records.FilingKey(st.Filing, p.MRN, p.LastName, p.FirstName, p.DOB)}
+}
+
 // patientInserter adds new patients, each with volume 1 of the default
 // record type in file at the default location and its "create" movement.
 // Ids are handed out by the inserter (the write transaction holds the only
@@ -105,9 +114,9 @@ func (ins *patientInserter) close() {
 	}
 }
 
-// add queues a validated patient and its first folder; flush writes them.
-// The returned patient has its id.
-func (ins *patientInserter) add(ctx context.Context, p records.Patient) (records.Patient, error) {
+// add queues a validated patient, with its keys (keysOf), and its first
+// folder; flush writes them. The returned patient has its id.
+func (ins *patientInserter) add(ctx context.Context, p records.Patient, k patientKeys) (records.Patient, error) {
 	now := tval(ins.now)
 	pid, vid, mid := ins.nextPatient, ins.nextVolume, ins.nextMove
 	ins.nextPatient++
@@ -119,8 +128,8 @@ func (ins *patientInserter) add(ctx context.Context, p records.Patient) (records
 		ins.pending[2] = append(ins.pending[2][:0], string(records.MoveCreate), now, idval(ins.actor.UserID), ins.homeID)
 	}
 	ins.pending[0] = append(ins.pending[0], pid, p.MRN, p.LastName, p.FirstName, p.MiddleName,
-		records.FoldName(p.LastName), records.FoldName(p.FirstName), dval(p.DOB), p.Sex, dval(p.Deceased), dval(p.LastVisit),
-		string(p.Status), bval(p.LegalHold), p.Phone, records.FilingKey(ins.st.Filing, p.MRN, p.LastName, p.FirstName, p.DOB))
+		k.lastFold, k.firstFold, dval(p.DOB), p.Sex, dval(p.Deceased), dval(p.LastVisit),
+		string(p.Status), bval(p.LegalHold), p.Phone, k.filing)
 	ins.pending[1] = append(ins.pending[1], vid, pid, generatedBarcode(vid))
 	ins.pending[2] = append(ins.pending[2], mid, vid)
 	// The movement as the table will hold it: the columns not written are

@@ -141,7 +141,7 @@ func (s *Store) CreatePatient(ctx context.Context, p records.Patient) (records.P
 			return err
 		}
 		defer ins.close()
-		if p, err = ins.add(ctx, p); err != nil {
+		if p, err = ins.add(ctx, p, keysOf(st, p)); err != nil {
 			return err
 		}
 		if err := ins.flush(ctx); err != nil {
@@ -178,12 +178,13 @@ func (s *Store) UpdatePatient(ctx context.Context, p records.Patient) (records.P
 			return records.FieldError("Status", "merging charts moves their folders and history; it is not done by editing a patient")
 		}
 		now := s.now()
+		k := keysOf(st, p)
 		_, err = tx.ExecContext(ctx, `UPDATE patients SET mrn = ?, last_name = ?, first_name = ?, middle_name = ?, last_fold = ?,
 			first_fold = ?, dob = ?, sex = ?, deceased = ?, last_visit = ?, status = ?, legal_hold = ?, phone = ?, filing_key = ?,
 			updated_at = ? WHERE id = ?`,
-			p.MRN, p.LastName, p.FirstName, p.MiddleName, records.FoldName(p.LastName), records.FoldName(p.FirstName),
+			p.MRN, p.LastName, p.FirstName, p.MiddleName, k.lastFold, k.firstFold,
 			dval(p.DOB), p.Sex, dval(p.Deceased), dval(p.LastVisit), string(p.Status), bval(p.LegalHold), p.Phone,
-			records.FilingKey(st.Filing, p.MRN, p.LastName, p.FirstName, p.DOB), tval(now), int64(p.ID))
+			k.filing, tval(now), int64(p.ID))
 		if col, ok := uniqueViolation(err); ok && col == "patients.mrn" {
 			return mrnTaken(p.MRN, st)
 		}

@@ -113,7 +113,7 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 			return err
 		}},
 		{"ImportPatients", records.RoleSupervisor, func(ctx context.Context) error {
-			_, err := f.s.ImportPatients(ctx, []records.PatientRow{{Line: 2, Patient: records.Patient{MRN: "619999", LastName: "Imported"}}}, false)
+			_, err := f.s.ImportPatients(ctx, records.PatientRows([]records.PatientRow{{Line: 2, Patient: records.Patient{MRN: "619999", LastName: "Imported"}}}), false)
 			return err
 		}},
 		{"Volume", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.Volume(ctx, v.ID); return err }},

@@ -173,7 +173,10 @@ func TestRolesEnforced(t *testing.T) {
 			_, err := f.s.SaveBorrower(ctx, records.Borrower{Name: "Nurse " + string(ctxRole(ctx)), Kind: records.BorrowerStaff})
 			return err
 		}, records.RoleSupervisor},
-		{"import patients", func(ctx context.Context) error { _, err := f.s.ImportPatients(ctx, nil, true); return err }, records.RoleSupervisor},
+		{"import patients", func(ctx context.Context) error {
+			_, err := f.s.ImportPatients(ctx, records.PatientRows(nil), true)
+			return err
+		}, records.RoleSupervisor},
 		{"list audit", func(ctx context.Context) error { _, err := f.s.ListAudit(ctx, records.AuditFilter{}); return err }, records.RoleSupervisor},
 		{"backup", func(ctx context.Context) error { _, err := f.s.Backup(ctx, t.TempDir()); return err }, records.RoleSupervisor},
 		{"list users", func(ctx context.Context) error { _, err := f.s.ListUsers(ctx); return err }, records.RoleAdmin},
