@@ -27,6 +27,14 @@ wait_for() {
 
 rss() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 
+# The X server may still be starting: a first launch before it answers
+# fails in GLFW's window creation (seen once in a full bench run).
+deadline=$(($(now_ms) + 10000))
+until xdpyinfo >/dev/null 2>&1; do
+	[ "$(now_ms)" -lt "$deadline" ] || { echo "bench-gui: the X server at $DISPLAY does not answer" >&2; exit 1; }
+	sleep 0.05
+done
+
 app=""
 trap '[ -n "$app" ] && kill "$app" 2>/dev/null || true' EXIT
 for run in $(seq 1 "$RUNS"); do

@@ -28,26 +28,31 @@ const insertBatch = 100
 var (
 	patientInsert = batchInsert{head: `INSERT OR FAIL INTO patients (id, mrn, last_name, first_name, middle_name, last_fold, first_fold,
 		dob, sex, deceased, last_visit, status, legal_hold, phone, filing_key, created_at, updated_at)`,
-		shared: "? AS now", cols: 15, row: "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, s.now, s.now"}
+		shared: "? AS now", row: "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, s.now, s.now"}
 	volumeInsert = batchInsert{head: `INSERT OR FAIL INTO volumes (id, patient_id, record_type_id, number, barcode, home_id, state,
-		opened, updated_at)`, shared: "? AS type, ? AS home, ? AS state, ? AS today, ? AS now", cols: 3,
+		opened, updated_at)`, shared: "? AS type, ? AS home, ? AS state, ? AS today, ? AS now",
 		row: "?, ?, s.type, 1, ?, s.home, s.state, s.today, s.now"}
 	movementInsert = batchInsert{head: `INSERT OR FAIL INTO movements (id, volume_id, kind, at, user_id, to_location_id)`,
-		shared: "? AS kind, ? AS now, ? AS user, ? AS home", cols: 2, row: "?, ?, s.kind, s.now, s.user, s.home"}
+		shared: "? AS kind, ? AS now, ? AS user, ? AS home", row: "?, ?, s.kind, s.now, s.user, s.home"}
 )
 
-// batchInsert builds a multi-row INSERT.
+// batchInsert builds a multi-row INSERT: of cols bound values a row, or,
+// with shared values, of the columns row names.
 type batchInsert struct {
 	head   string
+	cols   int    // without shared values: how many values each row binds
 	shared string // the shared values' subquery columns, or ""
-	cols   int    // how many values each row binds
-	row    string // the inserted columns, "?" standing for the row's values in turn
+	row    string // with shared values: the inserted columns, "?" standing for the row's values in turn
 }
 
 // sql is the INSERT of n rows; its parameters are the shared values, then
 // each row's.
 func (b batchInsert) sql(n int) string {
-	values := "(" + strings.TrimSuffix(strings.Repeat("?, ", b.cols), ", ") + ")"
+	cols := b.cols
+	if b.shared != "" {
+		cols = strings.Count(b.row, "?")
+	}
+	values := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
 	rows := strings.TrimSuffix(strings.Repeat(values+", ", n), ", ")
 	if b.shared == "" {
 		return b.head + " VALUES " + rows
