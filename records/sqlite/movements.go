@@ -27,12 +27,11 @@ func (s *Store) addMovement(ctx context.Context, tx *sql.Tx, a records.Actor, vo
 	return err
 }
 
-// setPlace writes a folder's new state; the old state in the WHERE clause
-// makes a lost race impossible to miss even if the lock ever changed.
 // setPlace moves v to state, lent to b when b is not nil, and returns the
 // folder as it now is (what loadVolume would read: the row and the
-// borrower's name; a lookup fewer on the scan desk's path). It refuses when
-// the folder changed since v was read.
+// borrower's name; a lookup fewer on the scan desk's path). The old state in
+// the WHERE clause makes a lost race impossible to miss even if the lock
+// ever changed: it refuses when the folder changed since v was read.
 func setPlace(ctx context.Context, tx *sql.Tx, v records.Volume, state records.VolumeState, b *records.Borrower, outSince time.Time, due records.Date, now time.Time) (records.Volume, error) {
 	next := v
 	next.State, next.OutSince, next.Due, next.UpdatedAt = state, storedTime(outSince), due, storedTime(now)

@@ -14,9 +14,10 @@ import (
 const DefaultSearchLimit = 50
 
 // hitColumns are a patient's columns with its folder counts. Both counts
-// come from one subquery over the volumes_patient_state index, packed into
-// one integer (folders << 32 | out; see folderCounts): a second subquery
-// was a second index descent for each of the fifty rows of a name search.
+// come from one subquery that reads only the volumes_patient_state index (no
+// folder row), packed into one integer (folders << 32 | out; see
+// folderCounts): a second subquery was a second index descent for each of
+// the fifty rows of a name search.
 const hitColumns = patientColumns + `,
 	(SELECT count(*) << 32 | count(*) FILTER (WHERE c.state <> 'in-file') FROM volumes c WHERE c.patient_id = p.id)`
 
