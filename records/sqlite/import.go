@@ -61,9 +61,17 @@ func (s *Store) ImportPatients(ctx context.Context, src records.PatientSource, d
 		// whether rebuilding the indexes pays (import_indexes.go): at
 		// least rebuildIndexesFrom, then at least the patients already
 		// there (counted only then: a count of a million rows is not free).
+		// Into a practice with no patients yet (the first load) it always
+		// pays, and no row can be stored already.
 		var held []checkedRows
 		heldRows, rebuildAt, counted, decided := 0, rebuildIndexesFrom, false, false
 		rebuild := func() error { return nil }
+		if im.fresh {
+			if rebuild, err = suspendIndexes(ctx, tx); err != nil {
+				return err
+			}
+			decided = true
+		}
 		for {
 			b, more, err := nextBatch(ctx, batches)
 			if err != nil {
@@ -223,6 +231,7 @@ type importer struct {
 	st     records.Settings
 	ins    *patientInserter
 	update *sql.Stmt
+	fresh  bool // the practice had no patients when the import began
 }
 
 func (s *Store) newImporter(ctx context.Context, tx *sql.Tx, st records.Settings, a records.Actor) (*importer, error) {
@@ -231,6 +240,10 @@ func (s *Store) newImporter(ctx context.Context, tx *sql.Tx, st records.Settings
 		return nil, err
 	}
 	im := &importer{tx: tx, st: st, ins: ins}
+	if err := tx.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM patients)").Scan(&im.fresh); err != nil {
+		im.close()
+		return nil, err
+	}
 	if im.update, err = tx.PrepareContext(ctx, `UPDATE patients SET last_name = ?, first_name = ?, middle_name = ?, last_fold = ?,
 		first_fold = ?, dob = ?, sex = ?, deceased = ?, last_visit = ?, phone = ?, filing_key = ?, updated_at = ? WHERE id = ?`); err != nil {
 		im.close()
@@ -249,8 +262,8 @@ func (im *importer) close() {
 // existing looks up the stored patients of a chunk's chart numbers at once.
 func (im *importer) existing(ctx context.Context, chunk []importRow) (map[string]records.Patient, error) {
 	found := make(map[string]records.Patient, len(chunk))
-	if len(chunk) == 0 {
-		return found, nil
+	if len(chunk) == 0 || im.fresh {
+		return found, nil // a fresh practice holds only this import's rows, and its chart numbers are distinct
 	}
 	args := make([]any, len(chunk))
 	for i, r := range chunk {

@@ -320,3 +320,23 @@ func TestImportStopsPartWay(t *testing.T) {
 		})
 	}
 }
+
+// TestImportIntoEmptyPractice: the first load skips the lookup of stored
+// chart numbers (none can be there); repeats in the file are still refused,
+// and the same file imported again finds every row unchanged.
+func TestImportIntoEmptyPractice(t *testing.T) {
+	f := newFixture(t)
+	rows := []records.PatientRow{
+		row(2, "200", "Quux", "Newbie", "1980-05-06"),
+		row(3, "0200", "Quux", "Again", ""), // the same chart number, spelt otherwise
+		row(4, "300", "Zorp", "Third", ""),
+	}
+	sum, err := f.s.ImportPatients(f.supervisor, records.PatientRows(rows), false)
+	if err != nil || summary(sum) != "imported 2, updated 0, unchanged 0, rejected 1" || sum.Rejected[0].Line != 3 {
+		t.Fatalf("first load: %s %+v, %v", summary(sum), sum.Rejected, err)
+	}
+	sum, err = f.s.ImportPatients(f.supervisor, records.PatientRows(rows), false)
+	if err != nil || summary(sum) != "imported 0, updated 0, unchanged 2, rejected 1" {
+		t.Fatalf("the same file again: %s, %v", summary(sum), err)
+	}
+}
