@@ -160,8 +160,8 @@ func nextBatch(ctx context.Context, batches <-chan checkedRows) (b checkedRows, 
 
 // checkRows reads src on a goroutine of its own and hands on its rows in
 // runs of importChunk good rows: each row validated, no merged status, no
-// chart number twice, its keys computed. stop ends the goroutine early and waits for it, so
-// that src is not read after the import returns.
+// chart number twice, its keys computed. stop ends the goroutine early and
+// waits for it, so that src is not read after the import returns.
 func checkRows(src records.PatientSource, st records.Settings, today records.Date) (batches <-chan checkedRows, stop func()) {
 	out := make(chan checkedRows, 4)
 	done := make(chan struct{})
