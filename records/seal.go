@@ -45,11 +45,21 @@ type Seal struct {
 func (s Seal) IsZero() bool { return s.Table == "" }
 
 // String is the seal as the audit hash covers it: "movements:3-7:hex".
-func (s Seal) String() string {
+func (s Seal) String() string { return string(s.appendText(nil)) }
+
+// appendText appends the seal as String writes it (AuditHash uses it
+// without the string).
+func (s Seal) appendText(b []byte) []byte {
 	if s.IsZero() {
-		return ""
+		return b
 	}
-	return s.Table + ":" + strconv.FormatInt(int64(s.First), 10) + "-" + strconv.FormatInt(int64(s.Last), 10) + ":" + s.Hash
+	b = append(b, s.Table...)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, int64(s.First), 10)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, int64(s.Last), 10)
+	b = append(b, ':')
+	return append(b, s.Hash...)
 }
 
 // SealHasher computes a seal's hash over rows given in id order, each as

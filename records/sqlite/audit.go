@@ -259,28 +259,33 @@ func verifyChain(ctx context.Context, q querier, start checkpoint) (*records.Cha
 			return &records.ChainProblem{EventID: start.id, Reason: fmt.Sprintf("audit event %d was changed after it was verified", start.id)}, 0, start, nil
 		}
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+cols+" FROM audit WHERE id > ? ORDER BY id", int64(start.id))
+	// Each event's own hash is compared in the query (chartroom_audit_ok:
+	// one value read instead of fourteen); the links between events here.
+	rows, err := q.QueryContext(ctx, "SELECT id, prev_hash, hash, chartroom_audit_ok("+cols+") FROM audit WHERE id > ? ORDER BY id", int64(start.id))
 	if err != nil {
 		return nil, 0, start, err
 	}
 	defer rows.Close()
 	prev, n := start, 0
+	var rowID int64 // not a records.ID: database/sql converts those through reflect
+	var prevHash, hash string
+	var holds bool
 	for rows.Next() {
-		var e records.AuditEvent
-		if err := scanAudit(rows, &e); err != nil {
+		if err := rows.Scan(&rowID, &prevHash, &hash, &holds); err != nil {
 			return nil, n, prev, err
 		}
-		if prev.id == 0 && e.ID != 1 {
-			return &records.ChainProblem{EventID: 1, Reason: fmt.Sprintf("audit events 1 to %d are missing (deleted?)", e.ID-1)}, n, prev, nil
+		id := records.ID(rowID)
+		if prev.id == 0 && id != 1 {
+			return &records.ChainProblem{EventID: 1, Reason: fmt.Sprintf("audit events 1 to %d are missing (deleted?)", id-1)}, n, prev, nil
 		}
-		if reason := records.VerifyChainStep(e, prev.hash, prev.id); reason != "" {
-			bad := e.ID
-			if prev.id != 0 && e.ID != prev.id+1 {
+		if reason := records.ChainStepProblem(id, prevHash, holds, prev.hash, prev.id); reason != "" {
+			bad := id
+			if prev.id != 0 && id != prev.id+1 {
 				bad = prev.id + 1
 			}
 			return &records.ChainProblem{EventID: bad, Reason: reason}, n, prev, nil
 		}
-		prev = checkpoint{id: e.ID, hash: e.Hash}
+		prev = checkpoint{id: id, hash: hash}
 		n++
 	}
 	return nil, n, prev, rows.Err()

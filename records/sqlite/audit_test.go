@@ -69,6 +69,12 @@ func TestAuditTamperDetection(t *testing.T) {
 			SELECT max(id) + 1, '2025-03-10T09:30:00.000000000Z', 1, 'ada', 'view', 'patient', 1, 'forged', 'abc', 'def' FROM audit`}, 0, "does not follow"},
 		{"rehashed row", []string{"UPDATE audit SET detail = 'x', hash = 'ffff' WHERE id = 2"}, 2, "changed"},
 		{"deleted tail after check", []string{"DELETE FROM audit WHERE id >= (SELECT max(id) - 1 FROM audit)"}, 0, "gone"},
+		// The same digits as text (the column swapped for one without a
+		// type, which keeps text as text): it reads as the same number, but
+		// it is not what Chartroom wrote.
+		{"a number stored as text", []string{"ALTER TABLE audit RENAME entity_id TO e", "ALTER TABLE audit ADD COLUMN entity_id",
+			"UPDATE audit SET entity_id = CASE WHEN id = 3 THEN CAST(e AS TEXT) ELSE e END"}, 3, "changed"},
+		{"an unreadable time", []string{"UPDATE audit SET at = 'yesterday' WHERE id = 2"}, 2, "changed"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

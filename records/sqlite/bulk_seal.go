@@ -1,17 +1,15 @@
 package sqlite
 
 import (
-	"database/sql"
 	"strconv"
-	"strings"
 
 	"github.com/chartroom/chartroom/records"
 )
 
 // movementSeal hashes the movements a bulk load writes until an audit event
-// takes the seal. Each row's text is the one rowTextSQL computes in SQL, so
-// verification recomputes the same hash from the table (a test holds the
-// two together).
+// takes the seal. Each row's text is the one chartroom_row_text gives
+// verification (appendRowText), so it recomputes the same hash from the
+// table.
 type movementSeal struct {
 	rows        *records.SealHasher
 	open        bool // rows holds movements not yet taken
@@ -42,18 +40,20 @@ func (s *movementSeal) take() records.Seal {
 	return records.Seal{Table: "movements", First: s.first, Last: s.last, Hash: s.rows.Sum()}
 }
 
-// appendRowText appends a row's canonical text as rowTextSQL writes it:
-// per column NULL as N, else the storage type, a colon and the upper-case
-// hex of the value's text (SQLite's hex() of an integer is the hex of its
-// decimal digits), columns joined by commas. It appends to a buffer the
-// caller reuses: a bulk load and a full verification make ten million.
-func appendRowText(b []byte, vals []any) []byte {
+// appendRowText appends a row's canonical text, what a seal hashes: per
+// column NULL as N, else the storage type, a colon and the upper-case hex
+// of the value's text (an integer's decimal digits, as SQLite's hex() gives
+// them: the seals of files made before this was Go were computed in SQL),
+// columns joined by commas. It appends to a buffer the caller reuses: a
+// bulk load and a full verification make ten million. The SQL function
+// chartroom_row_text is this, for the rows a seal is checked against.
+func appendRowText[V any](b []byte, vals []V) []byte {
 	var num [32]byte
 	for i, v := range vals {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		switch x := v.(type) {
+		switch x := any(v).(type) {
 		case nil:
 			b = append(b, 'N')
 		case int64:
@@ -84,38 +84,4 @@ func appendHex(b, p []byte) []byte {
 		b = append(b, upperHex[c>>4], upperHex[c&15])
 	}
 	return b
-}
-
-// movementTexts reads movements (their id, then the sealed columns, as
-// movementTextSelect selects them) and gives each row's canonical text,
-// computed in Go: the same text rowTextSQL makes in SQL, at a fraction of
-// the cost (pprof: building it in SQL was 40 % of a full verification).
-type movementTexts struct {
-	rows *sql.Rows
-	vals []any
-	dest []any
-	b    []byte
-}
-
-// movementTextSelect is the SELECT list movementTexts reads.
-var movementTextSelect = "id, " + strings.Join(sealedColumns["movements"], ", ")
-
-func newMovementTexts(rows *sql.Rows) *movementTexts {
-	n := 1 + len(sealedColumns["movements"])
-	m := &movementTexts{rows: rows, vals: make([]any, n), dest: make([]any, n)}
-	for i := range m.vals {
-		m.dest[i] = &m.vals[i]
-	}
-	return m
-}
-
-// scan reads the current row: its id and its text, which is valid until
-// the next scan.
-func (m *movementTexts) scan() (records.ID, []byte, error) {
-	if err := m.rows.Scan(m.dest...); err != nil {
-		return 0, nil, err
-	}
-	id, _ := m.vals[0].(int64)
-	m.b = appendRowText(m.b[:0], m.vals[1:])
-	return records.ID(id), m.b, nil
 }

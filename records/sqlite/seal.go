@@ -29,16 +29,12 @@ var sealedColumns = map[string][]string{
 		"locked_until", "created_at", "last_sign_in"},
 }
 
-// rowTextSQL is an SQL expression giving a row's canonical text: each
-// column as its storage type and the hex of its bytes (NULL as N), so no
-// two different rows read the same and embedded NULs count.
+// rowTextSQL is an SQL expression giving a row's canonical text (see
+// appendRowText): each column as its storage type and the hex of its bytes
+// (NULL as N), so no two different rows read the same and embedded NULs
+// count.
 func rowTextSQL(table string) string {
-	cols := sealedColumns[table]
-	parts := make([]string, len(cols))
-	for i, c := range cols {
-		parts[i] = "(CASE WHEN " + c + " IS NULL THEN 'N' ELSE typeof(" + c + ")||':'||hex(" + c + ") END)"
-	}
-	return strings.Join(parts, "||','||")
+	return "chartroom_row_text(" + strings.Join(sealedColumns[table], ", ") + ")"
 }
 
 // txSeals is what one write transaction has sealed so far.
@@ -325,21 +321,21 @@ func movementProblem(id, event records.ID, format string, args ...any) *records.
 
 // checkMovementSeal compares one seal with the rows now in the table.
 func checkMovementSeal(ctx context.Context, q querier, r sealRef) (*records.ChainProblem, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+movementTextSelect+" FROM movements WHERE id BETWEEN ? AND ? ORDER BY id",
+	rows, err := q.QueryContext(ctx, "SELECT id, "+rowTextSQL("movements")+" FROM movements WHERE id BETWEEN ? AND ? ORDER BY id",
 		int64(r.seal.First), int64(r.seal.Last))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	texts := newMovementTexts(rows)
 	h := records.NewSealHasher()
 	want := r.seal.First
+	var id int64
+	var text sql.RawBytes
 	for rows.Next() {
-		id, text, err := texts.scan()
-		if err != nil {
+		if err := rows.Scan(&id, &text); err != nil {
 			return nil, err
 		}
-		if id != want {
+		if records.ID(id) != want {
 			break
 		}
 		h.AddBytes(text)
@@ -383,25 +379,24 @@ func verifyAllMovements(ctx context.Context, q querier) (*records.ChainProblem, 
 	}
 	defer seals.Close()
 	// Both result sets are read at once: two statements on one connection.
-	mov, err := q.QueryContext(ctx, "SELECT "+movementTextSelect+" FROM movements ORDER BY id")
+	mov, err := q.QueryContext(ctx, "SELECT id, "+rowTextSQL("movements")+" FROM movements ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
 	defer mov.Close()
-	texts := newMovementTexts(mov)
 	type row struct {
 		id   records.ID
-		text []byte // valid until the next row is read
+		text sql.RawBytes // valid until the next row is read
 		ok   bool
 	}
+	var id int64 // not a records.ID: database/sql converts those through reflect
+	var text sql.RawBytes
 	next := func() (row, error) {
 		if !mov.Next() {
 			return row{}, mov.Err()
 		}
-		r := row{ok: true}
-		var err error
-		r.id, r.text, err = texts.scan()
-		return r, err
+		err := mov.Scan(&id, &text)
+		return row{id: records.ID(id), text: text, ok: true}, err
 	}
 	cur, err := next()
 	if err != nil {
