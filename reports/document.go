@@ -110,9 +110,6 @@ func newDocumentSized(h header, init *gofpdf.InitType, f furniture) *document {
 
 	pdf.AddUTF8FontFromBytes(fontFamily, "", assets.ReportFont)
 	pdf.AddUTF8FontFromBytes(fontFamily, "B", assets.ReportFontBold)
-	// After the fonts: gofpdf then keeps the digits in the font subset, which
-	// the total page count is written with when the document closes.
-	pdf.AliasNbPages("{nb}")
 
 	pdf.SetMargins(marginSide, marginTop, marginSide)
 	// Page breaks are decided by the reports (a table row never splits, a
@@ -124,7 +121,7 @@ func newDocumentSized(h header, init *gofpdf.InitType, f furniture) *document {
 		pdf.SetFooterFunc(d.drawFooter)
 	case furnitureCompact:
 		pdf.SetHeaderFunc(d.drawCompactHeader)
-		pdf.SetFooterFunc(d.drawCompactFooter)
+		pdf.SetFooterFunc(d.footerLine) // one small line at the bottom edge
 	}
 	return d
 }
@@ -222,8 +219,8 @@ func (d *document) drawHeader() {
 	}
 }
 
-// drawFooter is gofpdf's footer callback: who printed it and when, the
-// confidentiality notice and "Page x of y".
+// drawFooter is gofpdf's footer callback: who printed it and when, and the
+// confidentiality notice (numberPages adds "Page x of y" between them).
 func (d *document) drawFooter() {
 	p := d.pdf
 	w := d.contentWidth()
@@ -231,11 +228,7 @@ func (d *document) drawFooter() {
 	d.drawColor(ruleGrey)
 	p.SetLineWidth(0.2)
 	p.Line(marginSide, y, marginSide+w, y)
-	p.SetXY(marginSide, y+1)
-	d.textColor(inkMuted)
-	d.font("", 7)
-	d.footerLine(w, 4, 7)
-	d.textColor(inkDark)
+	d.footerLine()
 }
 
 // drawCompactHeader writes the header in one small line at the top edge.
@@ -259,27 +252,69 @@ func (d *document) drawCompactHeader() {
 	d.textColor(inkDark)
 }
 
-// drawCompactFooter writes the footer in one small line at the bottom edge.
-func (d *document) drawCompactFooter() {
+// footerBox is the line the footer is written on: its left edge, top, width
+// and height, and the font size.
+type footerBox struct{ x, y, w, h, size float64 }
+
+// footer is where this document's footer line goes; ok is false when its
+// pages have none (a roll label).
+func (d *document) footer() (b footerBox, ok bool) {
+	switch d.furniture {
+	case furnitureFull:
+		return footerBox{marginSide, d.pageH - footerHeight + 3, d.contentWidth(), 4, 7}, true
+	case furnitureCompact:
+		return footerBox{compactMargin, d.pageH - 8, d.pageW - 2*compactMargin, 3.5, 6.5}, true
+	}
+	return footerBox{}, false
+}
+
+// side is the width of the footer's left and right parts; the page
+// number is centred between them, so its digits cannot push them out of
+// line.
+func (b footerBox) side() float64 { return b.w * 0.37 }
+
+// footerLine writes who printed the page and when, and the confidentiality
+// notice.
+func (d *document) footerLine() {
+	b, ok := d.footer()
+	if !ok {
+		return
+	}
 	p := d.pdf
-	w := d.pageW - 2*compactMargin
-	p.SetXY(compactMargin, d.pageH-8)
 	d.textColor(inkMuted)
-	d.font("", 6.5)
-	d.footerLine(w, 3.5, 6.5)
+	d.font("", b.size)
+	p.SetXY(b.x, b.y)
+	d.text(b.side(), b.h, printedLine(d.hdr), "L")
+	p.SetX(b.x + b.w - b.side())
+	d.font("B", b.size)
+	d.text(b.side(), b.h, confidential, "R")
 	d.textColor(inkDark)
 }
 
-// footerLine writes who printed the page and when, the page number in the
-// middle (centred, so the total filled in when the document closes cannot
-// push it out of line), and the confidentiality notice.
-func (d *document) footerLine(w, h, size float64) {
-	side := w * 0.37
-	d.font("", size)
-	d.text(side, h, printedLine(d.hdr), "L")
-	d.text(w-2*side, h, fmt.Sprintf("Page %d of {nb}", d.pdf.PageNo()), "C")
-	d.font("B", size)
-	d.text(side, h, confidential, "R")
+// numberPages writes "Page x of y" in the footer of every page, once the
+// number of pages is known. gofpdf's alias for it ({nb}) rewrites the text
+// of every page as the document closes: a twelfth of the time of a
+// 2,000-page report.
+func (d *document) numberPages() {
+	b, ok := d.footer()
+	if !ok {
+		return
+	}
+	p := d.pdf
+	last, n := p.PageNo(), p.PageCount()
+	for i := 1; i <= n; i++ {
+		p.SetPage(i)
+		// The page's drawing ended in some other colour and font: set
+		// both again, the fill too (gofpdf writes text in the fill colour
+		// when the two agree).
+		d.fillColor(inkMuted)
+		d.textColor(inkMuted)
+		d.font("", b.size)
+		p.SetXY(b.x+b.side(), b.y)
+		d.text(b.w-2*b.side(), b.h, fmt.Sprintf("Page %d of %d", i, n), "C")
+	}
+	p.SetPage(last)
+	d.textColor(inkDark)
 }
 
 // compactMargin is the side margin of the compact header and footer.
@@ -312,6 +347,7 @@ func (d *document) output(w io.Writer) error {
 	if d.pdf.PageNo() == 0 {
 		d.newPage()
 	}
+	d.numberPages()
 	if err := d.pdf.Output(w); err != nil {
 		return records.Internal("the PDF could not be written", err)
 	}
