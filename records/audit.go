@@ -61,15 +61,11 @@ type ChainProblem struct {
 	RowID ID
 }
 
-// VerifyChainStep checks one event against the hash of the event before it
-// and the id that should follow; it returns a reason or "".
-func VerifyChainStep(e AuditEvent, prevHash string, prevID ID) string {
-	return ChainStepProblem(e.ID, e.PrevHash, AuditHash(e) == e.Hash, prevHash, prevID)
-}
-
-// ChainStepProblem is VerifyChainStep for an event whose own hash was
-// already compared with AuditHash (hashHolds): a full check compares ten
-// million of them inside the query that reads them.
+// ChainStepProblem checks one event (id, its stored prev_hash, and whether
+// its stored hash is AuditHash of its fields) against the hash of the event
+// before it and the id that should follow; it returns a reason or "". The
+// hash is compared by the caller: a full check compares ten million inside
+// the query that reads them.
 func ChainStepProblem(id ID, storedPrevHash string, hashHolds bool, prevHash string, prevID ID) string {
 	if prevID != 0 && id != prevID+1 {
 		return "audit event " + strconv.FormatInt(int64(prevID+1), 10) + " is missing (deleted?) before event " + strconv.FormatInt(int64(id), 10)

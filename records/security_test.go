@@ -58,7 +58,7 @@ func TestAuditChain(t *testing.T) {
 	verify := func(events []AuditEvent) string {
 		prevHash, prevID := "", ID(0)
 		for _, e := range events {
-			if r := VerifyChainStep(e, prevHash, prevID); r != "" {
+			if r := ChainStepProblem(e.ID, e.PrevHash, AuditHash(e) == e.Hash, prevHash, prevID); r != "" {
 				return r
 			}
 			prevHash, prevID = e.Hash, e.ID
