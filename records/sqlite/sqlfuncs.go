@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"database/sql/driver"
-	"time"
 
 	moderncsqlite "modernc.org/sqlite"
 
@@ -60,15 +59,7 @@ func auditEventOf(a []driver.Value) (records.AuditEvent, bool) {
 		intArg(a[6], &e.EntityID) && textArg(a[7], &e.Detail) && textArg(a[8], &e.PrevHash) &&
 		textArg(a[9], &e.Hash) && textArg(a[10], &e.Seal.Table) && intArg(a[11], &e.Seal.First) &&
 		intArg(a[12], &e.Seal.Last) && textArg(a[13], &e.Seal.Hash)
-	if !ok {
-		return e, false
-	}
-	t, err := time.Parse(time.RFC3339Nano, at)
-	if err != nil {
-		return e, false
-	}
-	e.At = t
-	return e, true
+	return e, ok && timeCol{&e.At}.parse(at) == nil
 }
 
 func intArg(v driver.Value, dst *records.ID) bool {
