@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -85,13 +83,7 @@ func (b *backupTab) backupToChosen() {
 		}
 		b.backup(u.Path())
 	}, b.s.win)
-	if home, err := os.UserHomeDir(); err == nil {
-		if l, err := storage.ListerForURI(storage.NewFileURI(home)); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	showFileDialog(b.s.win, d)
 }
 
 func (b *backupTab) backup(dir string) {
@@ -129,8 +121,7 @@ func (s *shell) chooseBackup(restore func(path string)) {
 				}
 			}, s.win)
 	}, s.win)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	showFileDialog(s.win, d)
 }
 
 func (b *backupTab) restoreFrom(path string) {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"os"
 	"strconv"
 	"strings"
 
@@ -183,13 +182,7 @@ func (r *reportsScreen) saveAs() {
 		}, r.s.win)
 		d.SetFileName(r.fileBase() + ".pdf")
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-		if home, err := os.UserHomeDir(); err == nil {
-			if u, err := storage.ListerForURI(storage.NewFileURI(home)); err == nil {
-				d.SetLocation(u)
-			}
-		}
-		d.Resize(fyne.NewSize(900, 600))
-		d.Show()
+		showFileDialog(r.s.win, d)
 	})
 }
 

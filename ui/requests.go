@@ -268,8 +268,7 @@ func (r *requestsScreen) importAppointments() {
 		rc.Close()
 		r.importFile(path)
 	}, r.s.win)
-	fd.Resize(fyne.NewSize(900, 600))
-	fd.Show()
+	showFileDialog(r.s.win, fd)
 }
 
 // importFile parses and dry-runs an appointments file, then asks.
