@@ -29,8 +29,14 @@ type findScreen struct {
 	foundDlg    *dialog.ConfirmDialog // the last "missing folder turned up" question
 	foundAnswer func(found bool)      // its answer, which tests give directly
 
-	cancel context.CancelFunc // the query in flight, if any
-	seq    int                // number of the latest query; older answers are dropped
+	cancel   context.CancelFunc // the query in flight, if any
+	seq      int                // number of the latest query; older answers are dropped
+	asked    string             // the text of the query in flight
+	answered string             // the text whose answer the list shows
+	chosen   bool               // the clerk picked a row of that answer (arrows, a tap)
+	// enterFor is the text Enter was pressed on while its answer was still
+	// coming: the answer acts on it as it arrives.
+	enterFor string
 }
 
 const findEmptyText = "Type a chart number (12-34-56), a folder barcode or a surname (\"Nunez\" or \"Núñez, Ma\"). Results appear as you type; Enter opens the chart."
@@ -43,10 +49,10 @@ func newFindScreen(s *shell) *findScreen {
 	f.box.onKey = func(k *fyne.KeyEvent) bool {
 		switch k.Name {
 		case fyne.KeyDown:
-			f.results.move(1)
+			f.choose(1)
 			return true
 		case fyne.KeyUp:
-			f.results.move(-1)
+			f.choose(-1)
 			return true
 		}
 		return false
@@ -60,6 +66,7 @@ func newFindScreen(s *shell) *findScreen {
 		{"Out", 60, func(h records.SearchHit) string { return strconv.Itoa(h.Out) }},
 		{"Status", 200, hitStatus},
 	}, func(h records.SearchHit) { s.main.openChart(h.ID) })
+	f.results.onTap = func() { f.chosen = true }
 	f.results.set(nil, findEmptyText)
 	f.summary = hint("")
 	newPatient := widget.NewButtonWithIcon("New patient…", theme.ContentAddIcon(), func() { showPatientDialog(s, records.Patient{}, nil) })
@@ -105,13 +112,15 @@ func (f *findScreen) query(text string) {
 	f.seq++
 	seq := f.seq
 	text = strings.TrimSpace(text)
+	f.answered, f.chosen = "", false
 	if text == "" {
 		f.summary.SetText("")
 		f.results.set(nil, findEmptyText)
+		f.answered = text
 		return
 	}
 	ctx, cancel := context.WithCancel(f.s.ctx())
-	f.cancel = cancel
+	f.cancel, f.asked = cancel, text
 	svc := f.s.svc
 	inBackground(f.s, func() ([]records.SearchHit, error) {
 		return svc.Search(ctx, text, findLimit)
@@ -125,11 +134,17 @@ func (f *findScreen) query(text string) {
 			if ctx.Err() != nil {
 				return
 			}
+			f.enterFor = ""
 			f.summary.SetText(records.ErrorMessage(err))
 			f.results.set(nil, "")
 			return
 		}
 		f.show(text, hits)
+		f.answered = text
+		if f.enterFor == text {
+			f.enterFor = ""
+			f.act(text)
+		}
 	})
 }
 

@@ -67,3 +67,52 @@ func TestFindByNameAndMRN(t *testing.T) {
 		t.Errorf("chart shows %d folders, want 1", len(m.chart.volumes.rows))
 	}
 }
+
+// Enter acts on the box's text as it is when Enter comes, never on a list
+// left from an earlier keystroke, and opens nothing when that text matches
+// several charts and none was picked.
+func TestFindEnterActsOnCurrentText(t *testing.T) {
+	f := newFixture(t, true)
+	f.patient("654321", "Testwell", "Ada")
+	_, bert := f.patient("111111", "Testwell", "Bert")
+	m := f.mustSignIn(adminName, adminPassword)
+	find := m.page(navFind).(*findScreen)
+
+	cases := []struct {
+		name     string
+		listFor  string // what the list answers when Enter comes
+		boxText  string // the box's text then
+		arrows   int    // Down presses before Enter
+		wantOpen string // the chart opened, "" for none
+	}{
+		{"the list is from an earlier keystroke", "testwell", "testwell, b", 0, "Testwell, Bert"},
+		{"several matches and no pick", "testwell", "testwell", 0, ""},
+		{"several matches, the clerk picked one", "testwell", "testwell", 1, "Testwell, Bert"},
+		{"a whole chart number", "65", "65-43-21", 0, "Testwell, Ada"},
+		{"a folder barcode before its answer", "", bert.Barcode, 0, "Testwell, Bert"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m.show(navFind)
+			find.box.SetText("")
+			test.Type(find.box, c.listFor)
+			// The box changes without its answer coming back yet: the
+			// typing outran the search.
+			find.box.Text = c.boxText
+			for range c.arrows {
+				find.box.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+			}
+			find.submit(find.box.Text)
+			got := ""
+			if m.chart != nil {
+				got = m.chart.data.patient.DisplayName()
+			}
+			if got != c.wantOpen {
+				t.Fatalf("Enter opened %q, want %q", got, c.wantOpen)
+			}
+			if c.wantOpen == "" && find.results.selected != 0 {
+				t.Errorf("selected row %d, want the first row of the answer", find.results.selected)
+			}
+		})
+	}
+}

@@ -17,21 +17,82 @@ func requestWhere(q records.Request) string {
 	return q.Where
 }
 
-// submit opens the chosen chart. When the box holds the barcode of a folder
-// marked missing (a scanner fired it at the Find box), it first says so and
-// offers to record the folder found: someone is holding it.
+// submit is Enter in the Find box. It acts on the box's text as it is now,
+// never on a list left over from an earlier keystroke: when that text's
+// answer is not in yet (a scanner's Enter comes right after its last
+// character), it asks, or waits for the question already asked, and acts
+// when the answer arrives.
 func (f *findScreen) submit(text string) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return
+	}
+	if f.answered == text && f.cancel == nil {
+		f.act(text)
+		return
+	}
+	f.enterFor = text
+	if f.cancel == nil || f.asked != text {
+		f.query(text)
+	}
+}
+
+// act opens the chart Enter means in the answer for text: the row the clerk
+// picked, else the one chart the text names (a chart number, a barcode, a
+// single match). Several matches and no pick open nothing: the first row is
+// selected and the clerk is asked to choose.
+func (f *findScreen) act(text string) {
 	h, ok := f.results.current()
-	if !ok || h.MatchedBy != "barcode" {
-		f.results.open()
+	if !ok || !f.chosen {
+		h, ok = namedChart(text, f.results.rows, f.s.settings.MRNWidth)
+	}
+	if !ok {
+		if len(f.results.rows) > 0 {
+			f.results.selectRow(0)
+			f.summary.SetText(plural(len(f.results.rows), "match") + " for \"" + text + "\": choose one with Up and Down, then press Enter.")
+		}
 		return
 	}
-	v, err := f.s.svc.VolumeByBarcode(f.s.ctx(), text)
-	if err != nil || v.State != records.StateMissing {
-		f.results.open()
-		return
+	if h.MatchedBy == "barcode" {
+		if v, err := f.s.svc.VolumeByBarcode(f.s.ctx(), text); err == nil && v.State == records.StateMissing {
+			f.askFound(v, func() { f.s.main.openChart(h.ID) })
+			return
+		}
 	}
-	f.askFound(v, func() { f.results.open() })
+	f.s.main.openChart(h.ID)
+}
+
+// namedChart is the one chart hits name for the typed text: the only hit,
+// or the only exact one (the whole chart number, a barcode, a retired
+// number that leads to its survivor) among prefix matches.
+func namedChart(text string, hits []records.SearchHit, width int) (records.SearchHit, bool) {
+	if len(hits) == 1 {
+		return hits[0], true
+	}
+	var exact []records.SearchHit
+	for _, h := range hits {
+		switch h.MatchedBy {
+		case "barcode", "merged":
+			exact = append(exact, h)
+		case "mrn":
+			if q := records.ParseQuery(text); q.Kind == records.QueryNumber {
+				if mrn, err := records.NormalizeMRN(q.Digits, width); err == nil && mrn == h.MRN {
+					exact = append(exact, h)
+				}
+			}
+		}
+	}
+	if len(exact) == 1 {
+		return exact[0], true
+	}
+	return records.SearchHit{}, false
+}
+
+// choose moves the selection (Up and Down in the box) and marks it the
+// clerk's pick for Enter.
+func (f *findScreen) choose(delta int) {
+	f.results.move(delta)
+	f.chosen = f.results.selected >= 0
 }
 
 // askFound announces that a missing folder was scanned and records it

@@ -28,6 +28,7 @@ type rowTable[T any] struct {
 	selected int
 	onOpen   func(T)
 	onSelect func(T)
+	onTap    func() // the clerk picked a row in the table itself
 }
 
 func newRowTable[T any](cols []column[T], onOpen func(T)) *rowTable[T] {
@@ -58,6 +59,9 @@ func newRowTable[T any](cols []column[T], onOpen func(T)) *rowTable[T] {
 		t.table.UnselectAll()
 		if id.Row >= 0 && id.Row < len(t.rows) {
 			t.selectRow(id.Row)
+			if t.onTap != nil {
+				t.onTap()
+			}
 		}
 	}
 	t.empty = widget.NewLabel("")
@@ -193,6 +197,9 @@ func (c *cell[T]) show(row int, text string) {
 func (c *cell[T]) Tapped(*fyne.PointEvent) {
 	if c.row < len(c.t.rows) {
 		c.t.selectRow(c.row)
+		if c.t.onTap != nil {
+			c.t.onTap()
+		}
 	}
 }
 
