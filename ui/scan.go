@@ -36,6 +36,9 @@ type scanResult struct {
 	// Attention marks a success that needs the clerk's eye: loose papers
 	// to file or another borrower waiting for the chart.
 	Attention bool
+	// Repeat marks a scan of a folder already out to the borrower it was
+	// scanned for (a scanner that fired twice): nothing to do, no alarm.
+	Repeat bool
 }
 
 // bannerTone is the colour the banner flashes.
@@ -46,6 +49,7 @@ const (
 	toneOK
 	toneAttention
 	toneRefused
+	toneRepeat
 )
 
 // scanScreen is the check-out desk: a big box that keeps the focus, so a
@@ -122,7 +126,7 @@ func newScanScreen(s *shell) *scanScreen {
 	sc.flash.CornerRadius = 6
 	sc.log = newRowTable([]column[scanResult]{
 		{"Time", 90, func(r scanResult) string { return r.At.Local().Format("15:04:05") }},
-		{"", 80, func(r scanResult) string { return okMark(r.OK) }},
+		{"", 90, okMark},
 		{"Code", 120, func(r scanResult) string { return r.Code }},
 		{"Mode", 90, func(r scanResult) string { return r.Mode }},
 		{"Chart", 250, func(r scanResult) string { return r.Chart }},
@@ -144,8 +148,11 @@ func newScanScreen(s *shell) *scanScreen {
 	return sc
 }
 
-func okMark(ok bool) string {
-	if ok {
+func okMark(r scanResult) string {
+	switch {
+	case r.Repeat:
+		return "Already out"
+	case r.OK:
 		return "Done"
 	}
 	return "Refused"
@@ -206,6 +213,8 @@ func (sc *scanScreen) setBanner(text string, tone bannerTone) {
 		c = theme.Color(theme.ColorNameWarning)
 	case toneRefused:
 		c = theme.Color(theme.ColorNameError)
+	case toneRepeat:
+		c = theme.Color(theme.ColorNamePrimary)
 	default:
 		if sc.anim != nil {
 			sc.anim.Stop()
@@ -349,6 +358,10 @@ func runScan(ctx context.Context, svc records.Service, job scanJob, now time.Tim
 	res.Message = records.ErrorMessage(moveErr)
 	if v, err := svc.VolumeByBarcode(ctx, code); err == nil {
 		res.Chart = volumeChart(v, mrn)
+		if job.mode != modeCheckIn && job.hasB && (v.State == records.StateCheckedOut || v.State == records.StateOffsite) && v.BorrowerID == job.borrower.ID {
+			res.Repeat = true
+			res.Message = "Already out to " + v.BorrowerName + " since " + v.OutSince.Local().Format("2006-01-02 15:04") + ": nothing to do"
+		}
 	}
 	return scanOutcome{result: res}
 }
@@ -387,15 +400,18 @@ func (sc *scanScreen) apply(o scanOutcome) {
 		}
 		tone := toneRefused
 		switch {
+		case r.Repeat:
+			tone = toneRepeat
 		case r.OK && r.Attention:
 			tone = toneAttention
 		case r.OK:
 			tone = toneOK
 		}
 		sc.setBanner(text, tone)
-		if r.OK {
+		switch {
+		case r.OK:
 			sc.ok++
-		} else {
+		case !r.Repeat:
 			sc.fail++
 		}
 	}

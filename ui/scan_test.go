@@ -19,14 +19,16 @@ func TestScanStationCheckOutThenRefusal(t *testing.T) {
 	steps := []struct {
 		scan     string
 		wantOK   bool
+		wantTone bannerTone
 		wantText string // part of the result message
 	}{
-		{vol.Barcode, false, "badge"},                    // no borrower yet
-		{"badge-a", true, "Dr. Alpha Fictional"},         // badge switches the borrower (case-insensitive)
-		{vol.Barcode, true, "Checked out to Dr. Alpha"},  // committed at once
-		{"BADGE-B", true, "Dr. Beta Fictional"},          // another borrower
-		{vol.Barcode, false, "already out to Dr. Alpha"}, // a second check-out is refused
-		{"NO-SUCH-CODE", false, "NO-SUCH-CODE"},          // unknown barcode
+		{vol.Barcode, false, toneRefused, "badge"},                    // no borrower yet
+		{"badge-a", true, toneOK, "Dr. Alpha Fictional"},              // badge switches the borrower (case-insensitive)
+		{vol.Barcode, true, toneOK, "Checked out to Dr. Alpha"},       // committed at once
+		{vol.Barcode, false, toneRepeat, "Already out to Dr. Alpha"},  // the scanner fired twice: no alarm
+		{"BADGE-B", true, toneOK, "Dr. Beta Fictional"},               // another borrower
+		{vol.Barcode, false, toneRefused, "already out to Dr. Alpha"}, // a second check-out is refused
+		{"NO-SUCH-CODE", false, toneRefused, "NO-SUCH-CODE"},          // unknown barcode
 	}
 	for i, st := range steps {
 		typeEnter(sc.box, st.scan)
@@ -36,6 +38,9 @@ func TestScanStationCheckOutThenRefusal(t *testing.T) {
 		r := sc.results[0] // newest first
 		if r.OK != st.wantOK || !strings.Contains(r.Message, st.wantText) {
 			t.Errorf("step %d (%s): ok=%v %q, want ok=%v and %q", i, st.scan, r.OK, r.Message, st.wantOK, st.wantText)
+		}
+		if sc.tone != st.wantTone {
+			t.Errorf("step %d (%s): banner tone %d, want %d", i, st.scan, sc.tone, st.wantTone)
 		}
 		if sc.box.Text != "" {
 			t.Errorf("step %d: the scan box still holds %q", i, sc.box.Text)
@@ -52,8 +57,8 @@ func TestScanStationCheckOutThenRefusal(t *testing.T) {
 	if got := m.status.last.Out; got != 1 {
 		t.Errorf("status bar counts %d out, want 1", got)
 	}
-	if !strings.Contains(sc.tally.Text, "refused") {
-		t.Errorf("tally = %q", sc.tally.Text)
+	if want := "1 done, 3 refused"; !strings.Contains(sc.tally.Text, want) {
+		t.Errorf("tally = %q, want %q (a repeated scan is neither)", sc.tally.Text, want)
 	}
 }
 
