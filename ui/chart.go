@@ -330,28 +330,33 @@ func (c *chartView) moveOut(handOff bool) *editDialog {
 		widget.NewFormItem("Purpose", note),
 		categoryItem,
 	}
-	return showEditDialog(c.s, title, confirm, items, errs, func() error {
+	return showWriteDialog(c.s, title, confirm, items, errs, func() (formWrite, error) {
 		b, ok := pick.selected()
 		if !ok {
-			return records.FieldError("Borrower", "choose who takes the chart")
+			return formWrite{}, records.FieldError("Borrower", "choose who takes the chart")
 		}
 		d, err := dateField("Due", due.Text)
 		if err != nil {
-			return err
+			return formWrite{}, err
 		}
 		in := records.CheckOutInput{Barcode: v.Barcode, BorrowerID: b.ID, Due: d, HandOff: handOff, Note: note.Text}
 		if b.Kind == records.BorrowerExternal {
 			in.Purpose = selectedPurpose(category)
 		}
-		res, err := c.s.svc.CheckOutScan(c.s.ctx(), in)
-		if err != nil {
-			return err
-		}
-		c.afterMove()
-		if msg := checkOutNotes(res); msg != "" {
-			showNotice(c.s, "Checked out "+v.Barcode, msg)
-		}
-		return nil
+		ctx, svc := c.s.ctx(), c.s.svc
+		var res records.CheckOutResult
+		return formWrite{
+			write: func() (err error) {
+				res, err = svc.CheckOutScan(ctx, in)
+				return err
+			},
+			after: func() {
+				c.afterMove()
+				if msg := checkOutNotes(res); msg != "" {
+					showNotice(c.s, "Checked out "+v.Barcode, msg)
+				}
+			},
+		}, nil
 	})
 }
 
@@ -360,15 +365,18 @@ func (c *chartView) doCheckIn() {
 	if !ok {
 		return
 	}
-	res, err := c.s.svc.CheckIn(c.s.ctx(), v.Barcode)
-	if err != nil {
-		c.s.showError(err)
-		return
-	}
-	c.afterMove()
-	if msg := checkInNotes(res); msg != "" {
-		showNotice(c.s, "Checked in "+v.Barcode, msg)
-	}
+	ctx, svc := c.s.ctx(), c.s.svc
+	inBackground(c.s, func() (records.CheckInResult, error) { return svc.CheckIn(ctx, v.Barcode) },
+		func(res records.CheckInResult, err error) {
+			if err != nil {
+				c.s.showError(err)
+				return
+			}
+			c.afterMove()
+			if msg := checkInNotes(res); msg != "" {
+				showNotice(c.s, "Checked in "+v.Barcode, msg)
+			}
+		})
 }
 
 func (c *chartView) doMissing() {
@@ -376,8 +384,9 @@ func (c *chartView) doMissing() {
 	if !ok {
 		return
 	}
+	ctx, svc := c.s.ctx(), c.s.svc
 	c.askNote("Mark "+v.Barcode+" missing", "Mark missing", "where it was last seen, who looked", func(note string) error {
-		_, err := c.s.svc.MarkMissing(c.s.ctx(), v.ID, note)
+		_, err := svc.MarkMissing(ctx, v.ID, note)
 		return err
 	})
 }
@@ -387,22 +396,20 @@ func (c *chartView) doFound() {
 	if !ok {
 		return
 	}
+	ctx, svc := c.s.ctx(), c.s.svc
 	c.askNote(v.Barcode+" was found", "Found", "where it turned up", func(note string) error {
-		_, err := c.s.svc.MarkFound(c.s.ctx(), v.ID, note)
+		_, err := svc.MarkFound(ctx, v.ID, note)
 		return err
 	})
 }
 
-// askNote asks for a note and runs do with it.
+// askNote asks for a note and runs do with it in the background.
 func (c *chartView) askNote(title, confirm, placeholder string, do func(note string) error) {
 	errs := newFormErrors()
 	note := errs.field("Note", newEntry(c.s, placeholder))
-	showEditDialog(c.s, title, confirm, []*widget.FormItem{widget.NewFormItem("Note", note)}, errs, func() error {
-		if err := do(note.Text); err != nil {
-			return err
-		}
-		c.afterMove()
-		return nil
+	showWriteDialog(c.s, title, confirm, []*widget.FormItem{widget.NewFormItem("Note", note)}, errs, func() (formWrite, error) {
+		text := note.Text
+		return formWrite{write: func() error { return do(text) }, after: c.afterMove}, nil
 	})
 }
 
@@ -430,17 +437,17 @@ func (c *chartView) addFolder() {
 	kind.SetSelected(def)
 	barcode := errs.field("Barcode", newEntry(c.s, "empty: Chartroom makes one"))
 	items := []*widget.FormItem{widget.NewFormItem("Record type", kind), widget.NewFormItem("Barcode", barcode)}
-	showEditDialog(c.s, "Add a folder for "+c.data.patient.DisplayName(), "Add", items, errs, func() error {
+	showWriteDialog(c.s, "Add a folder for "+c.data.patient.DisplayName(), "Add", items, errs, func() (formWrite, error) {
 		idx := kind.SelectedIndex()
 		if idx < 0 {
-			return records.FieldError("Record type", "choose what kind of folder it is")
+			return formWrite{}, records.FieldError("Record type", "choose what kind of folder it is")
 		}
-		_, err := c.s.svc.AddVolume(c.s.ctx(), records.Volume{PatientID: c.patientID, RecordTypeID: active[idx].ID, Barcode: barcode.Text})
-		if err != nil {
+		ctx, svc := c.s.ctx(), c.s.svc
+		v := records.Volume{PatientID: c.patientID, RecordTypeID: active[idx].ID, Barcode: barcode.Text}
+		return formWrite{write: func() error {
+			_, err := svc.AddVolume(ctx, v)
 			return err
-		}
-		c.afterMove()
-		return nil
+		}, after: c.afterMove}, nil
 	})
 }
 

@@ -19,9 +19,28 @@ type editDialog struct {
 	cancel *widget.Button
 }
 
-// showEditDialog opens the form; onSave runs on the UI goroutine (form calls
-// are short single-row transactions) and closes the dialog when it returns nil.
+// formWrite is a form's save in two steps: write runs off the UI goroutine,
+// since any write may wait seconds for another process's lock; after runs
+// back on it once the write succeeded (reload the page, say what was done).
+type formWrite struct {
+	write  func() error
+	after  func()
+	failed func(error) // optional: the write was refused; the form stays open
+}
+
+// showEditDialog opens a form whose Save runs onSave on the UI goroutine:
+// for forms whose save calls no service; those that do use showWriteDialog.
 func showEditDialog(s *shell, title, confirm string, items []*widget.FormItem, errs *formErrors, onSave func() error) *editDialog {
+	return showWriteDialog(s, title, confirm, items, errs, func() (formWrite, error) {
+		return formWrite{}, onSave()
+	})
+}
+
+// showWriteDialog opens the form. Save reads and checks the form on the UI
+// goroutine (read), then runs its write in the background with Save
+// disabled, so a double click cannot save twice; the dialog closes when the
+// write succeeds and otherwise shows the refusal under the form.
+func showWriteDialog(s *shell, title, confirm string, items []*widget.FormItem, errs *formErrors, read func() (formWrite, error)) *editDialog {
 	ed := &editDialog{form: widget.NewForm(items...), errs: errs}
 	ed.save = widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), nil)
 	ed.save.Importance = widget.HighImportance
@@ -31,11 +50,34 @@ func showEditDialog(s *shell, title, confirm string, items []*widget.FormItem, e
 	ed.d = dialog.NewCustomWithoutButtons(title, container.New(minWidth{520}, body), s.win)
 	ed.cancel.OnTapped = ed.d.Hide
 	submit := func() {
-		if err := onSave(); err != nil {
+		if ed.save.Disabled() {
+			return // a write is under way
+		}
+		w, err := read()
+		if err != nil {
 			errs.show(s.win, err)
 			return
 		}
-		ed.d.Hide()
+		if w.write == nil {
+			ed.d.Hide()
+			return
+		}
+		ed.save.Disable()
+		inBackground(s, func() (struct{}, error) { return struct{}{}, w.write() }, func(_ struct{}, err error) {
+			ed.save.Enable()
+			if err != nil {
+				errs.show(s.win, err)
+				if w.failed != nil {
+					w.failed(err)
+				}
+				return
+			}
+			errs.show(s.win, nil)
+			ed.d.Hide()
+			if w.after != nil {
+				w.after()
+			}
+		})
 	}
 	ed.save.OnTapped = submit
 	for _, it := range items {
