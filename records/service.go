@@ -62,7 +62,16 @@ type PatientService interface {
 	// PatientByMRN finds a patient by chart number (any accepted spelling),
 	// following a merge to the survivor; it records the view.
 	PatientByMRN(ctx context.Context, mrn string) (Patient, error)
-	CreatePatient(ctx context.Context, p Patient) (Patient, error) // also creates volume 1 in file
+	// CreatePatient also creates volume 1 in file. A patient whose
+	// surname, given name and birth date match a chart already there is
+	// refused (EConflict naming it): see CreateDuplicatePatient.
+	CreatePatient(ctx context.Context, p Patient) (Patient, error)
+	// CreateDuplicatePatient creates a patient despite a matching chart:
+	// supervisor or admin, with a reason the audit log keeps.
+	CreateDuplicatePatient(ctx context.Context, p Patient, reason string) (Patient, error)
+	// DuplicatePatients lists the live charts with p's surname, given name
+	// and birth date.
+	DuplicatePatients(ctx context.Context, p Patient) ([]Patient, error)
 	UpdatePatient(ctx context.Context, p Patient) (Patient, error) // supervisor or admin
 	// ImportPatients adds or updates patients from an import in one
 	// transaction, reading rows while it writes the ones before; the lines

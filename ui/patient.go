@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/chartroom/chartroom/records"
@@ -13,7 +16,7 @@ var patientStatuses = []string{string(records.PatientActive), string(records.Pat
 
 // showPatientDialog creates a patient (p.ID 0; with volume 1 in file) or
 // edits one (supervisor or admin). onSaved gets the stored patient.
-func showPatientDialog(s *shell, p records.Patient, onSaved func(records.Patient)) {
+func showPatientDialog(s *shell, p records.Patient, onSaved func(records.Patient)) *editDialog {
 	errs := newFormErrors()
 	mrn := errs.field("MRN", newEntry(s, "e.g. 12-34-56"))
 	last := errs.field("Last name", newEntry(s, ""))
@@ -23,6 +26,8 @@ func showPatientDialog(s *shell, p records.Patient, onSaved func(records.Patient
 	phone := errs.field("Phone", newEntry(s, ""))
 	lastVisit := errs.field("Last visit", newEntry(s, "YYYY-MM-DD"))
 	deceased := errs.field("Date of death", newEntry(s, "YYYY-MM-DD, empty if alive"))
+	reason := errs.field("Reason", newEntry(s, "why this person needs a second chart"))
+	existing := container.NewVBox()
 	sex := widget.NewSelect(sexOptions, nil)
 	status := widget.NewSelect(patientStatuses, nil)
 	hold := widget.NewCheck("Legal hold: never destroy", nil)
@@ -64,12 +69,20 @@ func showPatientDialog(s *shell, p records.Patient, onSaved func(records.Patient
 			widget.NewFormItem("Date of death", deceased),
 			widget.NewFormItem("Status", status),
 			widget.NewFormItem("", hold))
+	} else {
+		// Shown when the patient seems to have a chart already.
+		existing.Hide()
+		reason.Hide()
+		reasonItem := widget.NewFormItem("Reason", reason)
+		reasonItem.HintText = "a supervisor's reason for a second chart; it is kept in the audit log"
+		items = append(items, widget.NewFormItem("Existing", existing), reasonItem)
 	}
 	title, confirm := "New patient", "Create"
 	if editing {
 		title, confirm = "Edit "+p.DisplayName(), "Save"
 	}
-	showEditDialog(s, title, confirm, items, errs, func() error {
+	var ed *editDialog
+	ed = showWriteDialog(s, title, confirm, items, errs, func() (formWrite, error) {
 		q := p
 		if !editing {
 			q.MRN = mrn.Text
@@ -78,35 +91,81 @@ func showPatientDialog(s *shell, p records.Patient, onSaved func(records.Patient
 		q.Phone, q.Sex = phone.Text, sex.Selected
 		var err error
 		if q.DOB, err = dateField("Date of birth", dob.Text); err != nil {
-			return err
+			return formWrite{}, err
 		}
 		if q.LastVisit, err = dateField("Last visit", lastVisit.Text); err != nil {
-			return err
+			return formWrite{}, err
 		}
 		if editing {
 			if q.Deceased, err = dateField("Date of death", deceased.Text); err != nil {
-				return err
+				return formWrite{}, err
 			}
 			if p.Status == records.PatientActive || p.Status == records.PatientInactive {
 				q.Status = records.PatientStatus(status.Selected)
 			}
 			q.LegalHold = hold.Checked
 		}
+		ctx, svc, filing := s.ctx(), s.svc, s.settings.Filing
+		duplicateReason := ""
+		if reason.Visible() {
+			duplicateReason = reason.Text
+		}
 		var saved records.Patient
-		if editing {
-			saved, err = s.svc.UpdatePatient(s.ctx(), q)
-		} else {
-			saved, err = s.svc.CreatePatient(s.ctx(), q)
-		}
-		if err != nil {
-			return err
-		}
-		if onSaved != nil {
-			onSaved(saved)
-		} else if s.main != nil {
-			s.main.changed()
-			s.main.openChart(saved.ID)
-		}
-		return nil
+		var found []records.Patient
+		return formWrite{
+			write: func() (err error) {
+				switch {
+				case editing:
+					saved, err = svc.UpdatePatient(ctx, q)
+				case duplicateReason != "":
+					saved, err = svc.CreateDuplicatePatient(ctx, q, duplicateReason)
+				default:
+					// Look first, so the form can offer the charts found;
+					// CreatePatient checks again in its own transaction.
+					if found, err = svc.DuplicatePatients(ctx, q); err != nil {
+						return err
+					}
+					if len(found) > 0 {
+						return records.DuplicatePatientError(found, filing)
+					}
+					saved, err = svc.CreatePatient(ctx, q)
+				}
+				return err
+			},
+			failed: func(error) {
+				if len(found) > 0 {
+					showExisting(s, existing, found, ed.d.Hide)
+					if s.can(records.RoleSupervisor) {
+						reason.Show()
+					}
+				}
+			},
+			after: func() {
+				if onSaved != nil {
+					onSaved(saved)
+				} else if s.main != nil {
+					s.main.changed()
+					s.main.openChart(saved.ID)
+				}
+			},
+		}, nil
 	})
+	return ed
+}
+
+// showExisting lists the charts a new patient may already have, each with a
+// button that opens it and closes the form, which is then not needed.
+func showExisting(s *shell, box *fyne.Container, found []records.Patient, closeForm func()) {
+	box.Objects = nil
+	for _, p := range found {
+		id := p.ID
+		label := "Open " + s.mrn(p.MRN) + " " + p.DisplayName() + ", born " + p.DOB.String()
+		box.Add(widget.NewButtonWithIcon(label, theme.FolderOpenIcon(), func() {
+			closeForm()
+			if s.main != nil {
+				s.main.openChart(id)
+			}
+		}))
+	}
+	box.Show()
 }

@@ -291,6 +291,13 @@ func (g *generator) pick(list []string) string { return list[g.rng.IntN(len(list
 func (g *generator) addPatient(ctx context.Context, i int) error {
 	p := g.drawPatient(i)
 	created, err := g.svc.CreatePatient(ctx, p)
+	if records.ErrorCode(err) == records.EConflict {
+		// Drawn names and birth dates meet now and then, as namesakes do
+		// in a real practice: the demo's admin registers the second one.
+		if same, lookErr := g.svc.DuplicatePatients(ctx, p); lookErr == nil && len(same) > 0 {
+			created, err = g.svc.CreateDuplicatePatient(ctx, p, "demo data: a namesake born the same day")
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("creating demo patient %d: %w", i+1, err)
 	}

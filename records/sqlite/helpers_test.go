@@ -124,6 +124,18 @@ func (f *fixture) patient(mrn, last, first string) records.Patient {
 	return p
 }
 
+// duplicatePatient gives p's person a second chart, as a supervisor does
+// when the desk registered someone twice (what a merge later repairs).
+func (f *fixture) duplicatePatient(mrn string, p records.Patient) records.Patient {
+	f.t.Helper()
+	q, err := f.s.CreateDuplicatePatient(f.supervisor, records.Patient{MRN: mrn, LastName: p.LastName, FirstName: p.FirstName, DOB: p.DOB},
+		"registered twice by mistake; to be merged")
+	if err != nil {
+		f.t.Fatalf("CreateDuplicatePatient %s: %v", mrn, err)
+	}
+	return q
+}
+
 // firstVolume returns the patient's volume 1.
 func (f *fixture) firstVolume(p records.Patient) records.Volume {
 	f.t.Helper()

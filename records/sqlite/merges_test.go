@@ -63,7 +63,7 @@ func dumpTables(t *testing.T, f *fixture) map[string]string {
 func duplicateCharts(t *testing.T, f *fixture) (retired, survivor records.Patient) {
 	t.Helper()
 	retired = f.patient("100001", "Doe", "Jan")
-	survivor = f.patient("200002", "Doe", "Jan")
+	survivor = f.duplicatePatient("200002", retired)
 	lawyer := f.borrower(records.Borrower{Name: "Quill & Ink LLP", Kind: records.BorrowerExternal, Address: "1 Example Plaza"})
 	today := records.DateOf(f.clock.Now())
 	for _, p := range []records.Patient{retired, survivor} {
@@ -112,7 +112,7 @@ func historyText(t *testing.T, f *fixture, patientID records.ID) string {
 func TestMergeThenUndoLeavesTheDatabaseAsItWas(t *testing.T) {
 	f := newFixture(t)
 	retired, survivor := duplicateCharts(t, f)
-	third := f.patient("300003", "Doe", "Jan")
+	third := f.duplicatePatient("300003", retired)
 	before := dumpTables(t, f)
 	histRetired, histSurvivor := historyText(t, f, retired.ID), historyText(t, f, survivor.ID)
 	retiredVols, _ := f.s.VolumesOfPatient(f.clerk, retired.ID)

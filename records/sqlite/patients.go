@@ -118,7 +118,28 @@ func (s *Store) CreatePatient(ctx context.Context, p records.Patient) (records.P
 	if err != nil {
 		return records.Patient{}, err
 	}
-	err = s.write(ctx, "add the patient", func(tx *sql.Tx) error {
+	return s.createPatient(ctx, a, p, "")
+}
+
+// CreateDuplicatePatient adds a patient although a chart with the same
+// surname, given name and birth date exists: a supervisor's decision, with
+// the reason kept in the audit log.
+func (s *Store) CreateDuplicatePatient(ctx context.Context, p records.Patient, reason string) (records.Patient, error) {
+	a, err := records.Require(ctx, records.RoleSupervisor, "add a second chart for the same person")
+	if err != nil {
+		return records.Patient{}, err
+	}
+	reason, err = records.ValidateDuplicateReason(reason)
+	if err != nil {
+		return records.Patient{}, err
+	}
+	return s.createPatient(ctx, a, p, reason)
+}
+
+// createPatient writes a new patient; a patient that matches an existing
+// chart is refused unless the supervisor's reason comes with it.
+func (s *Store) createPatient(ctx context.Context, a records.Actor, p records.Patient, duplicateReason string) (records.Patient, error) {
+	err := s.write(ctx, "add the patient", func(tx *sql.Tx) error {
 		st, err := loadSettings(ctx, tx)
 		if err != nil {
 			return err
@@ -136,6 +157,13 @@ func (s *Store) CreatePatient(ctx context.Context, p records.Patient) (records.P
 		if taken > 0 {
 			return mrnTaken(p.MRN, st)
 		}
+		same, err := duplicatesOf(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if len(same) > 0 && duplicateReason == "" {
+			return records.DuplicatePatientError(same, st.Filing)
+		}
 		ins, err := s.newPatientInserter(ctx, tx, st, a)
 		if err != nil {
 			return err
@@ -147,12 +175,62 @@ func (s *Store) CreatePatient(ctx context.Context, p records.Patient) (records.P
 		if err := ins.flush(ctx); err != nil {
 			return err
 		}
-		return s.auditor(tx, a).add(ctx, records.AuditCreate, "patient", p.ID, "chart %s created", p.MRN)
+		au := s.auditor(tx, a)
+		if len(same) > 0 {
+			return au.add(ctx, records.AuditCreate, "patient", p.ID, "chart %s created although chart %s has the same name and birth date; reason: %s",
+				p.MRN, same[0].MRN, duplicateReason)
+		}
+		return au.add(ctx, records.AuditCreate, "patient", p.ID, "chart %s created", p.MRN)
 	})
 	if err != nil {
 		return records.Patient{}, err
 	}
 	return p, nil
+}
+
+// DuplicatePatients lists the charts with p's surname, given name and birth
+// date (folded as the search folds them), so the desk sees them before it
+// adds a second chart for the same person.
+// The look is audited as a search by name and birth date.
+func (s *Store) DuplicatePatients(ctx context.Context, p records.Patient) ([]records.Patient, error) {
+	a, err := records.Require(ctx, records.RoleClerk, "look for existing charts")
+	if err != nil {
+		return nil, err
+	}
+	var out []records.Patient
+	err = s.look(ctx, "look for existing charts", func(tx *sql.Tx) error {
+		var err error
+		if out, err = duplicatesOf(ctx, tx, p); err != nil {
+			return err
+		}
+		return s.auditor(tx, a).add(ctx, records.AuditSearch, "patient", 0, "existing charts for %q born %s: %d",
+			records.PersonName(p.LastName, p.FirstName, ""), p.DOB.String(), len(out))
+	})
+	return out, err
+}
+
+// duplicatesOf finds the live charts that match p by folded names and birth
+// date; a patient without a birth date matches none.
+func duplicatesOf(ctx context.Context, q querier, p records.Patient) ([]records.Patient, error) {
+	if p.DOB.IsZero() || p.LastName == "" {
+		return nil, nil
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+patientColumns+` FROM patients p
+		WHERE p.last_fold = ? AND p.first_fold = ? AND p.dob = ? AND p.status <> 'merged' ORDER BY p.mrn`,
+		records.FoldName(p.LastName), records.FoldName(p.FirstName), dval(p.DOB))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []records.Patient
+	for rows.Next() {
+		var d records.Patient
+		if err := rows.Scan(patientDest(&d)...); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }
 
 // UpdatePatient changes a patient's index entry (supervisor or admin).

@@ -106,6 +106,13 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 			_, err := f.s.CreatePatient(ctx, records.Patient{MRN: "61" + map[records.Role]string{"": "0000", records.RoleClerk: "0001", records.RoleSupervisor: "0002", records.RoleAdmin: "0003"}[ctxRole(ctx)], LastName: "Newcomer"})
 			return err
 		}},
+		{"CreateDuplicatePatient", records.RoleSupervisor, func(ctx context.Context) error {
+			q := records.Patient{MRN: "62" + map[records.Role]string{"": "0000", records.RoleClerk: "0001", records.RoleSupervisor: "0002", records.RoleAdmin: "0003"}[ctxRole(ctx)],
+				LastName: p.LastName, FirstName: p.FirstName, DOB: p.DOB}
+			_, err := f.s.CreateDuplicatePatient(ctx, q, "a different person with the same name and birth date")
+			return err
+		}},
+		{"DuplicatePatients", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.DuplicatePatients(ctx, p); return err }},
 		{"UpdatePatient", records.RoleSupervisor, func(ctx context.Context) error {
 			q := p
 			q.LastName = "Renamed"
