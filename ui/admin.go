@@ -45,7 +45,7 @@ func newAdminScreen(s *shell) *adminScreen {
 		a.pages = append(a.pages, p)
 		a.tabs.Append(container.NewTabItem(t.title, p.view()))
 	}
-	a.tabs.OnSelected = func(*container.TabItem) { a.shownTab() }
+	a.tabs.OnSelected = guarded1(func(*container.TabItem) { a.shownTab() })
 	a.root = screenFrame("Administration", "", nil, a.tabs)
 	return a
 }

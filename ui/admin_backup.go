@@ -28,11 +28,11 @@ func newBackupTab(s *shell) *backupTab {
 	b.result.Wrapping = fyne.TextWrapWord
 	b.busy = widget.NewProgressBarInfinite()
 	b.busy.Hide()
-	backupNow := widget.NewButtonWithIcon("Back up now", theme.DocumentSaveIcon(), b.backupToSettingsDir)
+	backupNow := widget.NewButtonWithIcon("Back up now", theme.DocumentSaveIcon(), guarded(b.backupToSettingsDir))
 	backupNow.Importance = widget.HighImportance
-	backupTo := widget.NewButtonWithIcon("Back up to a folder…", theme.FolderIcon(), b.backupToChosen)
-	restore := widget.NewButtonWithIcon("Restore a backup…", theme.HistoryIcon(), b.restore)
-	check := widget.NewButtonWithIcon("Check the database", theme.ConfirmIcon(), b.check)
+	backupTo := widget.NewButtonWithIcon("Back up to a folder…", theme.FolderIcon(), guarded(b.backupToChosen))
+	restore := widget.NewButtonWithIcon("Restore a backup…", theme.HistoryIcon(), guarded(b.restore))
+	check := widget.NewButtonWithIcon("Check the database", theme.ConfirmIcon(), guarded(b.check))
 	b.buttons = []*widget.Button{backupNow, backupTo, restore, check}
 	if !s.can(records.RoleAdmin) || s.deps.Restore == nil {
 		restore.Hide()
@@ -77,12 +77,12 @@ func (b *backupTab) backupToSettingsDir() {
 }
 
 func (b *backupTab) backupToChosen() {
-	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+	d := dialog.NewFolderOpen(guarded2(func(u fyne.ListableURI, err error) {
 		if err != nil || u == nil {
 			return
 		}
 		b.backup(u.Path())
-	}, b.s.win)
+	}), b.s.win)
 	showFileDialog(b.s.win, d)
 }
 
@@ -107,7 +107,7 @@ func (b *backupTab) restore() { b.s.chooseBackup(b.restoreFrom) }
 // chooseBackup asks for a backup file, then for a confirmation, then hands
 // the file's path to restore.
 func (s *shell) chooseBackup(restore func(path string)) {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+	d := dialog.NewFileOpen(guarded2(func(rc fyne.URIReadCloser, err error) {
 		if err != nil || rc == nil {
 			return
 		}
@@ -115,12 +115,12 @@ func (s *shell) chooseBackup(restore func(path string)) {
 		rc.Close()
 		dialog.ShowConfirm("Restore this backup?",
 			"The database will be replaced by\n"+path+"\nChanges made since that backup are lost. Everyone signs in again.",
-			func(yes bool) {
+			guarded1(func(yes bool) {
 				if yes {
 					restore(path)
 				}
-			}, s.win)
-	}, s.win)
+			}), s.win)
+	}), s.win)
 	showFileDialog(s.win, d)
 }
 

@@ -34,15 +34,15 @@ func newLocationsTab(s *shell) *locationsTab {
 		func(id widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
 			o.(*widget.Label).SetText(locationText(l.byID[id]))
 		})
-	l.tree.OnSelected = func(id widget.TreeNodeID) {
+	l.tree.OnSelected = guarded1(func(id widget.TreeNodeID) {
 		l.selected = id
 		l.addIn.Enable()
 		l.edit.Enable()
-	}
-	add := widget.NewButtonWithIcon("New top-level place…", theme.ContentAddIcon(), func() {
-		l.editLocation(records.Location{Kind: records.LocationRoom, Active: true})
 	})
-	l.addIn = widget.NewButtonWithIcon("Add inside the selected…", theme.ContentAddIcon(), func() {
+	add := widget.NewButtonWithIcon("New top-level place…", theme.ContentAddIcon(), guarded(func() {
+		l.editLocation(records.Location{Kind: records.LocationRoom, Active: true})
+	}))
+	l.addIn = widget.NewButtonWithIcon("Add inside the selected…", theme.ContentAddIcon(), guarded(func() {
 		if p, ok := l.byID[l.selected]; ok {
 			kind := records.LocationShelf
 			if p.Kind == records.LocationRoom {
@@ -50,12 +50,12 @@ func newLocationsTab(s *shell) *locationsTab {
 			}
 			l.editLocation(records.Location{ParentID: p.ID, Kind: kind, Active: true})
 		}
-	})
-	l.edit = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), func() {
+	}))
+	l.edit = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), guarded(func() {
 		if p, ok := l.byID[l.selected]; ok {
 			l.editLocation(p)
 		}
-	})
+	}))
 	l.addIn.Disable()
 	l.edit.Disable()
 	l.empty = hint("")

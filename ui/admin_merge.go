@@ -86,14 +86,14 @@ func newMergeTab(s *shell) *mergeTab {
 	m := &mergeTab{s: s, errs: newFormErrors()}
 	m.retiredBox = m.errs.field("Retired chart", newEntry(s, "the duplicate: chart number, barcode or name"))
 	m.survivorBox = m.errs.field("Surviving chart", newEntry(s, "the chart that stays"))
-	m.retiredBox.OnSubmitted = func(string) { m.compare() }
-	m.survivorBox.OnSubmitted = func(string) { m.compare() }
-	compare := widget.NewButtonWithIcon("Compare", theme.SearchIcon(), m.compare)
-	swap := widget.NewButtonWithIcon("Swap: keep the other", theme.ViewRefreshIcon(), m.swap)
+	m.retiredBox.OnSubmitted = guarded1(func(string) { m.compare() })
+	m.survivorBox.OnSubmitted = guarded1(func(string) { m.compare() })
+	compare := widget.NewButtonWithIcon("Compare", theme.SearchIcon(), guarded(m.compare))
+	swap := widget.NewButtonWithIcon("Swap: keep the other", theme.ViewRefreshIcon(), guarded(m.swap))
 	m.retired, m.survivor = newChartCard(s, retiredRole), newChartCard(s, survivorRole)
 	m.plan = widget.NewLabel("Type the two chart numbers and press Compare.")
 	m.plan.Wrapping = fyne.TextWrapWord
-	m.merge = widget.NewButtonWithIcon("Merge…", theme.ContentPasteIcon(), m.askMerge)
+	m.merge = widget.NewButtonWithIcon("Merge…", theme.ContentPasteIcon(), guarded(m.askMerge))
 	m.merge.Importance = widget.HighImportance
 	m.merge.Disable()
 
@@ -107,7 +107,7 @@ func newMergeTab(s *shell) *mergeTab {
 		{"Status", 220, mergeStatus},
 	}, nil)
 	m.merges.onSelect = func(records.Merge) { m.updateUndo() }
-	m.undo = widget.NewButtonWithIcon("Undo merge…", theme.ContentUndoIcon(), m.askUndo)
+	m.undo = widget.NewButtonWithIcon("Undo merge…", theme.ContentUndoIcon(), guarded(m.askUndo))
 	if !s.can(records.RoleAdmin) {
 		m.undo.Hide()
 	}

@@ -46,9 +46,9 @@ func newRetentionTab(s *shell) *retentionTab {
 	for i, name := range policyFields {
 		t.fields[i] = t.errs.field(name, newEntry(s, ""))
 	}
-	t.use = widget.NewSelect(nil, func(string) { t.fillPolicy() })
+	t.use = widget.NewSelect(nil, guarded1(func(string) { t.fillPolicy() }))
 	t.saved = hint("")
-	save := widget.NewButtonWithIcon("Save the policy", theme.DocumentSaveIcon(), t.save)
+	save := widget.NewButtonWithIcon("Save the policy", theme.DocumentSaveIcon(), guarded(t.save))
 	save.Importance = widget.HighImportance
 	form := widget.NewForm(
 		widget.NewFormItem("Policy in use", t.use),
@@ -66,16 +66,16 @@ func newRetentionTab(s *shell) *retentionTab {
 			return widget.NewLabel("Chartroom default: adults 10 · minors 18 + 10 · deceased 5 · billing 7")
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(presetText(t.presets[i])) })
-	t.list.OnSelected = func(i widget.ListItemID) { t.selected = i; t.edit.Enable(); t.remove.Enable() }
-	add := widget.NewButtonWithIcon("New preset…", theme.ContentAddIcon(), func() {
+	t.list.OnSelected = guarded1(func(i widget.ListItemID) { t.selected = i; t.edit.Enable(); t.remove.Enable() })
+	add := widget.NewButtonWithIcon("New preset…", theme.ContentAddIcon(), guarded(func() {
 		t.editPreset(records.RetentionPreset{Policy: records.DefaultSettings().Retention})
-	})
-	t.edit = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), func() {
+	}))
+	t.edit = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), guarded(func() {
 		if t.selected >= 0 && t.selected < len(t.presets) {
 			t.editPreset(t.presets[t.selected])
 		}
-	})
-	t.remove = widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), t.deletePreset)
+	}))
+	t.remove = widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), guarded(t.deletePreset))
 	t.edit.Disable()
 	t.remove.Disable()
 	presets := container.NewBorder(container.NewVBox(
@@ -228,7 +228,7 @@ func (t *retentionTab) deletePreset() {
 		return
 	}
 	p := t.presets[t.selected]
-	dialog.ShowConfirm("Delete "+p.Name, "Delete the retention preset "+p.Name+"? The policy in use cannot be deleted.", func(ok bool) {
+	dialog.ShowConfirm("Delete "+p.Name, "Delete the retention preset "+p.Name+"? The policy in use cannot be deleted.", guarded1(func(ok bool) {
 		if !ok {
 			return
 		}
@@ -237,5 +237,5 @@ func (t *retentionTab) deletePreset() {
 			return
 		}
 		t.shown()
-	}, t.s.win)
+	}), t.s.win)
 }

@@ -42,7 +42,7 @@ func newSettingsTab(s *shell) *settingsTab {
 	t.filing = widget.NewSelect(filingLabels(), nil)
 	t.paper = widget.NewSelect([]string{string(records.PaperLetter), string(records.PaperA4)}, nil)
 	t.saved = hint("")
-	save := widget.NewButtonWithIcon("Save settings", theme.DocumentSaveIcon(), t.save)
+	save := widget.NewButtonWithIcon("Save settings", theme.DocumentSaveIcon(), guarded(t.save))
 	save.Importance = widget.HighImportance
 	practice := widget.NewForm(
 		widget.NewFormItem("Practice name", t.practice),

@@ -36,15 +36,15 @@ func newRecordTypesTab(s *shell) *recordTypesTab {
 			sw.Refresh()
 			row.Objects[1].(*widget.Label).SetText(recordTypeText(rt))
 		})
-	t.list.OnSelected = func(i widget.ListItemID) { t.selected = i; t.edit.Enable() }
-	add := widget.NewButtonWithIcon("New record type…", theme.ContentAddIcon(), func() {
+	t.list.OnSelected = guarded1(func(i widget.ListItemID) { t.selected = i; t.edit.Enable() })
+	add := widget.NewButtonWithIcon("New record type…", theme.ContentAddIcon(), guarded(func() {
 		t.editType(records.RecordType{LoanDays: 14, Color: "#3A6EA5", Active: true})
-	})
-	t.edit = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), func() {
+	}))
+	t.edit = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), guarded(func() {
 		if t.selected >= 0 && t.selected < len(t.types) {
 			t.editType(t.types[t.selected])
 		}
-	})
+	}))
 	t.edit.Disable()
 	t.root = container.NewBorder(container.NewVBox(
 		hint("Kinds of folders (Medical, X-ray films, Billing): how long a check-out lasts and the colour on screen and on labels."),
@@ -91,7 +91,7 @@ func (t *recordTypesTab) editType(rt records.RecordType) {
 	loan := errs.field("Loan days", newEntry(t.s, "days a check-out lasts"))
 	colour := errs.field("Colour", newEntry(t.s, "#RRGGBB"))
 	preview := swatch(rt.Color)
-	colour.OnChanged = func(v string) { preview.FillColor = parseHexColor(v); preview.Refresh() }
+	colour.OnChanged = guarded1(func(v string) { preview.FillColor = parseHexColor(v); preview.Refresh() })
 	def := widget.NewCheck("Default type for new patients", nil)
 	active := widget.NewCheck("Active", nil)
 	billing := widget.NewCheck("Billing papers only (kept for the billing retention period)", nil)

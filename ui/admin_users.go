@@ -30,17 +30,17 @@ func newUsersTab(s *shell) *usersTab {
 		{"Locked until", 150, func(x records.User) string { return lockedText(x, s) }},
 	}, func(x records.User) { u.editUser(x) })
 	u.list.onSelect = func(records.User) { u.edit.Enable(); u.reset.Enable() }
-	add := widget.NewButtonWithIcon("New user…", theme.ContentAddIcon(), u.addUser)
-	u.edit = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), func() {
+	add := widget.NewButtonWithIcon("New user…", theme.ContentAddIcon(), guarded(u.addUser))
+	u.edit = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), guarded(func() {
 		if x, ok := u.list.current(); ok {
 			u.editUser(x)
 		}
-	})
-	u.reset = widget.NewButtonWithIcon("Reset password…", theme.VisibilityOffIcon(), func() {
+	}))
+	u.reset = widget.NewButtonWithIcon("Reset password…", theme.VisibilityOffIcon(), guarded(func() {
 		if x, ok := u.list.current(); ok {
 			u.resetPassword(x)
 		}
-	})
+	}))
 	u.root = container.NewBorder(container.NewVBox(
 		hint("People who sign in. Clerks scan and file; supervisors also manage borrowers, locations and record types; admins also manage users and settings. Disable users who leave: their history stays."),
 		container.NewHBox(add, u.edit, u.reset)), nil, nil, nil, u.list.view())

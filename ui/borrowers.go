@@ -51,15 +51,15 @@ func newBorrowersScreen(s *shell) *borrowersScreen {
 		{"Due", 160, func(v records.Volume) string { return dueText(v, s.today()) }},
 	}, func(v records.Volume) { s.main.openChart(v.PatientID) })
 	b.outTitle = heading("Charts out")
-	b.inactive = widget.NewCheck("Show inactive", func(bool) { b.shown() })
-	add := widget.NewButtonWithIcon("New borrower…", theme.ContentAddIcon(), func() {
+	b.inactive = widget.NewCheck("Show inactive", guarded1(func(bool) { b.shown() }))
+	add := widget.NewButtonWithIcon("New borrower…", theme.ContentAddIcon(), guarded(func() {
 		showBorrowerDialog(s, records.Borrower{Kind: records.BorrowerProvider, Active: true}, b.shown)
-	})
-	b.edit = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), func() {
+	}))
+	b.edit = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), guarded(func() {
 		if x, ok := b.list.current(); ok {
 			showBorrowerDialog(s, x, b.shown)
 		}
-	})
+	}))
 	if !s.can(records.RoleSupervisor) {
 		add.Hide()
 		b.edit.Hide()
@@ -231,7 +231,7 @@ func (b *borrowerSelect) selected() (records.Borrower, bool) {
 func (b *borrowerSelect) choose(x records.Borrower) {
 	changed := b.sel.OnChanged
 	b.sel.OnChanged = nil
-	defer func() { b.sel.OnChanged = changed }()
+	defer func() { b.sel.OnChanged = guarded1(changed) }()
 	for i, y := range b.list {
 		if y.ID == x.ID {
 			b.sel.SetSelectedIndex(i)

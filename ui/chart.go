@@ -94,21 +94,21 @@ func newChartView(s *shell, patientID records.ID, back func()) *chartView {
 		{"From", 200, func(l records.LooseFiling) string { return l.From }},
 	}, nil)
 
-	c.edit = widget.NewButtonWithIcon("Edit details…", theme.DocumentCreateIcon(), c.editPatient)
+	c.edit = widget.NewButtonWithIcon("Edit details…", theme.DocumentCreateIcon(), guarded(c.editPatient))
 	if !s.can(records.RoleSupervisor) {
 		c.edit.Hide()
 	}
-	c.addVolume = widget.NewButtonWithIcon("Add folder…", theme.ContentAddIcon(), c.addFolder)
-	c.checkOut = widget.NewButtonWithIcon("Check out…", theme.MailSendIcon(), c.doCheckOut)
-	c.checkIn = widget.NewButtonWithIcon("Check in", theme.MailReplyIcon(), c.doCheckIn)
-	c.handOff = widget.NewButtonWithIcon("Hand off…", theme.MailForwardIcon(), c.doHandOff)
-	c.missing = widget.NewButtonWithIcon("Mark missing…", theme.QuestionIcon(), c.doMissing)
-	c.found = widget.NewButtonWithIcon("Found…", theme.ConfirmIcon(), c.doFound)
-	c.label = widget.NewButtonWithIcon("Label", theme.DocumentPrintIcon(), c.printLabel)
-	c.outguide = widget.NewButtonWithIcon("Outguide", theme.DocumentPrintIcon(), c.printOutguide)
-	c.historyReport = widget.NewButtonWithIcon("History PDF", theme.DocumentPrintIcon(), c.printHistory)
+	c.addVolume = widget.NewButtonWithIcon("Add folder…", theme.ContentAddIcon(), guarded(c.addFolder))
+	c.checkOut = widget.NewButtonWithIcon("Check out…", theme.MailSendIcon(), guarded(c.doCheckOut))
+	c.checkIn = widget.NewButtonWithIcon("Check in", theme.MailReplyIcon(), guarded(c.doCheckIn))
+	c.handOff = widget.NewButtonWithIcon("Hand off…", theme.MailForwardIcon(), guarded(c.doHandOff))
+	c.missing = widget.NewButtonWithIcon("Mark missing…", theme.QuestionIcon(), guarded(c.doMissing))
+	c.found = widget.NewButtonWithIcon("Found…", theme.ConfirmIcon(), guarded(c.doFound))
+	c.label = widget.NewButtonWithIcon("Label", theme.DocumentPrintIcon(), guarded(c.printLabel))
+	c.outguide = widget.NewButtonWithIcon("Outguide", theme.DocumentPrintIcon(), guarded(c.printOutguide))
+	c.historyReport = widget.NewButtonWithIcon("History PDF", theme.DocumentPrintIcon(), guarded(c.printHistory))
 
-	backButton := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), back)
+	backButton := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), guarded(back))
 	c.hold = newHoldButton(c)
 	printing := container.NewHBox(c.label, c.outguide, c.historyReport, c.edit, c.hold)
 	top := container.NewVBox(
@@ -318,7 +318,7 @@ func (c *chartView) moveOut(handOff bool) *editDialog {
 			category.Hide()
 		}
 	}
-	pick.sel.OnChanged = func(string) { showCategory() }
+	pick.sel.OnChanged = guarded1(func(string) { showCategory() })
 	showCategory()
 	title, confirm := "Check out "+v.Barcode+" ("+v.Label()+")", "Check out"
 	if handOff {

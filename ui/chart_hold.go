@@ -10,7 +10,7 @@ import (
 // newHoldButton is the chart view's legal hold toggle; only supervisors and
 // admins see it (the service refuses anyone else).
 func newHoldButton(c *chartView) *widget.Button {
-	b := widget.NewButtonWithIcon("Legal hold…", theme.WarningIcon(), c.toggleHold)
+	b := widget.NewButtonWithIcon("Legal hold…", theme.WarningIcon(), guarded(c.toggleHold))
 	if !c.s.can(records.RoleSupervisor) {
 		b.Hide()
 	}

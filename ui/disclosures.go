@@ -103,10 +103,10 @@ func newDisclosuresPanel(c *chartView) *disclosuresPanel {
 		{"Status", 300, func(r records.AccountingRequest) string { return accountingStatus(r, s.today()) }},
 	}, nil)
 	d.requests.onSelect = func(records.AccountingRequest) { d.updateActions() }
-	add := widget.NewButtonWithIcon("Add disclosure…", theme.ContentAddIcon(), d.add)
-	print := widget.NewButtonWithIcon("Print accounting", theme.DocumentPrintIcon(), d.print)
-	logReq := widget.NewButtonWithIcon("Log patient's request…", theme.MailComposeIcon(), d.logRequest)
-	d.answer = widget.NewButtonWithIcon("Mark answered…", theme.ConfirmIcon(), d.markAnswered)
+	add := widget.NewButtonWithIcon("Add disclosure…", theme.ContentAddIcon(), guarded(d.add))
+	print := widget.NewButtonWithIcon("Print accounting", theme.DocumentPrintIcon(), guarded(d.print))
+	logReq := widget.NewButtonWithIcon("Log patient's request…", theme.MailComposeIcon(), guarded(d.logRequest))
+	d.answer = widget.NewButtonWithIcon("Mark answered…", theme.ConfirmIcon(), guarded(d.markAnswered))
 	if !s.can(records.RoleSupervisor) {
 		d.answer.Hide()
 	}
@@ -264,8 +264,8 @@ func showAccountingRequests(s *shell) {
 		s.main.openChart(r.PatientID)
 	})
 	table.set(reqs, "No request for an accounting is waiting.")
-	open := widget.NewButtonWithIcon("Open chart", theme.FolderOpenIcon(), table.open)
-	answer := widget.NewButtonWithIcon("Mark answered…", theme.ConfirmIcon(), func() {
+	open := widget.NewButtonWithIcon("Open chart", theme.FolderOpenIcon(), guarded(table.open))
+	answer := widget.NewButtonWithIcon("Mark answered…", theme.ConfirmIcon(), guarded(func() {
 		if r, ok := table.current(); ok {
 			dlg.Hide()
 			answerAccountingRequest(s, r, func() {
@@ -274,7 +274,7 @@ func showAccountingRequests(s *shell) {
 				}
 			})
 		}
-	})
+	}))
 	if !s.can(records.RoleSupervisor) {
 		answer.Hide()
 	}

@@ -44,8 +44,8 @@ const findEmptyText = "Type a chart number (12-34-56), a folder barcode or a sur
 func newFindScreen(s *shell) *findScreen {
 	f := &findScreen{s: s}
 	f.box = newEntry(s, "Chart number, barcode or name…")
-	f.box.OnChanged = f.query
-	f.box.OnSubmitted = f.submit
+	f.box.OnChanged = guarded1(f.query)
+	f.box.OnSubmitted = guarded1(f.submit)
 	f.box.onKey = func(k *fyne.KeyEvent) bool {
 		switch k.Name {
 		case fyne.KeyDown:
@@ -69,7 +69,7 @@ func newFindScreen(s *shell) *findScreen {
 	f.results.onTap = func() { f.chosen = true }
 	f.results.set(nil, findEmptyText)
 	f.summary = hint("")
-	newPatient := widget.NewButtonWithIcon("New patient…", theme.ContentAddIcon(), func() { showPatientDialog(s, records.Patient{}, nil) })
+	newPatient := widget.NewButtonWithIcon("New patient…", theme.ContentAddIcon(), guarded(func() { showPatientDialog(s, records.Patient{}, nil) }))
 	top := container.NewBorder(nil, f.summary, nil, newPatient, f.box)
 	f.root = screenFrame("Find a chart", "", top, f.results.view())
 	return f

@@ -46,10 +46,10 @@ func newFirstRun(s *shell) *firstRun {
 	f.name = f.errs.field("Display name", newEntry(s, "your name"))
 	f.password = f.errs.field("Password", newPasswordEntry(s, fmt.Sprintf("at least %d characters", records.MinPasswordLength)))
 	f.password2 = f.errs.field("Password again", newPasswordEntry(s, "the same password"))
-	f.password2.OnSubmitted = func(string) { f.submit() }
-	f.create = widget.NewButtonWithIcon("Create the practice", theme.ConfirmIcon(), f.submit)
+	f.password2.OnSubmitted = guarded1(func(string) { f.submit() })
+	f.create = widget.NewButtonWithIcon("Create the practice", theme.ConfirmIcon(), guarded(f.submit))
 	f.create.Importance = widget.HighImportance
-	f.demo = widget.NewButtonWithIcon("Open a demo practice", theme.ComputerIcon(), f.makeDemo)
+	f.demo = widget.NewButtonWithIcon("Open a demo practice", theme.ComputerIcon(), guarded(f.makeDemo))
 	f.progress = widget.NewProgressBar()
 	f.progress.Hide()
 	f.status = widget.NewLabel("")

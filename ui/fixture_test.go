@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -47,6 +48,9 @@ type fixture struct {
 	win   fyne.Window
 	s     *shell
 	admin context.Context // the admin's context, for setting up data
+
+	panics        []string // what the UI's guard caught
+	panicExpected bool     // the guard's own test panics on purpose
 }
 
 // newFixture opens an empty database; initialized sets up the practice.
@@ -77,7 +81,13 @@ func newFixture(t *testing.T, initialized bool) *fixture {
 	}
 	f.win = f.app.NewWindow("Chartroom")
 	f.win.Resize(fyne.NewSize(1280, 800))
-	f.s = newShell(f.app, f.win, Deps{Service: st, DBPath: path, Now: f.clock.Now})
+	f.s = newShell(f.app, f.win, Deps{Service: st, DBPath: path, Now: f.clock.Now, OnPanic: func(where string, r any) {
+		// The guard keeps the window alive; a test must still fail.
+		f.panics = append(f.panics, fmt.Sprint(r))
+		if !f.panicExpected {
+			t.Errorf("panic caught in %s: %v", where, r)
+		}
+	}})
 	f.s.showStart()
 	return f
 }

@@ -48,7 +48,7 @@ func showWriteDialog(s *shell, title, confirm string, items []*widget.FormItem, 
 	body := container.NewVBox(ed.form, errs.label,
 		container.NewHBox(layout.NewSpacer(), ed.cancel, ed.save))
 	ed.d = dialog.NewCustomWithoutButtons(title, container.New(minWidth{520}, body), s.win)
-	ed.cancel.OnTapped = ed.d.Hide
+	ed.cancel.OnTapped = guarded(ed.d.Hide)
 	submit := func() {
 		if ed.save.Disabled() {
 			return // a write is under way
@@ -79,10 +79,10 @@ func showWriteDialog(s *shell, title, confirm string, items []*widget.FormItem, 
 			}
 		})
 	}
-	ed.save.OnTapped = submit
+	ed.save.OnTapped = guarded(submit)
 	for _, it := range items {
 		if e, ok := it.Widget.(*activeEntry); ok && !e.MultiLine {
-			e.OnSubmitted = func(string) { submit() }
+			e.OnSubmitted = guarded1(func(string) { submit() })
 		}
 	}
 	ed.d.Show()

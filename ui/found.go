@@ -113,7 +113,7 @@ func (f *findScreen) askFound(v records.Volume, then func()) {
 		}
 		then()
 	}
-	f.foundDlg = dialog.NewConfirm("A missing folder turned up", msg, f.foundAnswer, s.win)
+	f.foundDlg = dialog.NewConfirm("A missing folder turned up", msg, guarded1(f.foundAnswer), s.win)
 	f.foundDlg.SetConfirmText("Record found")
 	f.foundDlg.SetDismissText("Not now")
 	f.foundDlg.Show()

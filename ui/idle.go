@@ -71,6 +71,7 @@ func (e *activeEntry) TypedRune(r rune) {
 }
 
 func (e *activeEntry) TypedKey(k *fyne.KeyEvent) {
+	defer recoverUI("a key")
 	e.s.touch()
 	if e.onKey != nil && e.onKey(k) {
 		return

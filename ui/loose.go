@@ -47,13 +47,13 @@ func newLooseScreen(s *shell) *looseScreen {
 	l.done = widget.NewLabel("")
 	l.done.Wrapping = fyne.TextWrapWord
 	l.done.Importance = widget.SuccessImportance
-	l.chart.OnChanged = l.lookUp
-	l.add = widget.NewButtonWithIcon("Record papers", theme.ContentAddIcon(), l.record)
+	l.chart.OnChanged = guarded1(l.lookUp)
+	l.add = widget.NewButtonWithIcon("Record papers", theme.ContentAddIcon(), guarded(l.record))
 	l.add.Importance = widget.HighImportance
 	for _, e := range []*activeEntry{l.chart, l.desc, l.from, l.received} {
-		e.OnSubmitted = func(string) { l.record() }
+		e.OnSubmitted = guarded1(func(string) { l.record() })
 	}
-	l.show = widget.NewSelect([]string{looseShowWaiting, looseShowFiled}, func(string) { l.shown() })
+	l.show = widget.NewSelect([]string{looseShowWaiting, looseShowFiled}, guarded1(func(string) { l.shown() }))
 	l.show.Selected = looseShowWaiting
 	l.list = newRowTable([]column[records.LooseFiling]{
 		{"Received", 110, func(x records.LooseFiling) string { return x.Received.String() }},
@@ -70,13 +70,13 @@ func newLooseScreen(s *shell) *looseScreen {
 			l.filed.Disable()
 		}
 	}
-	l.filed = widget.NewButtonWithIcon("Mark filed", theme.ConfirmIcon(), l.markFiled)
+	l.filed = widget.NewButtonWithIcon("Mark filed", theme.ConfirmIcon(), guarded(l.markFiled))
 	l.filed.Disable()
-	open := widget.NewButtonWithIcon("Open chart", theme.FolderOpenIcon(), func() {
+	open := widget.NewButtonWithIcon("Open chart", theme.FolderOpenIcon(), guarded(func() {
 		if x, ok := l.list.current(); ok {
 			s.main.openChart(x.PatientID)
 		}
-	})
+	}))
 
 	form := widget.NewForm(
 		widget.NewFormItem("Chart", l.chart),

@@ -91,12 +91,12 @@ func newMainWindow(s *shell) *mainWindow {
 			row.Objects[0].(*widget.Icon).SetResource(m.items[i].icon)
 			row.Objects[1].(*widget.Label).SetText(m.items[i].title)
 		})
-	m.nav.OnSelected = func(i widget.ListItemID) {
+	m.nav.OnSelected = guarded1(func(i widget.ListItemID) {
 		if m.syncNav {
 			return
 		}
 		m.show(m.items[i].id)
-	}
+	})
 	m.body = container.NewStack()
 	m.status = newStatusBar(s)
 	return m
@@ -192,22 +192,22 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 	var goItems []*fyne.MenuItem
 	for _, it := range m.items {
 		it := it
-		mi := fyne.NewMenuItem(it.title, func() { m.show(it.id) })
+		mi := fyne.NewMenuItem(it.title, guarded(func() { m.show(it.id) }))
 		mi.Icon = it.icon
 		mi.Shortcut = &desktop.CustomShortcut{KeyName: it.key, Modifier: fyne.KeyModifierShortcutDefault}
 		goItems = append(goItems, mi)
 	}
-	findItem := fyne.NewMenuItem("Find a chart…", m.find)
+	findItem := fyne.NewMenuItem("Find a chart…", guarded(m.find))
 	findItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
-	lock := fyne.NewMenuItem("Lock", func() { m.s.signOut("Locked. Sign in again to continue.") })
+	lock := fyne.NewMenuItem("Lock", guarded(func() { m.s.signOut("Locked. Sign in again to continue.") }))
 	lock.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
-	signOut := fyne.NewMenuItem("Sign out", func() { m.s.signOut("") })
+	signOut := fyne.NewMenuItem("Sign out", guarded(func() { m.s.signOut("") }))
 	file := fyne.NewMenu("File", findItem, fyne.NewMenuItemSeparator(), lock, signOut)
 	help := fyne.NewMenu("Help",
-		fyne.NewMenuItem("Keyboard shortcuts", m.showShortcuts),
-		fyne.NewMenuItem("About Chartroom", func() {
+		fyne.NewMenuItem("Keyboard shortcuts", guarded(m.showShortcuts)),
+		fyne.NewMenuItem("About Chartroom", guarded(func() {
 			dialog.ShowInformation("About Chartroom", "Chartroom keeps track of the paper charts of the record room.\nDatabase: "+m.s.deps.DBPath, m.s.win)
-		}))
+		})))
 	return fyne.NewMainMenu(file, fyne.NewMenu("Go", goItems...), help)
 }
 

@@ -160,12 +160,12 @@ func showExisting(s *shell, box *fyne.Container, found []records.Patient, closeF
 	for _, p := range found {
 		id := p.ID
 		label := "Open " + s.mrn(p.MRN) + " " + p.DisplayName() + ", born " + p.DOB.String()
-		box.Add(widget.NewButtonWithIcon(label, theme.FolderOpenIcon(), func() {
+		box.Add(widget.NewButtonWithIcon(label, theme.FolderOpenIcon(), guarded(func() {
 			closeForm()
 			if s.main != nil {
 				s.main.openChart(id)
 			}
-		}))
+		})))
 	}
 	box.Show()
 }

@@ -38,16 +38,16 @@ func newReportsScreen(s *shell) *reportsScreen {
 	r.list = widget.NewList(func() int { return len(r.all) },
 		func() fyne.CanvasObject { return widget.NewLabel("Charts out by borrower (long)") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(r.all[i].Title) })
-	r.list.OnSelected = func(i widget.ListItemID) { r.choose(i) }
+	r.list.OnSelected = guarded1(func(i widget.ListItemID) { r.choose(i) })
 	r.title = heading("")
 	r.about = hint("Choose a report on the left.")
 	r.form = container.NewVBox()
 	r.busy = widget.NewProgressBarInfinite()
 	r.busy.Hide()
-	saveAs := widget.NewButtonWithIcon("Save as…", theme.DocumentSaveIcon(), r.saveAs)
-	open := widget.NewButtonWithIcon("Open", theme.FolderOpenIcon(), r.open)
+	saveAs := widget.NewButtonWithIcon("Save as…", theme.DocumentSaveIcon(), guarded(r.saveAs))
+	open := widget.NewButtonWithIcon("Open", theme.FolderOpenIcon(), guarded(r.open))
 	open.Importance = widget.HighImportance
-	printButton := widget.NewButtonWithIcon("Print", theme.DocumentPrintIcon(), r.print)
+	printButton := widget.NewButtonWithIcon("Print", theme.DocumentPrintIcon(), guarded(r.print))
 	r.buttons = []*widget.Button{saveAs, open, printButton}
 	for _, b := range r.buttons {
 		b.Disable()
@@ -165,7 +165,7 @@ func (r *reportsScreen) print() {
 
 func (r *reportsScreen) saveAs() {
 	r.generate(func(pdf []byte) {
-		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		d := dialog.NewFileSave(guarded2(func(w fyne.URIWriteCloser, err error) {
 			if err != nil || w == nil {
 				return
 			}
@@ -179,7 +179,7 @@ func (r *reportsScreen) saveAs() {
 				return
 			}
 			dialog.ShowInformation("Saved", "Saved "+w.URI().Path(), r.s.win)
-		}, r.s.win)
+		}), r.s.win)
 		d.SetFileName(r.fileBase() + ".pdf")
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 		showFileDialog(r.s.win, d)

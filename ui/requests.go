@@ -43,13 +43,13 @@ func newRequestsScreen(s *shell) *requestsScreen {
 	r.to = r.errs.field("To", newEntry(s, "YYYY-MM-DD"))
 	r.from.SetText(s.today().String())
 	r.to.SetText(s.today().AddDays(7).String())
-	r.from.OnSubmitted = func(string) { r.shown() }
-	r.to.OnSubmitted = func(string) { r.shown() }
+	r.from.OnSubmitted = guarded1(func(string) { r.shown() })
+	r.to.OnSubmitted = guarded1(func(string) { r.shown() })
 	states := []string{stateOpen, stateAll}
 	for _, st := range records.RequestStates {
 		states = append(states, requestStateLabel(st))
 	}
-	r.state = widget.NewSelect(states, func(string) { r.shown() })
+	r.state = widget.NewSelect(states, guarded1(func(string) { r.shown() }))
 	r.state.Selected = stateOpen
 	r.list = newRowTable([]column[records.Request]{
 		{"Needed", 120, func(q records.Request) string { return strings.TrimSpace(q.NeededOn.String() + " " + q.NeededAt) }},
@@ -64,25 +64,25 @@ func newRequestsScreen(s *shell) *requestsScreen {
 	r.list.onSelect = func(records.Request) { r.updateActions() }
 	r.count = hint("")
 
-	r.pulled = widget.NewButtonWithIcon("Pulled", theme.ConfirmIcon(), func() { r.setState(records.RequestPulled, "") })
-	r.fulfilled = widget.NewButtonWithIcon("Fulfilled", theme.MailSendIcon(), func() { r.setState(records.RequestFulfilled, "") })
-	r.notFillable = widget.NewButtonWithIcon("Not fillable…", theme.WarningIcon(), func() { r.askReason(records.RequestNotFillable) })
-	r.cancel = widget.NewButtonWithIcon("Cancel request…", theme.CancelIcon(), func() { r.askReason(records.RequestCancelled) })
-	r.open = widget.NewButtonWithIcon("Open chart", theme.FolderOpenIcon(), func() {
+	r.pulled = widget.NewButtonWithIcon("Pulled", theme.ConfirmIcon(), guarded(func() { r.setState(records.RequestPulled, "") }))
+	r.fulfilled = widget.NewButtonWithIcon("Fulfilled", theme.MailSendIcon(), guarded(func() { r.setState(records.RequestFulfilled, "") }))
+	r.notFillable = widget.NewButtonWithIcon("Not fillable…", theme.WarningIcon(), guarded(func() { r.askReason(records.RequestNotFillable) }))
+	r.cancel = widget.NewButtonWithIcon("Cancel request…", theme.CancelIcon(), guarded(func() { r.askReason(records.RequestCancelled) }))
+	r.open = widget.NewButtonWithIcon("Open chart", theme.FolderOpenIcon(), guarded(func() {
 		if q, ok := r.list.current(); ok {
 			s.main.openChart(q.PatientID)
 		}
-	})
-	newReq := widget.NewButtonWithIcon("New request…", theme.ContentAddIcon(), func() { showRequestDialog(s, r.shown) })
+	}))
+	newReq := widget.NewButtonWithIcon("New request…", theme.ContentAddIcon(), guarded(func() { showRequestDialog(s, r.shown) }))
 	newReq.Importance = widget.HighImportance
-	importCSV := widget.NewButtonWithIcon("Import appointments…", theme.UploadIcon(), r.importAppointments)
-	pullList := widget.NewButtonWithIcon("Pull list", theme.DocumentPrintIcon(), func() { r.print(reports.ReportPullList) })
-	outguides := widget.NewButtonWithIcon("Outguides", theme.DocumentPrintIcon(), func() { r.print(reports.ReportOutguides) })
-	slips := widget.NewButtonWithIcon("Request slips", theme.DocumentPrintIcon(), func() { r.print(reports.ReportRequestSlips) })
+	importCSV := widget.NewButtonWithIcon("Import appointments…", theme.UploadIcon(), guarded(r.importAppointments))
+	pullList := widget.NewButtonWithIcon("Pull list", theme.DocumentPrintIcon(), guarded(func() { r.print(reports.ReportPullList) }))
+	outguides := widget.NewButtonWithIcon("Outguides", theme.DocumentPrintIcon(), guarded(func() { r.print(reports.ReportOutguides) }))
+	slips := widget.NewButtonWithIcon("Request slips", theme.DocumentPrintIcon(), guarded(func() { r.print(reports.ReportRequestSlips) }))
 
 	filters := container.NewHBox(widget.NewLabel("Needed from"), container.New(minWidth{130}, r.from),
 		widget.NewLabel("to"), container.New(minWidth{130}, r.to), container.New(minWidth{240}, r.state),
-		widget.NewButtonWithIcon("Show", theme.ViewRefreshIcon(), r.shown))
+		widget.NewButtonWithIcon("Show", theme.ViewRefreshIcon(), guarded(r.shown)))
 	tools := container.NewHBox(newReq, importCSV, widget.NewSeparator(), widget.NewLabel("Print for the first day:"), pullList, outguides, slips)
 	actions := container.NewHBox(r.pulled, r.fulfilled, r.notFillable, r.cancel, r.open)
 	top := container.NewVBox(tools, filters, r.errs.label, actions, r.count)
@@ -260,14 +260,14 @@ func showRequestDialog(s *shell, onSaved func()) {
 // importAppointments reads an appointments CSV, shows what a dry run would
 // do, and imports on confirmation.
 func (r *requestsScreen) importAppointments() {
-	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+	fd := dialog.NewFileOpen(guarded2(func(rc fyne.URIReadCloser, err error) {
 		if err != nil || rc == nil {
 			return
 		}
 		path := rc.URI().Path()
 		rc.Close()
 		r.importFile(path)
-	}, r.s.win)
+	}), r.s.win)
 	showFileDialog(r.s.win, fd)
 }
 
@@ -297,7 +297,7 @@ func (r *requestsScreen) importFile(path string) {
 			return
 		}
 		msg := "Dry run of " + path + ":\n" + importSummaryText(p.dry, p.rejected)
-		dialog.ShowConfirm("Import appointments?", msg+"\n\nCreate these requests now?", func(yes bool) {
+		dialog.ShowConfirm("Import appointments?", msg+"\n\nCreate these requests now?", guarded1(func(yes bool) {
 			if !yes {
 				return
 			}
@@ -311,7 +311,7 @@ func (r *requestsScreen) importFile(path string) {
 			if r.s.main != nil {
 				r.s.main.changed()
 			}
-		}, r.s.win)
+		}), r.s.win)
 	})
 }
 

@@ -43,8 +43,8 @@ type retentionRow struct {
 func newRetentionScreen(s *shell) *retentionScreen {
 	r := &retentionScreen{s: s, errs: newFormErrors(), chosen: map[records.ID]bool{}}
 	r.asOf = r.errs.field("As of", newEntry(s, "YYYY-MM-DD"))
-	r.asOf.OnSubmitted = func(string) { r.review() }
-	review := widget.NewButtonWithIcon("Review", theme.SearchIcon(), r.review)
+	r.asOf.OnSubmitted = guarded1(func(string) { r.review() })
+	review := widget.NewButtonWithIcon("Review", theme.SearchIcon(), guarded(r.review))
 	review.Importance = widget.HighImportance
 	r.summary = hint("")
 	r.table = newRowTable([]column[retentionRow]{
@@ -59,23 +59,23 @@ func newRetentionScreen(s *shell) *retentionScreen {
 		{"Where", 200, func(x retentionRow) string { return retentionWhere(x.RetentionCandidate) }},
 	}, nil)
 	r.table.onSelect = func(x retentionRow) { r.toggle(x.Volume.ID) }
-	all := widget.NewButtonWithIcon("Select all in file", theme.CheckButtonCheckedIcon(), r.selectAll)
-	none := widget.NewButtonWithIcon("Select none", theme.CheckButtonIcon(), r.selectNone)
-	r.destroy = widget.NewButtonWithIcon("Record destruction…", theme.DeleteIcon(), r.openForm)
+	all := widget.NewButtonWithIcon("Select all in file", theme.CheckButtonCheckedIcon(), guarded(r.selectAll))
+	none := widget.NewButtonWithIcon("Select none", theme.CheckButtonIcon(), guarded(r.selectNone))
+	r.destroy = widget.NewButtonWithIcon("Record destruction…", theme.DeleteIcon(), guarded(r.openForm))
 	r.destroy.Importance = widget.DangerImportance
 	r.destroy.Disable()
-	pdf := widget.NewButtonWithIcon("Review PDF", theme.DocumentPrintIcon(), func() {
+	pdf := widget.NewButtonWithIcon("Review PDF", theme.DocumentPrintIcon(), guarded(func() {
 		if day, err := r.readDay(); err == nil {
 			openReport(s, reports.ReportRetention, reports.Params{Date: day}, "retention-"+day.String())
 		}
-	})
+	}))
 	r.batches = widget.NewSelect(nil, nil)
 	r.batches.PlaceHolder = "Destruction batches"
-	cert := widget.NewButtonWithIcon("Certificate", theme.DocumentPrintIcon(), func() {
+	cert := widget.NewButtonWithIcon("Certificate", theme.DocumentPrintIcon(), guarded(func() {
 		if i := r.batches.SelectedIndex(); i >= 0 && i < len(r.list) {
 			r.certificate(r.list[i].ID)
 		}
-	})
+	}))
 	top := container.NewVBox(
 		container.NewHBox(widget.NewLabel("As of:"), container.New(minWidth{140}, r.asOf), review, pdf, layout.NewSpacer(),
 			container.New(minWidth{300}, r.batches), cert),
@@ -298,14 +298,14 @@ func (f *destructionForm) askConfirm(in records.DestructionInput) {
 	f.confirmNo = widget.NewButtonWithIcon("Go back", theme.CancelIcon(), nil)
 	body := container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), f.confirmNo, f.confirmYes))
 	f.confirm = dialog.NewCustomWithoutButtons("This cannot be undone", container.New(minWidth{520}, body), s.win)
-	f.confirmNo.OnTapped = func() {
+	f.confirmNo.OnTapped = guarded(func() {
 		f.confirm.Hide()
 		f.edit.d.Show() // back to the form, as it was typed
-	}
-	f.confirmYes.OnTapped = func() {
+	})
+	f.confirmYes.OnTapped = guarded(func() {
 		f.confirm.Hide()
 		f.record()
-	}
+	})
 	f.confirm.Show()
 }
 
@@ -341,11 +341,11 @@ func (f *destructionForm) showDone(b records.DestructionBatch) {
 	f.closeDone = widget.NewButtonWithIcon("Close", theme.CancelIcon(), nil)
 	f.doneDialog = dialog.NewCustomWithoutButtons("Batch "+strconv.FormatInt(int64(b.ID), 10)+" recorded",
 		container.New(minWidth{480}, container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), f.closeDone, f.openCertificate))), s.win)
-	f.closeDone.OnTapped = f.doneDialog.Hide
-	f.openCertificate.OnTapped = func() {
+	f.closeDone.OnTapped = guarded(f.doneDialog.Hide)
+	f.openCertificate.OnTapped = guarded(func() {
 		f.doneDialog.Hide()
 		f.r.certificate(b.ID)
-	}
+	})
 	f.doneDialog.Show()
 }
 

@@ -83,29 +83,29 @@ type scanScreen struct {
 
 func newScanScreen(s *shell) *scanScreen {
 	sc := &scanScreen{s: s}
-	sc.mode = widget.NewRadioGroup(scanModes, func(string) {
+	sc.mode = widget.NewRadioGroup(scanModes, guarded1(func(string) {
 		sc.modeChanged()
 		if sc.root != nil {
 			sc.focus()
 		}
-	})
+	}))
 	sc.mode.Horizontal = true
 	sc.mode.Required = true
 	sc.mode.SetSelected(modeCheckOut)
 	sc.borrower = newBorrowerSelect(nil)
-	sc.borrower.sel.OnChanged = func(string) {
+	sc.borrower.sel.OnChanged = guarded1(func(string) {
 		sc.modeChanged()
 		sc.borrowerChanged()
 		sc.focus()
-	}
-	sc.purposeBtn = widget.NewButtonWithIcon("Purpose…", theme.DocumentCreateIcon(), func() {
+	})
+	sc.purposeBtn = widget.NewButtonWithIcon("Purpose…", theme.DocumentCreateIcon(), guarded(func() {
 		if b, ok := sc.borrower.selected(); ok {
 			sc.askPurpose(b)
 		}
-	})
+	}))
 	sc.purposeBtn.Hide()
 	sc.box = newEntry(s, "Scan a folder or a badge, or type its code and press Enter")
-	sc.box.OnSubmitted = sc.submit
+	sc.box.OnSubmitted = guarded1(sc.submit)
 	sc.box.onKey = func(k *fyne.KeyEvent) bool {
 		switch k.Name {
 		case fyne.KeyF2:

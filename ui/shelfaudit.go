@@ -47,10 +47,10 @@ type shelfAuditScreen struct {
 
 func newShelfAuditScreen(s *shell) *shelfAuditScreen {
 	a := &shelfAuditScreen{s: s}
-	a.location = widget.NewSelect(nil, func(string) { a.start() })
+	a.location = widget.NewSelect(nil, guarded1(func(string) { a.start() }))
 	a.location.PlaceHolder = "Choose the location to audit"
 	a.box = newEntry(s, "Scan the folders in the order they stand on the shelf")
-	a.box.OnSubmitted = a.submit
+	a.box.OnSubmitted = guarded1(a.submit)
 	a.box.Disable()
 	a.log = newRowTable([]column[records.ShelfScanResult]{
 		{"#", 50, func(r records.ShelfScanResult) string { return fmt.Sprint(r.Position) }},
@@ -74,10 +74,10 @@ func newShelfAuditScreen(s *shell) *shelfAuditScreen {
 	a.counts.TextStyle = fyne.TextStyle{Bold: true}
 	a.counts.Wrapping = fyne.TextWrapWord
 	a.notSeen = hint("")
-	a.pdf = widget.NewButtonWithIcon("Shelf audit PDF", theme.DocumentPrintIcon(), a.openPDF)
-	a.apply = widget.NewButtonWithIcon("Mark missing and found…", theme.ConfirmIcon(), a.askApply)
+	a.pdf = widget.NewButtonWithIcon("Shelf audit PDF", theme.DocumentPrintIcon(), guarded(a.openPDF))
+	a.apply = widget.NewButtonWithIcon("Mark missing and found…", theme.ConfirmIcon(), guarded(a.askApply))
 	a.apply.Importance = widget.HighImportance
-	a.clear = widget.NewButtonWithIcon("Start over", theme.ContentClearIcon(), a.start)
+	a.clear = widget.NewButtonWithIcon("Start over", theme.ContentClearIcon(), guarded(a.start))
 	for _, b := range []*widget.Button{a.pdf, a.apply, a.clear} {
 		b.Disable()
 	}
@@ -292,11 +292,11 @@ func (a *shelfAuditScreen) askApply() {
 	a.confirmNo = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
 	a.confirm = dialog.NewCustomWithoutButtons("Make the records agree with the shelf",
 		container.New(minWidth{520}, container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), a.confirmNo, a.confirmYes))), a.s.win)
-	a.confirmNo.OnTapped = a.confirm.Hide
-	a.confirmYes.OnTapped = func() {
+	a.confirmNo.OnTapped = guarded(a.confirm.Hide)
+	a.confirmYes.OnTapped = guarded(func() {
 		a.confirm.Hide()
 		a.doApply()
-	}
+	})
 	a.confirm.Show()
 }
 

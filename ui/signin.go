@@ -46,10 +46,10 @@ func newSignIn(s *shell, note string) *signInScreen {
 	if note == "" {
 		si.message.Hide()
 	}
-	si.button = widget.NewButtonWithIcon("Sign in", theme.LoginIcon(), si.submit)
+	si.button = widget.NewButtonWithIcon("Sign in", theme.LoginIcon(), guarded(si.submit))
 	si.button.Importance = widget.HighImportance
-	si.username.OnSubmitted = func(string) { s.win.Canvas().Focus(si.password) }
-	si.password.OnSubmitted = func(string) { si.submit() }
+	si.username.OnSubmitted = guarded1(func(string) { s.win.Canvas().Focus(si.password) })
+	si.password.OnSubmitted = guarded1(func(string) { si.submit() })
 	return si
 }
 
@@ -116,14 +116,14 @@ func openErrorScreen(s *shell, err error) fyne.CanvasObject {
 	what := hint("Check that the file exists and that this user may read and write it, " +
 		"or start Chartroom with --db pointing to another file. If the file is damaged, " +
 		"restore the latest backup (" + how + ").")
-	quit := widget.NewButtonWithIcon("Quit", theme.LogoutIcon(), func() { s.app.Quit() })
+	quit := widget.NewButtonWithIcon("Quit", theme.LogoutIcon(), guarded(func() { s.app.Quit() }))
 	buttons := container.NewHBox(quit)
 	body := container.NewVBox(msg, hint("Database: "+s.deps.DBPath), what)
 	if offerRestore {
 		status := widget.NewLabel("")
 		status.Wrapping = fyne.TextWrapWord
 		var restore *widget.Button
-		restore = widget.NewButtonWithIcon("Restore a backup…", theme.HistoryIcon(), func() {
+		restore = widget.NewButtonWithIcon("Restore a backup…", theme.HistoryIcon(), guarded(func() {
 			s.chooseBackup(func(path string) {
 				restore.Disable()
 				status.SetText("Restoring " + path + "…")
@@ -135,7 +135,7 @@ func openErrorScreen(s *shell, err error) fyne.CanvasObject {
 					}
 				})
 			})
-		})
+		}))
 		restore.Importance = widget.HighImportance
 		buttons.Add(restore)
 		body.Add(status)

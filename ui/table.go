@@ -55,7 +55,7 @@ func newRowTable[T any](cols []column[T], onOpen func(T)) *rowTable[T] {
 	}
 	// Rows are selected by the cells (whole-row shading), not by the
 	// table's own one-cell selection.
-	t.table.OnSelected = func(id widget.TableCellID) {
+	t.table.OnSelected = guarded1(func(id widget.TableCellID) {
 		t.table.UnselectAll()
 		if id.Row >= 0 && id.Row < len(t.rows) {
 			t.selectRow(id.Row)
@@ -63,7 +63,7 @@ func newRowTable[T any](cols []column[T], onOpen func(T)) *rowTable[T] {
 				t.onTap()
 			}
 		}
-	}
+	})
 	t.empty = widget.NewLabel("")
 	t.empty.Alignment = fyne.TextAlignCenter
 	t.empty.Wrapping = fyne.TextWrapWord
@@ -195,6 +195,7 @@ func (c *cell[T]) show(row int, text string) {
 }
 
 func (c *cell[T]) Tapped(*fyne.PointEvent) {
+	defer recoverUI("a table row")
 	if c.row < len(c.t.rows) {
 		c.t.selectRow(c.row)
 		if c.t.onTap != nil {
@@ -204,6 +205,7 @@ func (c *cell[T]) Tapped(*fyne.PointEvent) {
 }
 
 func (c *cell[T]) DoubleTapped(*fyne.PointEvent) {
+	defer recoverUI("a table row")
 	if c.row < len(c.t.rows) && c.t.onOpen != nil {
 		c.t.selectRow(c.row)
 		c.t.onOpen(c.t.rows[c.row])

@@ -27,6 +27,9 @@ type Deps struct {
 	MakeDemo func(ctx context.Context, progress func(done, total int)) (svc records.Service, username, password string, err error)
 	// OpenError is set when the database could not be opened at all.
 	OpenError error
+	// OnPanic, when set, is told of every panic the UI's guard caught (the
+	// window stays alive, so tests need it to see one).
+	OnPanic func(where string, recovered any)
 }
 
 // Start builds the window (first run, sign-in or the error that stopped the
@@ -82,7 +85,9 @@ func newShell(a fyne.App, w fyne.Window, d Deps) *shell {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &shell{app: a, win: w, deps: d, svc: d.Service, log: d.Logger, now: d.Now}
+	s := &shell{app: a, win: w, deps: d, svc: d.Service, log: d.Logger, now: d.Now}
+	guardShell.Store(s)
+	return s
 }
 
 // ctx is the context every service call runs in: it carries the signed-in
