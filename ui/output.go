@@ -4,14 +4,20 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/chartroom/chartroom/records"
 	"github.com/chartroom/chartroom/reports"
@@ -27,11 +33,83 @@ func makeReport(ctx context.Context, svc records.Service, name string, p reports
 	return buf.Bytes(), nil
 }
 
-// writeTempPDF saves a PDF under the temp folder with a readable name.
-func writeTempPDF(base string, pdf []byte) (string, error) {
-	dir := filepath.Join(os.TempDir(), "chartroom-reports")
+// reportFilesDir is where PDFs wait for the viewer or the printer. They hold
+// protected health information, so the folder is the user's own (in the
+// user's cache folder, not the shared temp folder), readable by the user
+// alone, and emptied as the app closes.
+func reportFilesDir() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", records.Internal("could not find this user's cache folder for the PDF", err)
+	}
+	dir := filepath.Join(base, "chartroom", "reports")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", records.Internal("could not make a folder for the PDF", err)
+	}
+	// MkdirAll leaves an existing folder's mode as it was.
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return "", records.Internal("could not make the PDF folder private", err)
+	}
+	return dir, nil
+}
+
+// reportFilesMaxAge is how long a PDF may stay in the folder when the app
+// did not close cleanly to remove it.
+const reportFilesMaxAge = 24 * time.Hour
+
+// cleanReportFiles removes the PDFs in dir last written before cutoff (all of
+// them for a zero cutoff). A file the viewer still holds open (Windows)
+// stays until a later start.
+func cleanReportFiles(dir string, cutoff time.Time) (removed int, err error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var errs []error
+	for _, e := range entries {
+		if e.IsDir() || filepath.Ext(e.Name()) != ".pdf" {
+			continue
+		}
+		if !cutoff.IsZero() {
+			info, err := e.Info()
+			if err != nil || !info.ModTime().Before(cutoff) {
+				continue
+			}
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		removed++
+	}
+	return removed, errors.Join(errs...)
+}
+
+// cleanReportFilesAt removes the report PDFs left over: those older than a
+// day at start-up (a crash or a power cut), all of them as the app closes.
+func (s *shell) cleanReportFilesAt(cutoff time.Time) {
+	dir, err := reportFilesDir()
+	if err != nil {
+		s.log.Warn("report PDFs not cleaned", "err", err)
+		return
+	}
+	n, err := cleanReportFiles(dir, cutoff)
+	if err != nil {
+		s.log.Warn("some report PDFs could not be removed", "dir", dir, "err", err)
+	}
+	if n > 0 {
+		s.log.Info("report PDFs removed", "dir", dir, "count", n)
+	}
+}
+
+// writeTempPDF saves a PDF in the private report folder with a readable name.
+func writeTempPDF(base string, pdf []byte) (string, error) {
+	dir, err := reportFilesDir()
+	if err != nil {
+		return "", err
 	}
 	f, err := os.CreateTemp(dir, safeFileName(base)+"-*.pdf")
 	if err != nil {
@@ -95,13 +173,63 @@ func (s *shell) openFile(path string) error {
 		u.Path = "/" + u.Path
 	}
 	if err := s.app.OpenURL(u); err != nil {
-		// Not a failure of the report: say where the file is.
+		// Not a failure of the report: let the clerk keep it.
 		s.log.Warn("no viewer", "path", path, "err", err)
-		showNotice(s, "PDF saved", "No PDF viewer could be started on this computer.\nThe PDF is saved at:\n"+path+"\nOpen it from there, or use Print.")
+		offerSaveAs(s, "No PDF viewer", "No PDF viewer could be started on this computer. Save the PDF in a folder you choose, then open or print it from there.", path)
 		return nil
 	}
 	s.log.Info("opened file", "path", path)
 	return nil
+}
+
+// offerSaveAs tells the clerk why a PDF could not be shown or printed and
+// offers to save it where they choose.
+func offerSaveAs(s *shell, title, message, path string) {
+	l := widget.NewLabel(message)
+	l.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(title, "Save as…", "Close", container.New(minWidth{460}, l), guarded1(func(save bool) {
+		if !save {
+			return
+		}
+		pdf, err := os.ReadFile(path)
+		if err != nil {
+			s.showError(records.Internal("could not read the PDF back", err))
+			return
+		}
+		savePDFAs(s, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), pdf)
+	}), s.win)
+	d.Show()
+}
+
+// savePDFAs asks where to save a PDF, writes it readable by the user alone
+// (it holds protected health information) and says where it went.
+func savePDFAs(s *shell, base string, pdf []byte) {
+	d := dialog.NewFileSave(guarded2(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.showError(records.Internal("could not open the file to save the PDF", err))
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		_, werr := w.Write(pdf)
+		if cerr := w.Close(); werr == nil {
+			werr = cerr
+		}
+		path := w.URI().Path()
+		if werr == nil && w.URI().Scheme() == "file" {
+			werr = os.Chmod(path, 0o600)
+		}
+		if werr != nil {
+			s.showError(records.Internal("could not save the PDF at "+path, werr))
+			return
+		}
+		s.log.Info("saved PDF", "path", path)
+		showNotice(s, "PDF saved", "The PDF is saved at:\n"+path)
+	}), s.win)
+	d.SetFileName(safeFileName(base) + ".pdf")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	showFileDialog(s.win, d)
 }
 
 // printCommand is how this system prints a file: lp on Linux and macOS, the

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -151,7 +150,7 @@ func (r *reportsScreen) print() {
 			return printFile(context.Background(), path)
 		}, func(out string, err error) {
 			if err != nil {
-				r.s.showError(err)
+				offerSaveAs(r.s, "Not printed", strings.TrimSuffix(records.ErrorMessage(err), ".")+".\n\nYou can also save the PDF in a folder you choose.", path)
 				return
 			}
 			msg := "Sent to the printer."
@@ -164,26 +163,8 @@ func (r *reportsScreen) print() {
 }
 
 func (r *reportsScreen) saveAs() {
-	r.generate(func(pdf []byte) {
-		d := dialog.NewFileSave(guarded2(func(w fyne.URIWriteCloser, err error) {
-			if err != nil || w == nil {
-				return
-			}
-			_, werr := w.Write(pdf)
-			cerr := w.Close()
-			if werr == nil {
-				werr = cerr
-			}
-			if werr != nil {
-				r.s.showError(records.Internal("could not save the PDF", werr))
-				return
-			}
-			dialog.ShowInformation("Saved", "Saved "+w.URI().Path(), r.s.win)
-		}), r.s.win)
-		d.SetFileName(r.fileBase() + ".pdf")
-		d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-		showFileDialog(r.s.win, d)
-	})
+	base := r.fileBase()
+	r.generate(func(pdf []byte) { savePDFAs(r.s, base, pdf) })
 }
 
 // reportParams is the form of one report's filters.

@@ -39,6 +39,10 @@ func Start(a fyne.App, d Deps) fyne.Window {
 	w.Resize(fyne.NewSize(1280, 800))
 	s := newShell(a, w, d)
 	s.async = true
+	// Report PDFs a crash left behind go after a day; the rest as the app
+	// closes.
+	s.cleanReportFilesAt(s.now().Add(-reportFilesMaxAge))
+	a.Lifecycle().SetOnStopped(func() { s.cleanReportFilesAt(time.Time{}) })
 	s.startIdleWatch()
 	s.showStart()
 	if d.OpenError == nil && d.Service != nil {

@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// Report PDFs left in the private folder go after a day at start-up, and
+// all of them as the app closes; other files are left alone.
+func TestCleanReportFiles(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	files := map[string]time.Duration{ // name: age
+		"location-old.pdf":   25 * time.Hour,
+		"labels-fresh.pdf":   time.Hour,
+		"notes.txt":          48 * time.Hour,
+		"pull-list-just.pdf": 23 * time.Hour,
+	}
+	cases := []struct {
+		name   string
+		cutoff time.Time
+		left   []string
+	}{
+		{"at start-up: older than a day", now.Add(-reportFilesMaxAge), []string{"labels-fresh.pdf", "notes.txt", "pull-list-just.pdf"}},
+		{"as the app closes: every PDF", time.Time{}, []string{"notes.txt"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, age := range files {
+				p := filepath.Join(dir, name)
+				if err := os.WriteFile(p, []byte("%PDF"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chtimes(p, now.Add(-age), now.Add(-age)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := cleanReportFiles(dir, c.cutoff); err != nil {
+				t.Fatal(err)
+			}
+			entries, _ := os.ReadDir(dir)
+			var left []string
+			for _, e := range entries {
+				left = append(left, e.Name())
+			}
+			if !slices.Equal(left, c.left) {
+				t.Errorf("left %v, want %v", left, c.left)
+			}
+		})
+	}
+	if n, err := cleanReportFiles(filepath.Join(t.TempDir(), "never-made"), time.Time{}); n != 0 || err != nil {
+		t.Errorf("a folder not made yet: %d, %v", n, err)
+	}
+}
+
+// The folder PDFs wait in is the user's own, readable by the user alone,
+// even when it existed with a looser mode.
+func TestReportFilesDirIsPrivate(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	dir, err := reportFilesDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path, err := writeTempPDF("location", []byte("%PDF-1.3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]os.FileMode{dir: 0o700, path: 0o600} {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := info.Mode().Perm(); got != want {
+			t.Errorf("%s has mode %v, want %v", p, got, want)
+		}
+	}
+}
