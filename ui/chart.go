@@ -245,9 +245,11 @@ func patientDetails(p records.Patient) string {
 		parts = append(parts, "Last visit "+p.LastVisit.String())
 	}
 	if !p.Deceased.IsZero() {
-		parts = append(parts, "Deceased "+p.Deceased.String())
+		parts = append(parts, "Died "+p.Deceased.String())
 	}
-	parts = append(parts, "Status "+string(p.Status))
+	// The status is the chart's (active, inactive, merged, destroyed), not
+	// the patient's: "Status active" beside a date of death read as alive.
+	parts = append(parts, "Chart "+string(p.Status))
 	return strings.Join(parts, "   ·   ")
 }
 
