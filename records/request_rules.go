@@ -2,14 +2,20 @@ package records
 
 import "strings"
 
-// RequestTransitionRefusal explains why a request in state from cannot move
-// to state to (with reason), or returns nil. Requests move pending -> pulled
-// -> fulfilled; an open request may instead become not fillable or be
-// cancelled, which needs a reason. Expiry is the store's job, not a clerk's.
+// RequestTransitionRefusal explains why a request in state from cannot be
+// moved by hand to state to (with reason), or returns nil. A clerk marks a
+// pending request pulled; an open request may instead become not fillable
+// or be cancelled, which needs a reason. Fulfilled is never set by hand:
+// the check-out of the folder to the one who asked fulfils the request, so
+// a request cannot say fulfilled while the chart still says in file.
+// Expiry is the store's job, not a clerk's.
 func RequestTransitionRefusal(from, to RequestState, reason string) *Error {
+	if to == RequestFulfilled && from.Open() {
+		return Errorf(EConflict, "a request is fulfilled by checking its folder out to the one who asked; check the folder out instead")
+	}
 	allowed := map[RequestState][]RequestState{
 		RequestPending: {RequestPulled, RequestNotFillable, RequestCancelled},
-		RequestPulled:  {RequestFulfilled, RequestNotFillable, RequestCancelled},
+		RequestPulled:  {RequestNotFillable, RequestCancelled},
 	}
 	ok := false
 	for _, s := range allowed[from] {

@@ -1,7 +1,9 @@
 package records
 
 import (
+	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -248,7 +250,9 @@ func ValidateSettings(s *Settings) error {
 }
 
 // ValidateRequest cleans r in place and says what is wrong with it.
-func ValidateRequest(r *Request) error {
+// A new request is for today or a later day: a past one would never show on
+// a pull list and stay pending for ever.
+func ValidateRequest(r *Request, today Date) error {
 	if r.PatientID == 0 && r.VolumeID == 0 {
 		return FieldError("Chart", "is required")
 	}
@@ -258,10 +262,15 @@ func ValidateRequest(r *Request) error {
 	if r.NeededOn.IsZero() {
 		return FieldError("Needed on", "is required")
 	}
-	var e *Error
-	if r.NeededAt, e = cleanText("Time", r.NeededAt, false, 5); e != nil {
-		return e
+	if r.NeededOn.Before(today) {
+		return FieldError("Needed on", "%s is in the past; a request is for today (%s) or a later day", r.NeededOn, today)
 	}
+	at, err := ParseClockTime(r.NeededAt)
+	if err != nil {
+		return err
+	}
+	r.NeededAt = at
+	var e *Error
 	if r.Reason, e = cleanText("Reason", r.Reason, false, 200); e != nil {
 		return e
 	}
@@ -290,4 +299,24 @@ func ValidateLooseFiling(l *LooseFiling, today Date) error {
 		return FieldError("Received", "%s is in the future", l.Received)
 	}
 	return nil
+}
+
+// ParseClockTime reads a time of day as H:MM or HH:MM (24-hour clock) and
+// writes it HH:MM; empty stays empty.
+func ParseClockTime(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	bad := FieldError("Time", "%q is not a time of day; write it as HH:MM on a 24-hour clock, e.g. 09:30 or 14:05", s)
+	h, m, ok := strings.Cut(s, ":")
+	if !ok || len(h) < 1 || len(h) > 2 || len(m) != 2 {
+		return "", bad
+	}
+	hour, err1 := strconv.Atoi(h)
+	minute, err2 := strconv.Atoi(m)
+	if err1 != nil || err2 != nil || hour < 0 || hour > 23 || minute < 0 || minute > 59 || strings.ContainsAny(h+m, "+-") {
+		return "", bad
+	}
+	return fmt.Sprintf("%02d:%02d", hour, minute), nil
 }

@@ -98,11 +98,43 @@ func TestValidateOthers(t *testing.T) {
 	if ErrorField(ValidateUser(&User{Username: "abc", Role: "root"})) != "Role" {
 		t.Error("bad role accepted")
 	}
-	if ErrorField(ValidateRequest(&Request{PatientID: 1, BorrowerID: 1})) != "Needed on" {
+	if ErrorField(ValidateRequest(&Request{PatientID: 1, BorrowerID: 1}, MustParseDate("2026-03-02"))) != "Needed on" {
 		t.Error("request without a date accepted")
 	}
 	l := LooseFiling{PatientID: 1, Description: "Lab results"}
 	if err := ValidateLooseFiling(&l, MustParseDate("2026-11-22")); err != nil || l.Received.String() != "2026-11-22" {
 		t.Errorf("loose filing: %+v %v", l, err)
+	}
+}
+
+func TestValidateRequestDayAndTime(t *testing.T) {
+	today := MustParseDate("2026-03-02")
+	cases := []struct {
+		on, at    string
+		wantField string // "" when valid
+		wantAt    string
+	}{
+		{"2026-03-02", "", "", ""},
+		{"2026-03-02", "9:30", "", "09:30"},
+		{"2026-03-03", "14:05", "", "14:05"},
+		{"2026-03-02", "23:59", "", "23:59"},
+		{"2026-03-02", "25:99", "Time", ""},
+		{"2026-03-02", "24:00", "Time", ""},
+		{"2026-03-02", "12:60", "Time", ""},
+		{"2026-03-02", "noon", "Time", ""},
+		{"2026-03-02", "9.30", "Time", ""},
+		{"2026-03-02", "-1:30", "Time", ""},
+		{"2026-03-01", "09:00", "Needed on", ""},
+	}
+	for _, c := range cases {
+		r := Request{PatientID: 1, BorrowerID: 1, NeededOn: MustParseDate(c.on), NeededAt: c.at}
+		err := ValidateRequest(&r, today)
+		if got := ErrorField(err); got != c.wantField {
+			t.Errorf("%s %q: field %q (%v), want %q", c.on, c.at, got, err, c.wantField)
+			continue
+		}
+		if err == nil && r.NeededAt != c.wantAt {
+			t.Errorf("%s %q: time stored as %q, want %q", c.on, c.at, r.NeededAt, c.wantAt)
+		}
 	}
 }

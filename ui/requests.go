@@ -33,8 +33,8 @@ type requestsScreen struct {
 	errs  *formErrors
 	count *widget.Label
 
-	pulled, fulfilled, notFillable, cancel, open *widget.Button
-	root                                         fyne.CanvasObject
+	pulled, checkOut, notFillable, cancel, open *widget.Button
+	root                                        fyne.CanvasObject
 }
 
 func newRequestsScreen(s *shell) *requestsScreen {
@@ -65,7 +65,7 @@ func newRequestsScreen(s *shell) *requestsScreen {
 	r.count = hint("")
 
 	r.pulled = widget.NewButtonWithIcon("Pulled", theme.ConfirmIcon(), guarded(func() { r.setState(records.RequestPulled, "") }))
-	r.fulfilled = widget.NewButtonWithIcon("Fulfilled", theme.MailSendIcon(), guarded(func() { r.setState(records.RequestFulfilled, "") }))
+	r.checkOut = widget.NewButtonWithIcon("Check out to requester", theme.MailSendIcon(), guarded(r.checkOutToRequester))
 	r.notFillable = widget.NewButtonWithIcon("Not fillable…", theme.WarningIcon(), guarded(func() { r.askReason(records.RequestNotFillable) }))
 	r.cancel = widget.NewButtonWithIcon("Cancel request…", theme.CancelIcon(), guarded(func() { r.askReason(records.RequestCancelled) }))
 	r.open = widget.NewButtonWithIcon("Open chart", theme.FolderOpenIcon(), guarded(func() {
@@ -84,9 +84,9 @@ func newRequestsScreen(s *shell) *requestsScreen {
 		widget.NewLabel("to"), container.New(minWidth{130}, r.to), container.New(minWidth{240}, r.state),
 		widget.NewButtonWithIcon("Show", theme.ViewRefreshIcon(), guarded(r.shown)))
 	tools := container.NewHBox(newReq, importCSV, widget.NewSeparator(), widget.NewLabel("Print for the first day:"), pullList, outguides, slips)
-	actions := container.NewHBox(r.pulled, r.fulfilled, r.notFillable, r.cancel, r.open)
+	actions := container.NewHBox(r.pulled, r.checkOut, r.notFillable, r.cancel, r.open)
 	top := container.NewVBox(tools, filters, r.errs.label, actions, r.count)
-	help := "Charts wanted by a date. Pull them in the order listed (filing order), mark them pulled, then fulfilled when they go out."
+	help := "Charts wanted by a date. Pull them in the order listed (filing order), mark them pulled, then check each out to the one who asked: the check-out fulfils the request."
 	r.root = screenFrame("Requests & pull lists", help, top, r.list.view())
 	r.updateActions()
 	return r
@@ -148,7 +148,7 @@ func (r *requestsScreen) updateActions() {
 		}
 	}
 	set(r.pulled, ok && q.State == records.RequestPending)
-	set(r.fulfilled, ok && q.State.Open())
+	set(r.checkOut, ok && q.State.Open() && q.Barcode != "")
 	set(r.notFillable, ok && q.State.Open())
 	set(r.cancel, ok && q.State.Open())
 	set(r.open, ok)
@@ -159,7 +159,41 @@ func (r *requestsScreen) setState(st records.RequestState, reason string) {
 	if !ok {
 		return
 	}
-	if _, err := r.s.svc.SetRequestState(r.s.ctx(), q.ID, st, reason); err != nil {
+	ctx, svc := r.s.ctx(), r.s.svc
+	inBackground(r.s, func() (records.Request, error) { return svc.SetRequestState(ctx, q.ID, st, reason) }, r.afterChange)
+}
+
+// checkOutToRequester checks the requested folder out to the one who asked;
+// the check-out fulfils the request, so the chart and the request agree.
+func (r *requestsScreen) checkOutToRequester() {
+	q, ok := r.list.current()
+	if !ok {
+		return
+	}
+	ctx, svc := r.s.ctx(), r.s.svc
+	inBackground(r.s, func() (records.CheckOutResult, error) {
+		return svc.CheckOutScan(ctx, records.CheckOutInput{Barcode: q.Barcode, BorrowerID: q.BorrowerID})
+	}, func(res records.CheckOutResult, err error) {
+		if err != nil {
+			r.s.showError(err)
+			return
+		}
+		r.afterChange(records.Request{}, nil)
+		msg := q.Barcode + " (" + q.VolumeLabel + " of " + q.PatientName + ") is checked out to " + res.Volume.BorrowerName
+		if !res.Volume.Due.IsZero() {
+			msg += ", due " + res.Volume.Due.String()
+		}
+		msg += ". The request is fulfilled."
+		if notes := checkOutNotes(res); notes != "" {
+			msg += "\n\n" + notes
+		}
+		showNotice(r.s, "Checked out", msg)
+	})
+}
+
+// afterChange reloads the list and the status bar after a request changed.
+func (r *requestsScreen) afterChange(_ records.Request, err error) {
+	if err != nil {
 		r.s.showError(err)
 		return
 	}
@@ -177,18 +211,18 @@ func (r *requestsScreen) askReason(st records.RequestState) {
 	errs := newFormErrors()
 	reason := errs.field("Reason", newEntry(r.s, "why"))
 	title := requestStateLabel(st) + ": " + q.PatientName
-	showEditDialog(r.s, title, requestStateLabel(st), []*widget.FormItem{widget.NewFormItem("Reason", reason)}, errs, func() error {
+	showWriteDialog(r.s, title, requestStateLabel(st), []*widget.FormItem{widget.NewFormItem("Reason", reason)}, errs, func() (formWrite, error) {
 		if strings.TrimSpace(reason.Text) == "" {
-			return records.FieldError("Reason", "say why, for whoever asked for the chart")
+			return formWrite{}, records.FieldError("Reason", "say why, for whoever asked for the chart")
 		}
-		if _, err := r.s.svc.SetRequestState(r.s.ctx(), q.ID, st, reason.Text); err != nil {
-			return err
-		}
-		r.shown()
-		if r.s.main != nil {
-			r.s.main.changed()
-		}
-		return nil
+		ctx, svc, why := r.s.ctx(), r.s.svc, reason.Text
+		return formWrite{
+			write: func() error {
+				_, err := svc.SetRequestState(ctx, q.ID, st, why)
+				return err
+			},
+			after: func() { r.afterChange(records.Request{}, nil) },
+		}, nil
 	})
 }
 
@@ -206,11 +240,11 @@ func (r *requestsScreen) print(name string) {
 }
 
 // showRequestDialog asks for a chart (MRN), borrower, day and reason.
-func showRequestDialog(s *shell, onSaved func()) {
+func showRequestDialog(s *shell, onSaved func()) *editDialog {
 	borrowers, err := activeBorrowers(s)
 	if err != nil {
 		s.showError(err)
-		return
+		return nil
 	}
 	errs := newFormErrors()
 	chart := errs.field("Chart", newEntry(s, "MRN, e.g. 12-34-56"))
@@ -224,36 +258,45 @@ func showRequestDialog(s *shell, onSaved func()) {
 		widget.NewFormItem("Needed on", needed), widget.NewFormItem("Time", at),
 		widget.NewFormItem("Reason", reason),
 	}
-	showEditDialog(s, "New request", "Create", items, errs, func() error {
+	return showWriteDialog(s, "New request", "Create", items, errs, func() (formWrite, error) {
 		if strings.TrimSpace(chart.Text) == "" {
-			return records.FieldError("Chart", "type the chart number (MRN)")
-		}
-		p, err := s.svc.PatientByMRN(s.ctx(), chart.Text)
-		if err != nil {
-			if records.ErrorCode(err) == records.ENotFound || records.ErrorCode(err) == records.EInvalid {
-				return records.FieldError("Chart", "%s", records.ErrorMessage(err))
-			}
-			return err
+			return formWrite{}, records.FieldError("Chart", "type the chart number (MRN)")
 		}
 		b, ok := pick.selected()
 		if !ok {
-			return records.FieldError("Borrower", "choose who wants the chart")
+			return formWrite{}, records.FieldError("Borrower", "choose who wants the chart")
 		}
 		day, err := dateField("Needed on", needed.Text)
 		if err != nil {
-			return err
+			return formWrite{}, err
 		}
-		_, err = s.svc.CreateRequest(s.ctx(), records.Request{PatientID: p.ID, BorrowerID: b.ID, NeededOn: day, NeededAt: at.Text, Reason: reason.Text})
-		if err != nil {
-			return err
+		req := records.Request{BorrowerID: b.ID, NeededOn: day, NeededAt: at.Text, Reason: reason.Text}
+		if err := records.ValidateRequest(&records.Request{PatientID: 1, BorrowerID: b.ID, NeededOn: day, NeededAt: at.Text}, s.today()); err != nil {
+			return formWrite{}, err // said at once, before any lookup
 		}
-		if onSaved != nil {
-			onSaved()
-		}
-		if s.main != nil {
-			s.main.changed()
-		}
-		return nil
+		ctx, svc, mrn := s.ctx(), s.svc, chart.Text
+		return formWrite{
+			write: func() error {
+				p, err := svc.PatientByMRN(ctx, mrn)
+				if err != nil {
+					if c := records.ErrorCode(err); c == records.ENotFound || c == records.EInvalid {
+						return records.FieldError("Chart", "%s", records.ErrorMessage(err))
+					}
+					return err
+				}
+				req.PatientID = p.ID
+				_, err = svc.CreateRequest(ctx, req)
+				return err
+			},
+			after: func() {
+				if onSaved != nil {
+					onSaved()
+				}
+				if s.main != nil {
+					s.main.changed()
+				}
+			},
+		}, nil
 	})
 }
 

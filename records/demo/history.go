@@ -112,14 +112,16 @@ func (g *generator) borrowerAndStay() (records.Borrower, int) {
 	return b, stay
 }
 
-// requestsAndLoose queues today's and tomorrow's pull requests (a few
-// already pulled), a few past requests that were fulfilled or could not be
-// filled, and loose papers waiting for charts that are out.
+// requestsAndLoose queues today's and the next days' pull requests (a few
+// already pulled, a few served by a check-out to the one who asked), and
+// loose papers waiting for charts that are out.
 func (g *generator) requestsAndLoose(ctx context.Context) error {
 	n := max(4, len(g.patients)/60)
 	for i := 0; i < n; i++ {
 		p := g.patients[g.rng.IntN(len(g.patients))]
-		day := []int{0, 0, 1, 1, 2, -3}[g.rng.IntN(6)]
+		day := []int{0, 0, 1, 1, 2, -1}[g.rng.IntN(6)]
+		fulfil := day < 0 // a request of today's already served
+		day = max(day, 0)
 		r, err := g.svc.CreateRequest(ctx, records.Request{
 			PatientID:  p.ID,
 			BorrowerID: g.providers[g.rng.IntN(len(g.providers))].ID,
@@ -132,12 +134,22 @@ func (g *generator) requestsAndLoose(ctx context.Context) error {
 		}
 		g.res.Requests++
 		switch {
-		case day < 0:
+		case fulfil:
+			// Pulled, then checked out to the one who asked: the check-out
+			// fulfils the request. A folder that is out stays requested.
 			if _, err := g.svc.SetRequestState(ctx, r.ID, records.RequestPulled, ""); err != nil {
 				return err
 			}
-			if _, err := g.svc.SetRequestState(ctx, r.ID, records.RequestFulfilled, ""); err != nil {
+			reqs, err := g.svc.ListRequests(ctx, records.RequestFilter{PatientID: p.ID})
+			if err != nil {
 				return err
+			}
+			for _, q := range reqs {
+				if q.ID == r.ID && q.VolumeState == records.StateInFile {
+					if _, err := g.svc.CheckOutScan(ctx, records.CheckOutInput{Barcode: q.Barcode, BorrowerID: q.BorrowerID}); err != nil {
+						return fmt.Errorf("demo check-out for a request: %w", err)
+					}
+				}
 			}
 		case day == 0 && g.rng.IntN(3) == 0:
 			if _, err := g.svc.SetRequestState(ctx, r.ID, records.RequestPulled, ""); err != nil {

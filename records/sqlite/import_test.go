@@ -141,7 +141,8 @@ func TestImportAppointmentsAndRequests(t *testing.T) {
 		t.Fatalf("request display: %+v", r)
 	}
 
-	// States: pending -> pulled -> fulfilled; reasons required.
+	// States: pending -> pulled by hand; fulfilled only by the check-out
+	// to the one who asked; reasons required.
 	r := reqs[2] // b, Dr. Grey
 	if r.PatientID != b.ID {
 		t.Fatalf("third request is for %s", r.MRN)
@@ -153,11 +154,11 @@ func TestImportAppointmentsAndRequests(t *testing.T) {
 	if r, err = f.s.SetRequestState(f.clerk, r.ID, records.RequestPulled, ""); err != nil || r.State != records.RequestPulled {
 		t.Fatalf("pulled: %+v %v", r, err)
 	}
-	if r, err = f.s.SetRequestState(f.clerk, r.ID, records.RequestFulfilled, ""); err != nil || r.State != records.RequestFulfilled {
-		t.Fatalf("fulfilled: %+v %v", r, err)
+	_, err = f.s.SetRequestState(f.clerk, r.ID, records.RequestFulfilled, "")
+	wantCode(t, err, records.EConflict) // the folder is still in file
+	if v := f.firstVolume(b); v.State != records.StateInFile {
+		t.Fatalf("b's folder is %s", v.State)
 	}
-	_, err = f.s.SetRequestState(f.clerk, r.ID, records.RequestCancelled, "changed mind")
-	wantCode(t, err, records.EConflict)
 
 	// Checking c's folder out to Dr. Grey fulfils his request for c; at
 	// check-in Dr. Stone's open request for a shows up, and loose papers.

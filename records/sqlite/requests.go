@@ -88,7 +88,7 @@ func (s *Store) CreateRequest(ctx context.Context, r records.Request) (records.R
 	if err != nil {
 		return records.Request{}, err
 	}
-	if err := records.ValidateRequest(&r); err != nil {
+	if err := records.ValidateRequest(&r, s.today()); err != nil {
 		return records.Request{}, err
 	}
 	var out records.Request
@@ -331,7 +331,7 @@ func (s *Store) ImportAppointments(ctx context.Context, rows []records.Appointme
 				continue
 			}
 			r := records.Request{PatientID: p.ID, BorrowerID: b.ID, NeededOn: row.Date, NeededAt: row.Time, Reason: row.Reason, Source: "appointment"}
-			if err := records.ValidateRequest(&r); err != nil {
+			if err := records.ValidateRequest(&r, s.today()); err != nil {
 				reject("%s", records.ErrorMessage(err))
 				continue
 			}
