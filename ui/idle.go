@@ -28,7 +28,7 @@ func (s *shell) idleExpired() bool {
 func (s *shell) checkIdle() {
 	if s.idleExpired() {
 		s.log.Info("idle lock", "user", s.actor.Username)
-		s.signOut("Locked after " + plural(s.settings.IdleLockMinutes, "minute") + " without use. Sign in again to continue.")
+		s.lock("Locked after " + plural(s.settings.IdleLockMinutes, "minute") + " without use. Sign in again to continue.")
 	}
 }
 

@@ -64,6 +64,7 @@ func navItems() []navItem {
 // right, the status bar at the bottom.
 type mainWindow struct {
 	s       *shell
+	user    string // the username it was built for
 	items   []navItem // those the user's role may see
 	nav     *widget.List
 	body    *fyne.Container
@@ -76,7 +77,7 @@ type mainWindow struct {
 }
 
 func newMainWindow(s *shell) *mainWindow {
-	m := &mainWindow{s: s, screens: map[navID]screen{}, stopped: make(chan struct{}), current: -1}
+	m := &mainWindow{s: s, user: s.actor.Username, screens: map[navID]screen{}, stopped: make(chan struct{}), current: -1}
 	for _, it := range navItems() {
 		if s.can(it.min) {
 			m.items = append(m.items, it)
@@ -174,6 +175,22 @@ func (m *mainWindow) changed() {
 	m.status.refresh()
 }
 
+// resume brings back a window a lock put aside: its status bar runs again
+// and the page or chart on show reloads.
+func (m *mainWindow) resume() {
+	m.stopped = make(chan struct{})
+	m.s.win.SetContent(m.content())
+	m.s.win.SetMainMenu(m.menu())
+	if m.chart != nil {
+		m.chart.load()
+		return
+	}
+	if m.current < 0 {
+		m.current = navFind
+	}
+	m.show(m.current)
+}
+
 func (m *mainWindow) stop() {
 	select {
 	case <-m.stopped:
@@ -199,7 +216,7 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 	}
 	findItem := fyne.NewMenuItem("Find a chart…", guarded(m.find))
 	findItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
-	lock := fyne.NewMenuItem("Lock", guarded(func() { m.s.signOut("Locked. Sign in again to continue.") }))
+	lock := fyne.NewMenuItem("Lock", guarded(func() { m.s.lock("Locked. Sign in again to continue.") }))
 	lock.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 	signOut := fyne.NewMenuItem("Sign out", guarded(func() { m.s.signOut("") }))
 	file := fyne.NewMenu("File", findItem, fyne.NewMenuItemSeparator(), lock, signOut)

@@ -121,3 +121,48 @@ func TestIdleLockReturnsToSignIn(t *testing.T) {
 		t.Errorf("sign-in message = %q, want it to say the window locked", msg)
 	}
 }
+
+// A lock keeps the clerk's place: the same user signing in again (the
+// username already filled in) finds the scan station with its borrower and
+// log; another user starts afresh.
+func TestLockKeepsTheScanStationForTheSameUser(t *testing.T) {
+	f := newFixture(t, true)
+	_, vol := f.patient("123456", "Testwell", "Ada")
+	f.borrower("Dr. Alpha Fictional", "BADGE-A")
+	f.user("casey", records.RoleClerk, "clerk password 1")
+	m := f.mustSignIn(adminName, adminPassword)
+	m.show(navScan)
+	sc := m.page(navScan).(*scanScreen)
+	typeEnter(sc.box, "BADGE-A")
+	typeEnter(sc.box, vol.Barcode)
+
+	f.s.lock("Locked. Sign in again to continue.")
+	if f.s.main != nil || f.s.signIn == nil {
+		t.Fatal("the window did not lock")
+	}
+	if got := f.s.signIn.username.Text; got != adminName {
+		t.Errorf("username box holds %q, want %q", got, adminName)
+	}
+	test.Type(f.s.signIn.password, adminPassword)
+	test.Tap(f.s.signIn.button)
+	back := f.s.main
+	if back == nil || back.current != navScan {
+		t.Fatal("after signing in again the clerk is not back at the scan station")
+	}
+	again := back.page(navScan).(*scanScreen)
+	if b, ok := again.borrower.selected(); !ok || b.Name != "Dr. Alpha Fictional" {
+		t.Errorf("the scan station lost its borrower (%+v)", b)
+	}
+	if len(again.results) != 2 {
+		t.Errorf("the scan log has %d lines, want the 2 scans made before the lock", len(again.results))
+	}
+
+	f.s.lock("Locked.")
+	f.signIn("casey", "clerk password 1")
+	if f.s.main == nil || f.s.main == back {
+		t.Fatal("another user got the locked user's window")
+	}
+	if f.s.main.current != navFind {
+		t.Errorf("another user starts on page %d, want Find", f.s.main.current)
+	}
+}

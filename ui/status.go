@@ -41,7 +41,7 @@ func newStatusBar(s *shell) *statusBar {
 	b.counts = widget.NewLabel("")
 	b.accounting = widget.NewButtonWithIcon("", theme.MailComposeIcon(), guarded(func() { showAccountingRequests(s) }))
 	b.accounting.Hide()
-	b.lock = widget.NewButtonWithIcon("Lock", theme.LogoutIcon(), guarded(func() { s.signOut("Locked. Sign in again to continue.") }))
+	b.lock = widget.NewButtonWithIcon("Lock", theme.LogoutIcon(), guarded(func() { s.lock("Locked. Sign in again to continue.") }))
 	b.lock.Importance = widget.LowImportance
 	b.alert = widget.NewLabel("")
 	b.alert.Importance = widget.DangerImportance

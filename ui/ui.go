@@ -78,6 +78,9 @@ type shell struct {
 	ticking   bool // the hourly automatic-backup check is running
 
 	main   *mainWindow   // nil while signed out
+	// parked is the main window a lock put aside: the same user signing
+	// in again finds it as they left it.
+	parked *mainWindow
 	signIn *signInScreen // the sign-in form while it shows
 	first  *firstRun     // the first-run form while it shows
 }
@@ -158,24 +161,49 @@ func (s *shell) signedInAs(a records.Actor) {
 	// The title names who is signed in, so a clerk at a shared desk (and the
 	// window list) can tell whose session is open.
 	s.win.SetTitle(windowTitle(st.PracticeName, a.Username))
+	parked := s.parked
+	s.parked = nil
+	if parked != nil && parked.user == a.Username {
+		s.main = parked
+		s.main.resume()
+		return
+	}
 	s.main = newMainWindow(s)
 	s.win.SetContent(s.main.content())
 	s.win.SetMainMenu(s.main.menu())
 	s.main.show(navFind)
 }
 
-// signOut drops the user and shows the sign-in screen; message says why
-// (the idle lock) or is empty.
-func (s *shell) signOut(message string) {
-	if s.main != nil {
-		s.main.stop()
+// lock hides the work behind the sign-in form (the idle lock, Ctrl+L) with
+// the username filled in. The main window is kept: the same user signing in
+// again comes back to the page, chart, scan station borrower and log they
+// left; anyone else starts afresh.
+func (s *shell) lock(message string) { s.leave(message, true) }
+
+// signOut drops the user and their window and shows the sign-in screen;
+// message says why or is empty.
+func (s *shell) signOut(message string) { s.leave(message, false) }
+
+func (s *shell) leave(message string, keep bool) {
+	m, user := s.main, s.actor.Username
+	if m != nil {
+		m.stop()
 	}
-	s.main = nil
+	// A dialog left open must not show over the sign-in form.
+	for o := s.win.Canvas().Overlays().Top(); o != nil; o = s.win.Canvas().Overlays().Top() {
+		s.win.Canvas().Overlays().Remove(o)
+	}
+	s.main, s.parked = nil, nil
+	if keep && m != nil {
+		s.parked = m
+	} else {
+		user = ""
+	}
 	s.signedIn = false
 	s.actor = records.Actor{}
 	s.win.SetTitle(windowTitle("", ""))
 	s.win.SetMainMenu(nil)
-	s.showSignIn(message)
+	s.showSignInFor(message, user)
 }
 
 // replaceService swaps the store after a restore or a demo is made.
