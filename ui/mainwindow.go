@@ -64,7 +64,7 @@ func navItems() []navItem {
 // right, the status bar at the bottom.
 type mainWindow struct {
 	s       *shell
-	user    string // the username it was built for
+	user    string    // the username it was built for
 	items   []navItem // those the user's role may see
 	nav     *widget.List
 	body    *fyne.Container

@@ -77,7 +77,7 @@ type shell struct {
 	backingUp bool // an automatic backup is running
 	ticking   bool // the hourly automatic-backup check is running
 
-	main   *mainWindow   // nil while signed out
+	main *mainWindow // nil while signed out
 	// parked is the main window a lock put aside: the same user signing
 	// in again finds it as they left it.
 	parked *mainWindow
