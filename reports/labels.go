@@ -24,6 +24,9 @@ const (
 	averyRows    = 10
 )
 
+// LabelsPerSheet is how many folder labels one Avery 5160 sheet holds.
+const LabelsPerSheet = averyColumns * averyRows
+
 // A roll label is 89 × 36 mm (the common large address label of label
 // printers), one per page; the label design is scaled up to fill it.
 const (

@@ -1,14 +1,18 @@
 package ui
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/reports"
 )
 
 // settingsTab edits the practice's choices (admin only).
@@ -119,15 +123,110 @@ func (t *settingsTab) read() (records.Settings, error) {
 
 func (t *settingsTab) save() {
 	st, err := t.read()
-	if err == nil {
-		st, err = t.s.svc.UpdateSettings(t.s.ctx(), st)
-	}
 	t.errs.show(t.s.win, err)
 	if err != nil {
 		t.saved.SetText("")
 		return
 	}
-	t.s.settings = st
-	t.fill(st)
-	t.saved.SetText("Saved " + when(t.s.now()) + ".")
+	if st.MRNWidth != t.current.MRNWidth || st.Filing != t.current.Filing {
+		t.confirmRenumber(st)
+		return
+	}
+	t.write(st, false)
+}
+
+// liveFolders are the states of folders that have a label on a shelf or a
+// desk: every state but destroyed.
+var liveFolders = []records.VolumeState{records.StateInFile, records.StateCheckedOut, records.StateInTransit, records.StateMissing, records.StateOffsite}
+
+// confirmRenumber says what a new chart-number width or filing system does
+// to the room before it is saved: every chart number prints anew, so every
+// folder label must be reprinted.
+func (t *settingsTab) confirmRenumber(st records.Settings) {
+	old := t.current
+	ctx, svc := t.s.ctx(), t.s.svc
+	type tally struct {
+		folders int
+		example string // a stored chart number
+	}
+	t.saved.SetText("Counting the folders this changes…")
+	inBackground(t.s, func() (tally, error) {
+		var n tally
+		err := svc.ListVolumes(ctx, records.VolumeFilter{States: liveFolders}, func(v records.Volume) error {
+			if n.folders == 0 {
+				n.example = v.MRN
+			}
+			n.folders++
+			return nil
+		})
+		return n, err
+	}, func(n tally, err error) {
+		t.saved.SetText("")
+		if err != nil {
+			t.s.showError(err)
+			return
+		}
+		msg := renumberNotice(old, st, n.folders, n.example)
+		d := dialog.NewConfirm("Change how every chart number prints?", msg, guarded1(func(yes bool) {
+			if yes {
+				t.write(st, n.folders > 0)
+			} else {
+				t.fill(old)
+			}
+		}), t.s.win)
+		d.SetConfirmText("Change and reprint labels")
+		d.SetDismissText("Keep as it is")
+		d.Show()
+	})
+}
+
+// renumberNotice tells the admin what a change of width or filing does,
+// with one chart number before and after.
+func renumberNotice(old, st records.Settings, folders int, example string) string {
+	var what []string
+	if st.MRNWidth != old.MRNWidth {
+		what = append(what, fmt.Sprintf("chart numbers go from %d to %d digits", old.MRNWidth, st.MRNWidth))
+	}
+	if st.Filing != old.Filing {
+		what = append(what, "the filing system becomes "+st.Filing.Label())
+	}
+	msg := "If you save, " + strings.Join(what, " and ") + "."
+	if example != "" {
+		after := strings.TrimLeft(example, "0")
+		if len(after) < st.MRNWidth {
+			after = strings.Repeat("0", st.MRNWidth-len(after)) + after
+		}
+		msg += fmt.Sprintf("\n\nChart %s will print as %s.", records.FormatMRN(example, old.Filing), records.FormatMRN(after, st.Filing))
+	}
+	if folders > 0 {
+		msg += fmt.Sprintf("\n\nThe labels of all %s in the room will be wrong until they are reprinted: about %s of labels. You can print them next.",
+			plural(folders, "folder"), plural((folders+reports.LabelsPerSheet-1)/reports.LabelsPerSheet, "sheet"))
+	}
+	return msg
+}
+
+// write saves the settings in the background; relabel offers the label run
+// that a new chart-number format needs.
+func (t *settingsTab) write(st records.Settings, relabel bool) {
+	ctx, svc := t.s.ctx(), t.s.svc
+	inBackground(t.s, func() (records.Settings, error) { return svc.UpdateSettings(ctx, st) }, func(st records.Settings, err error) {
+		t.errs.show(t.s.win, err)
+		if err != nil {
+			t.saved.SetText("")
+			return
+		}
+		t.s.settings = st
+		t.fill(st)
+		t.saved.SetText("Saved " + when(t.s.now()) + ".")
+		if t.s.main != nil {
+			t.s.main.changed()
+		}
+		if relabel {
+			dialog.ShowConfirm("Print the new labels?", "Open Folder labels in Reports to print the labels of every folder now?", guarded1(func(yes bool) {
+				if yes && t.s.main != nil {
+					t.s.main.openReport(reports.ReportLabels)
+				}
+			}), t.s.win)
+		}
+	})
 }

@@ -199,6 +199,14 @@ func (m *mainWindow) stop() {
 	}
 }
 
+// openReport shows the Reports page with the report called name chosen.
+func (m *mainWindow) openReport(name string) {
+	m.show(navReports)
+	if r, ok := m.page(navReports).(*reportsScreen); ok {
+		r.chooseName(name)
+	}
+}
+
 // find jumps to the Find page with the box focused: Ctrl+F from anywhere.
 func (m *mainWindow) find() {
 	m.show(navFind)

@@ -67,6 +67,16 @@ func (r *reportsScreen) shown() {
 	}
 }
 
+// chooseName selects the report called name, as if the clerk clicked it.
+func (r *reportsScreen) chooseName(name string) {
+	for i, rep := range r.all {
+		if rep.Name == name {
+			r.list.Select(i)
+			return
+		}
+	}
+}
+
 // choose shows report i's parameters.
 func (r *reportsScreen) choose(i int) {
 	r.current = i
