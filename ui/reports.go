@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -149,26 +150,48 @@ func (r *reportsScreen) open() {
 	})
 }
 
+// printAskAbove is the page count above which Print asks first: a label run
+// of every folder is a ream of paper and sheets of labels.
+const printAskAbove = 10
+
 func (r *reportsScreen) print() {
+	title := r.all[r.current].Title
 	r.generate(func(pdf []byte) {
-		path, err := writeTempPDF(r.fileBase(), pdf)
-		if err != nil {
-			r.s.showError(err)
+		pages := reports.PageCount(pdf)
+		if pages <= printAskAbove {
+			r.sendToPrinter(pdf)
 			return
 		}
-		inBackground(r.s, func() (string, error) {
-			return printFile(context.Background(), path)
-		}, func(out string, err error) {
-			if err != nil {
-				offerSaveAs(r.s, "Not printed", strings.TrimSuffix(records.ErrorMessage(err), ".")+".\n\nYou can also save the PDF in a folder you choose.", path)
-				return
+		msg := fmt.Sprintf("%s is %s long. Send all of them to the printer?\n\nTo print fewer, narrow the filters above, or open the PDF and print the pages you need from the viewer.", title, plural(pages, "page"))
+		d := dialog.NewConfirm("Print "+plural(pages, "page")+"?", msg, guarded1(func(yes bool) {
+			if yes {
+				r.sendToPrinter(pdf)
 			}
-			msg := "Sent to the printer."
-			if out != "" {
-				msg += "\n" + out
-			}
-			dialog.ShowInformation("Printing", msg, r.s.win)
-		})
+		}), r.s.win)
+		d.SetConfirmText("Print " + plural(pages, "page"))
+		d.SetDismissText("Cancel")
+		d.Show()
+	})
+}
+
+func (r *reportsScreen) sendToPrinter(pdf []byte) {
+	path, err := writeTempPDF(r.fileBase(), pdf)
+	if err != nil {
+		r.s.showError(err)
+		return
+	}
+	inBackground(r.s, func() (string, error) {
+		return printFile(context.Background(), path)
+	}, func(out string, err error) {
+		if err != nil {
+			offerSaveAs(r.s, "Not printed", strings.TrimSuffix(records.ErrorMessage(err), ".")+".\n\nYou can also save the PDF in a folder you choose.", path)
+			return
+		}
+		msg := "Sent to the printer."
+		if out != "" {
+			msg += "\n" + out
+		}
+		dialog.ShowInformation("Printing", msg, r.s.win)
 	})
 }
 
