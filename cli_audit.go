@@ -15,11 +15,14 @@ import (
 
 var auditShelfCommand = &command{
 	name:    "audit shelf",
-	usage:   "audit shelf --location L [--apply] [-o FILE.pdf] FILE",
+	usage:   "audit shelf --location L [--sections 00-09] [--apply] [-o FILE.pdf] FILE",
 	summary: "compare a scan of a location's shelves with the records",
 	detail: `FILE holds the barcodes scanned along the shelves, one per line, in the order scanned
 ("-" reads standard input; blank lines and CR are ignored). The location is named by its
 path ("Record room > Cabinet A") or name; the places inside it count as part of it.
+--sections narrows the audit to a range of terminal-digit sections (the chart number's
+last two digits: "56" or "00-09"), for an audit that covers a section a day: only the
+folders of those sections are expected, and --apply changes nothing outside them.
 Prints one tab-separated line per finding: what (out-of-order, recorded-out,
 recorded-missing, recorded-elsewhere, recorded-destroyed, unknown, repeat, not-seen),
 the scan's position (empty for not-seen), barcode, MRN, patient, volume and what to do;
@@ -28,6 +31,7 @@ seen missing and puts the scanned ones recorded missing or out back in file (a
 supervisor's --apply also gives folders homed elsewhere this location as their home).`,
 	setup: func(fs *flag.FlagSet) action {
 		location := fs.String("location", "", "the `LOCATION` scanned (path or name; required)")
+		sections := fs.String("sections", "", "only the terminal-digit `SECTIONS` scanned (56, or 00-09)")
 		apply := fs.Bool("apply", false, "make the records agree with the shelf")
 		out := fs.String("o", "", "also write the shelf audit PDF to `FILE`")
 		return func(ctx context.Context, c *cli, args []string) error {
@@ -36,6 +40,10 @@ supervisor's --apply also gives folders homed elsewhere this location as their h
 			}
 			if len(args) != 1 {
 				return usagef("name one FILE of scanned barcodes (\"-\" for standard input)")
+			}
+			digits, err := records.ParseDigitRange(*sections)
+			if err != nil {
+				return usagef("--sections: %s", strings.TrimPrefix(records.ErrorMessage(err), "Sections: "))
 			}
 			return c.withSession(ctx, func(ctx context.Context, svc records.Service) error {
 				scans, err := c.readScans(args[0])
@@ -46,6 +54,7 @@ supervisor's --apply also gives folders homed elsewhere this location as their h
 				if err != nil {
 					return err
 				}
+				section := records.ShelfSection{LocationID: locID, Digits: digits}
 				st, err := svc.Settings(ctx)
 				if err != nil {
 					return err
@@ -53,11 +62,11 @@ supervisor's --apply also gives folders homed elsewhere this location as their h
 				var res records.ShelfAuditResult
 				var applied records.ShelfAuditApplied
 				if *apply {
-					if applied, err = svc.ApplyShelfAudit(ctx, locID, scans); err != nil {
+					if applied, err = svc.ApplyShelfAudit(ctx, section, scans); err != nil {
 						return err
 					}
 					res = applied.Result
-				} else if res, err = svc.ShelfAudit(ctx, locID, scans); err != nil {
+				} else if res, err = svc.ShelfAudit(ctx, section, scans); err != nil {
 					return err
 				}
 				writeShelfFindings(c.stdout, res, st.Filing)
@@ -69,7 +78,7 @@ supervisor's --apply also gives folders homed elsewhere this location as their h
 				}
 				if *out != "" {
 					// The PDF shows the audit as it is now (after --apply, what is left to do).
-					p := reports.Params{Now: c.now(), LocationID: locID, Scans: scans}
+					p := reports.Params{Now: c.now(), LocationID: locID, Digits: digits, Scans: scans}
 					if err := writeReport(ctx, svc, reports.ReportShelfAudit, p, *out); err != nil {
 						return err
 					}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -90,11 +91,91 @@ func (r ShelfScanResult) Placement(fs FilingSystem) string {
 	return "belongs between " + name(r.After) + " and " + name(r.Before)
 }
 
+// ShelfSection is the part of the room one audit covers: a location and the
+// places inside it, narrowed when Digits is set to a range of terminal-digit
+// sections (a chart number's last two digits). A real audit covers a
+// section a day; findings apply only inside the section scanned.
+type ShelfSection struct {
+	LocationID ID
+	Digits     *DigitRange // nil: every folder at the location
+}
+
+// DigitRange is a range of terminal-digit sections, 00 to 99, both ends
+// included.
+type DigitRange struct{ From, To int }
+
+// Contains reports whether the chart number mrn files in the range.
+func (r *DigitRange) Contains(mrn string) bool {
+	if r == nil {
+		return true
+	}
+	return r.From <= TerminalSection(mrn) && TerminalSection(mrn) <= r.To
+}
+
+// String is the range as a clerk reads it: "sections 00-09" or "section 56".
+func (r *DigitRange) String() string {
+	if r == nil {
+		return "every section"
+	}
+	if r.From == r.To {
+		return fmt.Sprintf("section %02d", r.From)
+	}
+	return fmt.Sprintf("sections %02d-%02d", r.From, r.To)
+}
+
+// TerminalSection is a chart number's terminal-digit section: its last two
+// digits, as a number.
+func TerminalSection(mrn string) int {
+	n := 0
+	digits := 0
+	for i := len(mrn) - 1; i >= 0 && digits < 2; i-- {
+		if c := mrn[i]; c >= '0' && c <= '9' {
+			n += int(c-'0') * []int{1, 10}[digits]
+			digits++
+		}
+	}
+	return n
+}
+
+// ParseDigitRange reads a section range as a clerk types it: "56", "00-09"
+// or "0 - 9"; empty is every section (nil).
+func ParseDigitRange(s string) (*DigitRange, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	bad := FieldError("Sections", "%q is not a range of terminal-digit sections; type one section (56) or a range (00-09), each 00 to 99", s)
+	from, to, isRange := strings.Cut(s, "-")
+	parse := func(t string) (int, bool) {
+		t = strings.TrimSpace(t)
+		if len(t) < 1 || len(t) > 2 {
+			return 0, false
+		}
+		n, err := strconv.Atoi(t)
+		return n, err == nil && n >= 0 && n <= 99 && !strings.ContainsAny(t, "+-")
+	}
+	a, ok := parse(from)
+	if !ok {
+		return nil, bad
+	}
+	b := a
+	if isRange {
+		if b, ok = parse(to); !ok {
+			return nil, bad
+		}
+	}
+	if b < a {
+		return nil, FieldError("Sections", "%02d-%02d runs backwards; write the lower section first", a, b)
+	}
+	return &DigitRange{From: a, To: b}, nil
+}
+
 // ShelfAuditResult is what a shelf audit found.
 type ShelfAuditResult struct {
 	LocationID   ID
 	LocationPath string
-	Expected     int // folders recorded in file at the location
+	Digits       *DigitRange // the sections audited; nil: all
+	Expected     int         // folders recorded in file in the section
 	Scans        []ShelfScanResult
 	NotSeen      []Volume // recorded in file at the location, not scanned; filing order
 }
@@ -256,12 +337,12 @@ type ShelfAuditService interface {
 	// ShelfAudit loads the folders recorded in file at the location (and
 	// every place inside it), looks up the scanned barcodes and runs the
 	// rule. It changes nothing; it records the look in the audit log.
-	ShelfAudit(ctx context.Context, locationID ID, barcodes []string) (ShelfAuditResult, error)
+	ShelfAudit(ctx context.Context, section ShelfSection, barcodes []string) (ShelfAuditResult, error)
 	// ApplyShelfAudit runs the audit again inside one transaction and makes
 	// the records agree with the shelf: expected folders not seen are
 	// marked missing; scanned folders recorded missing or out are put back
 	// in file, and those homed elsewhere get this location as their home.
-	ApplyShelfAudit(ctx context.Context, locationID ID, barcodes []string) (ShelfAuditApplied, error)
+	ApplyShelfAudit(ctx context.Context, section ShelfSection, barcodes []string) (ShelfAuditApplied, error)
 	// ListShelfAudits returns the applied audits, newest first.
 	ListShelfAudits(ctx context.Context, limit int) ([]ShelfAuditRun, error)
 }

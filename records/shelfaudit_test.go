@@ -187,3 +187,53 @@ func FuzzParseScanList(f *testing.F) {
 		}
 	})
 }
+
+func TestParseDigitRange(t *testing.T) {
+	cases := []struct {
+		in        string
+		want      *DigitRange
+		wantError bool
+	}{
+		{"", nil, false},
+		{"56", &DigitRange{56, 56}, false},
+		{"00-09", &DigitRange{0, 9}, false},
+		{" 0 - 9 ", &DigitRange{0, 9}, false},
+		{"9-0", nil, true},
+		{"100", nil, true},
+		{"a-b", nil, true},
+		{"-5", nil, true},
+		{"5-", nil, true},
+		{"1-2-3", nil, true},
+	}
+	for _, c := range cases {
+		got, err := ParseDigitRange(c.in)
+		if (err != nil) != c.wantError {
+			t.Errorf("%q: error %v, want error %v", c.in, err, c.wantError)
+			continue
+		}
+		if (got == nil) != (c.want == nil) || (got != nil && *got != *c.want) {
+			t.Errorf("%q: %v, want %v", c.in, got, c.want)
+		}
+		if err != nil && ErrorField(err) != "Sections" {
+			t.Errorf("%q: error names field %q", c.in, ErrorField(err))
+		}
+	}
+	r := &DigitRange{0, 9}
+	for mrn, want := range map[string]bool{"123409": true, "123410": false, "000000": true, "12-34-05": true} {
+		if got := r.Contains(mrn); got != want {
+			t.Errorf("%v contains %s: %v, want %v", r, mrn, got, want)
+		}
+	}
+}
+
+func FuzzParseDigitRange(f *testing.F) {
+	for _, s := range []string{"", "56", "00-09", "9-0", "1-2-3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseDigitRange(s)
+		if err == nil && r != nil && (r.From < 0 || r.To > 99 || r.From > r.To) {
+			t.Fatalf("%q parsed to %+v", s, r)
+		}
+	})
+}

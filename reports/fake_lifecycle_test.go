@@ -37,10 +37,11 @@ func (f *fakeStore) DestructionBatch(ctx context.Context, id records.ID) (record
 	return b, nil
 }
 
-func (f *fakeStore) ShelfAudit(ctx context.Context, locationID records.ID, barcodes []string) (records.ShelfAuditResult, error) {
+func (f *fakeStore) ShelfAudit(ctx context.Context, section records.ShelfSection, barcodes []string) (records.ShelfAuditResult, error) {
+	locationID := section.LocationID
 	var expected []records.Volume
 	for _, v := range f.volumes {
-		if v.HomeID == locationID && v.State == records.StateInFile {
+		if v.HomeID == locationID && v.State == records.StateInFile && section.Digits.Contains(v.MRN) {
 			expected = append(expected, v)
 		}
 	}
@@ -54,6 +55,6 @@ func (f *fakeStore) ShelfAudit(ctx context.Context, locationID records.ID, barco
 		}
 	}
 	res := records.AuditShelf(func(id records.ID) bool { return id == locationID }, expected, scans)
-	res.LocationID, res.LocationPath = locationID, f.locations[0].Path
+	res.LocationID, res.LocationPath, res.Digits = locationID, f.locations[0].Path, section.Digits
 	return res, nil
 }

@@ -47,6 +47,8 @@ type Params struct {
 	BatchID records.ID
 	// Scans are the barcodes of a shelf audit, in the order scanned.
 	Scans []string
+	// Digits narrows a shelf audit to a range of terminal-digit sections.
+	Digits *records.DigitRange
 }
 
 // Report describes one report for the command line's --list and the app's

@@ -17,7 +17,7 @@ func needLocation(p Params) error {
 // runShelfAudit makes the shelf audit report: the store compares the scans
 // with the records (the rule is records.AuditShelf).
 func runShelfAudit(j *job, w io.Writer) error {
-	res, err := j.svc.ShelfAudit(j.ctx, j.p.LocationID, j.p.Scans)
+	res, err := j.svc.ShelfAudit(j.ctx, records.ShelfSection{LocationID: j.p.LocationID, Digits: j.p.Digits}, j.p.Scans)
 	if err != nil {
 		return err
 	}
@@ -66,6 +66,7 @@ func renderShelfAudit(d *document, res records.ShelfAuditResult) error {
 	d.ensure(60)
 	d.facts([][2]string{
 		{"Location", res.LocationPath},
+		{"Sections", res.Digits.String()},
 		{"Folders recorded in file here", thousands(res.Expected)},
 		{"Barcodes scanned", thousands(c.Scanned)},
 		{"In order and recorded here", thousands(c.InOrder)},

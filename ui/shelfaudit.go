@@ -23,6 +23,7 @@ import (
 type shelfAuditScreen struct {
 	s        *shell
 	location *widget.Select
+	sections *activeEntry // terminal-digit sections, empty for all
 	locs     []records.Location
 	box      *activeEntry
 	log      *rowTable[records.ShelfScanResult]
@@ -34,6 +35,7 @@ type shelfAuditScreen struct {
 	root     fyne.CanvasObject
 
 	locID    records.ID
+	digits   *records.DigitRange // the sections being audited; nil: all
 	inside   map[records.ID]bool
 	expected []records.Volume
 	known    map[string]records.Volume // barcode -> folder, expected or looked up
@@ -49,6 +51,8 @@ func newShelfAuditScreen(s *shell) *shelfAuditScreen {
 	a := &shelfAuditScreen{s: s}
 	a.location = widget.NewSelect(nil, guarded1(func(string) { a.start() }))
 	a.location.PlaceHolder = "Choose the location to audit"
+	a.sections = newEntry(s, "all, or e.g. 00-09")
+	a.sections.OnSubmitted = guarded1(func(string) { a.start() })
 	a.box = newEntry(s, "Scan the folders in the order they stand on the shelf")
 	a.box.OnSubmitted = guarded1(a.submit)
 	a.box.Disable()
@@ -75,20 +79,23 @@ func newShelfAuditScreen(s *shell) *shelfAuditScreen {
 	a.counts.Wrapping = fyne.TextWrapWord
 	a.notSeen = hint("")
 	a.pdf = widget.NewButtonWithIcon("Shelf audit PDF", theme.DocumentPrintIcon(), guarded(a.openPDF))
-	a.apply = widget.NewButtonWithIcon("Mark missing and found…", theme.ConfirmIcon(), guarded(a.askApply))
-	a.apply.Importance = widget.HighImportance
+	// A plain button: it may mark many folders missing, and asks first.
+	a.apply = widget.NewButtonWithIcon("Mark missing and found…", theme.WarningIcon(), guarded(a.askApply))
 	a.clear = widget.NewButtonWithIcon("Start over", theme.ContentClearIcon(), guarded(a.start))
 	for _, b := range []*widget.Button{a.pdf, a.apply, a.clear} {
 		b.Disable()
 	}
 	big := container.NewThemeOverride(a.box, bigTextTheme{app: s.app, size: 22})
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, widget.NewLabel("Location:"), nil, a.location),
+		container.NewBorder(nil, nil, widget.NewLabel("Location:"),
+			container.NewHBox(widget.NewLabel("Terminal-digit sections:"), container.New(minWidth{150}, a.sections),
+				widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), guarded(a.start))),
+			a.location),
 		big,
 		container.NewBorder(nil, nil, nil, container.NewHBox(a.clear, a.pdf, a.apply), a.counts),
 		a.notSeen,
 	)
-	help := "Scan every folder on the location's shelves in order. Each scan is flagged at once: out of filing order, recorded out, missing or elsewhere, or unknown. Nothing changes until you mark missing and found."
+	help := "Choose the location and, for a section a day, its terminal-digit sections; then scan every folder there in order. Each scan is flagged at once: out of filing order, recorded out, missing or elsewhere, or unknown. Nothing changes until you mark missing and found, and then only inside the section scanned."
 	a.root = screenFrame("Shelf audit", help, top, a.log.view())
 	return a
 }
@@ -150,14 +157,20 @@ func (a *shelfAuditScreen) start() {
 		return
 	}
 	loc := a.locs[i]
+	digits, err := records.ParseDigitRange(a.sections.Text)
+	if err != nil {
+		a.s.showError(err)
+		return
+	}
 	ctx, svc := a.s.ctx(), a.s.svc
-	inBackground(a.s, func() (records.ShelfAuditResult, error) { return svc.ShelfAudit(ctx, loc.ID, nil) },
+	section := records.ShelfSection{LocationID: loc.ID, Digits: digits}
+	inBackground(a.s, func() (records.ShelfAuditResult, error) { return svc.ShelfAudit(ctx, section, nil) },
 		func(res records.ShelfAuditResult, err error) {
 			if err != nil {
 				a.s.showError(err)
 				return
 			}
-			a.locID = loc.ID
+			a.locID, a.digits = loc.ID, digits
 			a.inside = insideOf(a.locs, loc.ID)
 			a.expected = res.NotSeen // with nothing scanned, every folder expected
 			a.known = make(map[string]records.Volume, len(a.expected))
@@ -234,8 +247,10 @@ func (a *shelfAuditScreen) recompute() {
 	}
 	a.log.set(rows, "Scan the first folder on the shelf.")
 	c := a.result.Counts()
-	a.counts.SetText(fmt.Sprintf("%d scanned: %d OK, %d out of order, %d recorded elsewhere/out/missing, %d unknown, %d repeated. %d of %d expected not seen yet.",
-		c.Scanned, c.InOrder, c.OutOfOrder, c.Misrecorded, c.Unknown, c.Repeats, c.NotSeen, len(a.expected)))
+	seen := len(a.expected) - c.NotSeen
+	a.counts.SetText(fmt.Sprintf("%s of %s: %s of %s scanned (%s). %d scanned: %d OK, %d out of order, %d recorded elsewhere/out/missing, %d unknown, %d repeated.",
+		a.digits.String(), a.locationPath(), fmt.Sprint(seen), plural(len(a.expected), "folder"), share(seen, len(a.expected)),
+		c.Scanned, c.InOrder, c.OutOfOrder, c.Misrecorded, c.Unknown, c.Repeats))
 	a.notSeen.SetText(notSeenText(a.result.NotSeen, a.s.mrn))
 	a.clear.Enable()
 	if len(a.scans) > 0 {
@@ -245,6 +260,28 @@ func (a *shelfAuditScreen) recompute() {
 		a.pdf.Disable()
 		a.apply.Disable()
 	}
+}
+
+// locationPath is the audited location's path.
+func (a *shelfAuditScreen) locationPath() string {
+	for _, l := range a.locs {
+		if l.ID == a.locID {
+			return l.Path
+		}
+	}
+	return ""
+}
+
+// share is part of whole as a percentage a clerk reads at a glance.
+func share(part, whole int) string {
+	if whole == 0 {
+		return "nothing expected"
+	}
+	pct := float64(part) * 100 / float64(whole)
+	if part > 0 && pct < 1 {
+		return "under 1 %"
+	}
+	return fmt.Sprintf("%.0f %%", pct)
 }
 
 // notSeenText names the first few expected folders not scanned yet.
@@ -272,7 +309,7 @@ func (a *shelfAuditScreen) barcodes() []string {
 }
 
 func (a *shelfAuditScreen) openPDF() {
-	openReport(a.s, reports.ReportShelfAudit, reports.Params{LocationID: a.locID, Scans: a.barcodes()}, "shelf-audit")
+	openReport(a.s, reports.ReportShelfAudit, reports.Params{LocationID: a.locID, Digits: a.digits, Scans: a.barcodes()}, "shelf-audit")
 }
 
 // askApply says what the one-click action will change and asks to go on.
@@ -284,11 +321,17 @@ func (a *shelfAuditScreen) askApply() {
 			found++
 		}
 	}
-	msg := widget.NewLabel(fmt.Sprintf("Mark %s not seen as missing, and put %s found on the shelf back in file here?\n\n"+
-		"Folders out of filing order are not changed: put them where they belong.", plural(c.NotSeen, "folder"), plural(found, "folder")))
+	seen := len(a.expected) - c.NotSeen
+	text := fmt.Sprintf("You scanned %s of the %s recorded in file in %s of %s (%s).\n\n"+
+		"Mark the %s not seen as missing, and put %s found on the shelf back in file here?\n\n"+
+		"Marking folders missing is right only if you scanned every shelf of this section. Nothing outside it changes. "+
+		"Folders out of filing order are not changed: put them where they belong.",
+		fmt.Sprint(seen), plural(len(a.expected), "folder"), a.digits.String(), a.locationPath(), share(seen, len(a.expected)),
+		plural(c.NotSeen, "folder"), plural(found, "folder"))
+	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
-	a.confirmYes = widget.NewButtonWithIcon("Mark missing and found", theme.ConfirmIcon(), nil)
-	a.confirmYes.Importance = widget.HighImportance
+	a.confirmYes = widget.NewButtonWithIcon(fmt.Sprintf("Mark %d missing, %d found", c.NotSeen, found), theme.WarningIcon(), nil)
+	a.confirmYes.Importance = widget.DangerImportance
 	a.confirmNo = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
 	a.confirm = dialog.NewCustomWithoutButtons("Make the records agree with the shelf",
 		container.New(minWidth{520}, container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), a.confirmNo, a.confirmYes))), a.s.win)
@@ -298,12 +341,15 @@ func (a *shelfAuditScreen) askApply() {
 		a.doApply()
 	})
 	a.confirm.Show()
+	a.s.win.Canvas().Focus(a.confirmNo) // Enter must not mark folders missing
+
 }
 
 // doApply runs the one-click action and shows what it changed.
 func (a *shelfAuditScreen) doApply() {
-	ctx, svc, loc, codes := a.s.ctx(), a.s.svc, a.locID, a.barcodes()
-	inBackground(a.s, func() (records.ShelfAuditApplied, error) { return svc.ApplyShelfAudit(ctx, loc, codes) },
+	ctx, svc, codes := a.s.ctx(), a.s.svc, a.barcodes()
+	section := records.ShelfSection{LocationID: a.locID, Digits: a.digits}
+	inBackground(a.s, func() (records.ShelfAuditApplied, error) { return svc.ApplyShelfAudit(ctx, section, codes) },
 		func(res records.ShelfAuditApplied, err error) {
 			if err != nil {
 				a.s.showError(err)

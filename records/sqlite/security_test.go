@@ -211,11 +211,11 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 		{"DestructionBatch", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.DestructionBatch(ctx, 1); return err }},
 		{"ListDestructionBatches", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.ListDestructionBatches(ctx); return err }},
 		{"ShelfAudit", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.ShelfAudit(ctx, f.room.ID, []string{v.Barcode})
+			_, err := f.s.ShelfAudit(ctx, records.ShelfSection{LocationID: f.room.ID}, []string{v.Barcode})
 			return err
 		}},
 		{"ApplyShelfAudit", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.ApplyShelfAudit(ctx, f.room.ID, []string{v.Barcode})
+			_, err := f.s.ApplyShelfAudit(ctx, records.ShelfSection{LocationID: f.room.ID}, []string{v.Barcode})
 			return err
 		}},
 		{"ListShelfAudits", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ListShelfAudits(ctx, 10); return err }},

@@ -31,8 +31,8 @@ func insideLocation(ctx context.Context, q querier, id records.ID) (map[records.
 
 // auditShelf loads what a shelf audit compares and runs the rule.
 // It also returns the audited location and the places inside it.
-func auditShelf(ctx context.Context, q querier, locationID records.ID, barcodes []string) (records.ShelfAuditResult, map[records.ID]bool, error) {
-	l, err := loadLocation(ctx, q, locationID)
+func auditShelf(ctx context.Context, q querier, section records.ShelfSection, barcodes []string) (records.ShelfAuditResult, map[records.ID]bool, error) {
+	l, err := loadLocation(ctx, q, section.LocationID)
 	if err != nil {
 		return records.ShelfAuditResult{}, nil, err
 	}
@@ -44,6 +44,15 @@ func auditShelf(ctx context.Context, q querier, locationID records.ID, barcodes 
 		SELECT c.id FROM locations c JOIN inside ON c.parent_id = inside.id) SELECT id FROM inside) ORDER BY `+filingOrder, int64(l.ID))
 	if err != nil {
 		return records.ShelfAuditResult{}, nil, err
+	}
+	if section.Digits != nil {
+		inRange := expected[:0]
+		for _, v := range expected {
+			if section.Digits.Contains(v.MRN) {
+				inRange = append(inRange, v)
+			}
+		}
+		expected = inRange
 	}
 	byCode := make(map[string]records.Volume, len(expected))
 	for _, v := range expected {
@@ -70,25 +79,25 @@ func auditShelf(ctx context.Context, q querier, locationID records.ID, barcodes 
 		scans[i] = records.ShelfScan{Barcode: code, Volume: v}
 	}
 	res := records.AuditShelf(func(id records.ID) bool { return inside[id] }, expected, scans)
-	res.LocationID, res.LocationPath = l.ID, l.Path
+	res.LocationID, res.LocationPath, res.Digits = l.ID, l.Path, section.Digits
 	return res, inside, nil
 }
 
 // ShelfAudit compares a scan of a location's shelves with the records
 // (clerk). It changes nothing; the look is one audit event.
-func (s *Store) ShelfAudit(ctx context.Context, locationID records.ID, barcodes []string) (records.ShelfAuditResult, error) {
+func (s *Store) ShelfAudit(ctx context.Context, section records.ShelfSection, barcodes []string) (records.ShelfAuditResult, error) {
 	a, err := records.Require(ctx, records.RoleClerk, "audit shelves")
 	if err != nil {
 		return records.ShelfAuditResult{}, err
 	}
 	var res records.ShelfAuditResult
 	err = s.write(ctx, "audit the shelf", func(tx *sql.Tx) error {
-		if res, _, err = auditShelf(ctx, tx, locationID, barcodes); err != nil {
+		if res, _, err = auditShelf(ctx, tx, section, barcodes); err != nil {
 			return err
 		}
 		c := res.Counts()
-		return s.auditor(tx, a).add(ctx, records.AuditShelfAudit, "location", res.LocationID, "shelf audit of %s: %d scanned, %d out of order, %d misrecorded, %d unknown, %d not seen",
-			res.LocationPath, c.Scanned, c.OutOfOrder, c.Misrecorded, c.Unknown, c.NotSeen)
+		return s.auditor(tx, a).add(ctx, records.AuditShelfAudit, "location", res.LocationID, "shelf audit of %s (%s): %d scanned, %d out of order, %d misrecorded, %d unknown, %d not seen",
+			res.LocationPath, res.Digits, c.Scanned, c.OutOfOrder, c.Misrecorded, c.Unknown, c.NotSeen)
 	})
 	return res, err
 }
@@ -97,7 +106,7 @@ func (s *Store) ShelfAudit(ctx context.Context, locationID records.ID, barcodes 
 // transaction (clerk; giving a folder a new home takes a supervisor, as a
 // transfer does). The audit runs again inside the transaction, so what
 // changed since the scan is taken into account.
-func (s *Store) ApplyShelfAudit(ctx context.Context, locationID records.ID, barcodes []string) (records.ShelfAuditApplied, error) {
+func (s *Store) ApplyShelfAudit(ctx context.Context, section records.ShelfSection, barcodes []string) (records.ShelfAuditApplied, error) {
 	a, err := records.Require(ctx, records.RoleClerk, "apply shelf audits")
 	if err != nil {
 		return records.ShelfAuditApplied{}, err
@@ -105,14 +114,14 @@ func (s *Store) ApplyShelfAudit(ctx context.Context, locationID records.ID, barc
 	var out records.ShelfAuditApplied
 	err = s.write(ctx, "apply the shelf audit", func(tx *sql.Tx) error {
 		out = records.ShelfAuditApplied{}
-		res, inside, err := auditShelf(ctx, tx, locationID, barcodes)
+		res, inside, err := auditShelf(ctx, tx, section, barcodes)
 		if err != nil {
 			return err
 		}
 		out.Result = res
 		now := s.now()
 		au := s.auditor(tx, a)
-		why := "shelf audit of " + res.LocationPath
+		why := "shelf audit of " + res.LocationPath + " (" + res.Digits.String() + ")"
 		for _, v := range res.NotSeen {
 			if _, err := setPlace(ctx, tx, v, records.StateMissing, nil, time.Time{}, records.Date{}, now); err != nil {
 				return err

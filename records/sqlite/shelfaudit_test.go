@@ -51,7 +51,7 @@ func TestShelfAuditFindings(t *testing.T) {
 	}
 	// The clerk scans shelf 1: v0, v3 (misfiled early), v1 (recorded out), v2, stray, an unknown code; v4 is not there.
 	scans := []string{v[0].Barcode, v[3].Barcode, strings.ToLower(v[1].Barcode), v[2].Barcode, sp.stray.Barcode, "NOPE-123"}
-	res, err := sp.s.ShelfAudit(sp.clerk, sp.shelf1.ID, scans)
+	res, err := sp.s.ShelfAudit(sp.clerk, records.ShelfSection{LocationID: sp.shelf1.ID}, scans)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestShelfAuditFindings(t *testing.T) {
 		t.Errorf("not seen: %+v", res.NotSeen)
 	}
 	// The room contains shelf 1: auditing it expects shelf 1's folders too.
-	room, err := sp.s.ShelfAudit(sp.clerk, sp.room.ID, nil)
+	room, err := sp.s.ShelfAudit(sp.clerk, records.ShelfSection{LocationID: sp.room.ID}, nil)
 	if err != nil || room.Expected != 5 { // v0, v2, v3, v4 and the stray (v1 is out)
 		t.Errorf("room: expected %d %v", room.Expected, err)
 	}
@@ -100,7 +100,7 @@ func TestApplyShelfAudit(t *testing.T) {
 	scans := []string{v[0].Barcode, v[1].Barcode, v[2].Barcode, sp.stray.Barcode, v[3].Barcode}
 
 	// A clerk applies: missing and found, but the stray keeps its home.
-	applied, err := sp.s.ApplyShelfAudit(sp.clerk, sp.shelf1.ID, scans)
+	applied, err := sp.s.ApplyShelfAudit(sp.clerk, records.ShelfSection{LocationID: sp.shelf1.ID}, scans)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestApplyShelfAudit(t *testing.T) {
 
 	// A supervisor applying the same scan gives the stray its new home; the
 	// rest already agrees, so nothing else changes.
-	applied, err = sp.s.ApplyShelfAudit(sp.supervisor, sp.shelf1.ID, scans)
+	applied, err = sp.s.ApplyShelfAudit(sp.supervisor, records.ShelfSection{LocationID: sp.shelf1.ID}, scans)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,5 +151,36 @@ func TestApplyShelfAudit(t *testing.T) {
 	runs, err := sp.s.ListShelfAudits(sp.clerk, 10)
 	if err != nil || len(runs) != 2 || runs[0].Rehomed != 1 || runs[1].MarkedMissing != 1 || runs[1].Counts.Scanned != 5 {
 		t.Errorf("runs: %+v %v", runs, err)
+	}
+}
+
+// An audit of some terminal-digit sections expects only their folders, and
+// applying it changes nothing outside them.
+func TestApplyShelfAuditOfASection(t *testing.T) {
+	sp := newShelfPractice(t)
+	v := sp.vols // sections 10, 20, 30, 40, 50
+	section := records.ShelfSection{LocationID: sp.shelf1.ID, Digits: &records.DigitRange{From: 10, To: 20}}
+	res, err := sp.s.ShelfAudit(sp.clerk, section, []string{v[0].Barcode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Expected != 2 || len(res.NotSeen) != 1 || res.NotSeen[0].ID != v[1].ID {
+		t.Fatalf("expected %d, not seen %+v; want 2 expected and only %s not seen", res.Expected, res.NotSeen, v[1].Barcode)
+	}
+	applied, err := sp.s.ApplyShelfAudit(sp.clerk, section, []string{v[0].Barcode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if applied.MarkedMissing != 1 {
+		t.Fatalf("marked %d missing, want 1", applied.MarkedMissing)
+	}
+	for i, want := range []records.VolumeState{records.StateInFile, records.StateMissing, records.StateInFile, records.StateInFile, records.StateInFile} {
+		got, err := sp.s.Volume(sp.clerk, v[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.State != want {
+			t.Errorf("folder of section %d is %s, want %s", records.TerminalSection(got.MRN), got.State, want)
+		}
 	}
 }
