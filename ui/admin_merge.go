@@ -245,25 +245,33 @@ func (m *mergeTab) askMerge() {
 	confirm.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{widget.NewFormItem("", confirm), widget.NewFormItem("Note", note)}
 	title := "Merge " + m.s.mrn(pv.Retired.Patient.MRN) + " into " + m.s.mrn(pv.Survivor.Patient.MRN)
-	m.mergeDlg = showEditDialog(m.s, title, "Merge", items, errs, func() error {
-		x, err := m.s.svc.MergePatients(m.s.ctx(), pv.Retired.Patient.MRN, pv.Survivor.Patient.MRN, note.Text)
-		if err != nil {
-			return err
-		}
-		m.retiredBox.SetText("")
-		m.survivorBox.SetText("")
-		m.ready = false
-		m.merge.Disable()
-		m.retired.clear(retiredRole)
-		m.survivor.clear(survivorRole)
-		m.plan.Importance = widget.SuccessImportance
-		m.plan.SetText(fmt.Sprintf("Merge #%d done: %s merged into %s; %s moved.", x.ID, m.s.mrn(x.RetiredMRN), m.s.mrn(x.SurvivorMRN), plural(x.Moved.Volumes, "folder")))
-		m.loadMerges()
-		if m.s.main != nil {
-			m.s.main.changed()
-		}
-		return nil
+	m.mergeDlg = showWriteDialog(m.s, title, "Merge", items, errs, func() (formWrite, error) {
+		ctx, svc, why := m.s.ctx(), m.s.svc, note.Text
+		var x records.Merge
+		return formWrite{
+			write: func() (err error) {
+				x, err = svc.MergePatients(ctx, pv.Retired.Patient.MRN, pv.Survivor.Patient.MRN, why)
+				return err
+			},
+			after: func() { m.merged(x) },
+		}, nil
 	})
+}
+
+// merged shows a merge done and clears the form for the next.
+func (m *mergeTab) merged(x records.Merge) {
+	m.retiredBox.SetText("")
+	m.survivorBox.SetText("")
+	m.ready = false
+	m.merge.Disable()
+	m.retired.clear(retiredRole)
+	m.survivor.clear(survivorRole)
+	m.plan.Importance = widget.SuccessImportance
+	m.plan.SetText(fmt.Sprintf("Merge #%d done: %s merged into %s; %s moved.", x.ID, m.s.mrn(x.RetiredMRN), m.s.mrn(x.SurvivorMRN), plural(x.Moved.Volumes, "folder")))
+	m.loadMerges()
+	if m.s.main != nil {
+		m.s.main.changed()
+	}
 }
 
 func (m *mergeTab) askUndo() {
@@ -277,14 +285,19 @@ func (m *mergeTab) askUndo() {
 		x.ID, plural(x.Moved.Volumes, "folder"), m.s.mrn(x.RetiredMRN), m.s.mrn(x.RetiredMRN)))
 	explain.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{widget.NewFormItem("", explain), widget.NewFormItem("Note", note)}
-	m.mergeDlg = showEditDialog(m.s, fmt.Sprintf("Undo merge #%d", x.ID), "Undo merge", items, errs, func() error {
-		if _, err := m.s.svc.UndoMerge(m.s.ctx(), x.ID, note.Text); err != nil {
-			return err
-		}
-		m.loadMerges()
-		if m.s.main != nil {
-			m.s.main.changed()
-		}
-		return nil
+	m.mergeDlg = showWriteDialog(m.s, fmt.Sprintf("Undo merge #%d", x.ID), "Undo merge", items, errs, func() (formWrite, error) {
+		ctx, svc, why := m.s.ctx(), m.s.svc, note.Text
+		return formWrite{
+			write: func() error {
+				_, err := svc.UndoMerge(ctx, x.ID, why)
+				return err
+			},
+			after: func() {
+				m.loadMerges()
+				if m.s.main != nil {
+					m.s.main.changed()
+				}
+			},
+		}, nil
 	})
 }

@@ -344,16 +344,19 @@ func (r *requestsScreen) importFile(path string) {
 			if !yes {
 				return
 			}
-			sum, err := r.s.svc.ImportAppointments(r.s.ctx(), p.rows, false)
-			if err != nil {
-				r.s.showError(err)
-				return
-			}
-			showNotice(r.s, "Appointments imported", importSummaryText(sum, p.rejected))
-			r.shown()
-			if r.s.main != nil {
-				r.s.main.changed()
-			}
+			ctx, svc := r.s.ctx(), r.s.svc
+			inBackground(r.s, func() (records.ImportSummary, error) { return svc.ImportAppointments(ctx, p.rows, false) },
+				func(sum records.ImportSummary, err error) {
+					if err != nil {
+						r.s.showError(err)
+						return
+					}
+					showNotice(r.s, "Appointments imported", importSummaryText(sum, p.rejected))
+					r.shown()
+					if r.s.main != nil {
+						r.s.main.changed()
+					}
+				})
 		}), r.s.win)
 	})
 }
