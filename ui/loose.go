@@ -96,6 +96,7 @@ func newLooseScreen(s *shell) *looseScreen {
 func (l *looseScreen) view() fyne.CanvasObject { return l.root }
 
 func (l *looseScreen) shown() {
+	l.s.win.Canvas().Focus(l.chart)
 	state := records.LooseWaiting
 	if l.show.Selected == looseShowFiled {
 		state = records.LooseFiled
