@@ -3,6 +3,8 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -249,7 +251,7 @@ func (a *shelfAuditScreen) recompute() {
 	c := a.result.Counts()
 	seen := len(a.expected) - c.NotSeen
 	a.counts.SetText(fmt.Sprintf("%s of %s: %s of %s scanned (%s). %d scanned: %d OK, %d out of order, %d recorded elsewhere/out/missing, %d unknown, %d repeated.",
-		a.digits.String(), a.locationPath(), fmt.Sprint(seen), plural(len(a.expected), "folder"), share(seen, len(a.expected)),
+		capitalized(a.digits.String()), a.locationPath(), fmt.Sprint(seen), plural(len(a.expected), "folder"), share(seen, len(a.expected)),
 		c.Scanned, c.InOrder, c.OutOfOrder, c.Misrecorded, c.Unknown, c.Repeats))
 	a.notSeen.SetText(notSeenText(a.result.NotSeen, a.s.mrn))
 	a.clear.Enable()
@@ -270,6 +272,16 @@ func (a *shelfAuditScreen) locationPath() string {
 		}
 	}
 	return ""
+}
+
+// capitalized starts s with a capital letter, for a phrase that begins a
+// sentence on screen.
+func capitalized(s string) string {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // share is part of whole as a percentage a clerk reads at a glance.
