@@ -42,7 +42,7 @@ func (s *shell) showError(err error) {
 		s.signOut(records.ErrorMessage(err))
 		return
 	}
-	d := dialog.NewInformation(errorTitle(err), records.ErrorMessage(err), s.win)
+	d := dialog.NewInformation(errorTitle(err), capitalized(records.ErrorMessage(err)), s.win)
 	d.Show()
 }
 
@@ -80,7 +80,7 @@ func (f *formErrors) show(win fyne.Window, err error) {
 		f.label.Hide()
 		return
 	}
-	f.label.SetText(records.ErrorMessage(err))
+	f.label.SetText(capitalized(records.ErrorMessage(err)))
 	f.label.Show()
 	if e, ok := f.fields[strings.ToLower(records.ErrorField(err))]; ok {
 		e.AlwaysShowValidationError = true

@@ -69,19 +69,13 @@ func showPatientDialog(s *shell, p records.Patient, onSaved func(records.Patient
 			widget.NewFormItem("Date of death", deceased),
 			widget.NewFormItem("Status", status),
 			widget.NewFormItem("", hold))
-	} else {
-		// Shown when the patient seems to have a chart already.
-		existing.Hide()
-		reason.Hide()
-		reasonItem := widget.NewFormItem("Reason", reason)
-		reasonItem.HintText = "a supervisor's reason for a second chart; it is kept in the audit log"
-		items = append(items, widget.NewFormItem("Existing", existing), reasonItem)
 	}
 	title, confirm := "New patient", "Create"
 	if editing {
 		title, confirm = "Edit "+p.DisplayName(), "Save"
 	}
 	var ed *editDialog
+	offered := false // the existing charts and the reason are on the form
 	ed = showWriteDialog(s, title, confirm, items, errs, func() (formWrite, error) {
 		q := p
 		if !editing {
@@ -107,7 +101,7 @@ func showPatientDialog(s *shell, p records.Patient, onSaved func(records.Patient
 		}
 		ctx, svc, filing := s.ctx(), s.svc, s.settings.Filing
 		duplicateReason := ""
-		if reason.Visible() {
+		if offered {
 			duplicateReason = reason.Text
 		}
 		var saved records.Patient
@@ -133,11 +127,21 @@ func showPatientDialog(s *shell, p records.Patient, onSaved func(records.Patient
 				return err
 			},
 			failed: func(error) {
-				if len(found) > 0 {
-					showExisting(s, existing, found, ed.d.Hide)
-					if s.can(records.RoleSupervisor) {
-						reason.Show()
-					}
+				if len(found) == 0 {
+					return
+				}
+				showExisting(s, existing, found, ed.d.Hide)
+				if offered {
+					return
+				}
+				// The patient seems to have a chart already: the form
+				// offers it, and a supervisor a reason to add another.
+				offered = true
+				ed.form.AppendItem(widget.NewFormItem("Existing", existing))
+				if s.can(records.RoleSupervisor) {
+					reasonItem := widget.NewFormItem("Reason", reason)
+					reasonItem.HintText = "a supervisor's reason for a second chart; it is kept in the audit log"
+					ed.form.AppendItem(reasonItem)
 				}
 			},
 			after: func() {
