@@ -196,9 +196,19 @@ func offerSaveAs(s *shell, title, message, path string) {
 			s.showError(records.Internal("could not read the PDF back", err))
 			return
 		}
-		savePDFAs(s, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), pdf)
+		savePDFAs(s, reportBaseName(path), pdf)
 	}), s.win)
 	d.Show()
+}
+
+// reportBaseName is the readable name writeTempPDF gave a PDF, without the
+// random part that kept it unique in the folder.
+func reportBaseName(path string) string {
+	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	if i := strings.LastIndex(name, "-"); i > 0 {
+		return name[:i]
+	}
+	return name
 }
 
 // savePDFAs asks where to save a PDF, writes it readable by the user alone

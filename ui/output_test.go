@@ -82,3 +82,14 @@ func TestReportFilesDirIsPrivate(t *testing.T) {
 		}
 	}
 }
+
+func TestReportBaseName(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	path, err := writeTempPDF("location-2026-12-01", []byte("%PDF-1.3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := reportBaseName(path); got != "location-2026-12-01" {
+		t.Errorf("reportBaseName(%s) = %q", path, got)
+	}
+}
