@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -142,13 +143,12 @@ func (l *locationsTab) editLocation(x records.Location) {
 	if x.ID != 0 {
 		title = "Edit " + x.Name
 	}
-	showEditDialog(l.s, title, "Save", items, errs, func() error {
+	showWriteDialog(l.s, title, "Save", items, errs, func() (formWrite, error) {
 		y := x
 		y.Name, y.Kind, y.Default, y.Active = name.Text, records.LocationKind(kind.Selected), def.Checked, active.Checked
-		if _, err := l.s.svc.SaveLocation(l.s.ctx(), y); err != nil {
+		return l.s.serviceWrite(func(ctx context.Context, svc records.Service) error {
+			_, err := svc.SaveLocation(ctx, y)
 			return err
-		}
-		l.shown()
-		return nil
+		}, l.shown), nil
 	})
 }

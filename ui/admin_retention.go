@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -173,15 +174,17 @@ func (t *retentionTab) save() {
 			*n = v
 		}
 	}
-	st, err := t.s.svc.UpdateSettings(t.s.ctx(), st)
-	t.errs.show(t.s.win, err)
-	if err != nil {
-		t.saved.SetText("")
-		return
-	}
-	t.s.settings = st
-	t.current = st
-	t.saved.SetText("Saved " + when(t.s.now()) + ".")
+	ctx, svc := t.s.ctx(), t.s.svc
+	inBackground(t.s, func() (records.Settings, error) { return svc.UpdateSettings(ctx, st) }, func(st records.Settings, err error) {
+		t.errs.show(t.s.win, err)
+		if err != nil {
+			t.saved.SetText("")
+			return
+		}
+		t.s.settings = st
+		t.current = st
+		t.saved.SetText("Saved " + when(t.s.now()) + ".")
+	})
 }
 
 // editPreset opens a preset's form; saving it reaches the policy at once
@@ -205,21 +208,20 @@ func (t *retentionTab) editPreset(p records.RetentionPreset) {
 	if p.ID != 0 {
 		title = "Edit " + p.Name
 	}
-	showEditDialog(t.s, title, "Save", items, errs, func() error {
+	showWriteDialog(t.s, title, "Save", items, errs, func() (formWrite, error) {
 		y := p
 		y.Name, y.Note = name.Text, note.Text
 		for i, n := range policyNumbers(&y.Policy) {
 			v, err := atoiField(policyFields[i], nums[i].Text)
 			if err != nil {
-				return err
+				return formWrite{}, err
 			}
 			*n = v
 		}
-		if _, err := t.s.svc.SaveRetentionPreset(t.s.ctx(), y); err != nil {
+		return t.s.serviceWrite(func(ctx context.Context, svc records.Service) error {
+			_, err := svc.SaveRetentionPreset(ctx, y)
 			return err
-		}
-		t.shown()
-		return nil
+		}, t.shown), nil
 	})
 }
 
@@ -232,10 +234,13 @@ func (t *retentionTab) deletePreset() {
 		if !ok {
 			return
 		}
-		if err := t.s.svc.DeleteRetentionPreset(t.s.ctx(), p.ID); err != nil {
-			t.s.showError(err)
-			return
-		}
-		t.shown()
+		ctx, svc := t.s.ctx(), t.s.svc
+		inBackground(t.s, func() (struct{}, error) { return struct{}{}, svc.DeleteRetentionPreset(ctx, p.ID) }, func(_ struct{}, err error) {
+			if err != nil {
+				t.s.showError(err)
+				return
+			}
+			t.shown()
+		})
 	}), t.s.win)
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -112,18 +113,17 @@ func (t *recordTypesTab) editType(rt records.RecordType) {
 	if rt.ID != 0 {
 		title = "Edit " + rt.Name
 	}
-	showEditDialog(t.s, title, "Save", items, errs, func() error {
+	showWriteDialog(t.s, title, "Save", items, errs, func() (formWrite, error) {
 		y := rt
 		y.Name, y.Code, y.Color, y.Default, y.Active = name.Text, code.Text, colour.Text, def.Checked, active.Checked
 		y.BillingOnly = billing.Checked
 		var err error
 		if y.LoanDays, err = atoiField("Loan days", loan.Text); err != nil {
-			return err
+			return formWrite{}, err
 		}
-		if _, err := t.s.svc.SaveRecordType(t.s.ctx(), y); err != nil {
+		return t.s.serviceWrite(func(ctx context.Context, svc records.Service) error {
+			_, err := svc.SaveRecordType(ctx, y)
 			return err
-		}
-		t.shown()
-		return nil
+		}, t.shown), nil
 	})
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -90,16 +92,16 @@ func (u *usersTab) addUser() {
 		widget.NewFormItem("Username", name), widget.NewFormItem("Display name", display),
 		widget.NewFormItem("Role", role), widget.NewFormItem("Password", pw), widget.NewFormItem("Password again", pw2),
 	}
-	showEditDialog(u.s, "New user", "Create", items, errs, func() error {
+	showWriteDialog(u.s, "New user", "Create", items, errs, func() (formWrite, error) {
 		if pw.Text != pw2.Text {
-			return records.FieldError("Password again", "does not match the password")
+			return formWrite{}, records.FieldError("Password again", "does not match the password")
 		}
 		x := records.User{Username: name.Text, DisplayName: display.Text, Role: records.Role(role.Selected), Active: true}
-		if _, err := u.s.svc.CreateUser(u.s.ctx(), x, pw.Text); err != nil {
+		password := pw.Text
+		return u.s.serviceWrite(func(ctx context.Context, svc records.Service) error {
+			_, err := svc.CreateUser(ctx, x, password)
 			return err
-		}
-		u.shown()
-		return nil
+		}, u.shown), nil
 	})
 }
 
@@ -114,14 +116,13 @@ func (u *usersTab) editUser(x records.User) {
 	items := []*widget.FormItem{
 		widget.NewFormItem("Display name", display), widget.NewFormItem("Role", role), widget.NewFormItem("", active),
 	}
-	showEditDialog(u.s, "Edit "+x.Username, "Save", items, errs, func() error {
+	showWriteDialog(u.s, "Edit "+x.Username, "Save", items, errs, func() (formWrite, error) {
 		y := x
 		y.DisplayName, y.Role, y.Active = display.Text, records.Role(role.Selected), active.Checked
-		if _, err := u.s.svc.UpdateUser(u.s.ctx(), y); err != nil {
+		return u.s.serviceWrite(func(ctx context.Context, svc records.Service) error {
+			_, err := svc.UpdateUser(ctx, y)
 			return err
-		}
-		u.shown()
-		return nil
+		}, u.shown), nil
 	})
 }
 
@@ -130,14 +131,13 @@ func (u *usersTab) resetPassword(x records.User) {
 	pw := errs.field("Password", newPasswordEntry(u.s, ""))
 	pw2 := errs.field("Password again", newPasswordEntry(u.s, ""))
 	items := []*widget.FormItem{widget.NewFormItem("New password", pw), widget.NewFormItem("Password again", pw2)}
-	showEditDialog(u.s, "Reset the password of "+x.Username, "Set password", items, errs, func() error {
+	showWriteDialog(u.s, "Reset the password of "+x.Username, "Set password", items, errs, func() (formWrite, error) {
 		if pw.Text != pw2.Text {
-			return records.FieldError("Password again", "does not match the password")
+			return formWrite{}, records.FieldError("Password again", "does not match the password")
 		}
-		if err := u.s.svc.SetPassword(u.s.ctx(), x.ID, pw.Text); err != nil {
-			return err
-		}
-		u.shown()
-		return nil
+		password := pw.Text
+		return u.s.serviceWrite(func(ctx context.Context, svc records.Service) error {
+			return svc.SetPassword(ctx, x.ID, password)
+		}, u.shown), nil
 	})
 }

@@ -158,22 +158,19 @@ func showBorrowerDialog(s *shell, x records.Borrower, onSaved func()) {
 	if x.ID != 0 {
 		title, confirm = "Edit "+x.Name, "Save"
 	}
-	showEditDialog(s, title, confirm, items, errs, func() error {
+	showWriteDialog(s, title, confirm, items, errs, func() (formWrite, error) {
 		y := x
 		y.Name, y.Kind = name.Text, borrowerKindFromLabel(kind.Selected)
 		y.Phone, y.Room, y.Address, y.Badge = phone.Text, room.Text, address.Text, badge.Text
 		y.Active = active.Checked
 		var err error
 		if y.LoanDays, err = atoiField("Loan days", loan.Text); err != nil {
+			return formWrite{}, err
+		}
+		return s.serviceWrite(func(ctx context.Context, svc records.Service) error {
+			_, err := svc.SaveBorrower(ctx, y)
 			return err
-		}
-		if _, err := s.svc.SaveBorrower(s.ctx(), y); err != nil {
-			return err
-		}
-		if onSaved != nil {
-			onSaved()
-		}
-		return nil
+		}, onSaved), nil
 	})
 }
 

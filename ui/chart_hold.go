@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -38,12 +40,12 @@ func (c *chartView) toggleHold() {
 	}
 	errs := newFormErrors()
 	reason := errs.field("Reason", newEntry(c.s, placeholder))
-	c.holdDialog = showEditDialog(c.s, title, confirm, []*widget.FormItem{widget.NewFormItem("Reason", reason)}, errs, func() error {
-		if _, err := c.s.svc.SetLegalHold(c.s.ctx(), p.ID, !p.LegalHold, reason.Text); err != nil {
+	c.holdDialog = showWriteDialog(c.s, title, confirm, []*widget.FormItem{widget.NewFormItem("Reason", reason)}, errs, func() (formWrite, error) {
+		why := reason.Text
+		return c.s.serviceWrite(func(ctx context.Context, svc records.Service) error {
+			_, err := svc.SetLegalHold(ctx, p.ID, !p.LegalHold, why)
 			return err
-		}
-		c.load()
-		return nil
+		}, c.load), nil
 	})
 	c.holdReason = reason
 }

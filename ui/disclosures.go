@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -172,18 +173,17 @@ func (d *disclosuresPanel) add() {
 		widget.NewFormItem("Date", date), widget.NewFormItem("Recipient", recipient), widget.NewFormItem("Address", address),
 		widget.NewFormItem("Description", description), widget.NewFormItem("Purpose", purpose), widget.NewFormItem("Category", cat),
 	}
-	showEditDialog(s, "Record a disclosure of "+c.data.patient.DisplayName(), "Record", items, errs, func() error {
+	showWriteDialog(s, "Record a disclosure of "+c.data.patient.DisplayName(), "Record", items, errs, func() (formWrite, error) {
 		day, err := dateField("Date", date.Text)
 		if err != nil {
-			return err
+			return formWrite{}, err
 		}
-		_, err = s.svc.AddDisclosure(s.ctx(), records.Disclosure{PatientID: c.patientID, Date: day, Recipient: recipient.Text,
-			Address: address.Text, Description: description.Text, Purpose: purpose.Text, Category: selectedPurpose(cat)})
-		if err != nil {
+		d := records.Disclosure{PatientID: c.patientID, Date: day, Recipient: recipient.Text,
+			Address: address.Text, Description: description.Text, Purpose: purpose.Text, Category: selectedPurpose(cat)}
+		return s.serviceWrite(func(ctx context.Context, svc records.Service) error {
+			_, err := svc.AddDisclosure(ctx, d)
 			return err
-		}
-		c.load()
-		return nil
+		}, c.load), nil
 	})
 }
 
@@ -201,18 +201,20 @@ func (d *disclosuresPanel) logRequest() {
 	by := errs.field("Requested by", newEntry(s, "the patient, or their representative"))
 	note := errs.field("Note", newEntry(s, "how it came in"))
 	items := []*widget.FormItem{widget.NewFormItem("Received", received), widget.NewFormItem("Requested by", by), widget.NewFormItem("Note", note)}
-	showEditDialog(s, "Request for an accounting of disclosures", "Log request", items, errs, func() error {
+	showWriteDialog(s, "Request for an accounting of disclosures", "Log request", items, errs, func() (formWrite, error) {
 		day, err := dateField("Received", received.Text)
 		if err != nil {
-			return err
+			return formWrite{}, err
 		}
-		r, err := s.svc.LogAccountingRequest(s.ctx(), records.AccountingRequest{PatientID: c.patientID, Received: day, RequestedBy: by.Text, Note: note.Text})
-		if err != nil {
+		in := records.AccountingRequest{PatientID: c.patientID, Received: day, RequestedBy: by.Text, Note: note.Text}
+		var r records.AccountingRequest
+		return s.serviceWrite(func(ctx context.Context, svc records.Service) (err error) {
+			r, err = svc.LogAccountingRequest(ctx, in)
 			return err
-		}
-		c.afterMove()
-		showNotice(s, "Request logged", "The accounting is due by "+r.Due.String()+" (60 days after the request). It shows on the status bar until it is marked answered.")
-		return nil
+		}, func() {
+			c.afterMove()
+			showNotice(s, "Request logged", "The accounting is due by "+r.Due.String()+" (60 days after the request). It shows on the status bar until it is marked answered.")
+		}), nil
 	})
 }
 
@@ -231,16 +233,16 @@ func answerAccountingRequest(s *shell, r records.AccountingRequest, after func()
 	day.SetText(s.today().String())
 	note := errs.field("Note", newEntry(s, "e.g. accounting mailed to the patient"))
 	items := []*widget.FormItem{widget.NewFormItem("Answered", day), widget.NewFormItem("Note", note)}
-	return showEditDialog(s, "Answer the request of "+r.PatientName+" ("+r.Received.String()+")", "Mark answered", items, errs, func() error {
+	return showWriteDialog(s, "Answer the request of "+r.PatientName+" ("+r.Received.String()+")", "Mark answered", items, errs, func() (formWrite, error) {
 		d, err := dateField("Answered", day.Text)
 		if err != nil {
-			return err
+			return formWrite{}, err
 		}
-		if _, err := s.svc.AnswerAccountingRequest(s.ctx(), r.ID, d, note.Text); err != nil {
+		why := note.Text
+		return s.serviceWrite(func(ctx context.Context, svc records.Service) error {
+			_, err := svc.AnswerAccountingRequest(ctx, r.ID, d, why)
 			return err
-		}
-		after()
-		return nil
+		}, after), nil
 	})
 }
 

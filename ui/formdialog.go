@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/chartroom/chartroom/records"
 )
 
 // editDialog is a form in a dialog that stays open while the service refuses
@@ -26,6 +29,13 @@ type formWrite struct {
 	write  func() error
 	after  func()
 	failed func(error) // optional: the write was refused; the form stays open
+}
+
+// serviceWrite is the usual formWrite: one call to the service with the
+// signed-in user's context, then after (may be nil).
+func (s *shell) serviceWrite(call func(ctx context.Context, svc records.Service) error, after func()) formWrite {
+	ctx, svc := s.ctx(), s.svc
+	return formWrite{write: func() error { return call(ctx, svc) }, after: after}
 }
 
 // showEditDialog opens a form whose Save runs onSave on the UI goroutine:

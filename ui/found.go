@@ -102,16 +102,21 @@ func (f *findScreen) askFound(v records.Volume, then func()) {
 	msg := v.Barcode + " (" + v.Label() + " of " + s.mrn(v.MRN) + " " + v.PatientName + ") is marked missing.\n\n" +
 		"You just scanned it: if the folder is in your hands, record it as found. It goes back in file at " + v.HomePath + "."
 	f.foundAnswer = func(found bool) {
-		if found {
-			if _, err := s.svc.MarkFound(s.ctx(), v.ID, "scanned at Find"); err != nil {
+		if !found {
+			then()
+			return
+		}
+		ctx, svc := s.ctx(), s.svc
+		inBackground(s, func() (records.Volume, error) { return svc.MarkFound(ctx, v.ID, "scanned at Find") }, func(_ records.Volume, err error) {
+			if err != nil {
 				s.showError(err)
 				return
 			}
 			if s.main != nil {
 				s.main.changed()
 			}
-		}
-		then()
+			then()
+		})
 	}
 	f.foundDlg = dialog.NewConfirm("A missing folder turned up", msg, guarded1(f.foundAnswer), s.win)
 	f.foundDlg.SetConfirmText("Record found")
