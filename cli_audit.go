@@ -151,5 +151,14 @@ func writeShelfFindings(w io.Writer, res records.ShelfAuditResult, fs records.Fi
 	}
 	c := res.Counts()
 	fmt.Fprintf(w, "%s: %d scanned, %d in order, %d out of order, %d recorded elsewhere/out/missing, %d unknown, %d repeated, %d not seen\n",
-		res.LocationPath, c.Scanned, c.InOrder, c.OutOfOrder, c.Misrecorded, c.Unknown, c.Repeats, c.NotSeen)
+		shelfScope(res), c.Scanned, c.InOrder, c.OutOfOrder, c.Misrecorded, c.Unknown, c.Repeats, c.NotSeen)
+}
+
+// shelfScope names what an audit covered: the location, and its sections
+// when the audit was narrowed to some.
+func shelfScope(res records.ShelfAuditResult) string {
+	if res.Digits == nil {
+		return res.LocationPath
+	}
+	return res.LocationPath + " (" + res.Digits.String() + ")"
 }
