@@ -157,9 +157,21 @@ func TestAuditShelf(t *testing.T) {
 		t.Errorf("summary: %q", last)
 	}
 
+	// Narrowed to section 11 (Oldhouse's chart 11-11-11): only its folder
+	// is expected, and applying changes nothing in the other sections.
+	one := writeFile(t, "one.txt", a+"\n")
+	r := h.run("audit", "shelf", "--location", "Record room", "--sections", "11", "--apply", one)
+	if r.code != exitOK || !strings.Contains(r.stdout, "Record room (section 11): 1 scanned, 1 in order") ||
+		!strings.Contains(r.stdout, "applied: 0 marked missing") {
+		t.Fatalf("a section: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if rows := tsv(h.must("where", c)); rows[0][4] != "in-file" {
+		t.Errorf("a folder of another section changed: %v", rows)
+	}
+
 	// From standard input, applied, with the PDF.
 	pdf := filepath.Join(t.TempDir(), "audit.pdf")
-	r := h.runIn(scans, "audit", "shelf", "--location", "record room", "--apply", "-o", pdf, "-")
+	r = h.runIn(scans, "audit", "shelf", "--location", "record room", "--apply", "-o", pdf, "-")
 	if r.code != exitOK || !strings.Contains(r.stdout, "applied: 1 marked missing, 1 found, 0 given this home") {
 		t.Fatalf("apply: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -174,6 +186,8 @@ func TestAuditShelf(t *testing.T) {
 	for _, bad := range [][]string{
 		{"audit", "shelf", file},
 		{"audit", "shelf", "--location", "Record room"},
+		{"audit", "shelf", "--location", "Record room", "--sections", "100", file},
+		{"audit", "shelf", "--location", "Record room", "--sections", "20-10", file},
 	} {
 		if r := h.run(bad...); r.code != exitUsage {
 			t.Errorf("%v: exit %d", bad, r.code)
