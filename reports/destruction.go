@@ -36,7 +36,7 @@ const businessStatement = "The records listed below were destroyed in the normal
 
 var certificateColumns = []column{
 	{Title: "Patient", Width: 44, Bold: true},
-	{Title: "MRN", Width: 15, Shrink: true},
+	{Title: "MRN", Width: 15, Floor: mrnFloorSize},
 	{Title: "Date of birth", Width: 17},
 	{Title: "Volume", Width: 18},
 	{Title: "Barcode", Width: 17},

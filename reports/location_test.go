@@ -53,10 +53,13 @@ func TestLocationReportRows(t *testing.T) {
 			t.Errorf("row %s shows days overdue: %q", key, f)
 		}
 	}
-	// A name too long for its column ends in an ellipsis and does not run
-	// into the MRN.
-	if line := lineWith(text, "Fitzgerald"); !strings.Contains(line, "…") || strings.Contains(line, "Maximilian") {
-		t.Errorf("long name not cut with an ellipsis: %q", line)
+	// A name too long for its column wraps within its row, whole, and does
+	// not run into the MRN.
+	if line := lineWith(text, "Fitzgerald"); strings.Contains(line, "…") || strings.Contains(line, "Maximilian") || !strings.Contains(line, "00-01-57") {
+		t.Errorf("long name cut or run into the next column: %q", line)
+	}
+	if !strings.Contains(squeeze(pdfStreamText(t, pdf)), squeeze(longName)) {
+		t.Errorf("long name %q not printed whole", longName)
 	}
 	for _, w := range []string{testPractice, "Chart location report", "As of 2026-03-05", "All records",
 		"Printed 2026-03-05 14:30 by clerk.demo", "Confidential: contains protected health information", "Page 1 of 1",
