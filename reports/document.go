@@ -26,8 +26,8 @@ type header struct {
 
 // Page geometry in millimetres.
 const (
-	marginSide   = 12.0
-	marginTop    = 9.0
+	marginSide = 12.0
+	marginTop  = 9.0
 	// headerBottom is where content starts under a page header whose
 	// practice name and filters take a line each; longer ones wrap and
 	// push it down (document.top).
@@ -276,24 +276,29 @@ func (d *document) drawFooter() {
 	d.footerLine()
 }
 
-// drawCompactHeader writes the header in one small line at the top edge.
+// drawCompactHeader writes the header in two small lines at the top edge:
+// the practice and the title, then the filters, each shrunk to fit rather
+// than cut.
 func (d *document) drawCompactHeader() {
 	p := d.pdf
 	w := d.pageW - 2*compactMargin
-	p.SetXY(compactMargin, 4)
-	d.textColor(inkMuted)
-	d.font("B", 6.5)
+	aboutW := 0.0
+	if d.hdr.About != "" {
+		aboutW = d.measurer().width(d.hdr.About, "", 6.5) + 2*p.GetCellMargin() + 2
+	}
 	left := d.hdr.Practice
 	if left != "" {
 		left += "  ·  "
 	}
-	left += d.hdr.Title
-	if f := joinFilters(d.hdr.Filters); f != "" {
-		left += "  ·  " + f
+	d.textColor(inkMuted)
+	p.SetXY(compactMargin, 2.5)
+	d.textShrink(w-aboutW, 3, left+d.hdr.Title, "L", "B", 6.5, 4.5)
+	if aboutW > 0 {
+		d.font("", 6.5)
+		d.text(aboutW, 3, d.hdr.About, "R")
 	}
-	d.text(w*0.8, 3.5, left, "L")
-	d.font("", 6.5)
-	d.text(w*0.2, 3.5, d.hdr.About, "R")
+	p.SetXY(compactMargin, 5.5)
+	d.textShrink(w, 3, joinFilters(d.hdr.Filters), "L", "", 6, 4.5)
 	d.textColor(inkDark)
 }
 

@@ -182,8 +182,11 @@ func (d *document) label(v records.Volume, x, y float64) error {
 	// as initials.
 	const nameH = 5.6
 	lines, size, ok := d.setLinesInBox(v.PatientName, "B", 7.5, 4.5, tw, nameH)
-	if !ok {
-		lines, size, _ = d.setLinesInBox(initialled(v.PatientName), "B", 7.5, 4.5, tw, nameH)
+	for _, given := range []int{-1, 1} {
+		if ok {
+			break
+		}
+		lines, size, ok = d.setLinesInBox(initialled(v.PatientName, given), "B", 7.5, 4.5, tw, nameH)
 	}
 	d.drawLines(tx, y+pad+6.6, tw, lines, "B", size, "L")
 
@@ -227,14 +230,17 @@ func surnameOf(v records.Volume) string {
 }
 
 // initialled shortens "Last, First Middle" to "Last, F. M.": the surname
-// whole, the other names as initials.
-func initialled(name string) string {
+// whole, the first most given names as initials (all when most < 0).
+func initialled(name string, most int) string {
 	last, given, ok := strings.Cut(name, ",")
 	if !ok {
 		return name
 	}
 	out := last + ","
-	for _, g := range strings.Fields(given) {
+	for i, g := range strings.Fields(given) {
+		if most >= 0 && i >= most {
+			break
+		}
 		r, _ := utf8.DecodeRuneInString(g)
 		out += " " + string(r) + "."
 	}

@@ -47,7 +47,7 @@ type table struct {
 	widths []float64
 	rows   int          // rows since the title or the last group, for the stripes
 	cells  []cellLayout // the row being written, reused
-	titleH float64 // height of the titles' band; 0 until measured
+	titleH float64      // height of the titles' band; 0 until measured
 	// group is the band of the group in progress, drawn again under the
 	// titles of a page the group runs onto.
 	group []string
