@@ -16,7 +16,7 @@ import (
 
 var reportCommand = &command{
 	name:    "report",
-	usage:   "report --list | report NAME [-o FILE.pdf] [--location L] [--state S] [--borrower B] [--type T] [--date D] [--from D --to D] [--mrn M] [--barcode X] [--order filing|borrower|due] [--format avery5160|roll] [--start N] [--batch N] [--scans FILE]",
+	usage:   "report --list | report NAME [-o FILE.pdf] [--location L] [--state S] [--borrower B] [--type T] [--date D] [--from D --to D] [--mrn M] [--barcode X] [--order filing|borrower|due] [--format avery5160|roll] [--start N] [--batch N] [--scans FILE] [--include-destroyed]",
 	summary: "write a PDF report; NAME from 'chartroom report --list'",
 	detail: `Writes the report to FILE.pdf (default NAME-YYYYMMDD.pdf in the current folder) and
 prints its path. Filters name things the way a clerk does: a location by its path
@@ -45,6 +45,7 @@ given more than once (folder labels for several folders).`,
 		fs.StringVar(&o.format, "format", "", "the label `FORMAT`: avery5160 (default) or roll")
 		fs.IntVar(&o.start, "start", 0, "the first label `POSITION` on a partly used sheet (1-30)")
 		fs.StringVar(&o.batch, "batch", "", "the destruction batch `NUMBER` of a certificate")
+		fs.BoolVar(&o.includeDestroyed, "include-destroyed", false, "list destroyed folders too (location report, labels)")
 		fs.StringVar(&o.scans, "scans", "", "the `FILE` of barcodes scanned for a shelf audit, one per line (\"-\": standard input)")
 		fs.StringVar(&o.date, "as-of", "", "same as --date")
 		// The reports package and the app's Reports screen name some filters
@@ -172,6 +173,7 @@ type reportOptions struct {
 	barcodes                                    []string
 	start                                       int
 	batch, scans                                string
+	includeDestroyed                            bool
 	manyVolumes                                 bool // the report takes a list of folders
 }
 
@@ -214,6 +216,7 @@ func (o *reportOptions) staticParams(rep reports.Report) (reports.Params, error)
 		return p, usagef("--start must be a label position from 1, not %d", o.start)
 	}
 	p.StartPosition = o.start
+	p.IncludeDestroyed = o.includeDestroyed
 	if p.BatchID, err = batchFlag(o.batch); err != nil {
 		return p, err
 	}

@@ -50,6 +50,7 @@ func (f *fakeStore) ListVolumes(ctx context.Context, flt records.VolumeFilter, f
 			(flt.BorrowerID != 0 && v.BorrowerID != flt.BorrowerID) ||
 			(flt.RecordTypeID != 0 && v.RecordTypeID != flt.RecordTypeID) ||
 			(flt.PatientID != 0 && v.PatientID != flt.PatientID) ||
+			(flt.ExcludeDestroyed && v.State == records.StateDestroyed && !slices.Contains(flt.States, records.StateDestroyed)) ||
 			(!flt.OverdueOn.IsZero() && !records.Overdue(v, flt.OverdueOn))
 	})
 	slices.SortStableFunc(vs, func(a, b records.Volume) int {

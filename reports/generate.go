@@ -121,6 +121,7 @@ func (e entry) check(p Params) error {
 		FilterStartPosition: p.StartPosition != 0,
 		FilterBatch:         p.BatchID != 0,
 		FilterScans:         len(p.Scans) > 0,
+		FilterDestroyed:     p.IncludeDestroyed,
 	}
 	for _, f := range allFilters {
 		if set[f] && !slices.Contains(e.filters, f) {
@@ -166,7 +167,7 @@ func (e entry) check(p Params) error {
 var allFilters = []string{
 	FilterLocation, FilterState, FilterBorrower, FilterRecordType, FilterPatient, FilterVolume,
 	FilterOrder, FilterDate, FilterFrom, FilterTo, FilterVolumes, FilterLabelFormat, FilterStartPosition,
-	FilterBatch, FilterScans,
+	FilterBatch, FilterScans, FilterDestroyed,
 }
 
 func takes(filters []string) string {
@@ -244,6 +245,13 @@ func (j *job) describeFilters(e entry) ([]string, error) {
 	if p.BatchID != 0 {
 		out = append(out, fmt.Sprintf("Destruction batch %d", p.BatchID))
 	}
+	if slices.Contains(e.filters, FilterDestroyed) && !slices.Contains(p.States, records.StateDestroyed) {
+		if p.IncludeDestroyed {
+			out = append(out, "Destroyed folders included")
+		} else {
+			out = append(out, "Destroyed folders left out")
+		}
+	}
 	if slices.Contains(e.filters, FilterScans) {
 		out = append(out, "Scanned: "+count(len(p.Scans), "barcode", "barcodes"))
 	}
@@ -301,6 +309,8 @@ func (j *job) volumeFilter(order records.VolumeOrder) records.VolumeFilter {
 		RecordTypeID: j.p.RecordTypeID,
 		PatientID:    j.p.PatientID,
 		Order:        order,
+		// Reports of folders show the folders that exist unless asked.
+		ExcludeDestroyed: !j.p.IncludeDestroyed,
 	}
 }
 

@@ -44,6 +44,9 @@ func runLabels(j *job, w io.Writer) error {
 			if err != nil {
 				return err
 			}
+			if v.State == records.StateDestroyed && !j.p.IncludeDestroyed {
+				continue // the header says destroyed folders are left out
+			}
 			vs = append(vs, v)
 		}
 		slices.SortStableFunc(vs, func(a, b records.Volume) int { return cmp.Compare(a.FilingKey, b.FilingKey) })
