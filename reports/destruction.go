@@ -2,7 +2,11 @@ package reports
 
 import (
 	"io"
+	"slices"
 	"strings"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 
 	"github.com/chartroom/chartroom/records"
 )
@@ -72,7 +76,7 @@ func renderCertificate(d *document, set records.Settings, b records.DestructionB
 	d.statement(strings.Replace(businessStatement, "%s", practice, 1))
 
 	d.startTable(certificateColumns)
-	for _, it := range b.Items {
+	for _, it := range sortedItems(b.Items) {
 		d.row(
 			it.PatientName,
 			records.FormatMRN(it.MRN, d.hdr.Filing),
@@ -147,4 +151,21 @@ func (d *document) signatures(people [][2]string) {
 		d.textColor(inkDark)
 		p.SetXY(marginSide, y+blockH)
 	}
+}
+
+// sortedItems are a batch's records by patient name as a reader of the
+// names expects: the Unicode collation (CLDR root), where Ñ follows N and
+// Ø follows O, not Z as in the store's byte order. The practice's
+// language is not a setting; the root order suits English and Spanish
+// names alike. Chart number and volume break ties.
+func sortedItems(items []records.DestructionItem) []records.DestructionItem {
+	c := collate.New(language.Und, collate.IgnoreCase)
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(a, b records.DestructionItem) int {
+		if n := c.CompareString(a.PatientName, b.PatientName); n != 0 {
+			return n
+		}
+		return strings.Compare(a.MRN+"\x00"+a.VolumeLabel, b.MRN+"\x00"+b.VolumeLabel)
+	})
+	return out
 }

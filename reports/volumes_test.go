@@ -178,3 +178,23 @@ func TestOverdueNoticesNumberedPerLetter(t *testing.T) {
 		}
 	}
 }
+
+// TestCertificateSortsAsReadersDo: Ñ and Ø sort with N and O, not after Z.
+func TestCertificateSortsAsReadersDo(t *testing.T) {
+	items := []records.DestructionItem{
+		{PatientName: "Zamora, Ana", MRN: "000003"},
+		{PatientName: "Ñandú, Inés", MRN: "000002"},
+		{PatientName: "Østergaard, Søren", MRN: "000004"},
+		{PatientName: "Nava, Luis", MRN: "000001"},
+		{PatientName: "núñez, maría", MRN: "000005"},
+	}
+	var got []string
+	for _, it := range sortedItems(items) {
+		got = append(got, it.MRN)
+	}
+	// The root collation reads Ñ as N with a mark: Ñandú, Nava, núñez
+	// (case ignored), Østergaard, Zamora.
+	if want := []string{"000002", "000001", "000005", "000004", "000003"}; !slices.Equal(got, want) {
+		t.Errorf("order %v, want %v", got, want)
+	}
+}
