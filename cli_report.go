@@ -89,7 +89,7 @@ given more than once (folder labels for several folders).`,
 				if path == "" {
 					path = rep.Name + "-" + p.Now.Format("20060102") + ".pdf"
 				}
-				if err := writeReport(ctx, svc, rep.Name, p, path); err != nil {
+				if err := c.writeReport(ctx, svc, rep.Name, p, path); err != nil {
 					return err
 				}
 				fmt.Fprintln(c.stdout, path)
@@ -145,25 +145,35 @@ func findReport(name string) (reports.Report, bool) {
 }
 
 // writeReport generates into a temporary file beside path and renames it,
-// so a report that fails half-way leaves no broken PDF behind.
-func writeReport(ctx context.Context, svc records.Service, name string, p reports.Params, path string) error {
+// so a report that fails half-way leaves no broken PDF behind. The report's
+// warnings (characters the font could not print) go to stderr.
+func (c *cli) writeReport(ctx context.Context, svc records.Service, name string, p reports.Params, path string) error {
+	warnings, err := writeReportFile(ctx, svc, name, p, path)
+	for _, w := range warnings {
+		fmt.Fprintf(c.stderr, "chartroom: warning: %s\n", w)
+	}
+	return err
+}
+
+func writeReportFile(ctx context.Context, svc records.Service, name string, p reports.Params, path string) ([]string, error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".chartroom-report-*.pdf")
 	if err != nil {
-		return records.Errorf(records.EInvalid, "cannot write the report into %s: %v", dir, err)
+		return nil, records.Errorf(records.EInvalid, "cannot write the report into %s: %v", dir, err)
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
-	if err := reports.Generate(ctx, svc, name, p, tmp); err != nil {
+	warnings, err := reports.Render(ctx, svc, name, p, tmp)
+	if err != nil {
 		tmp.Close()
-		return err
+		return nil, err
 	}
 	if err := tmp.Close(); err != nil {
-		return records.Internal("could not finish writing the report", err)
+		return nil, records.Internal("could not finish writing the report", err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return records.Errorf(records.EInvalid, "cannot write the report to %s: %v", path, err)
+		return nil, records.Errorf(records.EInvalid, "cannot write the report to %s: %v", path, err)
 	}
-	return nil
+	return warnings, nil
 }
 
 // reportOptions are the report command's filters as typed.

@@ -289,7 +289,7 @@ func (d *document) paragraph(s string) {
 	p := d.pdf
 	d.font("", 8)
 	d.textColor(inkMuted)
-	lines := p.SplitText(printable(s), d.contentWidth())
+	lines := p.SplitText(d.printable(s), d.contentWidth())
 	d.ensure(float64(len(lines)) * 4)
 	for _, l := range lines {
 		p.SetX(marginSide)

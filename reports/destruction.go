@@ -120,7 +120,7 @@ func (d *document) statement(s string) {
 	p.SetX(marginSide)
 	d.font("", 9.5)
 	d.textColor(inkDark)
-	p.MultiCell(d.contentWidth(), 5, printable(s), "", "L", false)
+	p.MultiCell(d.contentWidth(), 5, d.printable(s), "", "L", false)
 	p.Ln(3)
 }
 

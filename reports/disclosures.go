@@ -114,7 +114,7 @@ func (d *document) wrappedRow(cells ...string) {
 	for i, c := range t.cols {
 		room := t.widths[i] - 2*p.GetCellMargin()
 		if i < len(cells) {
-			for n, part := range splitLines(printableKeepBreaks(cells[i])) {
+			for n, part := range splitLines(d.printableKeepBreaks(cells[i])) {
 				d.font("", tableFontSize)
 				if c.Bold && n == 0 {
 					d.font("B", tableFontSize)
@@ -153,10 +153,10 @@ func (d *document) wrappedRow(cells ...string) {
 }
 
 // printableKeepBreaks is printable, keeping the line breaks a cell asks for.
-func printableKeepBreaks(s string) string {
+func (d *document) printableKeepBreaks(s string) string {
 	parts := splitLines(s)
 	for i, part := range parts {
-		parts[i] = printable(part)
+		parts[i] = d.printable(part)
 	}
 	out := ""
 	for i, part := range parts {

@@ -22,6 +22,9 @@ type header struct {
 	PrintedBy string
 	Paper     records.PaperSize
 	Filing    records.FilingSystem
+	// warnings collects what the person printing must be told (Generate
+	// returns them); nil in tests that render a document directly.
+	warnings *[]string
 }
 
 // Page geometry in millimetres.
@@ -80,6 +83,7 @@ type document struct {
 	raw       []byte // stripe's operator buffer, reused
 	measure   *measurer
 	head      headLayout
+	undrawn   undrawable // where characters the font cannot draw were replaced
 	// parts are the first pages of the parts numbered on their own (one
 	// overdue notice per borrower), in order; empty: the document is one.
 	parts []int
@@ -413,6 +417,9 @@ func (d *document) output(w io.Writer) error {
 		d.newPage()
 	}
 	d.numberPages()
+	if warning := d.markUndrawablePages(); warning != "" && d.hdr.warnings != nil {
+		*d.hdr.warnings = append(*d.hdr.warnings, warning)
+	}
 	if err := d.pdf.Output(w); err != nil {
 		return records.Internal("the PDF could not be written", err)
 	}

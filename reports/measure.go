@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"strings"
+
 	"github.com/jung-kurt/gofpdf"
 
 	"github.com/chartroom/chartroom/assets"
@@ -40,9 +42,47 @@ func (m *measurer) width(s, style string, size float64) float64 {
 	return m.pdf.GetStringWidth(s)
 }
 
-// split breaks s into lines no wider than w: at spaces where it can, inside
-// a word too long for a line of its own.
+// split breaks s into lines no wider than w: at spaces where it can, after
+// a hyphen inside a word too long for a line ("Fitzgerald-|Worthington"),
+// and only then inside a word, so no character is lost.
 func (m *measurer) split(s, style string, size, w float64) []string {
 	m.use(style, size)
-	return m.pdf.SplitText(s, w)
+	fits := func(t string) bool { return m.pdf.GetStringWidth(t) <= w }
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		switch {
+		case line == "":
+		case fits(line + " " + word):
+			line += " " + word
+			continue
+		default:
+			lines = append(lines, line)
+		}
+		line = ""
+		for !fits(word) {
+			head, rest := breakWord(word, fits)
+			lines = append(lines, head)
+			word = rest
+		}
+		line = word
+	}
+	return append(lines, line)
+}
+
+// breakWord cuts the longest head off word that fits: after its last
+// fitting hyphen if it has one, else at the last fitting character (at
+// least one).
+func breakWord(word string, fits func(string) bool) (head, rest string) {
+	runes := []rune(word)
+	n := 1
+	for n < len(runes) && fits(string(runes[:n+1])) {
+		n++
+	}
+	for i := n; i > 0; i-- {
+		if runes[i-1] == '-' && i < len(runes) {
+			return string(runes[:i]), string(runes[i:])
+		}
+	}
+	return string(runes[:n]), string(runes[n:])
 }

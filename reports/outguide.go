@@ -227,7 +227,7 @@ func (d *document) barcodeWithText(s string, x, y, maxW, h float64) error {
 	p.SetXY(x, y+h+0.3)
 	d.font("", 8)
 	d.textColor(inkDark)
-	p.CellFormat(bw, 3.5, printable(s), "", 0, "C", false, 0, "")
+	p.CellFormat(bw, 3.5, d.printable(s), "", 0, "C", false, 0, "")
 	return nil
 }
 

@@ -178,7 +178,7 @@ func (d *document) noticeOpening(b records.Borrower, today records.Date) {
 	p.Ln(4)
 	p.SetX(marginSide)
 	d.font("", 10)
-	p.MultiCell(w, 5, printable("Our records show that the charts below were checked out to you and are past their due date as of "+
+	p.MultiCell(w, 5, d.printable("Our records show that the charts below were checked out to you and are past their due date as of "+
 		today.String()+". Please return them to the record room, or call us if you need them longer. "+
 		"Tick each chart you return."), "", "L", false)
 	p.Ln(4)
@@ -200,7 +200,7 @@ func (d *document) noticeClosing(c noticeContact) {
 	if c.Address != "" {
 		ret += ", " + c.Address
 	}
-	p.MultiCell(w, 5, printable(ret+"."), "", "L", false)
+	p.MultiCell(w, 5, d.printable(ret+"."), "", "L", false)
 	p.Ln(8)
 	y := p.GetY()
 	d.signatureAt(marginSide, y, w, []string{"Returned by", "Received by (record room)", "Date"})

@@ -132,9 +132,12 @@ func (d *document) row(cells ...string) { d.markedRow(0, cells...) }
 func (d *document) markedRow(alerts uint64, cells ...string) {
 	t := d.tbl
 	p := d.pdf
-	height := d.layoutRow(t, alerts, cells)
+	height, undrawn := d.layoutRow(t, alerts, cells)
 	if p.GetY()+height > d.bottom() {
 		d.newPage()
+	}
+	if undrawn != "" {
+		d.noteUndrawable(undrawn) // on the page the row is drawn on
 	}
 	p.SetX(marginSide)
 	y := p.GetY()
@@ -187,18 +190,21 @@ func (d *document) markedRow(alerts uint64, cells ...string) {
 // does not is set smaller, down to its column's floor, and then wrapped.
 // It measures with d.measure, whose font changes write nothing into the
 // page.
-func (d *document) layoutRow(t *table, alerts uint64, cells []string) float64 {
+func (d *document) layoutRow(t *table, alerts uint64, cells []string) (height float64, undrawn string) {
 	m := d.measurer()
 	margin := 2 * d.pdf.GetCellMargin()
 	if cap(t.cells) < len(t.cols) {
 		t.cells = make([]cellLayout, len(t.cols))
 	}
 	t.cells = t.cells[:len(t.cols)]
-	height := tableRowHeight
+	height = tableRowHeight
 	for i, c := range t.cols {
-		s := ""
+		s, replaced := "", false
 		if i < len(cells) {
-			s = printable(cells[i])
+			s, replaced = sanitize(cells[i])
+		}
+		if replaced && undrawn == "" {
+			undrawn = cells[i]
 		}
 		cl := &t.cells[i]
 		cl.alert = s != "" && (c.Alert || alerts&(1<<i) != 0)
@@ -229,7 +235,7 @@ func (d *document) layoutRow(t *table, alerts uint64, cells []string) float64 {
 		lh := lineHeight(cl.size)
 		height = max(height, (tableRowHeight-lh)/2+lh*float64(len(cl.lines))+cellPadY)
 	}
-	return height
+	return height, undrawn
 }
 
 // groupRow writes a band across the table that opens a group of rows (a

@@ -12,7 +12,7 @@ const ellipsis = "…"
 // ellipsis, so a long name stays inside its column instead of running into
 // the next one.
 func (d *document) fit(s string, w float64) string {
-	s = printable(s)
+	s = d.printable(s)
 	if s == "" || d.pdf.GetStringWidth(s) <= w {
 		return s
 	}
@@ -35,8 +35,15 @@ func (d *document) fit(s string, w float64) string {
 
 // printable makes text safe for the PDF: control characters (which the
 // records layer refuses, but imports of old data may carry) become spaces,
-// and characters beyond the font's 16-bit range become U+FFFD.
+// and characters the report font cannot draw become U+FFFD (see drawable).
 func printable(s string) string {
+	out, _ := sanitize(s)
+	return out
+}
+
+// sanitize is printable, also saying whether a character the font cannot
+// draw was replaced.
+func sanitize(s string) (string, bool) {
 	clean := true
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < ' ' || c == 0x7f || c >= utf8.RuneSelf {
@@ -45,17 +52,32 @@ func printable(s string) string {
 		}
 	}
 	if clean {
-		return s
+		return s, false
 	}
+	replaced := false
 	return strings.Map(func(r rune) rune {
 		switch {
-		case r == utf8.RuneError, r > 0xFFFF:
+		case r == utf8.RuneError:
 			return '\uFFFD'
 		case unicode.IsControl(r):
 			return ' '
+		case r >= utf8.RuneSelf && !drawable(r):
+			replaced = true
+			return '\uFFFD'
 		}
 		return r
-	}, s)
+	}, s), replaced
+}
+
+// printable is the package's printable that also notes, for the page
+// being drawn, that it had to replace characters the font cannot draw: the
+// page says so and the caller is told (glyphs.go).
+func (d *document) printable(s string) string {
+	out, replaced := sanitize(s)
+	if replaced {
+		d.noteUndrawable(s)
+	}
+	return out
 }
 
 // textShrink writes s in a cell of width w in the given style, at size
@@ -63,7 +85,7 @@ func printable(s string) string {
 func (d *document) textShrink(w, h float64, s, align, style string, size, least float64) {
 	room := w - 2*d.pdf.GetCellMargin()
 	d.font(style, size)
-	for size > least && d.pdf.GetStringWidth(printable(s)) > room {
+	for size > least && d.pdf.GetStringWidth(d.printable(s)) > room {
 		size -= 0.5
 		d.font(style, size)
 	}
@@ -76,7 +98,7 @@ func (d *document) textShrink(w, h float64, s, align, style string, size, least 
 // cut.
 func (d *document) setLines(s, style string, size, floor, w float64) ([]string, float64) {
 	m := d.measurer()
-	s = printable(s)
+	s = d.printable(s)
 	room := w - 2*d.pdf.GetCellMargin()
 	for size > floor && m.width(s, style, size) > room {
 		size = max(floor, size-0.5)
@@ -115,7 +137,7 @@ func (d *document) textWhole(x, y, w float64, s, style string, size, floor float
 // at floor.
 func (d *document) setLinesWithin(s, style string, size, floor, w float64, most int) (lines []string, sz float64, ok bool) {
 	m := d.measurer()
-	s = printable(s)
+	s = d.printable(s)
 	room := w - 2*d.pdf.GetCellMargin()
 	for sz = size; ; sz = max(floor, sz-0.5) {
 		if m.width(s, style, sz) <= room {
