@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/chartroom/chartroom/records"
 	"github.com/chartroom/chartroom/reports"
@@ -70,6 +72,9 @@ given more than once (folder labels for several folders).`,
 			rep, ok := findReport(args[0])
 			if !ok {
 				return usagef("there is no report %q (see 'chartroom report --list')", args[0])
+			}
+			if err := flagsTaken(fs, rep); err != nil {
+				return err
 			}
 			p, err := o.staticParams(rep)
 			if err != nil {
@@ -135,6 +140,43 @@ func cliFilterFlag(filter string) string {
 	return filter
 }
 
+// flagFilters are the reports filters the report command's flags set.
+var flagFilters = map[string][]string{
+	"location": {reports.FilterLocation}, "state": {reports.FilterState}, "borrower": {reports.FilterBorrower},
+	"type": {reports.FilterRecordType}, "record-type": {reports.FilterRecordType},
+	"date": {reports.FilterDate}, "as-of": {reports.FilterDate}, "from": {reports.FilterFrom}, "to": {reports.FilterTo},
+	"mrn": {reports.FilterPatient}, "patient": {reports.FilterPatient},
+	"barcode": {reports.FilterVolume, reports.FilterVolumes}, "volume": {reports.FilterVolume, reports.FilterVolumes},
+	"volumes": {reports.FilterVolume, reports.FilterVolumes},
+	"order":   {reports.FilterOrder}, "format": {reports.FilterLabelFormat}, "label-format": {reports.FilterLabelFormat},
+	"start": {reports.FilterStartPosition}, "start-position": {reports.FilterStartPosition},
+	"batch": {reports.FilterBatch}, "scans": {reports.FilterScans}, "include-destroyed": {reports.FilterDestroyed},
+}
+
+// flagsTaken refuses, as bad usage, a filter flag the report does not
+// take, before anything is opened.
+func flagsTaken(fs *flag.FlagSet, rep reports.Report) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		filters, isFilter := flagFilters[f.Name]
+		if err != nil || !isFilter || slices.ContainsFunc(filters, func(x string) bool { return slices.Contains(rep.Filters, x) }) {
+			return
+		}
+		var takes []string
+		for _, x := range rep.Filters {
+			if flag := "--" + cliFilterFlag(x); !slices.Contains(takes, flag) {
+				takes = append(takes, flag)
+			}
+		}
+		if len(takes) == 0 {
+			err = usagef("the %s report takes no filters, not --%s", rep.Name, f.Name)
+			return
+		}
+		err = usagef("the %s report does not take --%s; it takes %s", rep.Name, f.Name, strings.Join(takes, " "))
+	})
+	return err
+}
+
 func findReport(name string) (reports.Report, bool) {
 	for _, r := range reports.List() {
 		if r.Name == name {
@@ -155,17 +197,28 @@ func (c *cli) writeReport(ctx context.Context, svc records.Service, name string,
 	return err
 }
 
+// writeReportFile makes the report in memory, then writes it to a
+// temporary file beside path and renames it into place, so a report that
+// fails or is killed half-way leaves no broken PDF behind: a kill while the
+// report is made (seconds) leaves nothing; one in the moment of writing
+// leaves a hidden temporary file, which a later report into the same
+// folder removes (removeStaleTemps).
 func writeReportFile(ctx context.Context, svc records.Service, name string, p reports.Params, path string) ([]string, error) {
+	var pdf bytes.Buffer
+	warnings, err := reports.Render(ctx, svc, name, p, &pdf)
+	if err != nil {
+		return nil, err
+	}
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".chartroom-report-*.pdf")
+	removeStaleTemps(dir, time.Now()) // file times are the real clock's
+	tmp, err := os.CreateTemp(dir, reportTempPattern)
 	if err != nil {
 		return nil, records.Errorf(records.EInvalid, "cannot write the report into %s: %v", dir, err)
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
-	warnings, err := reports.Render(ctx, svc, name, p, tmp)
-	if err != nil {
+	if _, err := tmp.Write(pdf.Bytes()); err != nil {
 		tmp.Close()
-		return nil, err
+		return nil, records.Errorf(records.EInvalid, "cannot write the report into %s: %v", dir, err)
 	}
 	if err := tmp.Close(); err != nil {
 		return nil, records.Internal("could not finish writing the report", err)
@@ -174,6 +227,24 @@ func writeReportFile(ctx context.Context, svc records.Service, name string, p re
 		return nil, records.Errorf(records.EInvalid, "cannot write the report to %s: %v", path, err)
 	}
 	return warnings, nil
+}
+
+// reportTempPattern names the temporary file a report is written to.
+const reportTempPattern = ".chartroom-report-*.pdf"
+
+// staleTempAge is how old a report's temporary file must be to be taken
+// for one a killed report left: far longer than writing any report takes.
+const staleTempAge = time.Hour
+
+// removeStaleTemps removes the temporary report files in dir that a killed
+// report left behind; it is best effort, since they are only clutter.
+func removeStaleTemps(dir string, now time.Time) {
+	old, _ := filepath.Glob(filepath.Join(dir, reportTempPattern))
+	for _, f := range old {
+		if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() && now.Sub(st.ModTime()) > staleTempAge {
+			os.Remove(f)
+		}
+	}
 }
 
 // reportOptions are the report command's filters as typed.
@@ -222,8 +293,11 @@ func (o *reportOptions) staticParams(rep reports.Report) (reports.Params, error)
 	default:
 		return p, usagef("--format must be %s or %s, not %q", reports.LabelAvery5160, reports.LabelRoll, o.format)
 	}
-	if o.start < 0 {
-		return p, usagef("--start must be a label position from 1, not %d", o.start)
+	if o.start < 0 || o.start > reports.Avery5160PerSheet {
+		return p, usagef("--start must be a label position from 1 to %d, not %d", reports.Avery5160PerSheet, o.start)
+	}
+	if o.start > 1 && o.format == reports.LabelRoll {
+		return p, usagef("--start applies to sheets of labels, not to a roll")
 	}
 	p.StartPosition = o.start
 	p.IncludeDestroyed = o.includeDestroyed
