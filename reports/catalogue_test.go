@@ -1,9 +1,6 @@
 package reports
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -189,22 +186,6 @@ func squeeze(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// pdfStreamText is the text of pdf in the order it was drawn (pdftotext
-// -raw), so the lines of one wrapped cell follow one another.
-func pdfStreamText(t testing.TB, pdf []byte) string {
-	t.Helper()
-	needTool(t, "pdftotext")
-	path := filepath.Join(t.TempDir(), "report.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-raw", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
 }
 
 // TestEveryReportPrintsIdentifyingValuesWhole runs every report in the
