@@ -106,9 +106,10 @@ func (d *document) facts(rows [][2]string) {
 		d.font("", 9)
 		d.text(factLabelWidth, 6, r[0], "L")
 		d.textColor(inkDark)
-		d.font("B", 9.5)
-		d.text(d.contentWidth()-factLabelWidth, 6, r[1], "L")
-		p.Ln(6)
+		w := d.contentWidth() - factLabelWidth
+		y := p.GetY()
+		h := d.textWhole(marginSide+factLabelWidth, y+(6-lineHeight(9.5))/2, w, r[1], "B", 9.5, 8, "L")
+		p.SetXY(marginSide, y+max(6, h+1))
 	}
 	p.Ln(2)
 }
@@ -134,9 +135,7 @@ func (d *document) signatures(people [][2]string) {
 	w := d.contentWidth()
 	for _, who := range people {
 		y := p.GetY()
-		d.font("B", 9.5)
-		p.SetXY(marginSide, y)
-		d.text(w, 6, who[0]+": "+who[1], "L")
+		d.textWhole(marginSide, y+0.5, w, who[0]+": "+who[1], "B", 9.5, 8, "L")
 		d.drawColor(inkDark)
 		p.SetLineWidth(0.3)
 		lineY := y + 17

@@ -96,9 +96,9 @@ func (d *document) fact(label, value string) {
 	p.SetX(marginSide)
 	d.font("B", 9)
 	d.text(42, 5.5, label+":", "L")
-	d.font("", 9)
-	d.text(d.contentWidth()-42, 5.5, value, "L")
-	p.Ln(5.5)
+	y := p.GetY()
+	h := d.textWhole(marginSide+42, y+(5.5-lineHeight(9))/2, d.contentWidth()-42, value, "", 9, 8, "L")
+	p.SetXY(marginSide, y+max(5.5, h+0.5))
 }
 
 const wrappedLineHeight = 3.8
