@@ -193,29 +193,38 @@ func squeeze(s string) string {
 // that identifies a folder, patient, place or task whole in its text.
 func TestEveryReportPrintsIdentifyingValuesWhole(t *testing.T) {
 	svc := longStore()
+	check := func(t *testing.T, name string, p Params) {
+		want := identifying(svc, name)
+		if len(want) == 0 {
+			t.Fatal("no identifying values listed for this report")
+		}
+		if name != ReportLabels {
+			want = append(want, longPractice) // a label has no room for the practice
+		}
+		text := pdfStreamText(t, generate(t, svc, name, p))
+		flat := squeeze(text)
+		for _, w := range want {
+			if !strings.Contains(flat, squeeze(w)) {
+				t.Errorf("%s does not print %q whole", name, w)
+			}
+		}
+		if strings.Contains(text, ellipsis) {
+			t.Errorf("%s cuts something with %q", name, ellipsis)
+		}
+		if t.Failed() {
+			t.Logf("text:\n%s", text)
+		}
+	}
 	for _, r := range List() {
 		t.Run(r.Name, func(t *testing.T) {
 			p := reportCases()[r.Name]
 			if r.Name == ReportShelfAudit {
 				p.Scans = []string{svc.volumes[1].Barcode, svc.volumes[0].Barcode}
 			}
-			want := identifying(svc, r.Name)
-			if len(want) == 0 {
-				t.Fatal("no identifying values listed for this report")
-			}
-			text := pdfStreamText(t, generate(t, svc, r.Name, p))
-			flat := squeeze(text)
-			for _, w := range append(want, longPractice) {
-				if r.Name == ReportLabels && w == longPractice {
-					continue // a label sheet's margin line names the practice as far as it fits
-				}
-				if !strings.Contains(flat, squeeze(w)) {
-					t.Errorf("%s does not print %q whole", r.Name, w)
-				}
-			}
-			if t.Failed() {
-				t.Logf("text:\n%s", text)
-			}
+			check(t, r.Name, p)
 		})
 	}
+	t.Run("labels on a roll", func(t *testing.T) {
+		check(t, ReportLabels, Params{Now: testNow, LabelFormat: LabelRoll})
+	})
 }
