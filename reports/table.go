@@ -47,7 +47,8 @@ type table struct {
 	widths []float64
 	rows   int          // rows since the title or the last group, for the stripes
 	cells  []cellLayout // the row being written, reused
-	titleH float64      // height of the titles' band; 0 until measured
+	titles []cellLayout // the column titles as set; nil until measured
+	titleH float64      // height of the titles' band
 	// group is the band of the group in progress, drawn again under the
 	// titles of a page the group runs onto.
 	group []string
@@ -97,11 +98,19 @@ func (t *table) drawTitles(d *document) {
 	h := t.titleHeight(d)
 	d.stripe(y, h, headFill)
 	d.textColor(white)
-	x := marginSide
+	x, size := marginSide, 0.0
 	for i, c := range t.cols {
-		lines, size := d.setLines(c.Title, "B", titleFontSize, 6, t.widths[i])
-		lh := lineHeight(size)
-		d.drawLines(x, y+(h-lh*float64(len(lines)))/2, t.widths[i], lines, "B", size, c.Align)
+		tl := t.titles[i]
+		if tl.size != size {
+			d.font("B", tl.size)
+			size = tl.size
+		}
+		lh := lineHeight(tl.size)
+		top := y + (h-lh*float64(len(tl.lines)))/2
+		for k, l := range tl.lines {
+			p.SetXY(x, top+float64(k)*lh)
+			p.CellFormat(t.widths[i], lh, l, "", 0, c.Align, false, 0, "")
+		}
 		x += t.widths[i]
 	}
 	p.SetXY(marginSide, y+h)
@@ -112,13 +121,16 @@ func (t *table) drawTitles(d *document) {
 	}
 }
 
-// titleHeight is the height of the band of column titles.
+// titleHeight is the height of the band of column titles, which it sets
+// once for every page.
 func (t *table) titleHeight(d *document) float64 {
-	if t.titleH == 0 {
+	if t.titles == nil {
 		t.titleH = titleRowHeight
+		t.titles = make([]cellLayout, len(t.cols))
 		for i, c := range t.cols {
-			lines, size := d.setLines(c.Title, "B", titleFontSize, 6, t.widths[i])
-			t.titleH = max(t.titleH, lineHeight(size)*float64(len(lines))+2*cellPadY)
+			tl := &t.titles[i]
+			tl.lines, tl.size = d.setLines(c.Title, "B", titleFontSize, 6, t.widths[i])
+			t.titleH = max(t.titleH, lineHeight(tl.size)*float64(len(tl.lines))+2*cellPadY)
 		}
 	}
 	return t.titleH
