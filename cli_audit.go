@@ -79,7 +79,7 @@ supervisor's --apply also gives folders homed elsewhere this location as their h
 				if *out != "" {
 					// The PDF shows the audit as it is now (after --apply, what is left to do).
 					p := reports.Params{Now: c.now(), LocationID: locID, Digits: digits, Scans: scans}
-					if err := writeReport(ctx, svc, reports.ReportShelfAudit, p, *out); err != nil {
+					if err := c.writeReport(ctx, svc, reports.ReportShelfAudit, p, *out); err != nil {
 						return err
 					}
 					fmt.Fprintln(c.stderr, "wrote "+filepath.Clean(*out))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/chartroom/chartroom/records"
 	"github.com/chartroom/chartroom/reports"
@@ -16,7 +18,7 @@ import (
 
 var reportCommand = &command{
 	name:    "report",
-	usage:   "report --list | report NAME [-o FILE.pdf] [--location L] [--state S] [--borrower B] [--type T] [--date D] [--from D --to D] [--mrn M] [--barcode X] [--order filing|borrower|due] [--format avery5160|roll] [--start N] [--batch N] [--scans FILE]",
+	usage:   "report --list | report NAME [-o FILE.pdf] [--location L] [--state S] [--borrower B] [--type T] [--date D] [--from D --to D] [--mrn M] [--barcode X] [--order filing|borrower|due] [--format avery5160|roll] [--start N] [--batch N] [--scans FILE] [--include-destroyed]",
 	summary: "write a PDF report; NAME from 'chartroom report --list'",
 	detail: `Writes the report to FILE.pdf (default NAME-YYYYMMDD.pdf in the current folder) and
 prints its path. Filters name things the way a clerk does: a location by its path
@@ -45,6 +47,7 @@ given more than once (folder labels for several folders).`,
 		fs.StringVar(&o.format, "format", "", "the label `FORMAT`: avery5160 (default) or roll")
 		fs.IntVar(&o.start, "start", 0, "the first label `POSITION` on a partly used sheet (1-30)")
 		fs.StringVar(&o.batch, "batch", "", "the destruction batch `NUMBER` of a certificate")
+		fs.BoolVar(&o.includeDestroyed, "include-destroyed", false, "list destroyed folders too (location report, labels)")
 		fs.StringVar(&o.scans, "scans", "", "the `FILE` of barcodes scanned for a shelf audit, one per line (\"-\": standard input)")
 		fs.StringVar(&o.date, "as-of", "", "same as --date")
 		// The reports package and the app's Reports screen name some filters
@@ -70,6 +73,9 @@ given more than once (folder labels for several folders).`,
 			if !ok {
 				return usagef("there is no report %q (see 'chartroom report --list')", args[0])
 			}
+			if err := flagsTaken(fs, rep); err != nil {
+				return err
+			}
 			p, err := o.staticParams(rep)
 			if err != nil {
 				return err
@@ -88,7 +94,7 @@ given more than once (folder labels for several folders).`,
 				if path == "" {
 					path = rep.Name + "-" + p.Now.Format("20060102") + ".pdf"
 				}
-				if err := writeReport(ctx, svc, rep.Name, p, path); err != nil {
+				if err := c.writeReport(ctx, svc, rep.Name, p, path); err != nil {
 					return err
 				}
 				fmt.Fprintln(c.stdout, path)
@@ -134,6 +140,43 @@ func cliFilterFlag(filter string) string {
 	return filter
 }
 
+// flagFilters are the reports filters the report command's flags set.
+var flagFilters = map[string][]string{
+	"location": {reports.FilterLocation}, "state": {reports.FilterState}, "borrower": {reports.FilterBorrower},
+	"type": {reports.FilterRecordType}, "record-type": {reports.FilterRecordType},
+	"date": {reports.FilterDate}, "as-of": {reports.FilterDate}, "from": {reports.FilterFrom}, "to": {reports.FilterTo},
+	"mrn": {reports.FilterPatient}, "patient": {reports.FilterPatient},
+	"barcode": {reports.FilterVolume, reports.FilterVolumes}, "volume": {reports.FilterVolume, reports.FilterVolumes},
+	"volumes": {reports.FilterVolume, reports.FilterVolumes},
+	"order":   {reports.FilterOrder}, "format": {reports.FilterLabelFormat}, "label-format": {reports.FilterLabelFormat},
+	"start": {reports.FilterStartPosition}, "start-position": {reports.FilterStartPosition},
+	"batch": {reports.FilterBatch}, "scans": {reports.FilterScans}, "include-destroyed": {reports.FilterDestroyed},
+}
+
+// flagsTaken refuses, as bad usage, a filter flag the report does not
+// take, before anything is opened.
+func flagsTaken(fs *flag.FlagSet, rep reports.Report) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		filters, isFilter := flagFilters[f.Name]
+		if err != nil || !isFilter || slices.ContainsFunc(filters, func(x string) bool { return slices.Contains(rep.Filters, x) }) {
+			return
+		}
+		var takes []string
+		for _, x := range rep.Filters {
+			if flag := "--" + cliFilterFlag(x); !slices.Contains(takes, flag) {
+				takes = append(takes, flag)
+			}
+		}
+		if len(takes) == 0 {
+			err = usagef("the %s report takes no filters, not --%s", rep.Name, f.Name)
+			return
+		}
+		err = usagef("the %s report does not take --%s; it takes %s", rep.Name, f.Name, strings.Join(takes, " "))
+	})
+	return err
+}
+
 func findReport(name string) (reports.Report, bool) {
 	for _, r := range reports.List() {
 		if r.Name == name {
@@ -144,25 +187,64 @@ func findReport(name string) (reports.Report, bool) {
 }
 
 // writeReport generates into a temporary file beside path and renames it,
-// so a report that fails half-way leaves no broken PDF behind.
-func writeReport(ctx context.Context, svc records.Service, name string, p reports.Params, path string) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".chartroom-report-*.pdf")
+// so a report that fails half-way leaves no broken PDF behind. The report's
+// warnings (characters the font could not print) go to stderr.
+func (c *cli) writeReport(ctx context.Context, svc records.Service, name string, p reports.Params, path string) error {
+	warnings, err := writeReportFile(ctx, svc, name, p, path)
+	for _, w := range warnings {
+		fmt.Fprintf(c.stderr, "chartroom: warning: %s\n", w)
+	}
+	return err
+}
+
+// writeReportFile makes the report in memory, then writes it to a
+// temporary file beside path and renames it into place, so a report that
+// fails or is killed half-way leaves no broken PDF behind: a kill while the
+// report is made (seconds) leaves nothing; one in the moment of writing
+// leaves a hidden temporary file, which a later report into the same
+// folder removes (removeStaleTemps).
+func writeReportFile(ctx context.Context, svc records.Service, name string, p reports.Params, path string) ([]string, error) {
+	var pdf bytes.Buffer
+	warnings, err := reports.Render(ctx, svc, name, p, &pdf)
 	if err != nil {
-		return records.Errorf(records.EInvalid, "cannot write the report into %s: %v", dir, err)
+		return nil, err
+	}
+	dir := filepath.Dir(path)
+	removeStaleTemps(dir, time.Now()) // file times are the real clock's
+	tmp, err := os.CreateTemp(dir, reportTempPattern)
+	if err != nil {
+		return nil, records.Errorf(records.EInvalid, "cannot write the report into %s: %v", dir, err)
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
-	if err := reports.Generate(ctx, svc, name, p, tmp); err != nil {
+	if _, err := tmp.Write(pdf.Bytes()); err != nil {
 		tmp.Close()
-		return err
+		return nil, records.Errorf(records.EInvalid, "cannot write the report into %s: %v", dir, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return records.Internal("could not finish writing the report", err)
+		return nil, records.Internal("could not finish writing the report", err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return records.Errorf(records.EInvalid, "cannot write the report to %s: %v", path, err)
+		return nil, records.Errorf(records.EInvalid, "cannot write the report to %s: %v", path, err)
 	}
-	return nil
+	return warnings, nil
+}
+
+// reportTempPattern names the temporary file a report is written to.
+const reportTempPattern = ".chartroom-report-*.pdf"
+
+// staleTempAge is how old a report's temporary file must be to be taken
+// for one a killed report left: far longer than writing any report takes.
+const staleTempAge = time.Hour
+
+// removeStaleTemps removes the temporary report files in dir that a killed
+// report left behind; it is best effort, since they are only clutter.
+func removeStaleTemps(dir string, now time.Time) {
+	old, _ := filepath.Glob(filepath.Join(dir, reportTempPattern))
+	for _, f := range old {
+		if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() && now.Sub(st.ModTime()) > staleTempAge {
+			os.Remove(f)
+		}
+	}
 }
 
 // reportOptions are the report command's filters as typed.
@@ -172,6 +254,7 @@ type reportOptions struct {
 	barcodes                                    []string
 	start                                       int
 	batch, scans                                string
+	includeDestroyed                            bool
 	manyVolumes                                 bool // the report takes a list of folders
 }
 
@@ -210,10 +293,14 @@ func (o *reportOptions) staticParams(rep reports.Report) (reports.Params, error)
 	default:
 		return p, usagef("--format must be %s or %s, not %q", reports.LabelAvery5160, reports.LabelRoll, o.format)
 	}
-	if o.start < 0 {
-		return p, usagef("--start must be a label position from 1, not %d", o.start)
+	if o.start < 0 || o.start > reports.Avery5160PerSheet {
+		return p, usagef("--start must be a label position from 1 to %d, not %d", reports.Avery5160PerSheet, o.start)
+	}
+	if o.start > 1 && o.format == reports.LabelRoll {
+		return p, usagef("--start applies to sheets of labels, not to a roll")
 	}
 	p.StartPosition = o.start
+	p.IncludeDestroyed = o.includeDestroyed
 	if p.BatchID, err = batchFlag(o.batch); err != nil {
 		return p, err
 	}

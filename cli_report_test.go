@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chartroom/chartroom/reports"
 )
@@ -109,20 +110,61 @@ func TestReportFiltersNotFound(t *testing.T) {
 	}
 	t.Chdir(t.TempDir())
 	for _, tt := range tests {
-		r := h.run(append([]string{"report", "location"}, tt.args...)...)
+		r := h.run(append([]string{"report", "labels"}, tt.args...)...)
 		if r.code != exitRefused || r.stdout != "" || !strings.Contains(r.stderr, tt.want) {
 			t.Errorf("%q: exit %d, %q %q (want %q)", tt.args, r.code, r.stdout, r.stderr, tt.want)
 		}
 	}
-	r := h.run("report", "pull-list", "--borrower", "B100")
-	if r.code != exitRefused || !strings.Contains(r.stderr, "does not take this filter") {
-		t.Errorf("a filter the report does not take: exit %d %q", r.code, r.stderr)
+	// A filter the report does not take is bad usage (exit 2), under
+	// either of its names.
+	for _, args := range [][]string{{"pull-list", "--borrower", "B100"}, {"pull-list", "--record-type", "Medical"}, {"missing", "--include-destroyed"}} {
+		r := h.run(append([]string{"report"}, args...)...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "report does not take --"+strings.TrimPrefix(args[1], "--")) {
+			t.Errorf("%q, a filter the report does not take: exit %d %q", args, r.code, r.stderr)
+		}
 	}
+	for _, args := range [][]string{{"--start", "31"}, {"--format", "roll", "--start", "2"}} {
+		r := h.run(append([]string{"report", "labels"}, args...)...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "--start") {
+			t.Errorf("labels %q: exit %d %q", args, r.code, r.stderr)
+		}
+	}
+	r := h.run("report", "location", "--include-destroyed", "-o", "with-destroyed.pdf")
+	if r.code != exitOK {
+		t.Errorf("location --include-destroyed: exit %d %q", r.code, r.stderr)
+	}
+	os.Remove("with-destroyed.pdf")
 	r = h.run("report", "history", "--barcode", "V0000001", "--barcode", "V0000002")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "at most one --barcode") {
 		t.Errorf("two folders for a history: exit %d %q", r.code, r.stderr)
 	}
 	if files, _ := filepath.Glob("*"); len(files) > 0 {
 		t.Errorf("a refused report left files: %v", files)
+	}
+}
+
+// TestReportRemovesTempFilesOfKilledReports: a report killed while writing
+// leaves a hidden temporary file; the next report into the folder removes
+// it, and leaves a fresh one (another report being written) alone.
+func TestReportRemovesTempFilesOfKilledReports(t *testing.T) {
+	h := newClinic(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	stale, fresh := filepath.Join(dir, ".chartroom-report-111.pdf"), filepath.Join(dir, ".chartroom-report-222.pdf")
+	for _, f := range []string{stale, fresh} {
+		if err := os.WriteFile(f, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	h.must("report", "overdue", "-o", "overdue.pdf")
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stale temporary file is still there: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("a fresh temporary file was removed: %v", err)
 	}
 }

@@ -159,7 +159,10 @@ type VolumeFilter struct {
 	RecordTypeID ID
 	PatientID    ID
 	OverdueOn    Date // only volumes overdue on that day
-	Order        VolumeOrder
+	// ExcludeDestroyed leaves destroyed folders out: a report of the
+	// folders that exist. A state filter that names destroyed wins.
+	ExcludeDestroyed bool
+	Order            VolumeOrder
 }
 
 // MovementService moves folders. Each call is one transaction that checks

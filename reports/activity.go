@@ -82,12 +82,12 @@ func summarizeActivity(moves []records.Movement, reqs []records.Request, loc *ti
 			clerks[m.Username] = c
 		}
 		c.All++
-		switch m.Kind {
-		case records.MoveCheckOut, records.MoveHandOff:
+		switch {
+		case isCheckOut(m.Kind):
 			dc.CheckOuts++
 			c.CheckOuts++
 			borrowers[m.ToBorrower]++
-		case records.MoveCheckIn:
+		case m.Kind == records.MoveCheckIn:
 			dc.Return++
 			c.Returns++
 		}
@@ -113,12 +113,23 @@ func summarizeActivity(moves []records.Movement, reqs []records.Request, loc *ti
 	return a
 }
 
+// isCheckOut is the one definition of a check-out every table of the
+// statistics counts: a folder given to a borrower, taken from the shelf or
+// handed off from another borrower (checkOutDefinition says it on the page).
+func isCheckOut(k records.MovementKind) bool {
+	return k == records.MoveCheckOut || k == records.MoveHandOff
+}
+
+// checkOutDefinition states isCheckOut under the summary.
+const checkOutDefinition = "A check-out is a folder given to a borrower: taken from the shelf or handed off from another " +
+	"borrower. The summary, the check-outs per day, per borrower and per clerk, and the request waits all count the same."
+
 // requestWaits matches each request to the first check-out of its volume
 // to its borrower at or after the request was entered.
 func requestWaits(moves []records.Movement, reqs []records.Request) (manual, appointment waitStats) {
 	outs := map[string][]records.Movement{} // by barcode, oldest first
 	for _, m := range moves {
-		if m.Kind == records.MoveCheckOut || m.Kind == records.MoveHandOff {
+		if isCheckOut(m.Kind) {
 			outs[m.Barcode] = append(outs[m.Barcode], m)
 		}
 	}
@@ -166,10 +177,14 @@ func renderActivity(d *document, a activity) error {
 	d.newPage()
 	d.section("Summary")
 	d.startTable([]column{{Title: "Movement", Width: 40}, {Title: "Count", Width: 12, Align: "R"}, {Title: "", Width: 48}})
-	for _, k := range []records.MovementKind{records.MoveCheckOut, records.MoveCheckIn, records.MoveHandOff, records.MoveTransfer, records.MoveMissing, records.MoveFound, records.MoveDestroy} {
+	d.row("Check-outs", thousands(a.Totals[records.MoveCheckOut]+a.Totals[records.MoveHandOff]))
+	d.row("    from the shelf", thousands(a.Totals[records.MoveCheckOut]))
+	d.row("    handed off from another borrower", thousands(a.Totals[records.MoveHandOff]))
+	for _, k := range []records.MovementKind{records.MoveCheckIn, records.MoveTransfer, records.MoveMissing, records.MoveFound, records.MoveDestroy} {
 		d.row(moveLabel(k), thousands(a.Totals[k]))
 	}
 	d.endTable()
+	d.paragraph(checkOutDefinition)
 
 	d.section("Check-outs per day")
 	if len(a.Days) == 0 {
@@ -274,7 +289,7 @@ func (d *document) paragraph(s string) {
 	p := d.pdf
 	d.font("", 8)
 	d.textColor(inkMuted)
-	lines := p.SplitText(printable(s), d.contentWidth())
+	lines := p.SplitText(d.printable(s), d.contentWidth())
 	d.ensure(float64(len(lines)) * 4)
 	for _, l := range lines {
 		p.SetX(marginSide)

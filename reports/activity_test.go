@@ -39,6 +39,20 @@ func TestSummarizeActivity(t *testing.T) {
 	if len(a.Days) != 3 || a.Days[0].CheckOuts != 3 || a.Days[1].Return != 1 || a.Days[2].CheckOuts != 1 {
 		t.Errorf("days: %+v", a.Days)
 	}
+	summary := a.Totals[records.MoveCheckOut] + a.Totals[records.MoveHandOff]
+	perDay, perBorrower, perClerk := 0, 0, 0
+	for _, x := range a.Days {
+		perDay += x.CheckOuts
+	}
+	for _, x := range a.Borrowers {
+		perBorrower += x.N
+	}
+	for _, x := range a.Clerks {
+		perClerk += x.CheckOuts
+	}
+	if summary != 4 || perDay != summary || perBorrower != summary || perClerk != summary {
+		t.Errorf("check-outs: summary %d, per day %d, per borrower %d, per clerk %d; want 4 everywhere", summary, perDay, perBorrower, perClerk)
+	}
 	if len(a.Borrowers) != 2 || a.Borrowers[0] != (namedCount{"Billing Department", 2}) || a.Borrowers[1] != (namedCount{"Dr. Ada Quill", 2}) {
 		t.Errorf("borrowers: %+v", a.Borrowers)
 	}
@@ -56,7 +70,10 @@ func TestSummarizeActivity(t *testing.T) {
 		return renderActivity(d, a)
 	})
 	text := strings.Join(pdfPages(t, pdf), "\n")
-	assertOrder(t, text, "Summary", "Checked out", "3", "Returned", "1", "Handed off", "1",
+	// One definition of a check-out: the summary's total is the total of
+	// every table (3 from the shelf and 1 hand-off).
+	assertOrder(t, text, "Summary", "Check-outs", "4", "from the shelf", "3", "handed off from another borrower", "1", "Returned", "1",
+		"A check-out is a folder given to a borrower",
 		"Check-outs per day", "2026-03-02", "Monday", "3", "2026-03-03", "Tuesday", "2026-03-04", "Wednesday",
 		"Check-outs per borrower", "Billing Department", "2", "Dr. Ada Quill", "2",
 		"Work per clerk", "clerk.amy", "clerk.ben",

@@ -22,7 +22,7 @@ func runOutByBorrower(j *job, w io.Writer) error {
 
 var outByBorrowerColumns = []column{
 	{Title: "Patient", Width: 48, Bold: true},
-	{Title: "MRN", Width: 15, Shrink: true},
+	{Title: "MRN", Width: 15, Floor: mrnFloorSize},
 	{Title: "Volume", Width: 18},
 	{Title: "State", Width: 18},
 	{Title: "Out since", Width: 17},

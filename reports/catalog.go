@@ -27,8 +27,8 @@ func noDay(*job) string     { return "" }
 var catalog = []entry{
 	{
 		name: ReportLocation, title: "Chart location report",
-		description: "Where every volume is: in file at a location or out to a borrower, with due dates and days overdue. Sorted in filing order or by borrower.",
-		filters:     []string{FilterLocation, FilterState, FilterBorrower, FilterRecordType, FilterOrder, FilterDate},
+		description: "Where every volume is: in file at a location or out to a borrower, with due dates and days overdue. Sorted in filing order or by borrower. Destroyed folders are left out unless asked for.",
+		filters:     []string{FilterLocation, FilterState, FilterBorrower, FilterRecordType, FilterOrder, FilterDate, FilterDestroyed},
 		orders:      []records.VolumeOrder{records.OrderFiling, records.OrderBorrower},
 		about:       asOf, run: runLocation,
 	},
@@ -77,8 +77,8 @@ var catalog = []entry{
 	},
 	{
 		name: ReportLabels, title: "Folder labels",
-		description: "Folder labels with name, MRN in large digits, volume and year, Code 128 barcode and colour bands; Avery 5160 sheets (with a start position) or a label roll.",
-		filters:     []string{FilterLocation, FilterState, FilterBorrower, FilterRecordType, FilterPatient, FilterVolumes, FilterLabelFormat, FilterStartPosition},
+		description: "Folder labels with name, MRN in large digits, volume and year, Code 128 barcode and colour bands; Avery 5160 sheets (with a start position) or a label roll. Destroyed folders get no label unless asked for.",
+		filters:     []string{FilterLocation, FilterState, FilterBorrower, FilterRecordType, FilterPatient, FilterVolumes, FilterLabelFormat, FilterStartPosition, FilterDestroyed},
 		filing:      true, about: noDay, run: runLabels,
 	},
 	{

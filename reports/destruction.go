@@ -2,7 +2,11 @@ package reports
 
 import (
 	"io"
+	"slices"
 	"strings"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 
 	"github.com/chartroom/chartroom/records"
 )
@@ -36,7 +40,7 @@ const businessStatement = "The records listed below were destroyed in the normal
 
 var certificateColumns = []column{
 	{Title: "Patient", Width: 44, Bold: true},
-	{Title: "MRN", Width: 15, Shrink: true},
+	{Title: "MRN", Width: 15, Floor: mrnFloorSize},
 	{Title: "Date of birth", Width: 17},
 	{Title: "Volume", Width: 18},
 	{Title: "Barcode", Width: 17},
@@ -72,7 +76,7 @@ func renderCertificate(d *document, set records.Settings, b records.DestructionB
 	d.statement(strings.Replace(businessStatement, "%s", practice, 1))
 
 	d.startTable(certificateColumns)
-	for _, it := range b.Items {
+	for _, it := range sortedItems(b.Items) {
 		d.row(
 			it.PatientName,
 			records.FormatMRN(it.MRN, d.hdr.Filing),
@@ -102,9 +106,10 @@ func (d *document) facts(rows [][2]string) {
 		d.font("", 9)
 		d.text(factLabelWidth, 6, r[0], "L")
 		d.textColor(inkDark)
-		d.font("B", 9.5)
-		d.text(d.contentWidth()-factLabelWidth, 6, r[1], "L")
-		p.Ln(6)
+		w := d.contentWidth() - factLabelWidth
+		y := p.GetY()
+		h := d.textWhole(marginSide+factLabelWidth, y+(6-lineHeight(9.5))/2, w, r[1], "B", 9.5, 8, "L")
+		p.SetXY(marginSide, y+max(6, h+1))
 	}
 	p.Ln(2)
 }
@@ -116,7 +121,7 @@ func (d *document) statement(s string) {
 	p.SetX(marginSide)
 	d.font("", 9.5)
 	d.textColor(inkDark)
-	p.MultiCell(d.contentWidth(), 5, printable(s), "", "L", false)
+	p.MultiCell(d.contentWidth(), 5, d.printable(s), "", "L", false)
 	p.Ln(3)
 }
 
@@ -130,9 +135,7 @@ func (d *document) signatures(people [][2]string) {
 	w := d.contentWidth()
 	for _, who := range people {
 		y := p.GetY()
-		d.font("B", 9.5)
-		p.SetXY(marginSide, y)
-		d.text(w, 6, who[0]+": "+who[1], "L")
+		d.textWhole(marginSide, y+0.5, w, who[0]+": "+who[1], "B", 9.5, 8, "L")
 		d.drawColor(inkDark)
 		p.SetLineWidth(0.3)
 		lineY := y + 17
@@ -147,4 +150,21 @@ func (d *document) signatures(people [][2]string) {
 		d.textColor(inkDark)
 		p.SetXY(marginSide, y+blockH)
 	}
+}
+
+// sortedItems are a batch's records by patient name as a reader of the
+// names expects: the Unicode collation (CLDR root), where Ñ follows N and
+// Ø follows O, not Z as in the store's byte order. The practice's
+// language is not a setting; the root order suits English and Spanish
+// names alike. Chart number and volume break ties.
+func sortedItems(items []records.DestructionItem) []records.DestructionItem {
+	c := collate.New(language.Und, collate.IgnoreCase)
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(a, b records.DestructionItem) int {
+		if n := c.CompareString(a.PatientName, b.PatientName); n != 0 {
+			return n
+		}
+		return strings.Compare(a.MRN+"\x00"+a.VolumeLabel, b.MRN+"\x00"+b.VolumeLabel)
+	})
+	return out
 }

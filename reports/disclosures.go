@@ -96,9 +96,9 @@ func (d *document) fact(label, value string) {
 	p.SetX(marginSide)
 	d.font("B", 9)
 	d.text(42, 5.5, label+":", "L")
-	d.font("", 9)
-	d.text(d.contentWidth()-42, 5.5, value, "L")
-	p.Ln(5.5)
+	y := p.GetY()
+	h := d.textWhole(marginSide+42, y+(5.5-lineHeight(9))/2, d.contentWidth()-42, value, "", 9, 8, "L")
+	p.SetXY(marginSide, y+max(5.5, h+0.5))
 }
 
 const wrappedLineHeight = 3.8
@@ -114,7 +114,7 @@ func (d *document) wrappedRow(cells ...string) {
 	for i, c := range t.cols {
 		room := t.widths[i] - 2*p.GetCellMargin()
 		if i < len(cells) {
-			for n, part := range splitLines(printableKeepBreaks(cells[i])) {
+			for n, part := range splitLines(d.printableKeepBreaks(cells[i])) {
 				d.font("", tableFontSize)
 				if c.Bold && n == 0 {
 					d.font("B", tableFontSize)
@@ -153,10 +153,10 @@ func (d *document) wrappedRow(cells ...string) {
 }
 
 // printableKeepBreaks is printable, keeping the line breaks a cell asks for.
-func printableKeepBreaks(s string) string {
+func (d *document) printableKeepBreaks(s string) string {
 	parts := splitLines(s)
 	for i, part := range parts {
-		parts[i] = printable(part)
+		parts[i] = d.printable(part)
 	}
 	out := ""
 	for i, part := range parts {

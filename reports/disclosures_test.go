@@ -27,7 +27,7 @@ func fixtureDisclosures() []records.Disclosure {
 // ListDisclosures answers from fixtureDisclosures the way the store does.
 func (f *fakeStore) ListDisclosures(ctx context.Context, flt records.DisclosureFilter) ([]records.Disclosure, error) {
 	var out []records.Disclosure
-	for _, d := range fixtureDisclosures() {
+	for _, d := range f.disclosures {
 		if (flt.PatientID == 0 || d.PatientID == flt.PatientID) && (flt.From.IsZero() || !d.Date.Before(flt.From)) && (flt.To.IsZero() || !d.Date.After(flt.To)) {
 			out = append(out, d)
 		}

@@ -22,13 +22,19 @@ type header struct {
 	PrintedBy string
 	Paper     records.PaperSize
 	Filing    records.FilingSystem
+	// warnings collects what the person printing must be told (Generate
+	// returns them); nil in tests that render a document directly.
+	warnings *[]string
 }
 
 // Page geometry in millimetres.
 const (
-	marginSide   = 12.0
-	marginTop    = 9.0
-	headerBottom = 30.0 // where content starts under the page header
+	marginSide = 12.0
+	marginTop  = 9.0
+	// headerBottom is where content starts under a page header whose
+	// practice name and filters take a line each; longer ones wrap and
+	// push it down (document.top).
+	headerBottom = 30.0
 	footerHeight = 14.0 // room kept free at the bottom for the footer
 	fontFamily   = "dejavu"
 )
@@ -75,6 +81,24 @@ type document struct {
 	pageW     float64
 	pageH     float64
 	raw       []byte // stripe's operator buffer, reused
+	measure   *measurer
+	head      headLayout
+	undrawn   undrawable // where characters the font cannot draw were replaced
+	// parts are the first pages of the parts numbered on their own (one
+	// overdue notice per borrower), in order; empty: the document is one.
+	parts []int
+}
+
+// startPart makes the next page the first of a part whose pages are
+// numbered on their own ("Page 1 of 2" of one letter).
+func (d *document) startPart() { d.parts = append(d.parts, d.pdf.PageNo()+1) }
+
+// headLayout is how the page header is set; every page has the same.
+type headLayout struct {
+	practice, filters         []string
+	practiceSize, filtersSize float64
+	aboutW                    float64
+	top                       float64 // where content starts under it
 }
 
 // newDocument starts a report on the practice's paper size, upright.
@@ -191,32 +215,57 @@ func (d *document) text(w, h float64, s, align string) {
 func (d *document) drawHeader() {
 	p := d.pdf
 	w := d.contentWidth()
-	p.SetXY(marginSide, marginTop)
+	h := d.headLayout()
 	d.textColor(inkMuted)
-	d.font("B", 9)
-	d.text(w*0.62, 4.5, d.hdr.Practice, "L")
+	y := marginTop + d.drawLines(marginSide, marginTop, w-h.aboutW, h.practice, "B", h.practiceSize, "L")
 	d.font("", 9)
-	p.SetX(marginSide + w*0.62)
-	d.text(w*0.38, 4.5, d.hdr.About, "R")
+	p.SetXY(marginSide+w-h.aboutW, marginTop)
+	d.text(h.aboutW, 4.5, d.hdr.About, "R")
 
-	p.SetXY(marginSide, marginTop+5)
+	y = max(y, marginTop+4.5) + 0.5
+	p.SetXY(marginSide, y)
 	d.textColor(inkDark)
 	d.font("B", 15)
 	d.text(w, 8, d.hdr.Title, "L")
 
-	p.SetXY(marginSide, marginTop+13.5)
 	d.textColor(inkMuted)
-	d.font("", 8)
-	d.text(w, 4, joinFilters(d.hdr.Filters), "L")
+	d.drawLines(marginSide, y+8.5, w, h.filters, "", h.filtersSize, "L")
 
 	d.drawColor(ruleGrey)
 	p.SetLineWidth(0.3)
-	p.Line(marginSide, headerBottom-2.5, marginSide+w, headerBottom-2.5)
+	p.Line(marginSide, h.top-2.5, marginSide+w, h.top-2.5)
 	d.textColor(inkDark)
-	p.SetXY(marginSide, headerBottom)
+	p.SetXY(marginSide, h.top)
 	if d.tbl != nil {
 		d.tbl.drawTitles(d)
 	}
+}
+
+// headLayout sets the page header once: the practice name beside the day
+// the report is about, then the title, then the filters. A long practice
+// name or long filters are set smaller and then wrapped, never cut; the
+// content starts under them.
+func (d *document) headLayout() headLayout {
+	if d.head.top != 0 {
+		return d.head
+	}
+	w := d.contentWidth()
+	h := &d.head
+	h.aboutW = d.measurer().width(d.hdr.About, "", 9) + 2*d.pdf.GetCellMargin() + 4
+	h.practice, h.practiceSize = d.setLines(d.hdr.Practice, "B", 9, 6.5, w-h.aboutW)
+	h.filters, h.filtersSize = d.setLines(joinFilters(d.hdr.Filters), "", 8, 6.5, w)
+	practiceH := max(4.5, lineHeight(h.practiceSize)*float64(len(h.practice)))
+	filtersH := max(4, lineHeight(h.filtersSize)*float64(len(h.filters)))
+	h.top = max(headerBottom, marginTop+practiceH+0.5+8.5+filtersH+3.5)
+	return *h
+}
+
+// top is where a page's content starts under its header.
+func (d *document) top() float64 {
+	if d.furniture != furnitureFull {
+		return marginTop
+	}
+	return d.headLayout().top
 }
 
 // drawFooter is gofpdf's footer callback: who printed it and when, and the
@@ -231,24 +280,29 @@ func (d *document) drawFooter() {
 	d.footerLine()
 }
 
-// drawCompactHeader writes the header in one small line at the top edge.
+// drawCompactHeader writes the header in two small lines at the top edge:
+// the practice and the title, then the filters, each shrunk to fit rather
+// than cut.
 func (d *document) drawCompactHeader() {
 	p := d.pdf
 	w := d.pageW - 2*compactMargin
-	p.SetXY(compactMargin, 4)
-	d.textColor(inkMuted)
-	d.font("B", 6.5)
+	aboutW := 0.0
+	if d.hdr.About != "" {
+		aboutW = d.measurer().width(d.hdr.About, "", 6.5) + 2*p.GetCellMargin() + 2
+	}
 	left := d.hdr.Practice
 	if left != "" {
 		left += "  ·  "
 	}
-	left += d.hdr.Title
-	if f := joinFilters(d.hdr.Filters); f != "" {
-		left += "  ·  " + f
+	d.textColor(inkMuted)
+	p.SetXY(compactMargin, 2.5)
+	d.textShrink(w-aboutW, 3, left+d.hdr.Title, "L", "B", 6.5, 4.5)
+	if aboutW > 0 {
+		d.font("", 6.5)
+		d.text(aboutW, 3, d.hdr.About, "R")
 	}
-	d.text(w*0.8, 3.5, left, "L")
-	d.font("", 6.5)
-	d.text(w*0.2, 3.5, d.hdr.About, "R")
+	p.SetXY(compactMargin, 5.5)
+	d.textShrink(w, 3, joinFilters(d.hdr.Filters), "L", "", 6, 4.5)
 	d.textColor(inkDark)
 }
 
@@ -302,7 +356,22 @@ func (d *document) numberPages() {
 	}
 	p := d.pdf
 	last, n := p.PageNo(), p.PageCount()
+	part := 0 // index in d.parts of the part page i belongs to
 	for i := 1; i <= n; i++ {
+		first, end := 1, n // the pages of the part page i is in
+		for part+1 < len(d.parts) && d.parts[part+1] <= i {
+			part++
+		}
+		switch {
+		case len(d.parts) == 0:
+		case i < d.parts[0]:
+			end = d.parts[0] - 1
+		default:
+			first = d.parts[part]
+			if part+1 < len(d.parts) {
+				end = d.parts[part+1] - 1
+			}
+		}
 		p.SetPage(i)
 		// The page's drawing ended in some other colour and font: set
 		// both again, the fill too (gofpdf writes text in the fill colour
@@ -311,7 +380,7 @@ func (d *document) numberPages() {
 		d.textColor(inkMuted)
 		d.font("", b.size)
 		p.SetXY(b.x+b.side(), b.y)
-		d.text(b.w-2*b.side(), b.h, fmt.Sprintf("Page %d of %d", i, n), "C")
+		d.text(b.w-2*b.side(), b.h, fmt.Sprintf("Page %d of %d", i-first+1, end-first+1), "C")
 	}
 	p.SetPage(last)
 	d.textColor(inkDark)
@@ -348,6 +417,9 @@ func (d *document) output(w io.Writer) error {
 		d.newPage()
 	}
 	d.numberPages()
+	if warning := d.markUndrawablePages(); warning != "" && d.hdr.warnings != nil {
+		*d.hdr.warnings = append(*d.hdr.warnings, warning)
+	}
 	if err := d.pdf.Output(w); err != nil {
 		return records.Internal("the PDF could not be written", err)
 	}

@@ -13,14 +13,15 @@ import (
 // embedded interface is nil): reports must not make them.
 type fakeStore struct {
 	records.Service
-	settings  records.Settings
-	volumes   []records.Volume
-	requests  []records.Request
-	moves     []records.Movement
-	borrowers []records.Borrower
-	locations []records.Location
-	types     []records.RecordType
-	patients  []records.Patient
+	settings    records.Settings
+	volumes     []records.Volume
+	requests    []records.Request
+	moves       []records.Movement
+	borrowers   []records.Borrower
+	locations   []records.Location
+	types       []records.RecordType
+	patients    []records.Patient
+	disclosures []records.Disclosure
 }
 
 func newFakeStore() *fakeStore {
@@ -28,13 +29,14 @@ func newFakeStore() *fakeStore {
 	s.PracticeName = testPractice
 	s.PracticeAddress = "12 Sample Lane, Springfield"
 	return &fakeStore{
-		settings:  s,
-		volumes:   fixtureVolumes(),
-		requests:  fixtureRequests(),
-		borrowers: []records.Borrower{drQuill, billing, storage, lawyer},
-		locations: []records.Location{{ID: 10, Name: "Shelf 3", Kind: records.LocationShelf, Path: "Record room > Cabinet A > Shelf 3", Active: true}},
-		types:     []records.RecordType{medical},
-		patients:  []records.Patient{{ID: 2, MRN: "013556", LastName: "Nguyễn", FirstName: "Thị Lan"}},
+		settings:    s,
+		volumes:     fixtureVolumes(),
+		requests:    fixtureRequests(),
+		borrowers:   []records.Borrower{drQuill, billing, storage, lawyer},
+		locations:   []records.Location{{ID: 10, Name: "Shelf 3", Kind: records.LocationShelf, Path: "Record room > Cabinet A > Shelf 3", Active: true}},
+		types:       []records.RecordType{medical},
+		patients:    []records.Patient{{ID: 2, MRN: "013556", LastName: "Nguyễn", FirstName: "Thị Lan"}},
+		disclosures: fixtureDisclosures(),
 	}
 }
 
@@ -48,6 +50,7 @@ func (f *fakeStore) ListVolumes(ctx context.Context, flt records.VolumeFilter, f
 			(flt.BorrowerID != 0 && v.BorrowerID != flt.BorrowerID) ||
 			(flt.RecordTypeID != 0 && v.RecordTypeID != flt.RecordTypeID) ||
 			(flt.PatientID != 0 && v.PatientID != flt.PatientID) ||
+			(flt.ExcludeDestroyed && v.State == records.StateDestroyed && !slices.Contains(flt.States, records.StateDestroyed)) ||
 			(!flt.OverdueOn.IsZero() && !records.Overdue(v, flt.OverdueOn))
 	})
 	slices.SortStableFunc(vs, func(a, b records.Volume) int {

@@ -27,21 +27,31 @@ type job struct {
 // the signed-in user of ctx, who is named as the printer on every page. An
 // unknown name or a bad parameter is an EInvalid error naming the problem;
 // nothing is written then.
+//
+// A page with characters the report font cannot print (a name in Chinese
+// or Arabic script) says so itself; Render also returns that warning.
 func Generate(ctx context.Context, svc records.Service, name string, p Params, w io.Writer) error {
+	_, err := Render(ctx, svc, name, p, w)
+	return err
+}
+
+// Render is Generate, also returning the warnings the person printing must
+// be told: characters the font could not print, on which pages.
+func Render(ctx context.Context, svc records.Service, name string, p Params, w io.Writer) (warnings []string, err error) {
 	e, ok := lookup(name)
 	if !ok {
-		return records.Errorf(records.EInvalid, "there is no report called %q; the reports are: %s", name, strings.Join(names(), ", "))
+		return nil, records.Errorf(records.EInvalid, "there is no report called %q; the reports are: %s", name, strings.Join(names(), ", "))
 	}
 	e.foldVolumes(&p)
 	if err := e.check(p); err != nil {
-		return err
+		return nil, err
 	}
 	if e.defaults != nil {
 		e.defaults(&p)
 	}
 	set, err := svc.Settings(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	j := &job{ctx: ctx, svc: svc, p: p, set: set, today: p.Date}
 	if j.today.IsZero() {
@@ -49,7 +59,7 @@ func Generate(ctx context.Context, svc records.Service, name string, p Params, w
 	}
 	filters, err := j.describeFilters(e)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	j.hdr = header{
 		Practice:  set.PracticeName,
@@ -59,11 +69,15 @@ func Generate(ctx context.Context, svc records.Service, name string, p Params, w
 		PrintedAt: p.Now,
 		Paper:     set.Paper,
 		Filing:    set.Filing,
+		warnings:  &warnings,
 	}
 	if a, ok := records.ActorFrom(ctx); ok {
 		j.hdr.PrintedBy = a.Username
 	}
-	return e.run(j, w)
+	if err := e.run(j, w); err != nil {
+		return nil, err
+	}
+	return warnings, nil
 }
 
 func lookup(name string) (entry, bool) {
@@ -121,6 +135,7 @@ func (e entry) check(p Params) error {
 		FilterStartPosition: p.StartPosition != 0,
 		FilterBatch:         p.BatchID != 0,
 		FilterScans:         len(p.Scans) > 0,
+		FilterDestroyed:     p.IncludeDestroyed,
 	}
 	for _, f := range allFilters {
 		if set[f] && !slices.Contains(e.filters, f) {
@@ -166,7 +181,7 @@ func (e entry) check(p Params) error {
 var allFilters = []string{
 	FilterLocation, FilterState, FilterBorrower, FilterRecordType, FilterPatient, FilterVolume,
 	FilterOrder, FilterDate, FilterFrom, FilterTo, FilterVolumes, FilterLabelFormat, FilterStartPosition,
-	FilterBatch, FilterScans,
+	FilterBatch, FilterScans, FilterDestroyed,
 }
 
 func takes(filters []string) string {
@@ -244,6 +259,13 @@ func (j *job) describeFilters(e entry) ([]string, error) {
 	if p.BatchID != 0 {
 		out = append(out, fmt.Sprintf("Destruction batch %d", p.BatchID))
 	}
+	if slices.Contains(e.filters, FilterDestroyed) && !slices.Contains(p.States, records.StateDestroyed) {
+		if p.IncludeDestroyed {
+			out = append(out, "Destroyed folders included")
+		} else {
+			out = append(out, "Destroyed folders left out")
+		}
+	}
 	if slices.Contains(e.filters, FilterScans) {
 		out = append(out, "Scanned: "+count(len(p.Scans), "barcode", "barcodes"))
 	}
@@ -301,6 +323,8 @@ func (j *job) volumeFilter(order records.VolumeOrder) records.VolumeFilter {
 		RecordTypeID: j.p.RecordTypeID,
 		PatientID:    j.p.PatientID,
 		Order:        order,
+		// Reports of folders show the folders that exist unless asked.
+		ExcludeDestroyed: !j.p.IncludeDestroyed,
 	}
 }
 

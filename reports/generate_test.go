@@ -244,19 +244,27 @@ func TestGenerateOutguidesFromPullList(t *testing.T) {
 	if len(pages) != 4 {
 		t.Fatalf("%d outguides, want one per open request (4)", len(pages))
 	}
-	// Dr. Quill's own loan period is 7 days; the law firm has none, so the
-	// record type's 14 days apply.
-	checks := []struct {
-		page      int
-		name, due string
-	}{
-		{0, "Núñez, María José", "2026-03-12"},
-		{3, "Zamora-Quiñones, Ana", "2026-03-19"},
+	// Núñez's folder is in file: it goes to Dr. Quill today, due by her own
+	// loan period of 7 days.
+	if !strings.Contains(pages[0], "Núñez, María José") || !strings.Contains(lineWith(pages[0], "2026-03-05  "), "2026-03-12") ||
+		strings.Contains(pages[0], "NOT ON THE SHELF") {
+		t.Errorf("outguide 1: want Núñez to Dr. Ada Quill due 2026-03-12, no warning:\n%s", pages[0])
 	}
-	for _, c := range checks {
-		if !strings.Contains(pages[c.page], c.name) || !strings.Contains(lineWith(pages[c.page], "2026-03-05  "), c.due) {
-			t.Errorf("outguide %d: want %s due %s:\n%s", c.page+1, c.name, c.due, pages[c.page])
+	// Zamora's folder is out to Billing since 2026-02-02: the law firm's
+	// request cannot be pulled. The outguide says where it is, not that it
+	// goes to the law firm today.
+	z := pages[3]
+	for _, w := range []string{"Zamora-Quiñones, Ana", "NOT ON THE SHELF", "out to Billing Department since 2026-02-02, due 2026-03-01",
+		"Pennywhistle & Partners LLP asked for it for 2026-03-05"} {
+		if !strings.Contains(strings.Join(strings.Fields(z), " "), w) {
+			t.Errorf("outguide 4 lacks %q:\n%s", w, z)
 		}
+	}
+	if line := lineWith(z, "2026-02-02  "); !strings.Contains(line, "2026-03-01") {
+		t.Errorf("outguide 4 does not show the current loan (out 2026-02-02, due 2026-03-01): %q", line)
+	}
+	if strings.Contains(z, "2026-03-19") {
+		t.Errorf("outguide 4 gives a due date for a loan that cannot happen:\n%s", z)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/jung-kurt/gofpdf"
 
@@ -44,6 +46,9 @@ func runLabels(j *job, w io.Writer) error {
 			v, err := j.svc.Volume(j.ctx, id)
 			if err != nil {
 				return err
+			}
+			if v.State == records.StateDestroyed && !j.p.IncludeDestroyed {
+				continue // the header says destroyed folders are left out
 			}
 			vs = append(vs, v)
 		}
@@ -178,32 +183,43 @@ func (d *document) label(v records.Volume, x, y float64) error {
 	p.SetXY(tx, y+pad-0.6)
 	p.CellFormat(tw, 7, mrn, "", 0, "L", false, 0, "")
 
-	p.SetXY(tx, y+pad+6.8)
-	d.font("B", 7.5)
-	d.text(tw, 3.6, v.PatientName, "L")
+	// The name under it, in up to three lines of shrinking type; a name
+	// too long even then keeps its surname whole and gives the other names
+	// as initials.
+	const nameH = 5.6
+	lines, size, ok := d.setLinesInBox(v.PatientName, "B", 7.5, 4.5, tw, nameH)
+	for _, given := range []int{-1, 1} {
+		if ok {
+			break
+		}
+		lines, size, ok = d.setLinesInBox(initialled(v.PatientName, given), "B", 7.5, 4.5, tw, nameH)
+	}
+	d.drawLines(tx, y+pad+6.6, tw, lines, "B", size, "L")
 
 	// The barcode of the volume, readable digits under it.
-	by := y + 13.4
-	bw, err := d.barcode(v.Barcode, x+pad-0.8, by, 42, 7)
+	by := y + 14.4
+	const barH = 5.9
+	bw, err := d.barcode(v.Barcode, x+pad-0.8, by, 42, barH)
 	if err != nil {
 		return err
 	}
-	p.SetXY(x+pad-0.8, by+7.1)
+	p.SetXY(x+pad-0.8, by+barH+0.1)
 	d.font("", 5.5)
 	d.textColor(inkMuted)
 	p.CellFormat(bw, 2.6, v.Barcode, "", 0, "C", false, 0, "")
 	d.textColor(inkDark)
 
-	// Volume and the year it was opened, beside the barcode.
+	// Volume and the year it was opened, beside the barcode; the volume
+	// ("X-ray films 2") is never cut: it shrinks, then wraps.
 	rx := x + pad - 0.8 + bw + 1
 	rw := x + averyW - pad - rx
-	p.SetXY(rx, by+0.2)
-	d.font("B", 8)
-	d.text(rw, 3.8, v.Label(), "R")
+	vol, vsize, _ := d.setLinesInBox(v.Label(), "B", 8, 5, rw, 6.5)
+	vh := d.drawLines(rx, by-0.6, rw, vol, "B", vsize, "R")
 	if !v.Opened.IsZero() {
-		p.SetXY(rx, by+4.4)
-		d.font("B", 11)
-		d.text(rw, 4.8, strconv.Itoa(v.Opened.Year()), "R")
+		ysize := max(5, min(11, (barH+2.6-vh)/0.3528/1.18))
+		p.SetXY(rx, by-0.6+vh)
+		d.font("B", ysize)
+		d.text(rw, lineHeight(ysize), strconv.Itoa(v.Opened.Year()), "R")
 	}
 	return nil
 }
@@ -217,4 +233,22 @@ func surnameOf(v records.Volume) string {
 		}
 	}
 	return v.PatientName
+}
+
+// initialled shortens "Last, First Middle" to "Last, F. M.": the surname
+// whole, the first most given names as initials (all when most < 0).
+func initialled(name string, most int) string {
+	last, given, ok := strings.Cut(name, ",")
+	if !ok {
+		return name
+	}
+	out := last + ","
+	for i, g := range strings.Fields(given) {
+		if most >= 0 && i >= most {
+			break
+		}
+		r, _ := utf8.DecodeRuneInString(g)
+		out += " " + string(r) + "."
+	}
+	return out
 }

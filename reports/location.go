@@ -18,14 +18,14 @@ func runLocation(j *job, w io.Writer) error {
 // Column widths are in millimetres of a Letter page's 192 mm of content;
 // on A4 they shrink in proportion.
 var locationColumns = []column{
-	{Title: "Patient", Width: 38, Bold: true},
-	{Title: "MRN", Width: 15, Shrink: true},
-	{Title: "Volume", Width: 16},
-	{Title: "Location or borrower", Width: 44},
+	{Title: "Patient", Width: 40, Bold: true},
+	{Title: "MRN", Width: 17, Floor: mrnFloorSize},
+	{Title: "Volume", Width: 22},
+	{Title: "Location or borrower", Width: 47},
 	{Title: "Phone / room", Width: 19},
 	{Title: "Out since", Width: 16},
 	{Title: "Due", Width: 16},
-	{Title: "Days overdue", Width: 19, Align: "R", Alert: true},
+	{Title: "Days overdue", Width: 11, Align: "R", Alert: true},
 }
 
 // renderLocation writes one row per volume, in the order src yields them:

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -53,10 +54,13 @@ func TestLocationReportRows(t *testing.T) {
 			t.Errorf("row %s shows days overdue: %q", key, f)
 		}
 	}
-	// A name too long for its column ends in an ellipsis and does not run
-	// into the MRN.
-	if line := lineWith(text, "Fitzgerald"); !strings.Contains(line, "…") || strings.Contains(line, "Maximilian") {
-		t.Errorf("long name not cut with an ellipsis: %q", line)
+	// A name too long for its column wraps within its row, whole, and does
+	// not run into the MRN.
+	if line := lineWith(text, "Fitzgerald"); strings.Contains(line, "…") || strings.Contains(line, "Maximilian") || !strings.Contains(line, "00-01-57") {
+		t.Errorf("long name cut or run into the next column: %q", line)
+	}
+	if !strings.Contains(squeeze(pdfStreamText(t, pdf)), squeeze(longName)) {
+		t.Errorf("long name %q not printed whole", longName)
 	}
 	for _, w := range []string{testPractice, "Chart location report", "As of 2026-03-05", "All records",
 		"Printed 2026-03-05 14:30 by clerk.demo", "Confidential: contains protected health information", "Page 1 of 1",
@@ -123,5 +127,43 @@ func TestLocationReportEmpty(t *testing.T) {
 	})
 	if text := pdfPages(t, pdf)[0]; !strings.Contains(text, "No volumes match these filters.") {
 		t.Errorf("empty report does not say so:\n%s", text)
+	}
+}
+
+// TestDestroyedFoldersLeftOut: the location report and the labels show the
+// folders that exist; a filter brings destroyed ones back.
+func TestDestroyedFoldersLeftOut(t *testing.T) {
+	svc := newFakeStore()
+	svc.volumes[0].State = records.StateDestroyed // Núñez, 12-34-56
+	tests := []struct {
+		name   string
+		report string
+		p      Params
+		shows  bool
+		says   string
+	}{
+		{"location by default", ReportLocation, Params{Now: testNow}, false, "5 volumes, 4 out, 2 overdue"},
+		{"location with destroyed", ReportLocation, Params{Now: testNow, IncludeDestroyed: true}, true, "6 volumes, 4 out, 2 overdue"},
+		{"location of destroyed folders", ReportLocation, Params{Now: testNow, States: []records.VolumeState{records.StateDestroyed}}, true, "1 volume, 0 out, 0 overdue"},
+		{"labels by default", ReportLabels, Params{Now: testNow}, false, "Destroyed folders left out"},
+		{"labels chosen", ReportLabels, Params{Now: testNow, VolumeIDs: []records.ID{1, 2}}, false, "Destroyed folders left out"},
+		{"labels with destroyed", ReportLabels, Params{Now: testNow, IncludeDestroyed: true}, true, "Destroyed folders included"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := strings.Join(pdfPages(t, generate(t, svc, tt.report, tt.p)), "\n")
+			if got := strings.Contains(text, "12-34-56"); got != tt.shows {
+				t.Errorf("destroyed folder 12-34-56 shown: %v, want %v", got, tt.shows)
+			}
+			if !strings.Contains(text, tt.says) {
+				t.Errorf("report lacks %q:\n%s", tt.says, text)
+			}
+		})
+	}
+	// A report of folders that are out, or missing, takes no such filter.
+	var buf bytes.Buffer
+	err := Generate(clerkCtx(), svc, ReportMissing, Params{Now: testNow, IncludeDestroyed: true}, &buf)
+	if records.ErrorField(err) != FilterDestroyed {
+		t.Errorf("missing report with include-destroyed: %v", err)
 	}
 }

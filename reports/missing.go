@@ -19,7 +19,7 @@ func runMissing(j *job, w io.Writer) error {
 
 var missingColumns = []column{
 	{Title: "Patient", Width: 44, Bold: true},
-	{Title: "MRN", Width: 15, Shrink: true},
+	{Title: "MRN", Width: 15, Floor: mrnFloorSize},
 	{Title: "Date of birth", Width: 17},
 	{Title: "Volume", Width: 16},
 	{Title: "Barcode", Width: 18},

@@ -24,7 +24,7 @@ func runOverdue(j *job, w io.Writer) error {
 
 var overdueColumns = []column{
 	{Title: "Patient", Width: 38, Bold: true},
-	{Title: "MRN", Width: 15, Shrink: true},
+	{Title: "MRN", Width: 15, Floor: mrnFloorSize},
 	{Title: "Volume", Width: 16},
 	{Title: "Borrower", Width: 38},
 	{Title: "Phone / room", Width: 19},
@@ -94,7 +94,7 @@ func borrowerIndex(bs []records.Borrower) map[records.ID]records.Borrower {
 
 var noticeColumns = []column{
 	{Title: "Patient", Width: 50, Bold: true},
-	{Title: "MRN", Width: 15, Shrink: true},
+	{Title: "MRN", Width: 15, Floor: mrnFloorSize},
 	{Title: "Volume", Width: 18},
 	{Title: "Out since", Width: 17},
 	{Title: "Due", Width: 17},
@@ -129,6 +129,7 @@ func renderOverdueNotices(d *document, today records.Date, c noticeContact, borr
 				b = records.Borrower{ID: v.BorrowerID, Name: v.BorrowerName, Kind: v.BorrowerKind}
 			}
 			d.tbl = nil
+			d.startPart() // each notice is numbered on its own: page 1 of 2 of this letter
 			d.newPage()
 			d.noticeOpening(b, today)
 			d.startTable(noticeColumns)
@@ -167,22 +168,17 @@ func (d *document) noticeOpening(b records.Borrower, today records.Date) {
 	p.Ln(5)
 	p.SetX(marginSide)
 	d.textColor(inkDark)
-	d.font("B", 14)
-	d.text(w, 7, b.Name, "L")
-	p.Ln(7)
+	p.SetY(p.GetY() + d.textWhole(marginSide, p.GetY(), w, b.Name, "B", 14, 9, "L") + 0.5)
 	d.font("", 10)
 	for _, line := range []string{b.Room, b.Phone, b.Address} {
-		if line == "" {
-			continue
+		if line != "" {
+			p.SetY(p.GetY() + d.textWhole(marginSide, p.GetY(), w, line, "", 10, 10, "L"))
 		}
-		p.SetX(marginSide)
-		d.text(w, 5, line, "L")
-		p.Ln(5)
 	}
 	p.Ln(4)
 	p.SetX(marginSide)
 	d.font("", 10)
-	p.MultiCell(w, 5, printable("Our records show that the charts below were checked out to you and are past their due date as of "+
+	p.MultiCell(w, 5, d.printable("Our records show that the charts below were checked out to you and are past their due date as of "+
 		today.String()+". Please return them to the record room, or call us if you need them longer. "+
 		"Tick each chart you return."), "", "L", false)
 	p.Ln(4)
@@ -204,7 +200,7 @@ func (d *document) noticeClosing(c noticeContact) {
 	if c.Address != "" {
 		ret += ", " + c.Address
 	}
-	p.MultiCell(w, 5, printable(ret+"."), "", "L", false)
+	p.MultiCell(w, 5, d.printable(ret+"."), "", "L", false)
 	p.Ln(8)
 	y := p.GetY()
 	d.signatureAt(marginSide, y, w, []string{"Returned by", "Received by (record room)", "Date"})

@@ -32,7 +32,7 @@ var pullListColumns = []column{
 	{Title: "", Width: 6, Align: "C", Size: 11},
 	{Title: "Time", Width: 10},
 	{Title: "Patient", Width: 40, Bold: true},
-	{Title: "MRN", Width: 15, Shrink: true},
+	{Title: "MRN", Width: 15, Floor: mrnFloorSize},
 	{Title: "Volume", Width: 15},
 	{Title: "Current location", Width: 58},
 	{Title: "For", Width: 42},

@@ -43,6 +43,10 @@ type Params struct {
 	// first sheet, so a half-used sheet can go through the printer again.
 	StartPosition int
 
+	// IncludeDestroyed lists destroyed folders too; by default a report of
+	// folders shows the folders that exist.
+	IncludeDestroyed bool
+
 	// BatchID is the destruction batch a certificate is for.
 	BatchID records.ID
 	// Scans are the barcodes of a shelf audit, in the order scanned.
@@ -65,21 +69,22 @@ type Report struct {
 // Filter names: which Params field a report takes. The command line's flags
 // and the Reports screen's fields carry the same names.
 const (
-	FilterLocation      = "location"       // Params.LocationID
-	FilterState         = "state"          // Params.States
-	FilterBorrower      = "borrower"       // Params.BorrowerID
-	FilterRecordType    = "record-type"    // Params.RecordTypeID
-	FilterPatient       = "patient"        // Params.PatientID
-	FilterVolume        = "volume"         // Params.VolumeID
-	FilterOrder         = "order"          // Params.Order; see ParseOrder
-	FilterDate          = "date"           // Params.Date
-	FilterFrom          = "from"           // Params.From
-	FilterTo            = "to"             // Params.To
-	FilterVolumes       = "volumes"        // Params.VolumeIDs
-	FilterLabelFormat   = "label-format"   // Params.LabelFormat
-	FilterStartPosition = "start-position" // Params.StartPosition
-	FilterBatch         = "batch"          // Params.BatchID
-	FilterScans         = "scans"          // Params.Scans
+	FilterLocation      = "location"          // Params.LocationID
+	FilterState         = "state"             // Params.States
+	FilterBorrower      = "borrower"          // Params.BorrowerID
+	FilterRecordType    = "record-type"       // Params.RecordTypeID
+	FilterPatient       = "patient"           // Params.PatientID
+	FilterVolume        = "volume"            // Params.VolumeID
+	FilterOrder         = "order"             // Params.Order; see ParseOrder
+	FilterDate          = "date"              // Params.Date
+	FilterFrom          = "from"              // Params.From
+	FilterTo            = "to"                // Params.To
+	FilterVolumes       = "volumes"           // Params.VolumeIDs
+	FilterLabelFormat   = "label-format"      // Params.LabelFormat
+	FilterStartPosition = "start-position"    // Params.StartPosition
+	FilterBatch         = "batch"             // Params.BatchID
+	FilterScans         = "scans"             // Params.Scans
+	FilterDestroyed     = "include-destroyed" // Params.IncludeDestroyed
 )
 
 // Label formats.

@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -122,4 +124,31 @@ func TestHistory(t *testing.T) {
 		"2026-02-06 15:05", "Returned", "Dr. Ada Quill", "Record room",
 		"2026-02-20 10:05", "Handed off", "Billing Department", "Dr. Ada Quill", "supervisor.demo", "Passed on in clinic",
 		"3 movements")
+}
+
+// TestSlipsAndOutguidesCarryScannableBarcodes: the folder's barcode is a
+// Code 128 symbol a scanner reads off the returned slip or outguide.
+func TestSlipsAndOutguidesCarryScannableBarcodes(t *testing.T) {
+	svc := newFakeStore()
+	svc.volumes[1].Barcode = "V2024-000123" // letters, digits and a dash
+	svc.requests = fixtureRequests()
+	svc.requests[1].Barcode = svc.volumes[1].Barcode
+	tests := []struct {
+		report string
+		page   int
+		want   []string
+	}{
+		{ReportRequestSlips, 1, []string{"V00000001", "V00000004", "V2024-000123"}},
+		{ReportRequestSlips, 2, []string{"V00000006"}},
+		{ReportOutguides, 1, []string{"V00000001"}},
+		{ReportOutguides, 2, []string{"V2024-000123"}},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s page %d", tt.report, tt.page), func(t *testing.T) {
+			pdf := generate(t, svc, tt.report, Params{Now: testNow})
+			if got := decodeBarcodes(t, pdf, tt.page); !slices.Equal(got, tt.want) {
+				t.Errorf("decoded %v, want %v", got, tt.want)
+			}
+		})
+	}
 }

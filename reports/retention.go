@@ -22,7 +22,7 @@ func runRetention(j *job, w io.Writer) error {
 // The review is printed sideways (Letter: 255 mm of content).
 var retentionColumns = []column{
 	{Title: "Patient", Width: 46, Bold: true},
-	{Title: "MRN", Width: 17, Shrink: true},
+	{Title: "MRN", Width: 17, Floor: mrnFloorSize},
 	{Title: "Volume", Width: 22},
 	{Title: "Barcode", Width: 19},
 	{Title: "Last visit", Width: 18},

@@ -32,7 +32,7 @@ var (
 	shelfOrderColumns = []column{
 		{Title: "#", Width: 8, Align: "R"},
 		{Title: "Patient", Width: 38, Bold: true},
-		{Title: "MRN", Width: 15, Shrink: true},
+		{Title: "MRN", Width: 15, Floor: mrnFloorSize},
 		{Title: "Volume", Width: 16},
 		{Title: "Barcode", Width: 17},
 		{Title: "Where it belongs", Width: 66, Alert: true},
@@ -40,7 +40,7 @@ var (
 	shelfRecordColumns = []column{
 		{Title: "#", Width: 8, Align: "R"},
 		{Title: "Patient", Width: 38, Bold: true},
-		{Title: "MRN", Width: 15, Shrink: true},
+		{Title: "MRN", Width: 15, Floor: mrnFloorSize},
 		{Title: "Volume", Width: 16},
 		{Title: "Barcode", Width: 17},
 		{Title: "The record says", Width: 66, Alert: true},
@@ -52,7 +52,7 @@ var (
 	}
 	shelfNotSeenColumns = []column{
 		{Title: "Patient", Width: 44, Bold: true},
-		{Title: "MRN", Width: 15, Shrink: true},
+		{Title: "MRN", Width: 15, Floor: mrnFloorSize},
 		{Title: "Volume", Width: 16},
 		{Title: "Barcode", Width: 17},
 		{Title: "Home location", Width: 68},

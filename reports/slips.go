@@ -24,19 +24,30 @@ func runRequestSlips(j *job, w io.Writer) error {
 }
 
 // renderRequestSlips writes the requests as slips, three to a page, in the
-// order given (filing order: the order the charts are pulled in).
+// order given (filing order: the order the charts are pulled in). A slip
+// whose names, reason or location need more lines takes the room it needs,
+// and the next slip moves down or overleaf.
 func renderRequestSlips(d *document, reqs []records.Request) error {
-	height := (d.bottom() - headerBottom) / slipsPerPage
+	y := 0.0
 	for i, r := range reqs {
-		slot := i % slipsPerPage
-		if slot == 0 {
+		if i == 0 {
 			d.newPage()
+			y = d.top()
 		}
-		top := headerBottom + float64(slot)*height
-		if slot > 0 {
-			d.cutLine(top - 1)
+		third := (d.bottom() - d.top()) / slipsPerPage
+		l := d.layoutSlip(r)
+		h := max(third, l.height+4)
+		if y+h > d.bottom()+0.01 {
+			d.newPage()
+			y = d.top()
 		}
-		d.slip(r, top+1, height-4)
+		if y > d.top() {
+			d.cutLine(y - 1)
+		}
+		if err := d.slip(r, l, y+1, h-4); err != nil {
+			return err
+		}
+		y += h
 	}
 	if len(reqs) == 0 {
 		d.newPage()
@@ -55,8 +66,53 @@ func (d *document) cutLine(y float64) {
 	p.SetDashPattern([]float64{}, 0)
 }
 
-// slip draws one request slip in the box starting at top.
-func (d *document) slip(r records.Request, top, height float64) {
+// slipLayout is how a slip's text is set: a name, borrower, reason or
+// location too long for its line shrinks and then wraps, never cut.
+type slipLayout struct {
+	name     []string
+	nameSize float64
+	volume   []string
+	volSize  float64
+	rows     []slipRow
+	height   float64 // from the top of the slip to under the signature line
+}
+
+type slipRow struct {
+	caption string
+	lines   []string
+	size    float64
+}
+
+const (
+	slipCaptionW = 32.0
+	slipBarcodeH = 10.0
+)
+
+func (d *document) layoutSlip(r records.Request) slipLayout {
+	w := d.contentWidth()
+	var l slipLayout
+	l.name, l.nameSize = d.setLines(r.PatientName, "B", 16, 10, w*0.64)
+	l.volume, l.volSize = d.setLines(r.VolumeLabel, "B", 11, 8, w*0.45)
+	h := 7 + max(9, lineHeight(l.nameSize)*float64(len(l.name))) + 1
+	h += max(lineHeight(l.volSize)*float64(len(l.volume)), slipBarcodeH+4) + 2
+	for _, kv := range [][2]string{
+		{"Requested by", joinNonEmpty(r.BorrowerName, r.BorrowerTel, "  ·  ")},
+		{"Reason", r.Reason},
+		{"Current location", placeText(r.VolumeState, r.Where)},
+		{"Source", sourceText(r.Source)},
+	} {
+		lines, size := d.setLines(kv[1], "B", 10, 8, w-slipCaptionW)
+		l.rows = append(l.rows, slipRow{kv[0], lines, size})
+		h += max(6, lineHeight(size)*float64(len(lines))+1)
+	}
+	l.height = h + 14
+	return l
+}
+
+// slip draws one request slip laid out as l in the box from top, height
+// high: the chart, its barcode as a Code 128 symbol (the slip is scanned
+// when the chart comes back), who asked for it and why, where it is now.
+func (d *document) slip(r records.Request, l slipLayout, top, height float64) error {
 	p := d.pdf
 	w := d.contentWidth()
 	x := marginSide
@@ -75,40 +131,34 @@ func (d *document) slip(r records.Request, top, height float64) {
 	}
 	d.text(half, 5, needed, "R")
 
-	p.SetXY(x, top+7)
-	d.textShrink(w*0.64, 8, r.PatientName, "L", "B", 16, 11)
-	p.SetXY(x+w*0.64, top+6)
+	y := top + 7
+	nameH := d.drawLines(x, y, w*0.64, l.name, "B", l.nameSize, "L")
+	p.SetXY(x+w*0.64, y-1)
 	d.textShrink(w*0.36, 9, records.FormatMRN(r.MRN, d.hdr.Filing), "R", "B", 20, 12)
+	y += max(9, nameH) + 1
 
-	p.SetXY(x, top+16)
-	d.font("", 10)
-	vol := r.VolumeLabel
+	volH := d.drawLines(x, y, w*0.45, l.volume, "B", l.volSize, "L")
 	if r.Barcode != "" {
-		vol += "   ·   " + r.Barcode
+		if err := d.barcodeWithText(r.Barcode, x+w*0.45, y, w*0.55, slipBarcodeH); err != nil {
+			return err
+		}
 	}
-	d.text(w, 5, vol, "L")
+	y += max(volH, slipBarcodeH+4) + 2
 
-	y := top + 24
-	rows := [][2]string{
-		{"Requested by", joinNonEmpty(r.BorrowerName, r.BorrowerTel, "  ·  ")},
-		{"Reason", r.Reason},
-		{"Current location", placeText(r.VolumeState, r.Where)},
-		{"Source", sourceText(r.Source)},
-	}
-	for _, kv := range rows {
+	for _, row := range l.rows {
 		p.SetXY(x, y)
 		d.font("", 9)
 		d.textColor(inkMuted)
-		d.text(32, 5.5, kv[0], "L")
+		d.text(slipCaptionW, 5.5, row.caption, "L")
 		d.textColor(inkDark)
-		d.font("B", 10)
-		d.text(w-32, 5.5, kv[1], "L")
-		y += 6
+		rh := d.drawLines(x+slipCaptionW, y+(5.5-lineHeight(row.size))/2, w-slipCaptionW, row.lines, "B", row.size, "L")
+		y += max(6, rh+1)
 	}
 	if bottom := top + height - 10; y < bottom {
 		y = bottom
 	}
 	d.signatureAt(x, y-2, w, []string{"Pulled by", "Date"})
+	return nil
 }
 
 func joinNonEmpty(a, b, sep string) string {

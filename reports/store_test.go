@@ -184,7 +184,7 @@ func TestGenerateAgainstStore(t *testing.T) {
 
 	t.Run("activity", func(t *testing.T) {
 		text := strings.Join(pdfPages(t, sp.generate(t, ReportActivity, Params{From: records.NewDate(2026, time.February, 1)})), "\n")
-		assertOrder(t, text, "Checked out", "2", "Returned", "1", "2026-02-02", "2026-02-06", "2026-02-20", "Dr. Ada Quill", "2", "ada")
+		assertOrder(t, text, "Check-outs", "2", "from the shelf", "2", "Returned", "1", "2026-02-02", "2026-02-06", "2026-02-20", "Dr. Ada Quill", "2", "ada")
 	})
 
 	t.Run("every report, twice the same", func(t *testing.T) {

@@ -55,3 +55,48 @@ func FuzzFit(f *testing.F) {
 		}
 	})
 }
+
+func TestSplit(t *testing.T) {
+	d := newDocument(testHeader("split"))
+	m := d.measurer()
+	tests := []struct {
+		in    string
+		width float64
+		want  []string
+	}{
+		{"Núñez, María", 100, []string{"Núñez, María"}},
+		{"Fitzgerald-Worthington-Montgomery, Bartholomew", 40, []string{"Fitzgerald-Worthington-", "Montgomery, Bartholomew"}},
+		{"X-ray films 12", 12, []string{"X-ray", "films 12"}},
+		{"V2024000123456789", 10, []string{"V20240", "001234", "56789"}},
+	}
+	for _, tt := range tests {
+		if got := m.split(tt.in, "", 7.5, tt.width); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("split(%q, %v) = %q, want %q", tt.in, tt.width, got, tt.want)
+		}
+	}
+}
+
+// FuzzSplit checks that wrapping loses no character and that every line
+// fits, unless it is a single character wider than the column.
+func FuzzSplit(f *testing.F) {
+	for _, s := range []string{"Nguyễn, Thị Lan", longName, "a-b-c-d-e-f", "  spaced   out  ", "Ø"} {
+		f.Add(s, 20.0)
+	}
+	d := newDocument(testHeader("split"))
+	m := d.measurer()
+	f.Fuzz(func(t *testing.T, s string, w float64) {
+		if w <= 0 || w > 500 || w != w {
+			return // not a column width
+		}
+		s = printable(s)
+		lines := m.split(s, "B", 7, w)
+		if squeeze(strings.Join(lines, "")) != squeeze(s) {
+			t.Fatalf("split(%q, %v) = %q loses characters", s, w, lines)
+		}
+		for _, l := range lines {
+			if m.width(l, "B", 7) > w && utf8.RuneCountInString(l) > 1 {
+				t.Fatalf("split(%q, %v): line %q is %v wide", s, w, l, m.width(l, "B", 7))
+			}
+		}
+	})
+}

@@ -2,9 +2,11 @@ package reports
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chartroom/chartroom/records"
 )
@@ -127,5 +129,72 @@ func TestMissingReport(t *testing.T) {
 	}
 	if !strings.Contains(text, "1 volume missing") || strings.Contains(text, "Núñez") {
 		t.Errorf("only the missing volume should be listed:\n%s", text)
+	}
+}
+
+// manyOut is n volumes out to b, overdue on testToday.
+func manyOut(n int, b records.Borrower, firstID records.ID) []records.Volume {
+	var vs []records.Volume
+	for i := range n {
+		id := firstID + records.ID(i)
+		v := vol(id, fmt.Sprintf("%06d", 100000+int(id)), fmt.Sprintf("Sample%03d, Pat", int(id)), records.NewDate(1970, time.May, 1))
+		vs = append(vs, out(v, b, testNow.AddDate(0, 0, -30), testToday.AddDays(-10)))
+	}
+	return vs
+}
+
+// TestBorrowerPagesSayWhoseChartsTheyAre: a borrower's charts that run
+// onto another page open it with the borrower again, "continued".
+func TestBorrowerPagesSayWhoseChartsTheyAre(t *testing.T) {
+	vs := append(manyOut(70, drQuill, 100), manyOut(2, billing, 300)...)
+	pages := pdfPages(t, renderPDF(t, newDocument(testHeader("Charts out by borrower")), func(d *document) error {
+		return renderOutByBorrower(d, testToday, sliceSource(vs))
+	}))
+	if len(pages) < 2 {
+		t.Fatalf("%d pages, want the first borrower to run onto a second", len(pages))
+	}
+	if !strings.Contains(pages[1], "Dr. Ada Quill (provider) (continued)") {
+		t.Errorf("page 2 does not say whose charts they are:\n%s", pages[1])
+	}
+	if strings.Contains(pages[len(pages)-1], "Billing Department (department) (continued)") {
+		t.Error("a borrower whose charts start on a page is marked continued")
+	}
+}
+
+// TestOverdueNoticesNumberedPerLetter: each notice is its own letter, so
+// its pages count from 1.
+func TestOverdueNoticesNumberedPerLetter(t *testing.T) {
+	vs := append(manyOut(60, drQuill, 100), manyOut(2, billing, 300)...)
+	bs := borrowerIndex([]records.Borrower{drQuill, billing})
+	pages := pdfPages(t, renderPDF(t, newDocument(testHeader("Overdue notice")), func(d *document) error {
+		return renderOverdueNotices(d, testToday, noticeContact{Practice: testPractice}, bs, sliceSource(vs))
+	}))
+	if len(pages) != 3 {
+		t.Fatalf("%d pages, want 2 for Dr. Quill's letter and 1 for Billing's", len(pages))
+	}
+	for i, want := range []string{"Page 1 of 2", "Page 2 of 2", "Page 1 of 1"} {
+		if !strings.Contains(pages[i], want) {
+			t.Errorf("page %d lacks %q", i+1, want)
+		}
+	}
+}
+
+// TestCertificateSortsAsReadersDo: Ñ and Ø sort with N and O, not after Z.
+func TestCertificateSortsAsReadersDo(t *testing.T) {
+	items := []records.DestructionItem{
+		{PatientName: "Zamora, Ana", MRN: "000003"},
+		{PatientName: "Ñandú, Inés", MRN: "000002"},
+		{PatientName: "Østergaard, Søren", MRN: "000004"},
+		{PatientName: "Nava, Luis", MRN: "000001"},
+		{PatientName: "núñez, maría", MRN: "000005"},
+	}
+	var got []string
+	for _, it := range sortedItems(items) {
+		got = append(got, it.MRN)
+	}
+	// The root collation reads Ñ as N with a mark: Ñandú, Nava, núñez
+	// (case ignored), Østergaard, Zamora.
+	if want := []string{"000002", "000001", "000005", "000004", "000003"}; !slices.Equal(got, want) {
+		t.Errorf("order %v, want %v", got, want)
 	}
 }

@@ -309,6 +309,13 @@ func (rp *reportParams) addFilter(ctx context.Context, f string, errs *formError
 			}
 			return nil
 		})
+	case reports.FilterDestroyed:
+		c := widget.NewCheck("Include destroyed folders", nil)
+		rp.form.Append("", c)
+		rp.readers = append(rp.readers, func(p *reports.Params) error {
+			p.IncludeDestroyed = c.Checked
+			return nil
+		})
 	case reports.FilterOrder:
 		sel := widget.NewSelect([]string{"filing", "borrower", "due"}, nil)
 		sel.SetSelected("filing")

@@ -229,6 +229,29 @@ func TestRecordDestruction(t *testing.T) {
 	if got.State != records.StateDestroyed {
 		t.Fatalf("state %s", got.State)
 	}
+	listed := func(fl records.VolumeFilter) bool {
+		found := false
+		if err := f.s.ListVolumes(f.clerk, fl, func(x records.Volume) error {
+			found = found || x.ID == v.ID
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return found
+	}
+	for _, c := range []struct {
+		name string
+		fl   records.VolumeFilter
+		want bool
+	}{
+		{"every folder", records.VolumeFilter{}, true},
+		{"folders that exist", records.VolumeFilter{ExcludeDestroyed: true}, false},
+		{"destroyed asked for by state", records.VolumeFilter{ExcludeDestroyed: true, States: []records.VolumeState{records.StateDestroyed}}, true},
+	} {
+		if got := listed(c.fl); got != c.want {
+			t.Errorf("%s: destroyed folder listed %v, want %v", c.name, got, c.want)
+		}
+	}
 	if pt, _ := f.s.Patient(f.supervisor, p.ID); pt.Status == records.PatientDestroyed {
 		t.Error("the patient is destroyed while volume 2 still exists")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/chartroom/chartroom/records"
@@ -228,6 +229,9 @@ func (s *Store) ListVolumes(ctx context.Context, f records.VolumeFilter, fn func
 		if !inFile {
 			where = append(where, "v.state <> 'in-file'") // lets SQLite use the volumes_out index
 		}
+	}
+	if f.ExcludeDestroyed && !slices.Contains(f.States, records.StateDestroyed) {
+		where = append(where, "v.state <> 'destroyed'")
 	}
 	if f.BorrowerID != 0 {
 		where, args = append(where, "v.borrower_id = ?"), append(args, int64(f.BorrowerID))
