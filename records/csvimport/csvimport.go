@@ -174,7 +174,7 @@ func (n *notes) lines() []string {
 	sort.Strings(labels)
 	for _, l := range labels {
 		lines := n.centuryBack[l]
-		out = append(out, fmt.Sprintf("%d %s(s) written with a two-digit year would be in the future, so they were read as 19YY (line %s)",
+		out = append(out, fmt.Sprintf("%d %s(s) written with a two-digit year would be in the future, so they were read as 19YY (lines %s)",
 			len(lines), l, lineList(lines)))
 	}
 	spellings := make([]string, 0, len(n.unknownSexes))
@@ -360,10 +360,9 @@ func (f *PatientFile) patientFromRecord(rec []string, line int) (records.Patient
 		}
 	}
 	sexCell := m.cell(rec, "sex")
-	var known bool
-	if p.Sex, known = sexOf(sexCell); !known {
-		f.notes.unknownSexes[sexCell]++
-	}
+	var sexKnown bool
+	p.Sex, sexKnown = sexOf(sexCell)
+	var centuryBack []string // labels of the dates put in the 1900s
 	for _, d := range []struct {
 		field, label string
 		dst          *records.Date
@@ -373,7 +372,7 @@ func (f *PatientFile) patientFromRecord(rec []string, line int) (records.Patient
 			return row, d.label + ": " + err.Error()
 		}
 		if back {
-			f.notes.centuryBack[d.label] = append(f.notes.centuryBack[d.label], line)
+			centuryBack = append(centuryBack, d.label)
 		}
 		*d.dst = v
 	}
@@ -384,7 +383,19 @@ func (f *PatientFile) patientFromRecord(rec []string, line int) (records.Patient
 		err = records.ValidatePatient(p, s, f.opt.Today)
 	}
 	if err != nil {
-		return row, records.ErrorMessage(err)
+		reason := records.ErrorMessage(err)
+		if p.MRN == "" && p.ExternalID != "" && !f.opt.AssignMRN {
+			f.needAssign++
+			reason += " (import with --assign-mrn to give a new patient the next free chart number)"
+		}
+		return row, reason
+	}
+	// Only what was imported is worth a note.
+	for _, l := range centuryBack {
+		f.notes.centuryBack[l] = append(f.notes.centuryBack[l], line)
+	}
+	if !sexKnown {
+		f.notes.unknownSexes[sexCell]++
 	}
 	return row, ""
 }

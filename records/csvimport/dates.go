@@ -87,6 +87,9 @@ func parseWhen(s string, zone *time.Location) (when, error) {
 		if err == errNotADate {
 			return bad()
 		}
+		if p := strings.Split(datePart, "/"); len(p) == 3 && len(p[0]) == 2 && p[0] > "12" {
+			return when{}, fmt.Errorf("%q is not a real date: dates with slashes are read month first (MM/DD/YYYY)", s)
+		}
 		return when{}, fmt.Errorf("%q is not a real date", s)
 	}
 	if hasClock {
