@@ -152,7 +152,7 @@ func TestMatchHeaderByHand(t *testing.T) {
 func TestOpenRequiresAnIdAndAName(t *testing.T) {
 	tests := []struct {
 		name, in, err string
-		opt          Options
+		opt           Options
 	}{
 		{"no id", "Last Name,First Name\nDoe,Jane\n", "mrn or external_id", Options{}},
 		{"no name", "MRN,First\n1,Jane\n", "last or name", Options{}},
