@@ -29,20 +29,6 @@ func TestHeaderSpellings(t *testing.T) {
 		{"SSN", ""}, {"Social Security Number", ""}, {"INSURANCEID", ""}, {"Address1", ""}, {"Guarantor Last Name", ""},
 		{"Deth Date", ""}, {"", ""}, {"()", ""}, {"#", ""},
 	}
-	for _, tt := range patients {
-		t.Run("patients/"+tt.header, func(t *testing.T) {
-			m, err := matchHeader([]string{tt.header}, PatientFields, patientKeys, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := m.Columns[0].Field; got != tt.field {
-				t.Errorf("%q feeds %q, want %q", tt.header, got, tt.field)
-			}
-			if ignored := m.Ignored(); (tt.field == "") != (len(ignored) == 1) {
-				t.Errorf("%q: ignored %q", tt.header, ignored)
-			}
-		})
-	}
 	appointments := []struct{ header, field string }{
 		{"AppointmentStart", "date"}, {"APPT_DATE", "date"}, {"Date of Service", "date"}, {"StartDateTime", "date"},
 		{"Appt Time", "time"}, {"START_TIME", "time"},
@@ -51,16 +37,26 @@ func TestHeaderSpellings(t *testing.T) {
 		{"VisitType", "reason"}, {"Appointment Type", "reason"},
 		{"Room", ""}, {"Copay", ""},
 	}
-	for _, tt := range appointments {
-		t.Run("appointments/"+tt.header, func(t *testing.T) {
-			m, err := matchHeader([]string{tt.header}, AppointmentFields, appointmentKeys, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := m.Columns[0].Field; got != tt.field {
-				t.Errorf("%q feeds %q, want %q", tt.header, got, tt.field)
-			}
-		})
+	for _, export := range []struct {
+		name   string
+		fields []Field
+		keys   map[string]string
+		cases  []struct{ header, field string }
+	}{{"patients", PatientFields, patientKeys, patients}, {"appointments", AppointmentFields, appointmentKeys, appointments}} {
+		for _, tt := range export.cases {
+			t.Run(export.name+"/"+tt.header, func(t *testing.T) {
+				m, err := matchHeader([]string{tt.header}, export.fields, export.keys, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := m.Columns[0].Field; got != tt.field {
+					t.Errorf("%q feeds %q, want %q", tt.header, got, tt.field)
+				}
+				if ignored := m.Ignored(); (tt.field == "") != (len(ignored) == 1) {
+					t.Errorf("%q: ignored %q", tt.header, ignored)
+				}
+			})
+		}
 	}
 }
 
