@@ -62,11 +62,11 @@ func newReader(r io.Reader) *reader {
 // of the whole file, when the CSV reader can carry on.
 func (r *reader) next() ([]string, int, error) {
 	rec, err := r.csv.Read()
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return nil, pe.StartLine, &records.RowError{Line: pe.StartLine, Reason: "the line is not valid CSV: " + pe.Err.Error()}
-	}
-	if err != nil {
+	if err != nil { // only then: errors.As's target escapes, an allocation per row
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, pe.StartLine, &records.RowError{Line: pe.StartLine, Reason: "the line is not valid CSV: " + pe.Err.Error()}
+		}
 		return nil, 0, err
 	}
 	line, _ := r.csv.FieldPos(0)
@@ -103,12 +103,12 @@ func (r *reader) rows(reject func(records.RowError), each func(rec []string, lin
 		if err == io.EOF {
 			return nil
 		}
-		var re *records.RowError
-		if errors.As(err, &re) {
-			reject(*re)
-			continue
-		}
 		if err != nil {
+			var re *records.RowError
+			if errors.As(err, &re) {
+				reject(*re)
+				continue
+			}
 			return records.Internal("the file could not be read", err)
 		}
 		if blank(rec) {

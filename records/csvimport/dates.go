@@ -35,6 +35,12 @@ func parseWhen(s string, zone *time.Location) (when, error) {
 	if s == "" {
 		return when{}, nil
 	}
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		// ISO dates are most of what exports hold: read them at once.
+		if d, err := records.ParseDate(s); err == nil {
+			return when{date: d}, nil
+		}
+	}
 	bad := func() (when, error) { return when{}, fmt.Errorf("%q is not a date; use %s", s, dateFormats) }
 	if len(s) > 40 {
 		return bad()
@@ -281,7 +287,21 @@ var sexSpellings = map[string]string{
 // sexOf maps a sex cell; known is false for a spelling not in the table,
 // which is then recorded as unknown (and the import names it).
 func sexOf(s string) (sex string, known bool) {
-	sex, known = sexSpellings[strings.ToLower(strings.TrimSpace(s))]
+	s = strings.TrimSpace(s)
+	if sex, known = sexSpellings[s]; known { // "f", "", and below
+		return sex, true
+	}
+	switch s { // the usual capitals, without lower-casing a copy
+	case "F":
+		return records.SexFemale, true
+	case "M":
+		return records.SexMale, true
+	case "U":
+		return records.SexUnknown, true
+	case "X":
+		return records.SexOther, true
+	}
+	sex, known = sexSpellings[strings.ToLower(s)]
 	if !known {
 		return records.SexUnknown, false
 	}

@@ -26,6 +26,7 @@ const (
 type textReader struct {
 	src      *bufio.Reader
 	encoding Encoding
+	buf      []byte // what each read of the source fills
 	in, out  []byte
 	eof      bool
 	err      error
@@ -72,9 +73,11 @@ func (t *textReader) Read(p []byte) (int, error) {
 
 // fill reads the next chunk of the source and decodes it into out.
 func (t *textReader) fill() {
-	buf := make([]byte, 32<<10)
-	n, err := io.ReadFull(t.src, buf)
-	t.in = append(t.in, buf[:n]...)
+	if t.buf == nil {
+		t.buf = make([]byte, 32<<10)
+	}
+	n, err := io.ReadFull(t.src, t.buf)
+	t.in = append(t.in, t.buf[:n]...)
 	if err != nil {
 		t.eof = true
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
