@@ -104,8 +104,8 @@ type importResult struct {
 func importSetup(imp importer, fields []csvimport.Field, patients bool) func(fs *flag.FlagSet) action {
 	return func(fs *flag.FlagSet) action {
 		opt := importFlags{byHand: map[string]string{}}
-		fs.BoolVar(&opt.dryRun, "dry-run", false, "print the mapping, rejections and summary without writing anything")
-		fs.Func("map", "read `FIELD=HEADER`: the field from the column so headed (repeatable)", func(v string) error {
+		fs.BoolVar(&opt.dryRun, "dry-run", false, "print the mapping, notes, rejections and summary without writing anything")
+		fs.Func("map", "take a field from a column named by hand, `FIELD=HEADER` (repeatable; the fields are listed above)", func(v string) error {
 			field, header, ok := strings.Cut(v, "=")
 			field = strings.TrimSpace(field)
 			if !ok || field == "" {

@@ -268,7 +268,13 @@ func (f *PatientFile) Mapping() Mapping { return f.m }
 
 // Notes says how the file was read where a clerk may want to check it
 // (complete once Rows is done).
-func (f *PatientFile) Notes() []string { return f.notes.lines() }
+func (f *PatientFile) Notes() []string {
+	out := f.notes.lines()
+	if f.needAssign > 0 {
+		out = append(out, fmt.Sprintf("%d row(s) have an external id but no usable chart number: --assign-mrn gives new patients the next free chart numbers, --map mrn=HEADER names the chart-number column", f.needAssign))
+	}
+	return out
+}
 
 // NeedAssign counts the rows refused because their only id is not a chart
 // number (an EHR's UUID): Options.AssignMRN would import them.
@@ -327,7 +333,7 @@ func (f *PatientFile) patientFromRecord(rec []string, line int) (records.Patient
 		if chart != "" {
 			if _, err := records.NormalizeMRN(chart, s.MRNWidth); err != nil {
 				f.needAssign++
-				return row, fmt.Sprintf("%s %q is not a chart number, and the file has no chart-number column: import with --assign-mrn to give new patients the next free chart numbers, or name the chart-number column with --map mrn=HEADER",
+				return row, fmt.Sprintf("%s %q is not a chart number, and the file has no chart-number column",
 					m.Columns[m.Index("external_id")].Header, chart)
 			}
 		}
@@ -386,7 +392,6 @@ func (f *PatientFile) patientFromRecord(rec []string, line int) (records.Patient
 		reason := records.ErrorMessage(err)
 		if p.MRN == "" && p.ExternalID != "" && !f.opt.AssignMRN {
 			f.needAssign++
-			reason += " (import with --assign-mrn to give a new patient the next free chart number)"
 		}
 		return row, reason
 	}
