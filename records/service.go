@@ -82,7 +82,7 @@ type PatientService interface {
 // SearchHit is one row of search results.
 type SearchHit struct {
 	Patient
-	MatchedBy string // "mrn", "barcode", "name", "merged"
+	MatchedBy string // "mrn", "barcode", "external id", "name", "merged"
 	Volumes   int
 	Out       int // volumes not in file
 }
@@ -91,6 +91,10 @@ type SearchHit struct {
 type PatientRow struct {
 	Line    int
 	Patient Patient
+	// AssignMRN: the file gave the row no usable chart number (Patient.MRN
+	// is empty) but an external id; a patient new to the practice gets its
+	// next free chart number, a known one is found by the external id.
+	AssignMRN bool
 }
 
 // PatientSource yields the rows of a patients import in file order, as
@@ -114,6 +118,21 @@ type ImportSummary struct {
 	Updated   int
 	Unchanged int
 	Rejected  []RowError
+	// AssignedMRNs are the chart numbers new patients were given, in order.
+	AssignedMRNs []string
+	// UnknownProviders are the providers of an appointments import that are
+	// not borrowers (their rows are rejected); AddedProviders those the
+	// import added as provider borrowers instead.
+	UnknownProviders []string
+	AddedProviders   []string
+}
+
+// AppointmentImport says how to import appointments.
+type AppointmentImport struct {
+	DryRun bool
+	// AddProviders adds a provider that is not yet a borrower as a provider
+	// borrower (supervisor) instead of rejecting its rows.
+	AddProviders bool
 }
 
 // RowError names a rejected line of an imported file.
@@ -245,6 +264,8 @@ type RequestService interface {
 	ExpireRequests(ctx context.Context) (int, error)
 	// ImportAppointments creates a request per appointment row.
 	ImportAppointments(ctx context.Context, rows []AppointmentRow, dryRun bool) (ImportSummary, error)
+	// ImportAppointmentsWith is ImportAppointments with its options.
+	ImportAppointmentsWith(ctx context.Context, rows []AppointmentRow, opt AppointmentImport) (ImportSummary, error)
 }
 
 // RequestFilter selects requests; zero fields do not filter. Results come
@@ -258,12 +279,13 @@ type RequestFilter struct {
 
 // AppointmentRow is one line of an appointments import.
 type AppointmentRow struct {
-	Line     int
-	Date     Date
-	Time     string
-	MRN      string
-	Provider string
-	Reason   string
+	Line       int
+	Date       Date
+	Time       string
+	MRN        string
+	ExternalID string // the patient's id in the scheduling system, tried first
+	Provider   string
+	Reason     string
 }
 
 // LooseFilingService records papers waiting for charts.

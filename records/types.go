@@ -71,8 +71,12 @@ const (
 
 // Patient is one entry of the master patient index. Rows are never deleted.
 type Patient struct {
-	ID         ID
-	MRN        string // stored form: digits, zero-padded to the practice's width
+	ID  ID
+	MRN string // stored form: digits, zero-padded to the practice's width
+	// ExternalID is the id another system (the practice's EHR or
+	// practice-management system) knows the patient by, as it wrote it;
+	// unique when not empty. Imports match on it.
+	ExternalID string
 	LastName   string
 	FirstName  string
 	MiddleName string

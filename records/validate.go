@@ -48,7 +48,21 @@ func ValidatePatient(p *Patient, s Settings, today Date) error {
 		return FieldError("MRN", "%s", err.Error())
 	}
 	p.MRN = mrn
+	return ValidatePatientDetails(p, today)
+}
+
+// MaxExternalIDLength bounds an external id: other systems' ids (UUIDs,
+// account codes) are far shorter.
+const MaxExternalIDLength = 64
+
+// ValidatePatientDetails cleans and checks everything of p but its chart
+// number: what an import checks of a new patient that Chartroom will give
+// the next free chart number.
+func ValidatePatientDetails(p *Patient, today Date) error {
 	var e *Error
+	if p.ExternalID, e = cleanText("External id", p.ExternalID, false, MaxExternalIDLength); e != nil {
+		return e
+	}
 	if p.LastName, e = cleanText("Last name", p.LastName, true, maxNameLength); e != nil {
 		return e
 	}

@@ -247,6 +247,9 @@ func patientDetails(p records.Patient) string {
 	if !p.Deceased.IsZero() {
 		parts = append(parts, "Died "+p.Deceased.String())
 	}
+	if p.ExternalID != "" {
+		parts = append(parts, "External id "+p.ExternalID)
+	}
 	// The status is the chart's (active, inactive, merged, destroyed), not
 	// the patient's: "Status active" beside a date of death read as alive.
 	parts = append(parts, "Chart "+string(p.Status))

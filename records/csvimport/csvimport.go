@@ -1,18 +1,19 @@
 // Package csvimport reads the CSV files practices export from their
-// scheduling and billing systems (patients, appointments) into records rows.
-// It decides what each line means and rejects bad lines by number and reason;
-// the store decides what is new, changed or unchanged.
+// scheduling, billing and EHR systems (patients, appointments) into records
+// rows. It finds which column holds what, reads the dates, names and
+// encodings those systems write, and rejects bad lines by number and
+// reason; the store decides what is new, changed or unchanged.
 package csvimport
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
-	"unicode/utf8"
+	"time"
 
 	"github.com/chartroom/chartroom/records"
 )
@@ -20,87 +21,40 @@ import (
 // MaxRows bounds one import; a bigger file is split by the practice.
 const MaxRows = 2_000_000
 
-// column names a field and the header spellings that mean it.
-type column struct {
-	field    string
-	aliases  []string
-	required bool
+// Options say how to read an export.
+type Options struct {
+	Settings records.Settings
+	Today    records.Date
+	// Zone is the practice's time zone, into which a date-time with an
+	// offset ("2025-03-29T08:10:05Z") is moved; nil is the computer's.
+	Zone *time.Location
+	// Map names columns by hand: field name (see PatientFields,
+	// AppointmentFields) -> header; an empty header leaves the field unread.
+	Map map[string]string
+	// AssignMRN: a row without a usable chart number but with an external
+	// id is kept, for the store to give a new patient the next free number.
+	AssignMRN bool
 }
 
-var patientColumns = []column{
-	{"mrn", []string{"mrn", "chart #", "chart#", "chart", "chart number", "chart no", "chart no.", "patient id", "patientid", "patient number", "medical record number", "record number", "acct", "account"}, true},
-	{"last", []string{"last name", "lastname", "last", "surname", "family name", "patient last name"}, true},
-	{"first", []string{"first name", "firstname", "first", "given name", "given", "forename", "patient first name"}, false},
-	{"middle", []string{"middle name", "middlename", "middle", "middle initial", "mi"}, false},
-	{"dob", []string{"dob", "birth date", "birthdate", "date of birth", "birthday"}, false},
-	{"sex", []string{"sex", "gender"}, false},
-	{"deceased", []string{"deceased", "date of death", "death date", "dod", "deceased date"}, false},
-	{"last_visit", []string{"last visit", "last visit date", "lastvisit", "last seen", "last appointment"}, false},
-	{"phone", []string{"phone", "telephone", "home phone", "phone number"}, false},
-}
-
-var appointmentColumns = []column{
-	{"date", []string{"date", "appointment date", "appt date", "visit date"}, true},
-	{"time", []string{"time", "appointment time", "appt time", "start time"}, false},
-	{"mrn", []string{"mrn", "chart #", "chart#", "chart", "chart number", "patient id", "patientid", "medical record number"}, true},
-	{"provider", []string{"provider", "doctor", "physician", "resource", "provider name"}, true},
-	{"reason", []string{"reason", "visit type", "appointment type", "type", "note", "notes"}, false},
-}
-
-// normalizeHeader folds a header cell for matching: case, spaces, underscores.
-func normalizeHeader(h string) string {
-	h = strings.ToLower(strings.TrimSpace(h))
-	h = strings.ReplaceAll(h, "_", " ")
-	return strings.Join(strings.Fields(h), " ")
-}
-
-// mapHeader returns, for each field, the index of its column, or an error
-// naming the required columns that are missing.
-func mapHeader(header []string, cols []column) (map[string]int, error) {
-	idx := map[string]int{}
-	for i, h := range header {
-		n := normalizeHeader(h)
-		for _, c := range cols {
-			if _, taken := idx[c.field]; taken {
-				continue
-			}
-			for _, a := range c.aliases {
-				if n == a {
-					idx[c.field] = i
-					break
-				}
-			}
-		}
-	}
-	var missing []string
-	for _, c := range cols {
-		if _, ok := idx[c.field]; c.required && !ok {
-			missing = append(missing, fmt.Sprintf("%q", c.aliases[0]))
-		}
-	}
-	if len(missing) > 0 {
-		return nil, records.Errorf(records.EInvalid, "the file's first line has no %s column (found: %s)", strings.Join(missing, " or "), strings.Join(header, ", "))
-	}
-	return idx, nil
-}
-
-// reader wraps encoding/csv with what practice exports need: an optional
-// UTF-8 byte-order mark, CRLF line ends, ragged rows, and line numbers.
+// reader wraps encoding/csv with what practice exports need: the text
+// decoded (textReader), the separator detected, CRLF line ends, ragged
+// rows, and line numbers.
 type reader struct {
-	csv *csv.Reader
+	text      *textReader
+	csv       *csv.Reader
+	separator rune
 }
 
-func newReader(r io.Reader) (*reader, error) {
-	br := bufio.NewReader(r)
-	bom, err := br.Peek(3)
-	if err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
-		_, _ = br.Discard(3)
-	}
+func newReader(r io.Reader) *reader {
+	t := newTextReader(r)
+	br := bufio.NewReaderSize(t, 64<<10)
+	sep := detectSeparator(br)
 	c := csv.NewReader(br)
+	c.Comma = sep
 	c.FieldsPerRecord = -1
 	c.TrimLeadingSpace = true
 	c.ReuseRecord = false
-	return &reader{csv: c}, nil
+	return &reader{text: t, csv: c, separator: sep}
 }
 
 // next returns the next record and the line it starts on; io.EOF at the end.
@@ -108,36 +62,19 @@ func newReader(r io.Reader) (*reader, error) {
 // of the whole file, when the CSV reader can carry on.
 func (r *reader) next() ([]string, int, error) {
 	rec, err := r.csv.Read()
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return nil, pe.StartLine, &records.RowError{Line: pe.StartLine, Reason: "the line is not valid CSV: " + pe.Err.Error()}
-	}
-	if err != nil {
+	if err != nil { // only then: errors.As's target escapes, an allocation per row
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, pe.StartLine, &records.RowError{Line: pe.StartLine, Reason: "the line is not valid CSV: " + pe.Err.Error()}
+		}
 		return nil, 0, err
 	}
 	line, _ := r.csv.FieldPos(0)
 	return rec, line, nil
 }
 
-func cell(rec []string, idx map[string]int, field string) string {
-	i, ok := idx[field]
-	if !ok || i >= len(rec) {
-		return ""
-	}
-	return strings.TrimSpace(rec[i])
-}
-
-func blank(rec []string) bool {
-	for _, c := range rec {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
-}
-
 // readHeader reads the first non-blank line as the header.
-func readHeader(r *reader, cols []column) (map[string]int, error) {
+func (r *reader) readHeader() ([]string, error) {
 	for {
 		rec, _, err := r.next()
 		if err == io.EOF {
@@ -150,17 +87,127 @@ func readHeader(r *reader, cols []column) (map[string]int, error) {
 		if err != nil {
 			return nil, records.Internal("the file could not be read", err)
 		}
+		if !blank(rec) {
+			return rec, nil
+		}
+	}
+}
+
+// rows yields the records after the header with their lines, blank lines
+// skipped, bad CSV lines handed to reject; it stops with an error past
+// MaxRows or when the file cannot be read.
+func (r *reader) rows(reject func(records.RowError), each func(rec []string, line int) bool) error {
+	n := 0
+	for {
+		rec, line, err := r.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			var re *records.RowError
+			if errors.As(err, &re) {
+				reject(*re)
+				continue
+			}
+			return records.Internal("the file could not be read", err)
+		}
 		if blank(rec) {
 			continue
 		}
-		return mapHeader(rec, cols)
+		if n++; n > MaxRows {
+			return records.Errorf(records.EInvalid, "the file has more than %d rows; split it into smaller files", MaxRows)
+		}
+		if !each(rec, line) {
+			return nil
+		}
 	}
+}
+
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func (m Mapping) cell(rec []string, field string) string {
+	i := m.Index(field)
+	if i < 0 || i >= len(rec) {
+		return ""
+	}
+	return strings.TrimSpace(rec[i])
+}
+
+// notes gathers what a clerk should know about how a file was read, for
+// the lines printed before the summary.
+type notes struct {
+	text         *textReader
+	separator    rune
+	centuryBack  map[string][]int // field label -> lines whose two-digit year was put in the 1900s
+	unknownSexes map[string]int   // spelling -> rows
+}
+
+func newNotes(r *reader) *notes {
+	return &notes{text: r.text, separator: r.separator, centuryBack: map[string][]int{}, unknownSexes: map[string]int{}}
+}
+
+// lines says, in plain words, what was read in a way the clerk may want to
+// check: the file's encoding and separator when not the usual, two-digit
+// years put in the century before, sex spellings not recognised.
+func (n *notes) lines() []string {
+	var out []string
+	switch enc := n.text.Encoding(); enc {
+	case Windows1252:
+		out = append(out, "the file is not UTF-8 text: it was read as Windows-1252 (as Excel saves CSV on Windows); check accented names")
+	case UTF16LE, UTF16BE:
+		out = append(out, fmt.Sprintf("the file was read as %s text", enc))
+	}
+	if n.separator != ',' {
+		out = append(out, fmt.Sprintf("fields are separated by %ss", separatorNames[n.separator]))
+	}
+	labels := make([]string, 0, len(n.centuryBack))
+	for l := range n.centuryBack {
+		labels = append(labels, l)
+	}
+	sort.Strings(labels)
+	for _, l := range labels {
+		lines := n.centuryBack[l]
+		out = append(out, fmt.Sprintf("%d %s(s) written with a two-digit year would be in the future, so they were read as 19YY (lines %s)",
+			len(lines), l, lineList(lines)))
+	}
+	spellings := make([]string, 0, len(n.unknownSexes))
+	for s := range n.unknownSexes {
+		spellings = append(spellings, s)
+	}
+	sort.Strings(spellings)
+	for _, s := range spellings {
+		out = append(out, fmt.Sprintf("sex %q (%d row(s)) is not a spelling Chartroom knows; recorded as U (unknown)", s, n.unknownSexes[s]))
+	}
+	return out
+}
+
+// lineList names up to ten line numbers.
+func lineList(lines []int) string {
+	var b strings.Builder
+	for i, l := range lines {
+		if i == 10 {
+			fmt.Fprintf(&b, " and %d more", len(lines)-10)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprint(&b, l)
+	}
+	return b.String()
 }
 
 // ParsePatients reads a whole patients export into memory: OpenPatients,
 // then every row of Rows.
 func ParsePatients(in io.Reader, s records.Settings, today records.Date) ([]records.PatientRow, []records.RowError, error) {
-	f, err := OpenPatients(in, s, today)
+	f, err := OpenPatients(in, Options{Settings: s, Today: today})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -179,72 +226,92 @@ func ParsePatients(in io.Reader, s records.Settings, today records.Date) ([]reco
 // while the rest are still being read.
 type PatientFile struct {
 	r        *reader
-	idx      map[string]int
-	s        records.Settings
-	today    records.Date
+	m        Mapping
+	opt      Options
+	notes    *notes
 	rejected []records.RowError
+	// needAssign counts rows refused only because the file's id was not a
+	// chart number and AssignMRN was off.
+	needAssign int
 }
 
-// OpenPatients reads the header of a patients export. The error is for a
-// file that cannot be read at all or lacks a required column.
-func OpenPatients(in io.Reader, s records.Settings, today records.Date) (*PatientFile, error) {
-	r, err := newReader(in)
+// OpenPatients reads the header of a patients export and maps its columns.
+// The error is for a file that cannot be read at all, a --map that names
+// no column, or a file without an id column or a name column.
+func OpenPatients(in io.Reader, opt Options) (*PatientFile, error) {
+	r := newReader(in)
+	header, err := r.readHeader()
 	if err != nil {
 		return nil, err
 	}
-	idx, err := readHeader(r, patientColumns)
+	m, err := matchHeader(header, PatientFields, patientKeys, opt.Map)
 	if err != nil {
 		return nil, err
 	}
-	return &PatientFile{r: r, idx: idx, s: s, today: today}, nil
+	if m.Has("last") && m.fields["name"] == m.Index("last") {
+		delete(m.fields, "name") // one column mapped by hand to both: the surname wins
+	} else if m.Has("last") && m.Has("name") && !m.Columns[m.Index("name")].ByHand {
+		m.Columns[m.Index("name")].Field = "" // separate name columns make the whole name redundant
+		delete(m.fields, "name")
+	}
+	if err := requireOne(m, header, "mrn", "external_id"); err != nil {
+		return nil, err
+	}
+	if err := requireOne(m, header, "last", "name"); err != nil {
+		return nil, err
+	}
+	return &PatientFile{r: r, m: m, opt: opt, notes: newNotes(r)}, nil
 }
+
+// Mapping is which column feeds which field.
+func (f *PatientFile) Mapping() Mapping { return f.m }
+
+// Notes says how the file was read where a clerk may want to check it
+// (complete once Rows is done).
+func (f *PatientFile) Notes() []string {
+	out := f.notes.lines()
+	if f.needAssign > 0 {
+		out = append(out, fmt.Sprintf("%d row(s) have an external id but no usable chart number: --assign-mrn gives new patients the next free chart numbers, --map mrn=HEADER names the chart-number column", f.needAssign))
+	}
+	return out
+}
+
+// NeedAssign counts the rows refused because their only id is not a chart
+// number (an EHR's UUID): Options.AssignMRN would import them.
+func (f *PatientFile) NeedAssign() int { return f.needAssign }
 
 // Rows yields the file's good lines, each a PatientRow with the MRN
-// normalised to the practice's width. A bad line (missing MRN or last name,
-// impossible or future dates, an MRN repeated in the file, text that is not
-// UTF-8) is not yielded but kept for Rejected. The error, which ends the
-// rows, is for a file that cannot be read further or has too many rows.
+// normalised to the practice's width (or empty, with AssignMRN set, for
+// the store to assign). A bad line (no id, no last name, impossible or
+// future dates, an MRN repeated in the file) is not yielded but kept for
+// Rejected. The error, which ends the rows, is for a file that cannot be
+// read further or has too many rows.
 func (f *PatientFile) Rows() records.PatientSource {
 	return func(yield func(records.PatientRow, error) bool) {
 		seen := map[string]int{}
-		n := 0
-		for {
-			rec, line, err := f.r.next()
-			if err == io.EOF {
-				return
-			}
-			var re *records.RowError
-			if errors.As(err, &re) {
-				f.rejected = append(f.rejected, *re)
-				continue
-			}
-			if err != nil {
-				yield(records.PatientRow{}, records.Internal("the file could not be read", err))
-				return
-			}
-			if blank(rec) {
-				continue
-			}
-			if n+len(f.rejected) >= MaxRows {
-				yield(records.PatientRow{}, records.Errorf(records.EInvalid, "the file has more than %d rows; split it into smaller files", MaxRows))
-				return
-			}
-			p, reason := patientFromRecord(rec, f.idx, f.s, f.today)
-			if reason == "" {
-				if first, dup := seen[p.MRN]; dup {
-					reason = fmt.Sprintf("MRN %s is repeated (first on line %d)", p.MRN, first)
+		reject := func(e records.RowError) { f.rejected = append(f.rejected, e) }
+		stopped := false
+		err := f.r.rows(reject, func(rec []string, line int) bool {
+			row, reason := f.patientFromRecord(rec, line)
+			if reason == "" && row.Patient.MRN != "" {
+				if first, dup := seen[row.Patient.MRN]; dup {
+					reason = fmt.Sprintf("MRN %s is repeated (first on line %d)", row.Patient.MRN, first)
 				} else {
-					seen[p.MRN] = line
+					seen[row.Patient.MRN] = line
 				}
 			}
 			if reason != "" {
-				f.rejected = append(f.rejected, records.RowError{Line: line, Reason: reason})
-				continue
+				reject(records.RowError{Line: line, Reason: reason})
+				return true
 			}
-			n++
-			if !yield(records.PatientRow{Line: line, Patient: p}, nil) {
-				return
+			if !yield(row, nil) {
+				stopped = true
+				return false
 			}
+			return true
+		})
+		if err != nil && !stopped {
+			yield(records.PatientRow{}, err)
 		}
 	}
 }
@@ -252,104 +319,213 @@ func (f *PatientFile) Rows() records.PatientSource {
 // Rejected names the bad lines read so far (all of them once Rows is done).
 func (f *PatientFile) Rejected() []records.RowError { return f.rejected }
 
-func patientFromRecord(rec []string, idx map[string]int, s records.Settings, today records.Date) (records.Patient, string) {
-	for _, c := range rec {
-		if !utf8.ValidString(c) {
-			return records.Patient{}, "the line is not UTF-8 text; save the file as UTF-8"
+func (f *PatientFile) patientFromRecord(rec []string, line int) (records.PatientRow, string) {
+	m, s := f.m, f.opt.Settings
+	row := records.PatientRow{Line: line}
+	p := &row.Patient
+	p.ExternalID = m.cell(rec, "external_id")
+	p.Phone = m.cell(rec, "phone")
+	chart := m.cell(rec, "mrn")
+	if !m.Has("mrn") && !f.opt.AssignMRN {
+		// The file's only id is the chart number, as older exports named
+		// it ("Patient ID"): it is both.
+		chart = p.ExternalID
+		if chart != "" {
+			if _, err := records.NormalizeMRN(chart, s.MRNWidth); err != nil {
+				f.needAssign++
+				return row, fmt.Sprintf("%s %q is not a chart number, and the file has no chart-number column",
+					m.Columns[m.Index("external_id")].Header, chart)
+			}
 		}
 	}
-	p := records.Patient{
-		MRN:        cell(rec, idx, "mrn"),
-		LastName:   cell(rec, idx, "last"),
-		FirstName:  cell(rec, idx, "first"),
-		MiddleName: cell(rec, idx, "middle"),
-		Sex:        cell(rec, idx, "sex"),
-		Phone:      cell(rec, idx, "phone"),
+	if f.opt.AssignMRN {
+		if _, err := records.NormalizeMRN(chart, s.MRNWidth); err != nil {
+			if p.ExternalID == "" {
+				if chart == "" {
+					return row, "the row has neither a chart number nor an external id: Chartroom could not know the patient again"
+				}
+				return row, "MRN: " + err.Error() + " (and the row has no external id to know the patient by)"
+			}
+			chart, row.AssignMRN = "", true
+		}
 	}
+	p.MRN = chart
+	if m.Has("last") {
+		p.LastName, p.FirstName, p.MiddleName = m.cell(rec, "last"), m.cell(rec, "first"), m.cell(rec, "middle")
+	} else {
+		var reason string
+		if p.LastName, p.FirstName, p.MiddleName, reason = splitName(m.cell(rec, "name")); reason != "" {
+			return row, reason
+		}
+		// A first or middle name column beside the whole name adds to it.
+		if v := m.cell(rec, "first"); v != "" {
+			p.FirstName = v
+		}
+		if v := m.cell(rec, "middle"); v != "" {
+			p.MiddleName = v
+		}
+	}
+	sexCell := m.cell(rec, "sex")
+	var sexKnown bool
+	p.Sex, sexKnown = sexOf(sexCell)
+	var centuryBack []string // labels of the dates put in the 1900s
 	for _, d := range []struct {
 		field, label string
 		dst          *records.Date
 	}{{"dob", "date of birth", &p.DOB}, {"deceased", "date of death", &p.Deceased}, {"last_visit", "last visit", &p.LastVisit}} {
-		v, err := records.ParseDate(cell(rec, idx, d.field))
+		v, back, err := pastDate(m.cell(rec, d.field), f.opt.Today)
 		if err != nil {
-			return p, d.label + ": " + err.Error()
+			return row, d.label + ": " + err.Error()
+		}
+		if back {
+			centuryBack = append(centuryBack, d.label)
 		}
 		*d.dst = v
 	}
-	if err := records.ValidatePatient(&p, s, today); err != nil {
-		return p, records.ErrorMessage(err)
+	var err error
+	if row.AssignMRN {
+		err = records.ValidatePatientDetails(p, f.opt.Today)
+	} else {
+		err = records.ValidatePatient(p, s, f.opt.Today)
 	}
-	return p, ""
+	if err != nil {
+		reason := records.ErrorMessage(err)
+		if p.MRN == "" && p.ExternalID != "" && !f.opt.AssignMRN {
+			f.needAssign++
+		}
+		return row, reason
+	}
+	// Only what was imported is worth a note.
+	for _, l := range centuryBack {
+		f.notes.centuryBack[l] = append(f.notes.centuryBack[l], line)
+	}
+	if !sexKnown {
+		f.notes.unknownSexes[sexCell]++
+	}
+	return row, ""
 }
 
-// ParseAppointments reads an appointments export (date, time, MRN, provider,
-// reason). Chart numbers are kept as typed; the store resolves them.
+// splitName reads a whole name written "Last, First Middle" (or just a
+// surname); a name of several words without a comma is refused, since
+// which word is the surname cannot be told.
+func splitName(full string) (last, first, middle, reason string) {
+	full = strings.TrimSpace(full)
+	if full == "" {
+		return "", "", "", "the patient's name is empty"
+	}
+	last, given, comma := strings.Cut(full, ",")
+	last = strings.TrimSpace(last)
+	if !comma {
+		if len(strings.Fields(full)) > 1 {
+			return "", "", "", fmt.Sprintf("the name %q has no comma: write it \"Last, First Middle\"", full)
+		}
+		return last, "", "", ""
+	}
+	words := strings.Fields(given)
+	if len(words) > 0 {
+		first = words[0]
+	}
+	if len(words) > 1 {
+		middle = strings.Join(words[1:], " ")
+	}
+	return last, first, middle, ""
+}
+
+// ParseAppointments reads an appointments export with its columns guessed
+// and dates in the computer's time zone.
 func ParseAppointments(in io.Reader) ([]records.AppointmentRow, []records.RowError, error) {
-	r, err := newReader(in)
+	f, err := OpenAppointments(in, Options{})
 	if err != nil {
 		return nil, nil, err
 	}
-	idx, err := readHeader(r, appointmentColumns)
+	return f.Rows()
+}
+
+// AppointmentFile is an appointments export whose header has been read.
+type AppointmentFile struct {
+	r     *reader
+	m     Mapping
+	opt   Options
+	notes *notes
+}
+
+// OpenAppointments reads the header of an appointments export (date, time,
+// MRN or external id, provider, reason) and maps its columns.
+func OpenAppointments(in io.Reader, opt Options) (*AppointmentFile, error) {
+	r := newReader(in)
+	header, err := r.readHeader()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	m, err := matchHeader(header, AppointmentFields, appointmentKeys, opt.Map)
+	if err != nil {
+		return nil, err
+	}
+	for _, required := range [][]string{{"date"}, {"mrn", "external_id"}, {"provider"}} {
+		if err := requireOne(m, header, required...); err != nil {
+			return nil, err
+		}
+	}
+	return &AppointmentFile{r: r, m: m, opt: opt, notes: newNotes(r)}, nil
+}
+
+// Mapping is which column feeds which field.
+func (f *AppointmentFile) Mapping() Mapping { return f.m }
+
+// Notes says how the file was read (complete once Rows is done).
+func (f *AppointmentFile) Notes() []string { return f.notes.lines() }
+
+// Rows reads every appointment. Chart numbers are kept as typed; the store
+// resolves them.
+func (f *AppointmentFile) Rows() ([]records.AppointmentRow, []records.RowError, error) {
 	var rows []records.AppointmentRow
 	var rejected []records.RowError
-	for {
-		rec, line, err := r.next()
-		if err == io.EOF {
-			break
-		}
-		var re *records.RowError
-		if errors.As(err, &re) {
-			rejected = append(rejected, *re)
-			continue
-		}
-		if err != nil {
-			return nil, nil, records.Internal("the file could not be read", err)
-		}
-		if blank(rec) {
-			continue
-		}
-		if len(rows)+len(rejected) >= MaxRows {
-			return nil, nil, records.Errorf(records.EInvalid, "the file has more than %d rows; split it into smaller files", MaxRows)
-		}
-		a, reason := appointmentFromRecord(rec, idx)
+	reject := func(e records.RowError) { rejected = append(rejected, e) }
+	err := f.r.rows(reject, func(rec []string, line int) bool {
+		a, reason := f.appointmentFromRecord(rec)
 		if reason != "" {
-			rejected = append(rejected, records.RowError{Line: line, Reason: reason})
-			continue
+			reject(records.RowError{Line: line, Reason: reason})
+			return true
 		}
 		a.Line = line
 		rows = append(rows, a)
+		return true
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return rows, rejected, nil
 }
 
-func appointmentFromRecord(rec []string, idx map[string]int) (records.AppointmentRow, string) {
-	for _, c := range rec {
-		if !utf8.ValidString(c) {
-			return records.AppointmentRow{}, "the line is not UTF-8 text; save the file as UTF-8"
-		}
-	}
+func (f *AppointmentFile) appointmentFromRecord(rec []string) (records.AppointmentRow, string) {
+	m := f.m
 	a := records.AppointmentRow{
-		MRN:      cell(rec, idx, "mrn"),
-		Provider: cell(rec, idx, "provider"),
-		Reason:   cell(rec, idx, "reason"),
+		MRN:        m.cell(rec, "mrn"),
+		ExternalID: m.cell(rec, "external_id"),
+		Provider:   m.cell(rec, "provider"),
+		Reason:     m.cell(rec, "reason"),
 	}
-	d, err := records.ParseDate(cell(rec, idx, "date"))
+	if !m.Has("mrn") {
+		a.MRN = a.ExternalID // the store tries the id as a chart number too
+	}
+	w, err := parseWhen(m.cell(rec, "date"), f.opt.Zone)
 	if err != nil {
 		return a, "date: " + err.Error()
 	}
-	if d.IsZero() {
+	if w.date.IsZero() {
 		return a, "date: is required"
 	}
-	a.Date = d
-	t, err := parseClock(cell(rec, idx, "time"))
-	if err != nil {
-		return a, "time: " + err.Error()
+	a.Date, a.Time = w.date, w.clock
+	if m.Has("time") && m.Index("time") != m.Index("date") {
+		t, err := parseTimeCell(m.cell(rec, "time"), f.opt.Zone)
+		if err != nil {
+			return a, "time: " + err.Error()
+		}
+		if t != "" {
+			a.Time = t
+		}
 	}
-	a.Time = t
-	if a.MRN == "" {
+	if a.MRN == "" && a.ExternalID == "" {
 		return a, "MRN: is required"
 	}
 	if a.Provider == "" {
@@ -358,40 +534,15 @@ func appointmentFromRecord(rec []string, idx map[string]int) (records.Appointmen
 	return a, ""
 }
 
-// parseClock reads "9:30", "09:30", "2:15 PM" or "14:15" as "HH:MM".
-func parseClock(s string) (string, error) {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	if s == "" {
-		return "", nil
+// parseTimeCell reads a time column: a time of day, or a whole date-time
+// whose time is taken.
+func parseTimeCell(s string, zone *time.Location) (string, error) {
+	if t, err := parseClock(s); err == nil {
+		return t, nil
 	}
-	pm, am := strings.HasSuffix(s, "PM"), strings.HasSuffix(s, "AM")
-	if pm || am {
-		s = strings.TrimSpace(s[:len(s)-2])
+	w, err := parseWhen(s, zone)
+	if err != nil || w.clock == "" {
+		return "", fmt.Errorf("%q is not a time; use HH:MM", strings.TrimSpace(s))
 	}
-	hs, ms, ok := strings.Cut(s, ":")
-	if !ok {
-		return "", fmt.Errorf("%q is not a time; use HH:MM", s)
-	}
-	var h, m int
-	if _, err := fmt.Sscanf(hs, "%d", &h); err != nil || len(hs) > 2 {
-		return "", fmt.Errorf("%q is not a time; use HH:MM", s)
-	}
-	if _, err := fmt.Sscanf(ms, "%d", &m); err != nil || len(ms) != 2 {
-		return "", fmt.Errorf("%q is not a time; use HH:MM", s)
-	}
-	if pm || am {
-		if h < 1 || h > 12 {
-			return "", fmt.Errorf("%q is not a time", s)
-		}
-		if pm && h != 12 {
-			h += 12
-		}
-		if am && h == 12 {
-			h = 0
-		}
-	}
-	if h < 0 || h > 23 || m < 0 || m > 59 {
-		return "", fmt.Errorf("%q is not a time", s)
-	}
-	return fmt.Sprintf("%02d:%02d", h, m), nil
+	return w.clock, nil
 }

@@ -125,13 +125,7 @@ func (s *Store) SaveBorrower(ctx context.Context, b records.Borrower) (records.B
 		var err error
 		action := records.AuditCreate
 		if b.ID == 0 {
-			var res sql.Result
-			res, err = tx.ExecContext(ctx, `INSERT INTO borrowers (name, kind, phone, room, address, loan_days, badge, active)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, b.Name, string(b.Kind), b.Phone, b.Room, b.Address, b.LoanDays, badge, bval(b.Active))
-			if err == nil {
-				id, _ := res.LastInsertId()
-				b.ID = records.ID(id)
-			}
+			b.ID, err = insertBorrower(ctx, tx, b)
 		} else {
 			action = records.AuditUpdate
 			if _, err := loadBorrower(ctx, tx, b.ID); err != nil {
@@ -164,4 +158,19 @@ func (s *Store) SaveBorrower(ctx context.Context, b records.Borrower) (records.B
 		return s.auditor(tx, a).add(ctx, action, "borrower", b.ID, "borrower %s (%s)", b.Name, b.Kind)
 	})
 	return out, err
+}
+
+// insertBorrower writes a new, validated borrower and returns its id.
+func insertBorrower(ctx context.Context, tx *sql.Tx, b records.Borrower) (records.ID, error) {
+	badge := any(nil)
+	if b.Badge != "" {
+		badge = b.Badge
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO borrowers (name, kind, phone, room, address, loan_days, badge, active)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, b.Name, string(b.Kind), b.Phone, b.Room, b.Address, b.LoanDays, badge, bval(b.Active))
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	return records.ID(id), err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -178,6 +179,7 @@ func checkRows(src records.PatientSource, st records.Settings, today records.Dat
 			}
 		}
 		firstLine := map[string]int{}
+		firstExternal := map[string]int{}
 		var b checkedRows
 		for row, err := range src {
 			select {
@@ -191,19 +193,37 @@ func checkRows(src records.PatientSource, st records.Settings, today records.Dat
 			}
 			p := row.Patient
 			reason := ""
-			if err := records.ValidatePatient(&p, st, today); err != nil {
+			var err error
+			if row.AssignMRN {
+				p.MRN = ""
+				err = records.ValidatePatientDetails(&p, today)
+				if err == nil && p.ExternalID == "" {
+					err = records.FieldError("External id", "is required of a row whose chart number Chartroom assigns")
+				}
+			} else {
+				err = records.ValidatePatient(&p, st, today)
+			}
+			extKey := externalKey(p.ExternalID)
+			if err != nil {
 				reason = records.ErrorMessage(err)
 			} else if p.Status == records.PatientMerged {
 				reason = "Status: a merged chart cannot be imported"
-			} else if first, seen := firstLine[p.MRN]; seen {
+			} else if first, seen := firstLine[p.MRN]; seen && p.MRN != "" {
 				reason = fmt.Sprintf("chart number %s is repeated (first on line %d)", records.FormatMRN(p.MRN, st.Filing), first)
+			} else if first, seen := firstExternal[extKey]; seen && extKey != "" {
+				reason = fmt.Sprintf("external id %s is repeated (first on line %d)", p.ExternalID, first)
 			}
 			if reason != "" {
 				b.rejected = append(b.rejected, records.RowError{Line: row.Line, Reason: reason})
 				continue
 			}
-			firstLine[p.MRN] = row.Line
-			b.rows = append(b.rows, importRow{records.PatientRow{Line: row.Line, Patient: p}, keysOf(st, p)})
+			if p.MRN != "" {
+				firstLine[p.MRN] = row.Line
+			}
+			if extKey != "" {
+				firstExternal[extKey] = row.Line
+			}
+			b.rows = append(b.rows, importRow{records.PatientRow{Line: row.Line, Patient: p, AssignMRN: row.AssignMRN}, keysOf(st, p)})
 			if len(b.rows) == importChunk {
 				if !send(b) {
 					return
@@ -225,6 +245,17 @@ func reject(sum *records.ImportSummary, line int, format string, args ...any) {
 	sum.Rejected = append(sum.Rejected, records.RowError{Line: line, Reason: fmt.Sprintf(format, args...)})
 }
 
+// externalKey is the form two external ids are compared in: case does not
+// tell them apart (the column's NOCASE collation folds ASCII letters only).
+func externalKey(id string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, id)
+}
+
 // importer holds an import's prepared statements.
 type importer struct {
 	tx     *sql.Tx
@@ -232,6 +263,11 @@ type importer struct {
 	ins    *patientInserter
 	update *sql.Stmt
 	fresh  bool // the practice had no patients when the import began
+	// The chart numbers given out: the highest one written so far (read
+	// from the store at the first need), and the line of each one assigned.
+	topMRN      uint64
+	topMRNKnown bool
+	assigned    map[string]int
 }
 
 func (s *Store) newImporter(ctx context.Context, tx *sql.Tx, st records.Settings, a records.Actor) (*importer, error) {
@@ -239,12 +275,12 @@ func (s *Store) newImporter(ctx context.Context, tx *sql.Tx, st records.Settings
 	if err != nil {
 		return nil, err
 	}
-	im := &importer{tx: tx, st: st, ins: ins}
+	im := &importer{tx: tx, st: st, ins: ins, assigned: map[string]int{}}
 	if err := tx.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM patients)").Scan(&im.fresh); err != nil {
 		im.close()
 		return nil, err
 	}
-	if im.update, err = tx.PrepareContext(ctx, `UPDATE patients SET last_name = ?, first_name = ?, middle_name = ?, last_fold = ?,
+	if im.update, err = tx.PrepareContext(ctx, `UPDATE patients SET external_id = ?, last_name = ?, first_name = ?, middle_name = ?, last_fold = ?,
 		first_fold = ?, dob = ?, sex = ?, deceased = ?, last_visit = ?, phone = ?, filing_key = ?, updated_at = ? WHERE id = ?`); err != nil {
 		im.close()
 		return nil, err
@@ -259,53 +295,153 @@ func (im *importer) close() {
 	}
 }
 
-// existing looks up the stored patients of a chunk's chart numbers at once.
-func (im *importer) existing(ctx context.Context, chunk []importRow) (map[string]records.Patient, error) {
-	found := make(map[string]records.Patient, len(chunk))
-	if len(chunk) == 0 || im.fresh {
-		return found, nil // a fresh practice holds only this import's rows, and its chart numbers are distinct
-	}
-	args := make([]any, len(chunk))
-	for i, r := range chunk {
-		args[i] = r.Patient.MRN
-	}
-	rows, err := im.tx.QueryContext(ctx, `SELECT p.id, p.mrn, p.last_name, p.first_name, p.middle_name, p.dob, p.sex, p.deceased,
-		p.last_visit, p.phone, p.status, (SELECT s.mrn FROM patients s WHERE s.id = p.merged_into_id)
-		FROM patients p WHERE p.mrn IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+")", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var old records.Patient
-		if err := rows.Scan(&old.ID, &old.MRN, &old.LastName, &old.FirstName, &old.MiddleName, dateCol{&old.DOB}, &old.Sex,
-			dateCol{&old.Deceased}, dateCol{&old.LastVisit}, &old.Phone, &old.Status, strCol{&old.MergedInto}); err != nil {
-			return nil, err
-		}
-		found[old.MRN] = old
-	}
-	return found, rows.Err()
+// stored are the patients a chunk's rows may be: by chart number and by
+// external id (externalKey).
+type stored struct {
+	byMRN, byExternal map[string]records.Patient
 }
 
-// apply imports a chunk of validated rows with distinct chart numbers.
+// existing looks up the stored patients of a chunk's chart numbers and
+// external ids at once.
+func (im *importer) existing(ctx context.Context, chunk []importRow) (stored, error) {
+	found := stored{byMRN: map[string]records.Patient{}, byExternal: map[string]records.Patient{}}
+	if len(chunk) == 0 || im.fresh {
+		return found, nil // a fresh practice holds only this import's rows, and its ids are distinct
+	}
+	var mrns, externals []any
+	for _, r := range chunk {
+		if r.Patient.MRN != "" {
+			mrns = append(mrns, r.Patient.MRN)
+		}
+		if r.Patient.ExternalID != "" {
+			externals = append(externals, r.Patient.ExternalID)
+		}
+	}
+	for _, q := range []struct {
+		where string
+		args  []any
+	}{{"p.mrn IN ", mrns}, {"p.external_id <> '' AND p.external_id IN ", externals}} {
+		if len(q.args) == 0 {
+			continue
+		}
+		rows, err := im.tx.QueryContext(ctx, `SELECT p.id, p.mrn, p.external_id, p.last_name, p.first_name, p.middle_name, p.dob, p.sex,
+			p.deceased, p.last_visit, p.phone, p.status, (SELECT s.mrn FROM patients s WHERE s.id = p.merged_into_id)
+			FROM patients p WHERE `+q.where+"("+strings.TrimSuffix(strings.Repeat("?, ", len(q.args)), ", ")+")", q.args...)
+		if err != nil {
+			return found, err
+		}
+		for rows.Next() {
+			var old records.Patient
+			if err := rows.Scan(&old.ID, &old.MRN, &old.ExternalID, &old.LastName, &old.FirstName, &old.MiddleName, dateCol{&old.DOB},
+				&old.Sex, dateCol{&old.Deceased}, dateCol{&old.LastVisit}, &old.Phone, &old.Status, strCol{&old.MergedInto}); err != nil {
+				rows.Close()
+				return found, err
+			}
+			found.byMRN[old.MRN] = old
+			if old.ExternalID != "" {
+				found.byExternal[externalKey(old.ExternalID)] = old
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return found, err
+		}
+	}
+	return found, nil
+}
+
+// match finds the stored patient a row is: by its external id first (the
+// other system's id is what the file is sure of), else by its chart number.
+// reason is set when the two disagree with what is stored.
+func (im *importer) match(p records.Patient, st stored) (old records.Patient, ok bool, reason string) {
+	format := func(mrn string) string { return records.FormatMRN(mrn, im.st.Filing) }
+	if p.ExternalID != "" {
+		if old, ok = st.byExternal[externalKey(p.ExternalID)]; ok {
+			if p.MRN != "" && p.MRN != old.MRN {
+				return old, false, fmt.Sprintf("external id %s belongs to chart %s, but the file gives it chart number %s",
+					p.ExternalID, format(old.MRN), format(p.MRN))
+			}
+			return old, true, ""
+		}
+	}
+	if p.MRN == "" {
+		return old, false, ""
+	}
+	if old, ok = st.byMRN[p.MRN]; ok && old.ExternalID != "" && p.ExternalID != "" {
+		return old, false, fmt.Sprintf("chart %s has the external id %s, but the file gives it %s", format(old.MRN), old.ExternalID, p.ExternalID)
+	}
+	if !ok {
+		if line, taken := im.assigned[p.MRN]; taken {
+			return old, false, fmt.Sprintf("chart number %s was given to the new patient of line %d in this import", format(p.MRN), line)
+		}
+	}
+	return old, ok, ""
+}
+
+// nextMRN is the practice's next free chart number: one more than the
+// highest there is, at the practice's width.
+func (im *importer) nextMRN(ctx context.Context) (string, error) {
+	if !im.topMRNKnown {
+		var top sql.NullString
+		if err := im.tx.QueryRowContext(ctx, "SELECT max(mrn) FROM patients").Scan(&top); err != nil {
+			return "", err
+		}
+		im.noteMRN(top.String)
+		im.topMRNKnown = true
+	}
+	next := strconv.FormatUint(im.topMRN+1, 10)
+	if len(next) > im.st.MRNWidth {
+		return "", records.Errorf(records.EConflict, "every chart number of %d digits up to %s is taken; there is no next free one",
+			im.st.MRNWidth, strings.Repeat("9", im.st.MRNWidth))
+	}
+	return strings.Repeat("0", im.st.MRNWidth-len(next)) + next, nil
+}
+
+// noteMRN keeps the highest chart number written, so that an assigned one
+// is never one already given.
+func (im *importer) noteMRN(mrn string) {
+	if n, err := strconv.ParseUint(mrn, 10, 64); err == nil && n > im.topMRN {
+		im.topMRN = n
+	}
+}
+
+// apply imports a chunk of validated rows with distinct chart numbers and
+// external ids.
 func (im *importer) apply(ctx context.Context, chunk []importRow, sum *records.ImportSummary) error {
-	stored, err := im.existing(ctx, chunk)
+	st, err := im.existing(ctx, chunk)
 	if err != nil {
 		return err
 	}
 	for _, row := range chunk {
 		p := row.Patient
-		old, ok := stored[p.MRN]
+		old, ok, reason := im.match(p, st)
+		if reason != "" {
+			reject(sum, row.Line, "%s", reason)
+			continue
+		}
 		if !ok {
-			if _, err := im.ins.add(ctx, p, row.keys); err != nil {
+			keys := row.keys
+			if p.MRN == "" {
+				mrn, err := im.nextMRN(ctx)
+				if err != nil {
+					reject(sum, row.Line, "%s", records.ErrorMessage(err))
+					continue
+				}
+				p.MRN = mrn
+				keys = keysOf(im.st, p)
+				im.assigned[mrn] = row.Line
+				sum.AssignedMRNs = append(sum.AssignedMRNs, mrn)
+			}
+			if _, err := im.ins.add(ctx, p, keys); err != nil {
 				return err
 			}
+			im.noteMRN(p.MRN)
 			sum.Imported++
 			continue
 		}
 		if old.Status == records.PatientMerged {
 			reject(sum, row.Line, "chart number %s was retired when it was merged into %s",
-				records.FormatMRN(p.MRN, im.st.Filing), records.FormatMRN(old.MergedInto, im.st.Filing))
+				records.FormatMRN(old.MRN, im.st.Filing), records.FormatMRN(old.MergedInto, im.st.Filing))
 			continue
 		}
 		next := mergeImported(old, p)
@@ -314,8 +450,8 @@ func (im *importer) apply(ctx context.Context, chunk []importRow, sum *records.I
 			continue
 		}
 		k := keysOf(im.st, next)
-		_, err = im.update.ExecContext(ctx, next.LastName, next.FirstName, next.MiddleName, k.lastFold, k.firstFold, dval(next.DOB),
-			next.Sex, dval(next.Deceased), dval(next.LastVisit), next.Phone, k.filing, tval(im.ins.now), int64(old.ID))
+		_, err = im.update.ExecContext(ctx, next.ExternalID, next.LastName, next.FirstName, next.MiddleName, k.lastFold, k.firstFold,
+			dval(next.DOB), next.Sex, dval(next.Deceased), dval(next.LastVisit), next.Phone, k.filing, tval(im.ins.now), int64(old.ID))
 		if err != nil {
 			return fmt.Errorf("line %d: %w", row.Line, err)
 		}
@@ -328,6 +464,9 @@ func (im *importer) apply(ctx context.Context, chunk []importRow, sum *records.I
 // says wins, except that an empty optional field keeps the stored value.
 func mergeImported(old, in records.Patient) records.Patient {
 	next := old
+	if old.ExternalID == "" {
+		next.ExternalID = in.ExternalID
+	}
 	next.LastName = in.LastName
 	if in.FirstName != "" {
 		next.FirstName = in.FirstName
@@ -354,6 +493,6 @@ func mergeImported(old, in records.Patient) records.Patient {
 }
 
 func samePatientDetails(a, b records.Patient) bool {
-	return a.LastName == b.LastName && a.FirstName == b.FirstName && a.MiddleName == b.MiddleName && a.DOB.Equal(b.DOB) &&
+	return a.ExternalID == b.ExternalID && a.LastName == b.LastName && a.FirstName == b.FirstName && a.MiddleName == b.MiddleName && a.DOB.Equal(b.DOB) &&
 		a.Sex == b.Sex && a.Deceased.Equal(b.Deceased) && a.LastVisit.Equal(b.LastVisit) && a.Phone == b.Phone
 }

@@ -29,9 +29,9 @@ const insertBatch = 500
 // driver looks each numbered one (?NNN) up by name, a linear search per
 // parameter.
 var (
-	patientInsert = batchInsert{head: `INSERT OR FAIL INTO patients (id, mrn, last_name, first_name, middle_name, last_fold, first_fold,
-		dob, sex, deceased, last_visit, status, legal_hold, phone, filing_key, created_at, updated_at)`,
-		shared: "? AS now", row: "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, s.now, s.now"}
+	patientInsert = batchInsert{head: `INSERT OR FAIL INTO patients (id, mrn, external_id, last_name, first_name, middle_name, last_fold,
+		first_fold, dob, sex, deceased, last_visit, status, legal_hold, phone, filing_key, created_at, updated_at)`,
+		shared: "? AS now", row: "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, s.now, s.now"}
 	volumeInsert = batchInsert{head: `INSERT OR FAIL INTO volumes (id, patient_id, record_type_id, number, barcode, home_id, state,
 		opened, updated_at)`, shared: "? AS type, ? AS home, ? AS state, ? AS today, ? AS now",
 		row: "?, ?, s.type, 1, ?, s.home, s.state, s.today, s.now"}
@@ -135,7 +135,7 @@ func (ins *patientInserter) add(ctx context.Context, p records.Patient, k patien
 		ins.pending[1] = append(ins.pending[1][:0], ins.typeID, ins.homeID, string(records.StateInFile), ins.today.String(), now)
 		ins.pending[2] = append(ins.pending[2][:0], string(records.MoveCreate), now, idval(ins.actor.UserID), ins.homeID)
 	}
-	ins.pending[0] = append(ins.pending[0], pid, p.MRN, p.LastName, p.FirstName, p.MiddleName,
+	ins.pending[0] = append(ins.pending[0], pid, p.MRN, p.ExternalID, p.LastName, p.FirstName, p.MiddleName,
 		k.lastFold, k.firstFold, dval(p.DOB), p.Sex, dval(p.Deceased), dval(p.LastVisit),
 		string(p.Status), bval(p.LegalHold), p.Phone, k.filing)
 	ins.pending[1] = append(ins.pending[1], vid, pid, generatedBarcode(vid))

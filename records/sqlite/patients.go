@@ -9,11 +9,11 @@ import (
 
 // patientColumns reads a patient row aliased p; the survivor's chart number
 // of a merged patient comes along.
-const patientColumns = `p.id, p.mrn, p.last_name, p.first_name, p.middle_name, p.dob, p.sex, p.deceased, p.last_visit,
+const patientColumns = `p.id, p.mrn, p.external_id, p.last_name, p.first_name, p.middle_name, p.dob, p.sex, p.deceased, p.last_visit,
 	p.status, (SELECT s.mrn FROM patients s WHERE s.id = p.merged_into_id), p.legal_hold, p.phone, p.created_at, p.updated_at`
 
 func patientDest(p *records.Patient) []any {
-	return []any{&p.ID, &p.MRN, &p.LastName, &p.FirstName, &p.MiddleName, dateCol{&p.DOB}, &p.Sex, dateCol{&p.Deceased},
+	return []any{&p.ID, &p.MRN, &p.ExternalID, &p.LastName, &p.FirstName, &p.MiddleName, dateCol{&p.DOB}, &p.Sex, dateCol{&p.Deceased},
 		dateCol{&p.LastVisit}, &p.Status, strCol{&p.MergedInto}, boolCol{&p.LegalHold}, &p.Phone, timeCol{&p.CreatedAt}, timeCol{&p.UpdatedAt}}
 }
 
@@ -157,6 +157,15 @@ func (s *Store) createPatient(ctx context.Context, a records.Actor, p records.Pa
 		if taken > 0 {
 			return mrnTaken(p.MRN, st)
 		}
+		if p.ExternalID != "" {
+			other, err := patientByExternalID(ctx, tx, p.ExternalID)
+			if err == nil {
+				return records.Errorf(records.EConflict, "the external id %s already belongs to chart %s", p.ExternalID, records.FormatMRN(other.MRN, st.Filing))
+			}
+			if records.ErrorCode(err) != records.ENotFound {
+				return err
+			}
+		}
 		same, err := duplicatesOf(ctx, tx, p)
 		if err != nil {
 			return err
@@ -233,7 +242,9 @@ func duplicatesOf(ctx context.Context, q querier, p records.Patient) ([]records.
 	return out, rows.Err()
 }
 
-// UpdatePatient changes a patient's index entry (supervisor or admin).
+// UpdatePatient changes a patient's index entry (supervisor or admin). The
+// external id is not changed here: it is the other system's, and only an
+// import of that system's file sets it.
 func (s *Store) UpdatePatient(ctx context.Context, p records.Patient) (records.Patient, error) {
 	a, err := records.Require(ctx, records.RoleSupervisor, "change patients")
 	if err != nil {
@@ -307,4 +318,16 @@ func patientDiff(a, b records.Patient) string {
 		out += ", " + c
 	}
 	return out
+}
+
+// patientByExternalID finds the patient another system knows by id (case
+// not telling ids apart), without following a merge.
+func patientByExternalID(ctx context.Context, q querier, id string) (records.Patient, error) {
+	var p records.Patient
+	err := q.QueryRowContext(ctx, "SELECT "+patientColumns+" FROM patients p WHERE p.external_id = ? AND p.external_id <> ''", id).
+		Scan(patientDest(&p)...)
+	if err == sql.ErrNoRows {
+		return p, records.Errorf(records.ENotFound, "no patient has the external id %s", id)
+	}
+	return p, err
 }

@@ -60,8 +60,9 @@ func (f *finder) add(h records.SearchHit) {
 }
 
 // find runs a parsed query: a number is an exact chart number (a retired one
-// finds its survivor), then chart numbers starting with the typed digits,
-// then a barcode; a code is a barcode, or else a surname; a name is a
+// finds its survivor) or another system's id, then chart numbers starting
+// with the typed digits, then a barcode; a code is a barcode, or else
+// another system's id or a surname; a name is another system's id or a
 // surname (and given name) prefix.
 func (f *finder) find(ctx context.Context, q records.Query, width int) error {
 	switch q.Kind {
@@ -70,6 +71,9 @@ func (f *finder) find(ctx context.Context, q records.Query, width int) error {
 			if err := f.exactMRN(ctx, mrn); err != nil {
 				return err
 			}
+		}
+		if err := f.externalID(ctx, q.Raw); err != nil {
+			return err
 		}
 		// A whole chart number that was found is the only chart it
 		// prefixes: the range scan would find it again.
@@ -86,11 +90,26 @@ func (f *finder) find(ctx context.Context, q records.Query, width int) error {
 			// that do not have digits in them.
 			return err
 		}
+		if err := f.externalID(ctx, q.Raw); err != nil {
+			return err
+		}
 		return f.name(ctx, q.Last, q.First)
 	case records.QueryName:
+		if err := f.externalID(ctx, q.Raw); err != nil {
+			return err
+		}
 		return f.name(ctx, q.Last, q.First)
 	}
 	return nil
+}
+
+// externalID finds the patient another system knows by the typed id (case
+// aside), through the unique index of external ids.
+func (f *finder) externalID(ctx context.Context, raw string) error {
+	if f.full() || raw == "" || len(raw) > records.MaxExternalIDLength {
+		return nil
+	}
+	return f.query(ctx, "external id", `SELECT `+hitColumns+` FROM patients p WHERE p.external_id = ? AND p.external_id <> ''`, raw)
 }
 
 // exactMRN finds the chart with the number mrn: a live chart is one
@@ -257,14 +276,19 @@ func (s *Store) Where(ctx context.Context, query string) ([]records.Volume, erro
 		}
 		f := newFinder(tx, maxWherePatients)
 		if q.Kind == records.QueryNumber {
-			// A chart number means that chart, not every chart it prefixes.
+			// A chart number means that chart, not every chart it
+			// prefixes; another system's id made of digits is found too.
+			if err := f.externalID(ctx, q.Raw); err != nil {
+				return err
+			}
 			mrn, err := records.NormalizeMRN(q.Digits, width)
-			if err != nil {
+			if err != nil && len(f.hits) == 0 {
 				return records.FieldError("MRN", "%s", err.Error())
 			}
-			err = f.exactMRN(ctx, mrn)
-			if err != nil {
-				return err
+			if err == nil {
+				if err := f.exactMRN(ctx, mrn); err != nil {
+					return err
+				}
 			}
 		} else if err := f.find(ctx, q, width); err != nil {
 			return err

@@ -182,6 +182,11 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 			_, err := f.s.ImportAppointments(ctx, []records.AppointmentRow{{Line: 2, Date: f.s.today(), MRN: p.MRN, Provider: f.drGrey.Name}}, true)
 			return err
 		}},
+		{"ImportAppointmentsWith", records.RoleSupervisor, func(ctx context.Context) error { // adding providers is a supervisor's
+			_, err := f.s.ImportAppointmentsWith(ctx, []records.AppointmentRow{{Line: 2, Date: f.s.today(), MRN: p.MRN, Provider: "Dr. New Testprovider"}},
+				records.AppointmentImport{DryRun: true, AddProviders: true})
+			return err
+		}},
 		{"AddLooseFiling", records.RoleClerk, func(ctx context.Context) error {
 			_, err := f.s.AddLooseFiling(ctx, records.LooseFiling{PatientID: p.ID, Received: f.s.today(), Description: "lab result"})
 			return err

@@ -192,6 +192,18 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 			if problems, err := s.CheckIntegrity(ctx); err != nil || len(problems) != 0 {
 				t.Fatalf("integrity after migration: %v %v", problems, err)
 			}
+			// An old chart has no external id; an import gives it one, and
+			// a new chart without one sits beside it.
+			sum, err := s.ImportPatients(ctx, records.PatientRows([]records.PatientRow{
+				{Line: 2, Patient: records.Patient{MRN: "123456", ExternalID: "OLD-1", LastName: "Oldtimer", FirstName: "Olga"}},
+				{Line: 3, Patient: records.Patient{MRN: "123457", LastName: "Newcomer"}},
+			}), false)
+			if err != nil || sum.Updated != 1 || sum.Imported != 1 || len(sum.Rejected) != 0 {
+				t.Fatalf("import after migration: %+v %v", sum, err)
+			}
+			if hits, err := s.Search(ctx, "old-1", 5); err != nil || len(hits) != 1 || hits[0].MRN != "123456" || hits[0].ExternalID != "OLD-1" {
+				t.Fatalf("external id after migration: %+v %v", hits, err)
+			}
 		})
 	}
 }
