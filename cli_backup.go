@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -148,9 +147,6 @@ func (c *cli) setSecondPlace(ctx context.Context, svc records.Service, dir strin
 		abs, err := filepath.Abs(dir)
 		if err != nil {
 			return records.FieldError("Second backup place", "%s: %v", dir, err)
-		}
-		if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
-			return records.FieldError("Second backup place", "%s is not a folder that can be reached now; plug the drive in or connect the network folder first", dir)
 		}
 		st.SecondBackupDir = abs
 	}

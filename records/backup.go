@@ -1,6 +1,9 @@
 package records
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // BackupCheckEvery is how often the app checks the newest backup in each
 // backup place on its own: a backup is proven by opening it, not assumed.
@@ -50,4 +53,17 @@ func (b BackupStatus) SecondPlaceOverdue(now time.Time) (BackupPlace, bool) {
 		}
 	}
 	return BackupPlace{}, false
+}
+
+// MinBackupPassphraseLength is the shortest backup passphrase: it guards
+// every patient on every backup that leaves the PC, so it is longer than a
+// password, and a sentence is easier to remember than a jumble.
+const MinBackupPassphraseLength = 12
+
+// ValidateBackupPassphrase says what is wrong with a new backup passphrase.
+func ValidateBackupPassphrase(p string) error {
+	if len([]rune(strings.TrimSpace(p))) < MinBackupPassphraseLength {
+		return FieldError("Backup passphrase", "must be at least %d characters (a short sentence is easiest to remember)", MinBackupPassphraseLength)
+	}
+	return nil
 }

@@ -317,7 +317,8 @@ type MaintenanceService interface {
 	// one, unless newKey: then a new backup key replaces the old.
 	SetBackupPassphrase(ctx context.Context, current, next string, newKey bool) error
 	// BackupStatus says where the backups are, the newest good copy in
-	// each place and the result of its latest check (anyone signed in).
+	// each place and the result of its latest check (no user needed: the
+	// app watches the second place before anyone signs in).
 	BackupStatus(ctx context.Context) (BackupStatus, error)
 	// CheckBackups opens the newest backup in each reachable place and
 	// checks it in full, recording the result. Unless now (a supervisor's

@@ -119,17 +119,6 @@ func unwrapIdentities(wrapped []byte, passphrase string) ([]age.Identity, error)
 	return age.ParseIdentities(r)
 }
 
-// ValidateBackupPassphrase says what is wrong with a new backup passphrase:
-// it guards every patient on every backup stick, so it is longer than a
-// password, and a sentence is easier to remember than a jumble.
-func ValidateBackupPassphrase(p string) error {
-	const minLen = 12
-	if len([]rune(strings.TrimSpace(p))) < minLen {
-		return records.FieldError("Backup passphrase", "must be at least %d characters (a short sentence is easiest to remember)", minLen)
-	}
-	return nil
-}
-
 // SetBackupPassphrase sets the practice's backup passphrase (admin). The
 // first time it makes the backup key. Changing it needs the current one:
 // the same key is then wrapped anew, so every backup made before opens with
@@ -141,7 +130,7 @@ func (s *Store) SetBackupPassphrase(ctx context.Context, current, next string, n
 	if err != nil {
 		return err
 	}
-	if err := ValidateBackupPassphrase(next); err != nil {
+	if err := records.ValidateBackupPassphrase(next); err != nil {
 		return err
 	}
 	return s.write(ctx, "set the backup passphrase", func(tx *sql.Tx) error {

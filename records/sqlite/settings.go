@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"path/filepath"
 	"strings"
 
 	"github.com/chartroom/chartroom/records"
@@ -93,6 +94,12 @@ func (s *Store) UpdateSettings(ctx context.Context, in records.Settings) (record
 				return err
 			} else if !hasKey {
 				return records.FieldError("Second backup place", "needs a backup passphrase first: backups that leave this PC are encrypted with it")
+			}
+			if !filepath.IsAbs(in.SecondBackupDir) {
+				return records.FieldError("Second backup place", "must be a whole folder path (such as E:\\Chartroom or /media/usb/chartroom), not %s", in.SecondBackupDir)
+			}
+			if !reachable(in.SecondBackupDir) {
+				return records.FieldError("Second backup place", "%s cannot be reached now: plug the drive in or connect the network folder first", in.SecondBackupDir)
 			}
 		}
 		if in.RetentionPresetID != 0 {
