@@ -149,8 +149,11 @@ func (c *cli) restore(ctx context.Context, backup, keyFile string) (string, erro
 		if err != nil {
 			return "", err
 		}
-		fmt.Fprintf(c.stderr, "there is no database at %s yet; the backup becomes it\n", path)
-		return sqlite.Restore(ctx, path, backup, un)
+		kept, err := sqlite.Restore(ctx, path, backup, un)
+		if err == nil {
+			fmt.Fprintf(c.stderr, "there was no database at %s; the backup became it\n", path)
+		}
+		return kept, err
 	}
 	st, err := openDB(ctx, path, c.log, c.now, false)
 	if records.ErrorCode(err) == records.EInvalid {

@@ -43,8 +43,8 @@ func newBackupPlacesCard(s *shell) *backupPlacesCard {
 
 // refresh reads the places' state.
 func (c *backupPlacesCard) refresh() {
-	svc := c.s.svc
-	inBackground(c.s, func() (records.BackupStatus, error) { return svc.BackupStatus(c.s.ctx()) },
+	ctx, svc := c.s.ctxQuiet(), c.s.svc
+	inBackground(c.s, func() (records.BackupStatus, error) { return svc.BackupStatus(ctx) },
 		func(st records.BackupStatus, err error) {
 			if err != nil {
 				c.places.SetText("The backup places cannot be read: " + records.ErrorMessage(err))

@@ -396,7 +396,7 @@ func newestBackup(dir string, now time.Time) (string, time.Time, error) {
 	var at time.Time
 	for _, e := range entries {
 		t, ok := backupTime(e.Name(), now.Location())
-		if !ok || e.IsDir() || t.After(now) || t.Before(at) {
+		if !ok || e.IsDir() || t.After(now) || !t.After(at) {
 			continue
 		}
 		newest, at = filepath.Join(dir, e.Name()), t
@@ -637,25 +637,10 @@ func (s *Store) CheckBackups(ctx context.Context, now bool) ([]records.BackupPla
 // checkBackup checks one backup file in full; an encrypted one is opened
 // with the practice's key, decrypted into the database's folder.
 func (s *Store) checkBackup(ctx context.Context, path string, key backupKey, hasKey bool) ([]string, error) {
-	enc, err := isEncrypted(path)
-	if err != nil {
-		return nil, records.Errorf(records.ENotFound, "cannot read %s: %v", path, err)
-	}
-	plain := path
-	if enc {
+	return checkBackupIn(ctx, path, filepath.Dir(s.path), func() ([]age.Identity, error) {
 		if !hasKey {
 			return nil, records.Errorf(records.EInvalid, "%s is encrypted, and this database has no backup key to open it", path)
 		}
-		var done func()
-		plain, done, err = decryptedCopy(path, filepath.Dir(s.path), key.identity)
-		if err != nil {
-			return nil, err
-		}
-		defer done()
-	}
-	problems, err := checkFile(ctx, plain)
-	if err != nil {
-		return nil, namedAs(err, plain, path)
-	}
-	return problems, nil
+		return []age.Identity{key.identity}, nil
+	})
 }

@@ -38,23 +38,6 @@ func withSecondPlace(t *testing.T, f *fixture) string {
 	return second
 }
 
-// backupFilesIn lists the names in dir that count as backups, oldest first.
-func backupFilesIn(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		if _, ok := backupTime(e.Name(), time.Local); ok {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
-	return names
-}
-
 func TestSecondPlaceNeedsAPassphrase(t *testing.T) {
 	f := newFixture(t)
 	st, _ := f.s.Settings(f.admin)
@@ -130,7 +113,7 @@ func TestAutoBackupToTheSecondPlace(t *testing.T) {
 	if err != nil || !made {
 		t.Fatalf("AutoBackup = %q, %v, %v", local, made, err)
 	}
-	onStick := backupFilesIn(t, second)
+	onStick := backupsIn(t, second)
 	if len(onStick) != 1 || !strings.HasSuffix(onStick[0], ".db.age") {
 		t.Fatalf("second place holds %v, want one encrypted backup", onStick)
 	}
@@ -195,7 +178,7 @@ func TestAutoBackupToTheSecondPlace(t *testing.T) {
 	if _, made, err := f.s.AutoBackup(ctx); err != nil || !made {
 		t.Fatalf("after plugging in: made %v, %v", made, err)
 	}
-	if n := len(backupFilesIn(t, second)); n != 2 {
+	if n := len(backupsIn(t, second)); n != 2 {
 		t.Errorf("second place holds %d backups, want 2", n)
 	}
 	st, _ = f.s.BackupStatus(f.clerk)
@@ -234,7 +217,7 @@ func TestSecondPlaceUnpluggedMidWrite(t *testing.T) {
 	if err := os.Mkdir(second, 0o700); err != nil { // plugged in again
 		t.Fatal(err)
 	}
-	if got := backupFilesIn(t, second); len(got) != 0 {
+	if got := backupsIn(t, second); len(got) != 0 {
 		t.Errorf("the second place holds %v after the drive was pulled mid-write", got)
 	}
 	st, _ := f.s.BackupStatus(f.clerk)
@@ -340,7 +323,7 @@ func TestWeeklyCheckNoticesCorruption(t *testing.T) {
 		t.Fatalf("a second check the same week checked %+v, %v", again, err)
 	}
 
-	onStick := filepath.Join(second, backupFilesIn(t, second)[0])
+	onStick := filepath.Join(second, backupsIn(t, second)[0])
 	data, _ := os.ReadFile(onStick)
 	data[len(data)/2] ^= 0x01
 	if err := os.WriteFile(onStick, data, 0o600); err != nil {
@@ -399,7 +382,7 @@ func TestPruneByPeriod(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []string
-			for _, n := range backupFilesIn(t, dir) {
+			for _, n := range backupsIn(t, dir) {
 				at, _ := backupTime(n, time.Local)
 				got = append(got, at.Format("2006-01-02"))
 			}

@@ -175,7 +175,7 @@ func writeKeyFile(dir string, k backupKey) error {
 		return nil
 	}
 	tmp := path + partialSuffix
-	if err := writeFileSync(tmp, k.wrapped); err != nil {
+	if err := writeSynced(tmp, os.O_TRUNC, bytes.NewReader(k.wrapped)); err != nil {
 		os.Remove(tmp)
 		return err
 	}
@@ -187,53 +187,18 @@ func writeKeyFile(dir string, k backupKey) error {
 	return nil
 }
 
-// writeFileSync writes data to a new owner-only file and flushes it.
-func writeFileSync(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// encryptFile writes src encrypted to recipient into the new file dst and
-// flushes it.
+// encryptFile writes src encrypted to recipient into dst and flushes it.
 func encryptFile(src, dst string, recipient age.Recipient) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	r, err := age.EncryptReader(bufio.NewReaderSize(in, 1<<20), recipient)
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(out, 1<<20)
-	w, err := age.Encrypt(bw, recipient)
-	if err == nil {
-		_, err = io.Copy(w, in)
-	}
-	if err == nil {
-		err = w.Close()
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = out.Sync()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return writeSynced(dst, os.O_TRUNC, r)
 }
 
 // IsEncryptedBackup reports whether the file at path is encrypted (an age
@@ -330,9 +295,10 @@ func decryptTo(path, dst string, ids ...age.Identity) error {
 	return nil
 }
 
-// plainBackup gives the path of backup's plain database: the backup itself
-// when it is not encrypted, else a decrypted copy in dir that done removes.
-func plainBackup(path, dir string, un Unlock) (plain string, done func(), err error) {
+// openedBackup gives the path of backup's plain database: the backup
+// itself when it is not encrypted, else a copy decrypted into dir with the
+// identities ids gives, which done removes.
+func openedBackup(path, dir string, ids func() ([]age.Identity, error)) (plain string, done func(), err error) {
 	enc, err := isEncrypted(path)
 	if err != nil {
 		return "", nil, records.Errorf(records.ENotFound, "cannot read the backup %s: %v", path, err)
@@ -340,11 +306,28 @@ func plainBackup(path, dir string, un Unlock) (plain string, done func(), err er
 	if !enc {
 		return path, func() {}, nil
 	}
-	ids, err := identitiesFor(path, un)
+	got, err := ids()
 	if err != nil {
 		return "", nil, err
 	}
-	return decryptedCopy(path, dir, ids...)
+	return decryptedCopy(path, dir, got...)
+}
+
+// checkBackupIn checks the backup at path in full (integrity, audit chain,
+// seals), an encrypted one decrypted into dir with the identities ids
+// gives; it returns the problems found, or an error when the file cannot
+// be opened or checked at all.
+func checkBackupIn(ctx context.Context, path, dir string, ids func() ([]age.Identity, error)) ([]string, error) {
+	plain, done, err := openedBackup(path, dir, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	problems, err := checkFile(ctx, plain)
+	if err != nil {
+		return nil, namedAs(err, plain, path)
+	}
+	return problems, nil
 }
 
 // decryptedCopy decrypts the backup at path into a new owner-only file in
@@ -373,16 +356,7 @@ func CheckBackupFile(ctx context.Context, path string, un Unlock) ([]string, err
 		return nil, records.Internal("could not make a temporary folder", err)
 	}
 	defer os.RemoveAll(tmp)
-	plain, done, err := plainBackup(path, tmp, un)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	problems, err := checkFile(ctx, plain)
-	if err != nil {
-		return nil, namedAs(err, plain, path)
-	}
-	return problems, nil
+	return checkBackupIn(ctx, path, tmp, func() ([]age.Identity, error) { return identitiesFor(path, un) })
 }
 
 // namedAs rewords an error about the decrypted copy plain to name the

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
+
 	"github.com/chartroom/chartroom/records"
 )
 
@@ -156,7 +158,7 @@ func Restore(ctx context.Context, dbPath, backupPath string, un Unlock) (keptCop
 	if err != nil {
 		return "", records.Internal("could not find "+dbPath, err)
 	}
-	plain, done, err := plainBackup(backupPath, filepath.Dir(dbPath), un)
+	plain, done, err := openedBackup(backupPath, filepath.Dir(dbPath), func() ([]age.Identity, error) { return identitiesFor(backupPath, un) })
 	if err != nil {
 		return "", err
 	}
@@ -255,11 +257,18 @@ func copyFileSync(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	return writeSynced(dst, os.O_EXCL, in)
+}
+
+// writeSynced writes r into dst, an owner-only file opened with
+// O_CREATE|O_WRONLY and flag (O_EXCL: new; O_TRUNC: replaced), and flushes
+// it to disk.
+func writeSynced(dst string, flag int, r io.Reader) error {
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|flag, 0o600)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, in); err != nil {
+	if _, err := io.Copy(out, r); err != nil {
 		out.Close()
 		return err
 	}
