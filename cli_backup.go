@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,6 +69,11 @@ func (c *cli) printBackupStatus(ctx context.Context, svc records.Service) error 
 	} else {
 		fmt.Fprintln(c.stdout, "backup passphrase: not set (backups are not encrypted)")
 	}
+	settings, err := svc.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, keepText(settings))
 	now := c.now()
 	for _, p := range st.Places {
 		fmt.Fprintln(c.stdout, backupPlaceLines(p, now))
@@ -159,4 +165,41 @@ func (c *cli) setSecondPlace(ctx context.Context, svc records.Service, dir strin
 		fmt.Fprintf(c.stdout, "second backup place: %s (automatic backups are also written there, encrypted)\n", st.SecondBackupDir)
 	}
 	return nil
+}
+
+// parseKeep reads --keep N,W,M.
+func parseKeep(text string) ([3]int, error) {
+	var n [3]int
+	parts := strings.Split(text, ",")
+	if len(parts) != 3 {
+		return n, usagef("--keep takes three numbers, N,W,M (such as 14,8,12), not %q", text)
+	}
+	for i, p := range parts {
+		v, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil {
+			return n, usagef("--keep takes three whole numbers, N,W,M (such as 14,8,12), not %q", text)
+		}
+		n[i] = v
+	}
+	return n, nil
+}
+
+// setKeep runs `backup --keep N,W,M`.
+func (c *cli) setKeep(ctx context.Context, svc records.Service, n [3]int) error {
+	st, err := svc.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	st.BackupKeep, st.BackupKeepWeekly, st.BackupKeepMonthly = n[0], n[1], n[2]
+	if st, err = svc.UpdateSettings(ctx, st); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, keepText(st))
+	return nil
+}
+
+// keepText says what each backup place keeps.
+func keepText(st records.Settings) string {
+	return fmt.Sprintf("each place keeps the newest %d backups, the newest of each of the last %d weeks and of each of the last %d months",
+		st.BackupKeep, st.BackupKeepWeekly, st.BackupKeepMonthly)
 }

@@ -16,7 +16,7 @@ import (
 
 var backupCommand = &command{
 	name:    "backup",
-	usage:   "backup [--to DIR] | --check FILE [--key KEYFILE] | --status | --set-passphrase [--new-key] | --second-place DIR|none",
+	usage:   "backup [--to DIR] | --check FILE [--key KEYFILE] | --status | --set-passphrase [--new-key] | --second-place DIR|none | --keep N,W,M",
 	summary: "write a checked copy of the database and print its path; check a backup; set up the second place",
 	detail: `The copy is consistent even while others work, checked (integrity, audit chain, seals),
 readable only by its owner and named with the date and time. DIR defaults to the backup folder
@@ -37,7 +37,10 @@ CHARTROOM_NEW_BACKUP_PASSPHRASE, else typed twice; changing it needs the current
 passphrase: older backups then open only with their own key file and the old passphrase.
 
 --second-place DIR (admin) sets the second backup place (a removable drive or a network folder
-that exists; "none" removes it): every automatic backup is also written there, encrypted.`,
+that exists; "none" removes it): every automatic backup is also written there, encrypted.
+
+--keep N,W,M (admin) sets what each place keeps: the newest N backups, the newest of each of
+the last W weeks and of each of the last M months (W and M may be 0).`,
 	setup: func(fs *flag.FlagSet) action {
 		to := fs.String("to", "", "the `DIR` to write the backup into")
 		check := fs.String("check", "", "check the backup `FILE` without touching the database")
@@ -46,18 +49,19 @@ that exists; "none" removes it): every automatic backup is also written there, e
 		setPassphrase := fs.Bool("set-passphrase", false, "set or change the backup passphrase (admin)")
 		newKey := fs.Bool("new-key", false, "with --set-passphrase: make a new backup key (a forgotten passphrase)")
 		second := fs.String("second-place", "", "set the second backup place `DIR` (admin); none removes it")
+		keep := fs.String("keep", "", "how many backups each place keeps (admin): `N,W,M` the newest N, the newest of W weeks and of M months")
 		return func(ctx context.Context, c *cli, args []string) error {
 			if len(args) > 0 {
 				return usagef("unexpected argument %q", args[0])
 			}
 			modes := 0
-			for _, on := range []bool{*to != "", *check != "", *status, *setPassphrase, *second != ""} {
+			for _, on := range []bool{*to != "", *check != "", *status, *setPassphrase, *second != "", *keep != ""} {
 				if on {
 					modes++
 				}
 			}
 			if modes > 1 {
-				return usagef("give one of --to, --check, --status, --set-passphrase, --second-place")
+				return usagef("give one of --to, --check, --status, --set-passphrase, --second-place, --keep")
 			}
 			if *newKey && !*setPassphrase {
 				return usagef("--new-key goes with --set-passphrase")
@@ -77,6 +81,14 @@ that exists; "none" removes it): every automatic backup is also written there, e
 			case *second != "":
 				return c.withSession(ctx, func(ctx context.Context, svc records.Service) error {
 					return c.setSecondPlace(ctx, svc, *second)
+				})
+			case *keep != "":
+				n, err := parseKeep(*keep)
+				if err != nil {
+					return err
+				}
+				return c.withSession(ctx, func(ctx context.Context, svc records.Service) error {
+					return c.setKeep(ctx, svc, n)
 				})
 			}
 			return c.withSession(ctx, func(ctx context.Context, svc records.Service) error {

@@ -268,3 +268,32 @@ func TestBackupCheckRefusesBadFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestBackupKeep(t *testing.T) {
+	h := newPractice(t)
+	tests := []struct {
+		keep string
+		code int
+		want string // on stdout, or stderr when refused
+	}{
+		{"7,4,6", exitOK, "newest 7 backups, the newest of each of the last 4 weeks and of each of the last 6 months"},
+		{"7,0,0", exitOK, "last 0 weeks and of each of the last 0 months"},
+		{"0,4,6", exitRefused, "Backups kept"},
+		{"7,-1,6", exitRefused, "Weekly backups kept"},
+		{"7,4", exitUsage, "three numbers"},
+		{"seven,4,6", exitUsage, "whole numbers"},
+	}
+	for _, tc := range tests {
+		r := h.run("backup", "--keep", tc.keep)
+		out := r.stdout
+		if tc.code != exitOK {
+			out = r.stderr
+		}
+		if r.code != tc.code || !strings.Contains(out, tc.want) {
+			t.Errorf("backup --keep %s: exit %d, %q; want %d and %q", tc.keep, r.code, out, tc.code, tc.want)
+		}
+	}
+	if status := h.must("backup", "--status"); !strings.Contains(status, "newest 7 backups") {
+		t.Errorf("backup --status after the refusals:\n%s", status)
+	}
+}

@@ -30,7 +30,7 @@ func newBackupPlacesCard(s *shell) *backupPlacesCard {
 	c.places.Wrapping = fyne.TextWrapWord
 	check := widget.NewButtonWithIcon("Check the backups now", theme.ConfirmIcon(), c.checkNow)
 	passphrase := widget.NewButtonWithIcon("Backup passphrase…", theme.VisibilityOffIcon(), c.editPassphrase)
-	second := widget.NewButtonWithIcon("Second place…", theme.StorageIcon(), c.editSecondPlace)
+	second := widget.NewButtonWithIcon("Second place and keeping…", theme.StorageIcon(), c.editSecondPlace)
 	if !s.can(records.RoleAdmin) {
 		passphrase.Hide()
 		second.Hide()
@@ -126,8 +126,9 @@ func (c *backupPlacesCard) editPassphrase() {
 	})
 }
 
-// editSecondPlace sets the second backup place and how long it may be out
-// of reach before the status bar warns.
+// editSecondPlace sets the second backup place, how long it may be out of
+// reach before the status bar warns, and the weekly and monthly backups
+// each place keeps (the newest N are in Settings).
 func (c *backupPlacesCard) editSecondPlace() {
 	st, err := c.s.svc.Settings(c.s.ctx())
 	if err != nil {
@@ -137,18 +138,35 @@ func (c *backupPlacesCard) editSecondPlace() {
 	errs := newFormErrors()
 	dir := errs.field("Second backup place", newEntry(c.s, "a folder on a removable drive or a network folder; empty: none"))
 	days := errs.field("Second place warning", newEntry(c.s, ""))
+	weekly := errs.field("Weekly backups kept", newEntry(c.s, ""))
+	monthly := errs.field("Monthly backups kept", newEntry(c.s, ""))
 	dir.SetText(st.SecondBackupDir)
 	days.SetText(strconv.Itoa(st.SecondPlaceDays))
+	weekly.SetText(strconv.Itoa(st.BackupKeepWeekly))
+	monthly.SetText(strconv.Itoa(st.BackupKeepMonthly))
 	items := []*widget.FormItem{
-		widget.NewFormItem("Folder", dir),
+		widget.NewFormItem("Second place", dir),
 		widget.NewFormItem("Warn after (days)", days),
+		widget.NewFormItem("Weekly backups kept", weekly),
+		widget.NewFormItem("Monthly backups kept", monthly),
 	}
-	showEditDialog(c.s, "Second backup place", "Save", items, errs, func() error {
-		n, err := atoiField("Second place warning", days.Text)
-		if err != nil {
-			return err
+	showEditDialog(c.s, "Second place and keeping", "Save", items, errs, func() error {
+		for _, n := range []struct {
+			field string
+			e     *activeEntry
+			dst   *int
+		}{
+			{"Second place warning", days, &st.SecondPlaceDays},
+			{"Weekly backups kept", weekly, &st.BackupKeepWeekly},
+			{"Monthly backups kept", monthly, &st.BackupKeepMonthly},
+		} {
+			v, err := atoiField(n.field, n.e.Text)
+			if err != nil {
+				return err
+			}
+			*n.dst = v
 		}
-		st.SecondBackupDir, st.SecondPlaceDays = strings.TrimSpace(dir.Text), n
+		st.SecondBackupDir = strings.TrimSpace(dir.Text)
 		saved, err := c.s.svc.UpdateSettings(c.s.ctx(), st)
 		if err != nil {
 			return err
