@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/sqlite"
 )
 
 // testNow is the fixed "now" of the command-line tests, so due dates and
@@ -20,6 +21,8 @@ var testNow = time.Date(2026, time.March, 10, 10, 30, 0, 0, time.Local)
 func TestMain(m *testing.M) {
 	// Cheap argon2id costs: the tests sign in a few hundred times.
 	passwordParams = &records.PasswordParams{Memory: 64, Time: 1, Threads: 1}
+	// A cheap scrypt cost for the backup key files, for the same reason.
+	sqlite.BackupKeyWorkFactor = 10
 	clockNow = func() time.Time { return testNow }
 	startGUI = func(context.Context, string, *slog.Logger) int {
 		panic("a test started the desktop app")

@@ -16,16 +16,80 @@ import (
 
 var backupCommand = &command{
 	name:    "backup",
-	usage:   "backup [--to DIR]",
-	summary: "write a checked copy of the database and print its path",
-	detail: `The copy is consistent even while others work, integrity-checked, readable only by its
-owner and named with the date and time. DIR defaults to the backup folder of the settings,
-else a "backups" folder beside the database. Needs a supervisor or admin.`,
+	usage:   "backup [--to DIR] | --check FILE [--key KEYFILE] | --status | --set-passphrase [--new-key] | --second-place DIR|none | --keep N,W,M",
+	summary: "write a checked copy of the database and print its path; check a backup; set up the second place",
+	detail: `The copy is consistent even while others work, checked (integrity, audit chain, seals),
+readable only by its owner and named with the date and time. DIR defaults to the backup folder
+of the settings, else a "backups" folder beside the database. Once a backup passphrase is set,
+a backup into a folder outside the database's own is encrypted (chartroom-....db.age, with the
+practice's key file chartroom-backup-key-....age beside it); the backup needs no passphrase,
+opening it does. Needs a supervisor or admin.
+
+--check FILE opens a backup in a temporary folder and runs the full check without touching the
+database; an encrypted one needs the backup passphrase (CHARTROOM_BACKUP_PASSPHRASE, else it is
+asked) and its key file (beside it, or --key KEYFILE). Needs no database and no sign-in.
+
+--status prints each backup place, its newest good copy and its latest check.
+
+--set-passphrase (admin) sets the backup passphrase: the new one from
+CHARTROOM_NEW_BACKUP_PASSPHRASE, else typed twice; changing it needs the current one
+(CHARTROOM_BACKUP_PASSPHRASE, else asked). --new-key makes a new key instead, for a forgotten
+passphrase: older backups then open only with their own key file and the old passphrase.
+
+--second-place DIR (admin) sets the second backup place (a removable drive or a network folder
+that exists; "none" removes it): every automatic backup is also written there, encrypted.
+
+--keep N,W,M (admin) sets what each place keeps: the newest N backups, the newest of each of
+the last W weeks and of each of the last M months (W and M may be 0).`,
 	setup: func(fs *flag.FlagSet) action {
 		to := fs.String("to", "", "the `DIR` to write the backup into")
+		check := fs.String("check", "", "check the backup `FILE` without touching the database")
+		key := fs.String("key", "", "the key file (`KEYFILE`) of an encrypted backup, when it is not beside it")
+		status := fs.Bool("status", false, "print the backup places, their newest copies and checks")
+		setPassphrase := fs.Bool("set-passphrase", false, "set or change the backup passphrase (admin)")
+		newKey := fs.Bool("new-key", false, "with --set-passphrase: make a new backup key (a forgotten passphrase)")
+		second := fs.String("second-place", "", "set the second backup place `DIR` (admin); none removes it")
+		keep := fs.String("keep", "", "how many backups each place keeps (admin): `N,W,M` the newest N, the newest of W weeks and of M months")
 		return func(ctx context.Context, c *cli, args []string) error {
 			if len(args) > 0 {
 				return usagef("unexpected argument %q", args[0])
+			}
+			modes := 0
+			for _, on := range []bool{*to != "", *check != "", *status, *setPassphrase, *second != "", *keep != ""} {
+				if on {
+					modes++
+				}
+			}
+			if modes > 1 {
+				return usagef("give one of --to, --check, --status, --set-passphrase, --second-place, --keep")
+			}
+			if *newKey && !*setPassphrase {
+				return usagef("--new-key goes with --set-passphrase")
+			}
+			if *key != "" && *check == "" {
+				return usagef("--key goes with --check (restore takes it too)")
+			}
+			switch {
+			case *check != "":
+				return c.checkBackupFile(ctx, *check, *key)
+			case *status:
+				return c.withSession(ctx, c.printBackupStatus)
+			case *setPassphrase:
+				return c.withSession(ctx, func(ctx context.Context, svc records.Service) error {
+					return c.setBackupPassphrase(ctx, svc, *newKey)
+				})
+			case *second != "":
+				return c.withSession(ctx, func(ctx context.Context, svc records.Service) error {
+					return c.setSecondPlace(ctx, svc, *second)
+				})
+			case *keep != "":
+				n, err := parseKeep(*keep)
+				if err != nil {
+					return err
+				}
+				return c.withSession(ctx, func(ctx context.Context, svc records.Service) error {
+					return c.setKeep(ctx, svc, n)
+				})
 			}
 			return c.withSession(ctx, func(ctx context.Context, svc records.Service) error {
 				dir := *to
@@ -41,6 +105,9 @@ else a "backups" folder beside the database. Needs a supervisor or admin.`,
 					return err
 				}
 				fmt.Fprintln(c.stdout, path)
+				if !sqlite.IsEncryptedBackupName(path) && !sqlite.BesideDatabase(c.dbPath(), dir) {
+					fmt.Fprintln(c.stderr, "warning: this backup is not encrypted; before it leaves this computer, set a backup passphrase (chartroom backup --set-passphrase)")
+				}
 				return nil
 			})
 		}
@@ -49,14 +116,18 @@ else a "backups" folder beside the database. Needs a supervisor or admin.`,
 
 var restoreCommand = &command{
 	name:    "restore",
-	usage:   "restore FILE",
+	usage:   "restore [--key KEYFILE] FILE",
 	summary: "replace the database with a backup (admin only)",
-	detail: `Refuses a file that is not a Chartroom database or fails its integrity check. The
-current database is kept as a copy beside it before it is replaced; restore prints where.
-Close the desktop app on this database first. Over a database that opens, the acting user
-must be an admin; a missing database (a new computer) or a damaged one is replaced
-without signing in.`,
+	detail: `An encrypted backup (.db.age) is decrypted beside the database with the backup passphrase
+(CHARTROOM_BACKUP_PASSPHRASE, else it is asked) and its key file (beside the backup, or --key).
+The backup is checked (integrity, audit chain, seals) before anything changes: a file that is
+not a Chartroom database, is damaged or cut short, fails its check or does not open with the
+passphrase is refused, and the database stays as it was. The current database is kept as a
+copy beside it before it is replaced; restore prints where. Close the desktop app on this
+database first. Over a database that opens, the acting user must be an admin; a missing
+database (a new computer) or a damaged one is replaced without signing in.`,
 	setup: func(fs *flag.FlagSet) action {
+		key := fs.String("key", "", "the key file (`KEYFILE`) of an encrypted backup, when it is not beside it")
 		return func(ctx context.Context, c *cli, args []string) error {
 			if len(args) != 1 {
 				return usagef("name one backup FILE")
@@ -65,7 +136,7 @@ without signing in.`,
 			if _, err := os.Stat(backup); err != nil {
 				return records.Errorf(records.ENotFound, "cannot read the backup %s: %v", backup, err)
 			}
-			kept, err := c.restore(ctx, backup)
+			kept, err := c.restore(ctx, backup, *key)
 			if err != nil {
 				return err
 			}
@@ -83,49 +154,64 @@ without signing in.`,
 // is not a Chartroom database any more (damaged) has no admin to ask and
 // nothing a signed-in user could protect: whoever may write the file may
 // replace it, so the restore goes ahead, and says so.
-func (c *cli) restore(ctx context.Context, backup string) (string, error) {
+func (c *cli) restore(ctx context.Context, backup, keyFile string) (string, error) {
 	path := c.dbPath()
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(c.stderr, "there is no database at %s yet; the backup becomes it\n", path)
-		return sqlite.Restore(ctx, path, backup)
+		un, err := c.unlock(backup, keyFile)
+		if err != nil {
+			return "", err
+		}
+		kept, err := sqlite.Restore(ctx, path, backup, un)
+		if err == nil {
+			fmt.Fprintf(c.stderr, "there was no database at %s; the backup became it\n", path)
+		}
+		return kept, err
 	}
 	st, err := openDB(ctx, path, c.log, c.now, false)
 	if records.ErrorCode(err) == records.EInvalid {
+		un, err2 := c.unlock(backup, keyFile)
+		if err2 != nil {
+			return "", err2
+		}
 		fmt.Fprintf(c.stderr, "the current database cannot be opened (%s); restoring over it without signing in\n", records.ErrorMessage(err))
-		return sqlite.Restore(ctx, path, backup)
+		return sqlite.Restore(ctx, path, backup, un)
 	}
 	if err != nil {
 		return "", err
 	}
-	return c.restoreSignedIn(ctx, st, backup)
+	return c.restoreSignedIn(ctx, st, backup, keyFile)
 }
 
 // restoreSignedIn signs in on st and, for an admin, restores the backup
 // over the database; st is closed in every case.
-func (c *cli) restoreSignedIn(ctx context.Context, st *sqlite.Store, backup string) (string, error) {
+func (c *cli) restoreSignedIn(ctx context.Context, st *sqlite.Store, backup, keyFile string) (string, error) {
 	ctx, err := c.signIn(ctx, st)
 	if err == nil {
 		_, err = records.Require(ctx, records.RoleAdmin, "restore a backup")
+	}
+	var un sqlite.Unlock
+	if err == nil {
+		un, err = c.unlock(backup, keyFile)
 	}
 	if err != nil {
 		st.Close()
 		return "", err
 	}
-	return restoreDatabase(ctx, st, c.dbPath(), backup)
+	return restoreDatabase(ctx, st, c.dbPath(), backup, un)
 }
 
 // restoreDatabase replaces the database at dbPath, open as st, with a
 // backup. Only an admin may; when allowed, st is closed first because the
 // file under it is about to change, whether or not the restore then
 // succeeds. It returns where the old database was kept.
-func restoreDatabase(ctx context.Context, st *sqlite.Store, dbPath, backup string) (string, error) {
+func restoreDatabase(ctx context.Context, st *sqlite.Store, dbPath, backup string, un sqlite.Unlock) (string, error) {
 	if _, err := records.Require(ctx, records.RoleAdmin, "restore a backup"); err != nil {
 		return "", err
 	}
 	if err := st.Close(); err != nil {
 		return "", records.Internal("could not close the database before restoring", err)
 	}
-	return sqlite.Restore(ctx, dbPath, backup)
+	return sqlite.Restore(ctx, dbPath, backup, un)
 }
 
 var verifyCommand = &command{

@@ -173,3 +173,127 @@ func TestRestoreWithoutADatabase(t *testing.T) {
 		t.Errorf("after restoring over a damaged database: %q", rows)
 	}
 }
+
+// TestRestoreOntoANewPC follows the README's "Restore onto a new PC", step
+// by step: a practice with a chart out backs up, encrypted, to a second
+// folder; on a new, empty computer the backup is checked, restored and
+// verified, and `where` answers as it did on the old one.
+func TestRestoreOntoANewPC(t *testing.T) {
+	const passphrase = "seven blue folders on the top shelf"
+	old := newClinic(t)
+	old.must("checkout", "--to", "B100", old.barcodeOf("Testperson"))
+	stick := t.TempDir()
+
+	// Old PC: the admin sets the passphrase and the second place once.
+	old.env["CHARTROOM_NEW_BACKUP_PASSPHRASE"] = passphrase
+	if out := old.must("backup", "--set-passphrase"); !strings.Contains(out, "passphrase set") {
+		t.Fatalf("backup --set-passphrase printed %q", out)
+	}
+	delete(old.env, "CHARTROOM_NEW_BACKUP_PASSPHRASE")
+	old.must("backup", "--second-place", stick)
+	backup := strings.TrimSpace(old.must("backup", "--to", stick))
+	if !strings.HasSuffix(backup, ".db.age") || filepath.Dir(backup) != stick {
+		t.Fatalf("backup --to the second place wrote %q, want an encrypted backup in %s", backup, stick)
+	}
+	if status := old.must("backup", "--status"); !strings.Contains(status, "second place: "+stick+" (encrypted)") || !strings.Contains(status, backup) {
+		t.Errorf("backup --status does not name the second place and its copy:\n%s", status)
+	}
+	queries := [][]string{{"Testperson"}, {"12-34-56"}, {"Núñez"}, {"001234"}}
+	var before []string
+	for _, q := range queries {
+		before = append(before, old.must(append([]string{"where"}, q...)...))
+	}
+
+	// New PC: an empty place, the stick plugged in, nothing else.
+	newPC := newHarness(t)
+	newPC.env = map[string]string{"CHARTROOM_USER": adminUser, "CHARTROOM_PASSWORD": adminPass}
+
+	// A wrong passphrase changes nothing: no database appears.
+	newPC.env["CHARTROOM_BACKUP_PASSPHRASE"] = "not the practice's passphrase"
+	if r := newPC.run("restore", backup); r.code != exitRefused || !strings.Contains(r.stderr, "passphrase is wrong") {
+		t.Errorf("restore with a wrong passphrase: exit %d, %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(newPC.db); !os.IsNotExist(err) {
+		t.Fatalf("a refused restore left a database: %v", err)
+	}
+
+	// Step 1: check the backup; step 2: restore it; step 3: verify.
+	newPC.env["CHARTROOM_BACKUP_PASSPHRASE"] = passphrase
+	if out := newPC.must("backup", "--check", backup); !strings.HasPrefix(out, "ok: ") {
+		t.Errorf("backup --check printed %q", out)
+	}
+	if _, err := os.Stat(newPC.db); !os.IsNotExist(err) {
+		t.Fatalf("backup --check made a database: %v", err)
+	}
+	r := newPC.run("restore", backup)
+	if r.code != exitOK || !strings.Contains(r.stderr, "no database") {
+		t.Fatalf("restore on the new PC: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if out := newPC.must("verify"); !strings.HasPrefix(out, "ok: ") {
+		t.Errorf("verify on the new PC: %q", out)
+	}
+	for i, q := range queries {
+		if got := newPC.must(append([]string{"where"}, q...)...); got != before[i] {
+			t.Errorf("where %s on the new PC:\n%s\nwant, as on the old one:\n%s", strings.Join(q, " "), got, before[i])
+		}
+	}
+}
+
+// TestBackupCheckRefusesBadFiles: --check names what is wrong and exits 1.
+func TestBackupCheckRefusesBadFiles(t *testing.T) {
+	h := newClinic(t)
+	h.env["CHARTROOM_NEW_BACKUP_PASSPHRASE"] = "seven blue folders on the top shelf"
+	h.must("backup", "--set-passphrase")
+	away := t.TempDir()
+	backup := strings.TrimSpace(h.must("backup", "--to", away))
+	whole, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(away, "chartroom-20260101-000000.db.age")
+	if err := os.WriteFile(cut, whole[:len(whole)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, file, passphrase, want string
+	}{
+		{"cut short", cut, "seven blue folders on the top shelf", "damaged"},
+		{"wrong passphrase", backup, "a wrong passphrase", "passphrase is wrong"},
+		{"not a backup", writeFile(t, "notes.txt", "not a database\n"), "", "not a Chartroom database"},
+	}
+	for _, tc := range tests {
+		h.env["CHARTROOM_BACKUP_PASSPHRASE"] = tc.passphrase
+		if r := h.run("backup", "--check", tc.file); r.code != exitRefused || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", tc.name, r.code, r.stderr, tc.want)
+		}
+	}
+}
+
+func TestBackupKeep(t *testing.T) {
+	h := newPractice(t)
+	tests := []struct {
+		keep string
+		code int
+		want string // on stdout, or stderr when refused
+	}{
+		{"7,4,6", exitOK, "newest 7 backups, the newest of each of the last 4 weeks and of each of the last 6 months"},
+		{"7,0,0", exitOK, "last 0 weeks and of each of the last 0 months"},
+		{"0,4,6", exitRefused, "Backups kept"},
+		{"7,-1,6", exitRefused, "Weekly backups kept"},
+		{"7,4", exitUsage, "three numbers"},
+		{"seven,4,6", exitUsage, "whole numbers"},
+	}
+	for _, tc := range tests {
+		r := h.run("backup", "--keep", tc.keep)
+		out := r.stdout
+		if tc.code != exitOK {
+			out = r.stderr
+		}
+		if r.code != tc.code || !strings.Contains(out, tc.want) {
+			t.Errorf("backup --keep %s: exit %d, %q; want %d and %q", tc.keep, r.code, out, tc.code, tc.want)
+		}
+	}
+	if status := h.must("backup", "--status"); !strings.Contains(status, "newest 7 backups") {
+		t.Errorf("backup --status after the refusals:\n%s", status)
+	}
+}

@@ -43,12 +43,19 @@ func isTerminal(w io.Writer) bool {
 // readPassword asks for a password: on a terminal with the prompt on stderr
 // and no echo, otherwise as one line of standard input.
 func (c *cli) readPassword(prompt string) (string, error) {
+	return c.readSecret(prompt, "no password given: set CHARTROOM_PASSWORD, type it at the prompt or give it as a line on standard input")
+}
+
+// readSecret asks for a password or passphrase: on a terminal with the
+// prompt on stderr and no echo, otherwise as one line of standard input;
+// missing is the message when there is neither.
+func (c *cli) readSecret(prompt, missing string) (string, error) {
 	if fd, ok := c.terminal(); ok {
 		fmt.Fprint(c.stderr, prompt)
 		b, err := term.ReadPassword(fd)
 		fmt.Fprintln(c.stderr)
 		if err != nil {
-			return "", fmt.Errorf("reading the password: %w", err)
+			return "", fmt.Errorf("reading what was typed: %w", err)
 		}
 		return string(b), nil
 	}
@@ -57,7 +64,7 @@ func (c *cli) readPassword(prompt string) (string, error) {
 	}
 	pw, err := c.lines.readLine()
 	if err != nil {
-		return "", usagef("no password given: set CHARTROOM_PASSWORD, type it at the prompt or give it as a line on standard input")
+		return "", usagef("%s", missing)
 	}
 	return pw, nil
 }
@@ -66,20 +73,27 @@ func (c *cli) readPassword(prompt string) (string, error) {
 // envName when set, else typed twice on a terminal, else one line of
 // standard input.
 func (c *cli) newPassword(envName, who string) (string, error) {
+	return c.newSecret(envName, "New password for "+who+": ", "password")
+}
+
+// newSecret gets a password or passphrase (noun) being set: from the
+// environment variable envName when set, else typed twice on a terminal,
+// else one line of standard input.
+func (c *cli) newSecret(envName, prompt, noun string) (string, error) {
 	if pw := c.env(envName); pw != "" {
 		return pw, nil
 	}
-	pw, err := c.readPassword("New password for " + who + ": ")
+	pw, err := c.readSecret(prompt, fmt.Sprintf("no new %s given: set %s, type it at the prompt or give it as a line on standard input", noun, envName))
 	if err != nil {
 		return "", err
 	}
 	if _, ok := c.terminal(); ok {
-		again, err := c.readPassword("Type it again: ")
+		again, err := c.readSecret("Type it again: ", "")
 		if err != nil {
 			return "", err
 		}
 		if again != pw {
-			return "", records.Errorf(records.EInvalid, "the two passwords typed differ; nothing was changed")
+			return "", records.Errorf(records.EInvalid, "the two %ss typed differ; nothing was changed", noun)
 		}
 	}
 	return pw, nil

@@ -151,13 +151,22 @@ func (g *guiDatabase) close() error {
 func (g *guiDatabase) restore(ctx context.Context, backupPath string) (records.Service, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	// The app has no passphrase prompt yet: an encrypted backup is
+	// restored with the command line, which asks for it.
+	if enc, err := sqlite.IsEncryptedBackup(backupPath); err == nil && enc {
+		err := records.Errorf(records.EInvalid, "%s is encrypted: close Chartroom and restore it with the command chartroom restore FILE, which asks for the backup passphrase", backupPath)
+		if g.st == nil {
+			return nil, err
+		}
+		return g.st, err
+	}
 	if g.st == nil {
 		// A file that cannot be opened as Chartroom's (damaged) has no
 		// admin to ask: as `chartroom restore` does, replace it.
 		if records.ErrorCode(g.openErr) != records.EInvalid {
 			return nil, records.Errorf(records.EConflict, "the database is not open")
 		}
-		kept, err := sqlite.Restore(ctx, g.path, backupPath)
+		kept, err := sqlite.Restore(ctx, g.path, backupPath, sqlite.Unlock{})
 		if err != nil {
 			return nil, err
 		}
@@ -167,7 +176,7 @@ func (g *guiDatabase) restore(ctx context.Context, backupPath string) (records.S
 	if _, err := records.Require(ctx, records.RoleAdmin, "restore a backup"); err != nil {
 		return g.st, err
 	}
-	kept, err := restoreDatabase(ctx, g.st, g.path, backupPath)
+	kept, err := restoreDatabase(ctx, g.st, g.path, backupPath, sqlite.Unlock{})
 	g.st = nil
 	if err != nil {
 		svc, oerr := g.reopenLocked(ctx)

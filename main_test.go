@@ -58,6 +58,19 @@ func TestGUIRestore(t *testing.T) {
 		t.Errorf("after a refused restore: %v %v", v.State, err)
 	}
 
+	// An encrypted backup: the app has no passphrase prompt, so it is
+	// refused with the command that restores it, and nothing changes.
+	h.env["CHARTROOM_NEW_BACKUP_PASSPHRASE"] = "seven blue folders on the top shelf"
+	h.must("backup", "--set-passphrase") // beside the open app, as a second process would
+	encrypted := strings.TrimSpace(h.must("backup", "--to", t.TempDir()))
+	svcEnc, err := g.restore(ctx, encrypted)
+	if err == nil || svcEnc == nil || !strings.Contains(records.ErrorMessage(err), "chartroom restore") {
+		t.Fatalf("restoring an encrypted backup in the app: %v, service %v", err, svcEnc)
+	}
+	if v, err := svcEnc.VolumeByBarcode(ctx, ana); err != nil || v.State != records.StateCheckedOut {
+		t.Errorf("after the refused encrypted restore: %v %v", v.State, err)
+	}
+
 	// The admin restores: the new service sees the database of the backup.
 	svc4, err := g.restore(ctx, backup)
 	if err != nil {

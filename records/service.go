@@ -346,6 +346,20 @@ type MaintenanceService interface {
 	// CheckIntegrity runs SQLite's integrity check and verifies the audit
 	// chain; it returns the problems found (none: an empty slice).
 	CheckIntegrity(ctx context.Context) ([]string, error)
+	// SetBackupPassphrase sets the practice's backup passphrase (admin),
+	// which opens every encrypted backup. Changing it needs the current
+	// one, unless newKey: then a new backup key replaces the old.
+	SetBackupPassphrase(ctx context.Context, current, next string, newKey bool) error
+	// BackupStatus says where the backups are, the newest good copy in
+	// each place and the result of its latest check (no user needed: the
+	// app watches the second place before anyone signs in).
+	BackupStatus(ctx context.Context) (BackupStatus, error)
+	// CheckBackups opens the newest backup in each reachable place and
+	// checks it in full, recording the result. Unless now (a supervisor's
+	// request), it is the app's own weekly check: no user is needed, and a
+	// place checked within BackupCheckEvery is left alone. It returns the
+	// places checked.
+	CheckBackups(ctx context.Context, now bool) ([]BackupPlace, error)
 }
 
 // AutoBackupEvery is how old the newest backup may be before the app makes

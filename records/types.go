@@ -442,7 +442,20 @@ type Settings struct {
 	// fills Retention from it.
 	RetentionPresetID ID
 	BackupDir         string
+	// BackupKeep is how many of the newest backups each place keeps (the
+	// app makes one a day: the last days); BackupKeepWeekly and
+	// BackupKeepMonthly keep the newest of that many ISO weeks and calendar
+	// months besides (0: none).
 	BackupKeep        int
+	BackupKeepWeekly  int
+	BackupKeepMonthly int
+	// SecondBackupDir is the second backup place (a removable drive or a
+	// network folder; empty: none): every automatic backup is also written
+	// there, encrypted, whenever it can be reached.
+	SecondBackupDir string
+	// SecondPlaceDays is how many days the second place may go without a
+	// new copy before the app warns.
+	SecondPlaceDays int
 }
 
 // RetentionPolicy holds the years charts are kept (used by the retention
@@ -466,6 +479,9 @@ func DefaultSettings() Settings {
 		RequestExpiryDays: 14,
 		Retention:         RetentionPolicy{AdultYears: 10, MajorityAge: 18, MinorYears: 10, DeceasedYears: 5, BillingOnlyYears: 7},
 		BackupKeep:        14,
+		BackupKeepWeekly:  8,
+		BackupKeepMonthly: 12,
+		SecondPlaceDays:   7,
 	}
 }
 

@@ -257,7 +257,19 @@ func ValidateSettings(s *Settings) error {
 	if s.BackupKeep < 1 || s.BackupKeep > 365 {
 		return FieldError("Backups kept", "must be between 1 and 365, not %d", s.BackupKeep)
 	}
+	if s.BackupKeepWeekly < 0 || s.BackupKeepWeekly > 520 {
+		return FieldError("Weekly backups kept", "must be between 0 and 520, not %d", s.BackupKeepWeekly)
+	}
+	if s.BackupKeepMonthly < 0 || s.BackupKeepMonthly > 240 {
+		return FieldError("Monthly backups kept", "must be between 0 and 240, not %d", s.BackupKeepMonthly)
+	}
+	if s.SecondPlaceDays < 1 || s.SecondPlaceDays > 90 {
+		return FieldError("Second place warning", "must be between 1 and 90 days, not %d", s.SecondPlaceDays)
+	}
 	if s.BackupDir, e = cleanText("Backup folder", s.BackupDir, false, 400); e != nil {
+		return e
+	}
+	if s.SecondBackupDir, e = cleanText("Second backup place", s.SecondBackupDir, false, 400); e != nil {
 		return e
 	}
 	return nil

@@ -19,6 +19,7 @@ type backupTab struct {
 	result  *widget.Label
 	busy    *widget.ProgressBarInfinite
 	buttons []*widget.Button
+	places  *backupPlacesCard
 	root    fyne.CanvasObject
 }
 
@@ -37,6 +38,7 @@ func newBackupTab(s *shell) *backupTab {
 	if !s.can(records.RoleAdmin) || s.deps.Restore == nil {
 		restore.Hide()
 	}
+	b.places = newBackupPlacesCard(s)
 	b.root = container.NewVBox(
 		widget.NewCard("Backup", "A consistent copy of the whole database, checked before it is kept.",
 			container.NewVBox(container.NewHBox(backupNow, backupTo),
@@ -45,6 +47,7 @@ func newBackupTab(s *shell) *backupTab {
 			container.NewVBox(container.NewHBox(restore), hint("Only an admin may restore."))),
 		widget.NewCard("Checks", "SQLite's integrity check and the audit chain (tampering with the log shows here).",
 			container.NewHBox(check)),
+		b.places.root,
 		b.busy, b.result,
 	)
 	return b
@@ -52,7 +55,7 @@ func newBackupTab(s *shell) *backupTab {
 
 func (b *backupTab) view() fyne.CanvasObject { return b.root }
 
-func (b *backupTab) shown() {}
+func (b *backupTab) shown() { b.places.refresh() }
 
 // running disables the buttons and shows progress while work runs.
 func (b *backupTab) running(on bool) {
@@ -99,6 +102,7 @@ func (b *backupTab) backup(dir string) {
 				return
 			}
 			b.result.SetText("Backup saved: " + path)
+			b.places.refresh()
 		})
 }
 

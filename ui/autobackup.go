@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -54,6 +55,7 @@ func (s *shell) autoBackup() {
 		return autoBackupResult{path, made}, err
 	}, func(r autoBackupResult, err error) {
 		s.backingUp = false
+		s.watchBackups(svc)
 		if err != nil {
 			s.log.Error("automatic backup failed", "err", err)
 			s.setAlert(alertBackup, "Automatic backup failed at "+when(s.now())+": "+
@@ -65,4 +67,47 @@ func (s *shell) autoBackup() {
 			s.log.Info("automatic backup written", "path", r.path)
 		}
 	})
+}
+
+// watchBackups runs the weekly check of the newest backup in each place
+// when it is due (the store decides), then shows in the status bar what
+// the backups' state calls for.
+func (s *shell) watchBackups(svc records.Service) {
+	inBackground(s, func() (records.BackupStatus, error) {
+		ctx := context.Background()
+		if _, err := svc.CheckBackups(ctx, false); err != nil {
+			return records.BackupStatus{}, err
+		}
+		return svc.BackupStatus(ctx)
+	}, func(st records.BackupStatus, err error) {
+		if err != nil {
+			s.log.Error("checking the backups", "err", err)
+			return
+		}
+		s.showBackupStatus(st)
+	})
+}
+
+// showBackupStatus raises (or clears) the warnings about the backups: a
+// failed check in red, a second place out of reach too long in amber.
+func (s *shell) showBackupStatus(st records.BackupStatus) {
+	var failed []string
+	for _, p := range st.Places {
+		if !p.Check.At.IsZero() && !p.Check.OK {
+			failed = append(failed, fmt.Sprintf("The check of the newest backup in %s failed on %s: %s.", p.Dir, when(p.Check.At), strings.TrimSuffix(p.Check.Problems, ".")))
+		}
+	}
+	text := ""
+	if len(failed) > 0 {
+		text = strings.Join(failed, " ") + " Ask the administrator to back up again and check it (Administration, Backup & checks)."
+	}
+	s.setAlert(alertBackupCheck, text)
+	text = ""
+	if p, overdue := st.SecondPlaceOverdue(s.now()); overdue && p.LastCopyAt.IsZero() {
+		text = "The second backup place " + p.Dir + " has no backup yet: plug in the drive or connect the network folder."
+	} else if overdue {
+		text = fmt.Sprintf("The second backup place %s has had no new backup since %s (more than %d days): plug in the drive or connect the network folder.",
+			p.Dir, when(p.LastCopyAt), st.SecondPlaceDays)
+	}
+	s.setAlert(alertSecondPlace, text)
 }

@@ -167,10 +167,16 @@ func TestAutoBackupFailureShowsInStatusBar(t *testing.T) {
 
 // gatedBackup is the real store whose automatic backup reports that it was
 // asked and waits for the test, so the test can look at the window while
-// the app's background goroutines are parked.
+// the app's background goroutines are parked; watched is closed once the
+// backup's state has been read after it (the last file work of the chain).
 type gatedBackup struct {
 	records.Service
-	asked, release chan struct{}
+	asked, release, watched chan struct{}
+}
+
+func (g gatedBackup) BackupStatus(ctx context.Context) (records.BackupStatus, error) {
+	defer close(g.watched)
+	return g.Service.BackupStatus(ctx)
 }
 
 func (g gatedBackup) AutoBackup(ctx context.Context) (string, bool, error) {
@@ -185,7 +191,7 @@ func TestStartupChecksRunInTheBackground(t *testing.T) {
 	tamper(t, f.s.deps.DBPath,
 		"DROP TRIGGER movements_no_update",
 		"UPDATE movements SET note = 'x' WHERE id = 1")
-	g := gatedBackup{Service: f.store, asked: make(chan struct{}), release: make(chan struct{})}
+	g := gatedBackup{Service: f.store, asked: make(chan struct{}), release: make(chan struct{}), watched: make(chan struct{})}
 	f.s.replaceService(g)
 	f.s.async = true
 	f.s.startupChecks() // returns at once; the checks run on goroutines
@@ -197,6 +203,7 @@ func TestStartupChecksRunInTheBackground(t *testing.T) {
 		t.Error("no dialog")
 	}
 	close(g.release)
+	<-g.watched // the backup and the backup check are done before the test's folder is removed
 }
 
 // The automatic backup runs with no one signed in: a start-up before the

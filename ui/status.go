@@ -25,8 +25,10 @@ type statusBar struct {
 	// disclosures still open (red when one is overdue); it opens their list.
 	accounting *widget.Button
 	lock       *widget.Button
-	// alert is the shell's standing warnings in red, above the counts.
+	// alert is the shell's standing warnings in red, above the counts;
+	// caution those in amber (the second backup place out of reach).
 	alert   *widget.Label
+	caution *widget.Label
 	last    records.Counts
 	loading bool
 }
@@ -46,26 +48,38 @@ func newStatusBar(s *shell) *statusBar {
 	b.alert = widget.NewLabel("")
 	b.alert.Importance = widget.DangerImportance
 	b.alert.Wrapping = fyne.TextWrapWord
+	b.caution = widget.NewLabel("")
+	b.caution.Importance = widget.WarningImportance
+	b.caution.Wrapping = fyne.TextWrapWord
 	b.showAlerts()
 	return b
 }
 
 func (b *statusBar) view() fyne.CanvasObject {
-	return container.NewVBox(b.alert, container.NewBorder(nil, nil,
+	return container.NewVBox(b.alert, b.caution, container.NewBorder(nil, nil,
 		container.NewHBox(widget.NewIcon(theme.AccountIcon()), b.user),
 		container.NewHBox(b.counts, b.accounting, b.lock),
 		b.db, layout.NewSpacer()))
 }
 
-// Keys of the shell's alerts, in the order the status bar shows them.
+// Keys of the shell's alerts, in the order the status bar shows them:
+// red ones, then amber ones.
 const (
-	alertAudit  = "audit"
-	alertBackup = "backup"
+	alertAudit       = "audit"
+	alertBackup      = "backup"
+	alertBackupCheck = "backup-check"
+	alertSecondPlace = "second-place"
 )
 
-// setAlert sets (text empty: clears) a standing warning; it shows in red
-// in the status bar now if a user is signed in, else once one signs in.
-// It runs on the UI goroutine.
+// redAlerts and amberAlerts are the keys shown in each colour.
+var (
+	redAlerts   = []string{alertAudit, alertBackup, alertBackupCheck}
+	amberAlerts = []string{alertSecondPlace}
+)
+
+// setAlert sets (text empty: clears) a standing warning; it shows (red or
+// amber, by its key) in the status bar now if a user is signed in, else
+// once one signs in. It runs on the UI goroutine.
 func (s *shell) setAlert(key, text string) {
 	if s.alerts == nil {
 		s.alerts = map[string]string{}
@@ -80,19 +94,25 @@ func (s *shell) setAlert(key, text string) {
 	}
 }
 
-// showAlerts shows the shell's alerts, one a line, or hides the line.
+// showAlerts shows the shell's alerts, one a line, red then amber, or
+// hides the lines.
 func (b *statusBar) showAlerts() {
-	var lines []string
-	for _, key := range []string{alertAudit, alertBackup} {
-		if text := b.s.alerts[key]; text != "" {
-			lines = append(lines, text)
+	for _, l := range []struct {
+		label *widget.Label
+		keys  []string
+	}{{b.alert, redAlerts}, {b.caution, amberAlerts}} {
+		var lines []string
+		for _, key := range l.keys {
+			if text := b.s.alerts[key]; text != "" {
+				lines = append(lines, text)
+			}
 		}
-	}
-	b.alert.SetText(strings.Join(lines, "\n"))
-	if len(lines) == 0 {
-		b.alert.Hide()
-	} else {
-		b.alert.Show()
+		l.label.SetText(strings.Join(lines, "\n"))
+		if len(lines) == 0 {
+			l.label.Hide()
+		} else {
+			l.label.Show()
+		}
 	}
 }
 

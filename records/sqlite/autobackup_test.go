@@ -12,7 +12,8 @@ import (
 	"github.com/chartroom/chartroom/records"
 )
 
-// backupsIn lists the backup files in dir, oldest first.
+// backupsIn lists the names in dir that count as backups (plain or
+// encrypted), oldest first.
 func backupsIn(t *testing.T, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
@@ -21,7 +22,7 @@ func backupsIn(t *testing.T, dir string) []string {
 	}
 	var names []string
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), backupPrefix) && strings.HasSuffix(e.Name(), backupSuffix) {
+		if _, ok := backupTime(e.Name(), time.Local); ok {
 			names = append(names, e.Name())
 		}
 	}
@@ -110,6 +111,7 @@ func TestAutoBackupKeepsTheLastN(t *testing.T) {
 	ctx := context.Background()
 	st, _ := f.s.Settings(f.admin)
 	st.BackupKeep = 3
+	st.BackupKeepWeekly, st.BackupKeepMonthly = 0, 0 // the count alone: TestPruneByPeriod has the rest
 	st.BackupDir = filepath.Join(t.TempDir(), "elsewhere")
 	if _, err := f.s.UpdateSettings(f.admin, st); err != nil {
 		t.Fatal(err)

@@ -56,6 +56,8 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// A cheap scrypt cost for the backup key files: the tests open many.
+	BackupKeyWorkFactor = 10
 	code := m.Run()
 	if benchDir != "" {
 		os.RemoveAll(benchDir)

@@ -439,7 +439,7 @@ func TestFaultRestoreDamagedBackup(t *testing.T) {
 	for _, how := range []string{"truncated", "corrupted"} {
 		t.Run(how, func(t *testing.T) {
 			bad := damage(t, backup, how)
-			kept, err := Restore(context.Background(), f.path, bad)
+			kept, err := Restore(context.Background(), f.path, bad, Unlock{})
 			if err == nil || kept != "" {
 				t.Fatalf("restored a %s backup: %q %v", how, kept, err)
 			}

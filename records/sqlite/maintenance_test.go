@@ -39,7 +39,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		t.Fatalf("CheckIntegrity = %v %v", problems, err)
 	}
 	f.s.Close()
-	kept, err := Restore(ctx, f.path, backup)
+	kept, err := Restore(ctx, f.path, backup, Unlock{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestRestoreRefuses(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			kept, err := Restore(ctx, f.path, tc.path)
+			kept, err := Restore(ctx, f.path, tc.path, Unlock{})
 			if err == nil || !strings.Contains(err.Error(), tc.msg) || kept != "" {
 				t.Fatalf("Restore(%s) = %q, %v", tc.name, kept, err)
 			}
@@ -179,7 +179,7 @@ func TestRestoreOverDamagedDatabase(t *testing.T) {
 	if err := os.WriteFile(f.path, []byte("garbage garbage garbage garbage"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	kept, err := Restore(context.Background(), f.path, backup)
+	kept, err := Restore(context.Background(), f.path, backup, Unlock{})
 	if err != nil {
 		t.Fatal(err)
 	}

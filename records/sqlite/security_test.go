@@ -37,6 +37,8 @@ var notChecked = map[string]string{
 	"SignIn":      "is how a user gets a role (TestSignInLockout, TestSecurityNoSecretsInLogsOrErrors)",
 	"VerifyAudit": "reveals nothing about patients; the app checks the chain at start-up before anyone signs in",
 	"AutoBackup":  "is the app's own daily backup into the settings' folder, with no signed-in user by design",
+	"BackupStatus": "holds only backup folders and dates; the app watches the second place before anyone signs in " +
+		"(CheckBackups is checked below with now: unasked, it is the app's own weekly check)",
 }
 
 // TestSecurityEveryMethodChecksTheRole calls every method of records.Service
@@ -196,6 +198,10 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 		{"ListAudit", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.ListAudit(ctx, records.AuditFilter{}); return err }},
 		{"Backup", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.Backup(ctx, t.TempDir()); return err }},
 		{"CheckIntegrity", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.CheckIntegrity(ctx); return err }},
+		{"CheckBackups", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.CheckBackups(ctx, true); return err }},
+		{"SetBackupPassphrase", records.RoleAdmin, func(ctx context.Context) error {
+			return f.s.SetBackupPassphrase(ctx, "", "the passphrase of "+roleTag(ctx), true)
+		}},
 		{"ListRetentionPresets", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ListRetentionPresets(ctx); return err }},
 		{"SaveRetentionPreset", records.RoleAdmin, func(ctx context.Context) error {
 			_, err := f.s.SaveRetentionPreset(ctx, records.RetentionPreset{Name: "Lax " + roleTag(ctx), Policy: records.DefaultSettings().Retention})

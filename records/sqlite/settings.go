@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"path/filepath"
 	"strings"
 
 	"github.com/chartroom/chartroom/records"
@@ -10,7 +11,7 @@ import (
 
 const settingsColumns = `practice_name, practice_address, mrn_width, filing, paper, idle_lock_minutes,
 	request_expiry_days, adult_years, majority_age, minor_years, deceased_years, billing_years, backup_dir, backup_keep,
-	retention_preset_id`
+	retention_preset_id, backup_keep_weekly, backup_keep_monthly, second_backup_dir, second_place_days`
 
 // mrnWidth is the practice's chart-number width: all a search needs of the
 // settings, read without the rest.
@@ -31,7 +32,8 @@ func loadSettings(ctx context.Context, q querier) (records.Settings, error) {
 	err := q.QueryRowContext(ctx, "SELECT "+settingsColumns+" FROM settings WHERE id = 1").Scan(
 		&st.PracticeName, &st.PracticeAddress, &st.MRNWidth, &st.Filing, &st.Paper, &st.IdleLockMinutes,
 		&st.RequestExpiryDays, &r.AdultYears, &r.MajorityAge, &r.MinorYears, &r.DeceasedYears, &r.BillingOnlyYears,
-		&st.BackupDir, &st.BackupKeep, idCol{&st.RetentionPresetID})
+		&st.BackupDir, &st.BackupKeep, idCol{&st.RetentionPresetID},
+		&st.BackupKeepWeekly, &st.BackupKeepMonthly, &st.SecondBackupDir, &st.SecondPlaceDays)
 	if err == sql.ErrNoRows {
 		return records.DefaultSettings(), nil
 	}
@@ -46,10 +48,11 @@ func loadSettings(ctx context.Context, q querier) (records.Settings, error) {
 
 func saveSettings(ctx context.Context, tx *sql.Tx, st records.Settings) error {
 	r := st.Retention
-	_, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO settings (id, "+settingsColumns+") VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	_, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO settings (id, "+settingsColumns+") VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		st.PracticeName, st.PracticeAddress, st.MRNWidth, string(st.Filing), string(st.Paper), st.IdleLockMinutes,
 		st.RequestExpiryDays, r.AdultYears, r.MajorityAge, r.MinorYears, r.DeceasedYears, r.BillingOnlyYears,
-		st.BackupDir, st.BackupKeep, idval(st.RetentionPresetID))
+		st.BackupDir, st.BackupKeep, idval(st.RetentionPresetID),
+		st.BackupKeepWeekly, st.BackupKeepMonthly, st.SecondBackupDir, st.SecondPlaceDays)
 	return err
 }
 
@@ -85,6 +88,19 @@ func (s *Store) UpdateSettings(ctx context.Context, in records.Settings) (record
 		old, err := loadSettings(ctx, tx)
 		if err != nil {
 			return err
+		}
+		if in.SecondBackupDir != "" && in.SecondBackupDir != old.SecondBackupDir {
+			if _, hasKey, err := loadBackupKey(ctx, tx); err != nil {
+				return err
+			} else if !hasKey {
+				return records.FieldError("Second backup place", "needs a backup passphrase first: backups that leave this PC are encrypted with it")
+			}
+			if !filepath.IsAbs(in.SecondBackupDir) {
+				return records.FieldError("Second backup place", "must be a whole folder path (such as E:\\Chartroom or /media/usb/chartroom), not %s", in.SecondBackupDir)
+			}
+			if !reachable(in.SecondBackupDir) {
+				return records.FieldError("Second backup place", "%s cannot be reached now: plug the drive in or connect the network folder first", in.SecondBackupDir)
+			}
 		}
 		if in.RetentionPresetID != 0 {
 			p, err := loadRetentionPreset(ctx, tx, in.RetentionPresetID)
@@ -198,7 +214,8 @@ func settingsDiff(a, b records.Settings) string {
 	add("request expiry", a.RequestExpiryDays != b.RequestExpiryDays)
 	add("retention", a.Retention != b.Retention || a.RetentionPresetID != b.RetentionPresetID)
 	add("backup folder", a.BackupDir != b.BackupDir)
-	add("backups kept", a.BackupKeep != b.BackupKeep)
+	add("backups kept", a.BackupKeep != b.BackupKeep || a.BackupKeepWeekly != b.BackupKeepWeekly || a.BackupKeepMonthly != b.BackupKeepMonthly)
+	add("second backup place", a.SecondBackupDir != b.SecondBackupDir || a.SecondPlaceDays != b.SecondPlaceDays)
 	if len(ch) == 0 {
 		return "nothing"
 	}

@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/chartroom/chartroom/records/sqlite"
+)
+
+// TestSecondPlaceOutOfReachTurnsTheStatusBarAmber: while the second backup
+// place is reachable the status bar says nothing; after more days out of
+// reach than the setting it says so in amber (not red), naming the place
+// and its last copy, and the backup page names the last good copy in each
+// place and the weekly check's result.
+func TestSecondPlaceOutOfReachTurnsTheStatusBarAmber(t *testing.T) {
+	sqlite.BackupKeyWorkFactor = 10 // a cheap scrypt cost for the key file
+	f := newFixture(t, true)
+	f.patient("100001", "Quux", "Audrey")
+	if err := f.store.SetBackupPassphrase(f.admin, "", "a quiet shelf of blue folders", false); err != nil {
+		t.Fatal(err)
+	}
+	second := filepath.Join(t.TempDir(), "usb-stick")
+	if err := os.Mkdir(second, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := f.store.Settings(f.admin)
+	st.SecondBackupDir = second
+	if _, err := f.store.UpdateSettings(f.admin, st); err != nil {
+		t.Fatal(err)
+	}
+	m := f.mustSignIn(adminName, adminPassword)
+	f.s.startAutoBackup()
+	if m.status.caution.Visible() || m.status.alert.Visible() {
+		t.Fatalf("warnings after a backup to both places: %q / %q", m.status.caution.Text, m.status.alert.Text)
+	}
+	if m.status.caution.Importance != widget.WarningImportance {
+		t.Fatalf("the second place's warning is not amber")
+	}
+
+	// The stick stays at home for eight days.
+	if err := os.Rename(second, second+"-home"); err != nil {
+		t.Fatal(err)
+	}
+	for day := 1; day <= 8; day++ {
+		f.clock.advance(24 * time.Hour)
+		f.s.autoBackup()
+		if got := m.status.caution.Visible(); got != (day > 7) {
+			t.Errorf("day %d: amber warning shown = %v (%q)", day, got, m.status.caution.Text)
+		}
+	}
+	if text := m.status.caution.Text; !strings.Contains(text, second) || !strings.Contains(text, "more than 7 days") {
+		t.Errorf("amber warning %q does not name the place and the days", text)
+	}
+	if m.status.alert.Visible() {
+		t.Errorf("a red alert for a place merely out of reach: %q", m.status.alert.Text)
+	}
+
+	card := newBackupPlacesCard(f.s)
+	card.refresh()
+	text := card.places.Text
+	for _, want := range []string{"Backup passphrase: set", "Backup folder: ", "Second place: " + second + " (encrypted)", "Last good copy: chartroom-", "Weekly check: ok on "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the backup page does not say %q:\n%s", want, text)
+		}
+	}
+
+	// Plugged in again: the next hourly check writes there and the warning goes.
+	if err := os.Rename(second+"-home", second); err != nil {
+		t.Fatal(err)
+	}
+	f.s.autoBackup()
+	if m.status.caution.Visible() {
+		t.Errorf("the amber warning stays after a copy: %q", m.status.caution.Text)
+	}
+}
