@@ -1,0 +1,331 @@
+//go:build e2e
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// e2eCase is one scenario at one screen size.
+type e2eCase struct {
+	t    *testing.T
+	run  *e2eRun
+	x    *xvfb
+	size e2eSize
+}
+
+// session opens the scenario's database (see newSession's seed) without
+// starting the app.
+func (c *e2eCase) session(seed string) *session {
+	return newSession(c.t, c.run, c.x, c.size, seed)
+}
+
+// demoAs starts the app on a copy of the demo practice and signs in as user.
+func (c *e2eCase) demoAs(user [2]string) *session {
+	s := c.session("demo")
+	s.launch()
+	s.signIn(user[0], user[1])
+	return s
+}
+
+// e2eFuncs are the scenarios by the names of e2eScenarios.
+var e2eFuncs = map[string]func(c *e2eCase){
+	"SignIn":                     scenarioSignIn,
+	"FindByName":                 scenarioFindByName,
+	"FindByChartNumber":          scenarioFindByChartNumber,
+	"FindByScannedBarcode":       scenarioFindByScannedBarcode,
+	"ScanStationCheckOutCheckIn": scenarioScanStation,
+	"ReportSaveAs":               scenarioReportSaveAs,
+}
+
+// TestE2E runs every scenario at 1366x768, then those marked narrow at
+// 1024x768, each on its own copy of the demo practice (or the database it
+// makes), one X server per size.
+func TestE2E(t *testing.T) {
+	run := e2eSetup(t)
+	defer t.Logf("end-to-end screenshots and app logs: %s", run.out)
+	for _, sc := range e2eScenarios {
+		if e2eFuncs[sc.name] == nil {
+			t.Errorf("scenario %s is in e2eScenarios but has no function in e2eFuncs", sc.name)
+		}
+	}
+	for name := range e2eFuncs {
+		if !e2eListed(name) {
+			t.Errorf("scenario %s has a function but is not in e2eScenarios", name)
+		}
+	}
+	for _, size := range []e2eSize{e2eWide, e2eNarrow} {
+		t.Run(size.name, func(t *testing.T) {
+			x := startXvfb(t, size)
+			for _, sc := range e2eScenarios {
+				if size == e2eNarrow && !sc.narrow {
+					continue
+				}
+				fn := e2eFuncs[sc.name]
+				if fn == nil {
+					continue
+				}
+				t.Run(sc.name, func(t *testing.T) {
+					fn(&e2eCase{t: t, run: run, x: x, size: size})
+				})
+			}
+		})
+	}
+}
+
+func e2eListed(name string) bool {
+	for _, sc := range e2eScenarios {
+		if sc.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// digits keeps a chart number's digits, so "26-48-41" and "264841" compare.
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// lastViewOf is the newest audit "view" event of a chart, or nil.
+func lastView(events []records.AuditEvent) *records.AuditEvent {
+	for i := len(events) - 1; i >= 0; i-- {
+		if events[i].Action == records.AuditView && events[i].Entity == "patient" {
+			return &events[i]
+		}
+	}
+	return nil
+}
+
+// newestFirst reports whether ListAudit's order is newest first.
+func newestFirst(events []records.AuditEvent) bool {
+	return len(events) > 1 && events[0].At.After(events[len(events)-1].At)
+}
+
+// latestViewedChart is the chart number the newest chart view names.
+func (s *session) latestViewedChart() string {
+	s.t.Helper()
+	events := s.auditEvents()
+	var ev *records.AuditEvent
+	if newestFirst(events) {
+		for i := range events {
+			if events[i].Action == records.AuditView && events[i].Entity == "patient" {
+				ev = &events[i]
+				break
+			}
+		}
+	} else {
+		ev = lastView(events)
+	}
+	if ev == nil {
+		return ""
+	}
+	return ev.Detail
+}
+
+// expectChartOpened checks, outside the window, that the newest chart view
+// in the audit log is the chart mrn, and on screen that its name shows.
+func (s *session) expectChartOpened(mrn, shownName string) {
+	s.t.Helper()
+	s.waitText(shownName)
+	s.waitFor("an audit view event of chart "+mrn, func() bool {
+		return strings.Contains(digits(s.latestViewedChart()), digits(mrn))
+	})
+}
+
+// scenarioSignIn: a wrong password is refused with a message and an audit
+// event; the right one opens the main window named for the clerk; Ctrl+L
+// locks it back to the sign-in form.
+func scenarioSignIn(c *e2eCase) {
+	s := c.session("demo")
+	s.launch()
+	s.waitText("Sign in to the record room")
+	s.clickRightOf("Username", 60)
+	s.typeText("clerk")
+	s.key("Tab")
+	s.typeText("not-the-password")
+	s.key("Return")
+	s.waitText("password")
+	s.shot("refused")
+	s.waitFor("an audit sign-in-failed event for clerk", func() bool {
+		for _, e := range s.auditEvents() {
+			if e.Action == records.AuditSignInFailed && strings.Contains(e.Detail+e.Username, "clerk") {
+				return true
+			}
+		}
+		return false
+	})
+	s.clickRightOf("Password", 60)
+	s.clearEntry()
+	s.typeText(e2eClerk[1])
+	s.key("Return")
+	s.waitTitle("clerk")
+	s.waitText("Find a chart")
+	s.waitText("Out:")
+	// The status bar's count of charts out is the database's.
+	s.shot("signed in")
+	s.key("ctrl+l")
+	s.waitText("Sign in to the record room")
+	title, _ := s.xdoOut("getwindowname", s.win)
+	if strings.Contains(title, "clerk") {
+		s.t.Errorf("after Ctrl+L the window title still names the clerk: %q", title)
+	}
+	signIns := 0
+	for _, e := range s.auditEvents() {
+		if e.Action == records.AuditSignIn && e.Username == "clerk" {
+			signIns++
+		}
+	}
+	if signIns == 0 {
+		s.t.Errorf("no audit sign-in event of clerk after signing in")
+	}
+}
+
+// findPatient is a demo patient the Find scenarios look for: a surname that
+// only one chart has, and its chart number and first barcode.
+type findPatient struct {
+	surname, given, mrn, barcode string
+}
+
+// uniquePatient picks, by the command line, a demo patient whose surname
+// begins with prefix and is shared by no other chart.
+func (s *session) uniquePatient(prefix string) findPatient {
+	s.t.Helper()
+	bySurname := map[string]map[string]whereLine{}
+	for _, l := range s.where(prefix) {
+		sur, _, _ := strings.Cut(l.name, ",")
+		if bySurname[sur] == nil {
+			bySurname[sur] = map[string]whereLine{}
+		}
+		if _, ok := bySurname[sur][l.mrn]; !ok {
+			bySurname[sur][l.mrn] = l
+		}
+	}
+	best := ""
+	for sur, charts := range bySurname {
+		if len(charts) == 1 && !strings.ContainsAny(sur, "-' ") && (best == "" || sur < best) {
+			best = sur
+		}
+	}
+	if best == "" {
+		s.t.Fatalf("no demo patient with a surname of its own starting %q", prefix)
+	}
+	for _, l := range bySurname[best] {
+		_, given, _ := strings.Cut(l.name, ", ")
+		given, _, _ = strings.Cut(given, " ")
+		return findPatient{surname: best, given: given, mrn: l.mrn, barcode: l.barcode}
+	}
+	panic("unreachable")
+}
+
+// scenarioFindByName: Ctrl+F, a surname typed as a person types, Enter
+// opens that patient's chart; the audit log's newest view names it.
+func scenarioFindByName(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	p := s.uniquePatient("Bramble")
+	s.key("ctrl+6")
+	s.waitText("Save as")
+	s.key("ctrl+f")
+	s.waitText("Find a chart")
+	s.typeText(p.surname + ", " + p.given)
+	s.waitText("1 match")
+	s.key("Return")
+	s.expectChartOpened(p.mrn, p.surname)
+	s.shot("chart open")
+}
+
+// scenarioFindByChartNumber: the chart number typed with its dashes, Enter.
+func scenarioFindByChartNumber(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	p := s.uniquePatient("Mar")
+	s.typeText(p.mrn)
+	s.key("Return")
+	s.expectChartOpened(p.mrn, p.surname)
+}
+
+// scenarioFindByScannedBarcode: a folder's barcode fired by a scanner into
+// Find (characters, then Enter at once) opens its chart.
+func scenarioFindByScannedBarcode(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	p := s.uniquePatient("S")
+	s.scan(p.barcode)
+	s.expectChartOpened(p.mrn, p.surname)
+}
+
+// scenarioScanStation: a borrower's badge, then a folder, scanned at the
+// scan station checks it out to that borrower; F3 and the same folder check
+// it back in. `chartroom where` says so after each.
+func scenarioScanStation(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	var folder whereLine
+	for _, l := range s.where("T") {
+		if l.state == "in-file" {
+			folder = l
+			break
+		}
+	}
+	if folder.barcode == "" {
+		s.t.Fatal("no folder in file among the demo's T surnames")
+	}
+	s.key("ctrl+2")
+	s.waitText("scan the borrower's badge")
+	s.scan("B00101")
+	s.waitText("Alder Testwood: scan the folders")
+	s.scan(folder.barcode)
+	s.waitText(folder.barcode)
+	s.waitFor("chartroom where: "+folder.barcode+" checked out to Dr. Alder Testwood", func() bool {
+		for _, l := range s.where(folder.barcode) {
+			if l.barcode == folder.barcode {
+				return l.state == "checked-out" && strings.Contains(l.place, "Alder Testwood")
+			}
+		}
+		return false
+	})
+	s.shot("checked out")
+	s.key("F3")
+	s.waitText("Check in: scan each returned folder")
+	s.scan(folder.barcode)
+	s.waitFor("chartroom where: "+folder.barcode+" back in file", func() bool {
+		for _, l := range s.where(folder.barcode) {
+			if l.barcode == folder.barcode {
+				return l.state == "in-file"
+			}
+		}
+		return false
+	})
+	s.shot("checked in")
+}
+
+// scenarioReportSaveAs: Reports, the chart location report, Save as…, a
+// file name typed into the file dialog; the PDF is written where asked and
+// pdftotext reads the report's title and the confidentiality footer.
+func scenarioReportSaveAs(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	s.key("ctrl+6")
+	s.clickText("Save as")
+	s.waitText("Cancel")
+	s.typeText("location-e2e.pdf")
+	s.key("Return")
+	path := filepath.Join(s.home, "location-e2e.pdf")
+	s.waitFile(path)
+	text := pdfText(s.t, path)
+	for _, want := range []string{"Chart location", "Confidential", "Page 1 of"} {
+		if !strings.Contains(text, want) {
+			s.t.Errorf("the saved PDF %s does not read %q", path, want)
+		}
+	}
+	s.shot("saved")
+	if _, err := os.Stat(path); err != nil {
+		s.t.Error(err)
+	}
+}
