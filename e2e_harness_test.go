@@ -151,6 +151,9 @@ type session struct {
 	logPath string
 	win     string
 	launchs int
+	// lastWords are the words OCR read on the screenshot that last showed
+	// what a wait waited for.
+	lastWords []ocrWord
 }
 
 // newSession prepares a scenario's folder and database. seed is "demo" (a
@@ -164,8 +167,10 @@ func newSession(t *testing.T, run *e2eRun, x *xvfb, size e2eSize, seed string) *
 		t.Fatal(err)
 	}
 	home := filepath.Join(dir, "home")
-	if err := os.MkdirAll(home, 0o755); err != nil {
-		t.Fatal(err)
+	for _, sub := range []string{".cache", ".config", ".local/share"} {
+		if err := os.MkdirAll(filepath.Join(home, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	s := &session{t: t, run: run, x: x, size: size, dir: dir, home: home, db: filepath.Join(dir, "chartroom.db")}
 	switch seed {
@@ -295,6 +300,7 @@ var panicLine = regexp.MustCompile(`(?i)panic|^goroutine \d+ \[`)
 // panic or a goroutine stack.
 func (s *session) close() {
 	s.stopApp()
+	_ = os.Remove(filepath.Join(s.dir, "poll.png"))
 	for i := 1; i <= s.launchs; i++ {
 		path := filepath.Join(s.dir, fmt.Sprintf("app-%d.log", i))
 		b, err := os.ReadFile(path)
@@ -441,12 +447,23 @@ func norm(w string) string {
 	return strings.ToLower(strings.Trim(w, ".,:;!?'\"()[]{}|…-_“”‘’"))
 }
 
-// findPhrase finds the words of phrase in a row on one line of the OCR.
+// findPhrase finds the words of phrase in a row on one line of the OCR,
+// the first (topmost) place it shows.
 func findPhrase(words []ocrWord, phrase string) (box, bool) {
+	all := findPhraseAll(words, phrase)
+	if len(all) == 0 {
+		return box{}, false
+	}
+	return all[0], true
+}
+
+// findPhraseAll lists every place phrase shows.
+func findPhraseAll(words []ocrWord, phrase string) []box {
 	want := strings.Fields(phrase)
 	for i := range want {
 		want[i] = norm(want[i])
 	}
+	var found []box
 	for i := range words {
 		if i+len(want) > len(words) {
 			break
@@ -455,7 +472,7 @@ func findPhrase(words []ocrWord, phrase string) (box, bool) {
 		ok := true
 		for j, w := range want {
 			got := words[i+j]
-			if got.line != words[i].line || norm(got.text) != w {
+			if got.line != words[i].line || !sameWord(norm(got.text), w) {
 				ok = false
 				break
 			}
@@ -463,10 +480,43 @@ func findPhrase(words []ocrWord, phrase string) (box, bool) {
 			b.right, b.bottom = max(b.right, got.left+got.width), max(b.bottom, got.top+got.height)
 		}
 		if ok {
-			return b, true
+			found = append(found, b)
 		}
 	}
-	return box{}, false
+	return found
+}
+
+// sameWord forgives OCR one wrong letter in a word of six or more (it reads
+// "usemame" for "username"); short words and numbers must match exactly.
+func sameWord(got, want string) bool {
+	if got == want {
+		return true
+	}
+	if len([]rune(want)) < 6 || strings.ContainsAny(want, "0123456789") {
+		return false
+	}
+	return editDistance(got, want) <= 1
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
 }
 
 func ocrText(words []ocrWord) string {
@@ -503,7 +553,9 @@ func (s *session) pollText(phrase string, wait time.Duration) (box, bool) {
 	deadline := time.Now().Add(wait)
 	for {
 		s.capture(work)
-		if b, ok := findPhrase(s.ocr(work), phrase); ok {
+		words := s.ocr(work)
+		if b, ok := findPhrase(words, phrase); ok {
+			s.lastWords = words
 			s.step++
 			_ = os.Rename(work, filepath.Join(s.dir, fmt.Sprintf("%02d-%s.png", s.step, slug("shows "+phrase))))
 			return b, true
@@ -557,6 +609,54 @@ func (s *session) clickText(phrase string) {
 	s.t.Helper()
 	x, y := s.waitText(phrase).centre()
 	s.click(x, y)
+}
+
+// clickLast waits for phrase and clicks the place lowest on screen where it
+// shows: a dialog's button rather than the page's behind it.
+func (s *session) clickLast(phrase string) {
+	s.t.Helper()
+	s.waitText(phrase)
+	all := findPhraseAll(s.lastWords, phrase)
+	if len(all) == 0 {
+		s.failScreen(fmt.Sprintf("%q went away before it could be clicked", phrase))
+	}
+	last := all[0]
+	for _, b := range all {
+		if b.top > last.top {
+			last = b
+		}
+	}
+	s.click(last.centre())
+}
+
+// chooseInFileDialog picks the file at path in Fyne's open dialog, which
+// shows the folder it is in: a click on its icon's label, a wait until the
+// dialog names the choice, then its Open button (the lowest "Open": the
+// title reads "Open File"), enabled once a file is chosen.
+func (s *session) chooseInFileDialog(path string) {
+	s.t.Helper()
+	base := filepath.Base(path)
+	s.clickLast(strings.TrimSuffix(base, filepath.Ext(base)))
+	s.waitText(base)
+	deadline := time.Now().Add(e2eTextWait)
+	for {
+		shot := s.shot("choose " + base)
+		all := findPhraseAll(s.ocr(shot), "Open")
+		if len(all) >= 2 {
+			last := all[0]
+			for _, b := range all {
+				if b.top > last.top {
+					last = b
+				}
+			}
+			s.click(last.centre())
+			return
+		}
+		if time.Now().After(deadline) {
+			s.failScreen("the file dialog's Open button never showed enabled")
+		}
+		time.Sleep(e2ePoll)
+	}
 }
 
 // clickRightOf clicks dx pixels right of a label's end: the field beside it.
@@ -635,11 +735,14 @@ type whereLine struct {
 func (s *session) where(query string) []whereLine {
 	s.t.Helper()
 	var lines []whereLine
-	for _, l := range strings.Split(strings.TrimSpace(s.cli("where", query)), "\n") {
+	// The due date, the last field, is empty for a folder in file: split
+	// lines, not fields, on white space.
+	for _, l := range strings.Split(s.cli("where", query), "\n") {
 		f := strings.Split(l, "\t")
-		if len(f) < 7 {
+		if len(f) < 6 {
 			continue
 		}
+		f = append(f, "")
 		lines = append(lines, whereLine{f[0], f[1], f[2], f[3], f[4], f[5], f[6]})
 	}
 	return lines
@@ -720,4 +823,3 @@ func (s *session) waitFor(what string, cond func() bool) {
 		time.Sleep(e2ePoll)
 	}
 }
-
