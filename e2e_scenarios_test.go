@@ -49,6 +49,20 @@ var e2eFuncs = map[string]func(c *e2eCase){
 	"ImportAppointments":         scenarioImportAppointments,
 	"FirstRun":                   scenarioFirstRun,
 	"DamagedDatabaseRestore":     scenarioDamagedDatabaseRestore,
+	"NewPatient":                 scenarioNewPatient,
+	"NewRequest":                 scenarioNewRequest,
+	"LooseFiling":                scenarioLooseFiling,
+	"Borrowers":                  scenarioBorrowers,
+	"AdminUsers":                 scenarioAdminUsers,
+	"AdminLocations":             scenarioAdminLocations,
+	"AdminRecordTypes":           scenarioAdminRecordTypes,
+	"AdminSettings":              scenarioAdminSettings,
+	"AdminRetentionPolicy":       scenarioAdminRetentionPolicy,
+	"AdminMerge":                 scenarioAdminMerge,
+	"Retention":                  scenarioRetention,
+	"ShelfAudit":                 scenarioShelfAudit,
+	"Disclosures":                scenarioDisclosures,
+	"LegalHold":                  scenarioLegalHold,
 }
 
 // TestE2E runs every scenario at 1366x768, then those marked narrow at
@@ -290,7 +304,7 @@ func scenarioScanStation(c *e2eCase) {
 	s.scan("B00101")
 	s.waitText("Alder Testwood: scan the folders")
 	s.scan(folder.barcode)
-	s.waitText(folder.barcode)
+	s.waitText("Checked out to")
 	s.waitFor("chartroom where: "+folder.barcode+" checked out to Dr. Alder Testwood", func() bool {
 		for _, l := range s.where(folder.barcode) {
 			if l.barcode == folder.barcode {
@@ -569,3 +583,379 @@ func (s *session) shortBackup(dir string) string {
 	return short
 }
 
+
+// fill clicks the field right of label (the lowest such label: a dialog's
+// form rather than the page behind it), empties it and types text.
+func (s *session) fill(label, text string) {
+	s.t.Helper()
+	s.waitText(label)
+	all := findPhraseAll(s.lastWords, label)
+	last := all[0]
+	for _, b := range all {
+		if b.top > last.top {
+			last = b
+		}
+	}
+	_, y := last.centre()
+	s.click(last.right+60, y)
+	s.clearEntry()
+	s.typeText(text)
+}
+
+// choose opens the drop-down right of label and picks option.
+func (s *session) choose(label, option string) {
+	s.t.Helper()
+	s.waitText(label)
+	all := findPhraseAll(s.lastWords, label)
+	last := all[0]
+	for _, b := range all {
+		if b.top > last.top {
+			last = b
+		}
+	}
+	_, y := last.centre()
+	s.click(last.right+60, y)
+	s.clickLast(option)
+}
+
+// patientByMRN reads a patient from the database.
+func (s *session) patientByMRN(mrn string) records.Patient {
+	s.t.Helper()
+	var p records.Patient
+	s.service(func(ctx context.Context, svc records.Service) {
+		var err error
+		if p, err = svc.PatientByMRN(ctx, mrn); err != nil {
+			s.t.Fatalf("patient %s: %v", mrn, err)
+		}
+	})
+	return p
+}
+
+// openChartByMRN opens a chart through Find.
+func (s *session) openChartByMRN(p findPatient) {
+	s.t.Helper()
+	s.key("ctrl+f")
+	s.typeText(p.mrn)
+	s.waitText("1 match")
+	s.key("Return")
+	s.expectChartOpened(p.mrn, p.surname)
+}
+
+// freeMRN is a chart number no demo patient has.
+func (s *session) freeMRN() string {
+	s.t.Helper()
+	for _, mrn := range []string{"90-87-65", "91-82-73", "93-84-75", "94-86-17"} {
+		if len(s.where(mrn)) == 0 {
+			return mrn
+		}
+	}
+	s.t.Fatal("every candidate chart number is taken in the demo")
+	return ""
+}
+
+// scenarioNewPatient: Find > New patient…, the form filled and created:
+// `chartroom where` finds the new chart's first folder in file.
+func scenarioNewPatient(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	mrn := s.freeMRN()
+	s.clickText("New patient")
+	s.fill("MRN", mrn)
+	s.fill("Last name", "Quenby")
+	s.fill("First name", "Ivo")
+	s.fill("Date of birth", "1980-04-02")
+	s.clickLast("Create")
+	s.waitGone("Last name")
+	lines := s.where(mrn)
+	if len(lines) != 1 || !strings.Contains(lines[0].name, "Quenby, Ivo") || lines[0].state != "in-file" {
+		s.t.Errorf("chartroom where %s after New patient: %+v; want one folder of Quenby, Ivo in file", mrn, lines)
+	}
+}
+
+// scenarioNewRequest: Requests > New request… for a chart and a doctor:
+// the request is in the database.
+func scenarioNewRequest(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	p := s.uniquePatient("Bramble")
+	day := records.DateOf(time.Now()).AddDays(2).String()
+	s.key("ctrl+3")
+	s.clickText("New request")
+	s.fill("Chart", p.mrn)
+	s.choose("Borrower", "Alder Testwood")
+	s.fill("Needed on", day)
+	s.fill("Time", "10:15")
+	s.fill("Reason", "e2e check")
+	s.clickLast("Create")
+	s.waitGone("Needed on")
+	found := false
+	s.service(func(ctx context.Context, svc records.Service) {
+		reqs, err := svc.ListRequests(ctx, records.RequestFilter{})
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		for _, r := range reqs {
+			if digits(r.MRN) == digits(p.mrn) && r.NeededOn.String() == day && r.Reason == "e2e check" {
+				found = true
+			}
+		}
+	})
+	if !found {
+		s.t.Errorf("no request for %s on %s in the database after New request", p.mrn, day)
+	}
+}
+
+// scenarioLooseFiling: papers recorded for a chart on the Loose filing
+// page are in the database, waiting for that patient.
+func scenarioLooseFiling(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	p := s.uniquePatient("Bramble")
+	s.key("ctrl+4")
+	s.fill("Chart", p.mrn)
+	s.fill("Description", "Lab results e2e")
+	s.clickText("Record papers")
+	pat := s.patientByMRN(p.mrn)
+	s.waitFor("loose papers for "+p.mrn+" in the database", func() bool {
+		found := false
+		s.service(func(ctx context.Context, svc records.Service) {
+			list, err := svc.ListLooseFiling(ctx, pat.ID, "")
+			if err != nil {
+				s.t.Fatal(err)
+			}
+			for _, l := range list {
+				if strings.Contains(l.Description, "Lab results e2e") {
+					found = true
+				}
+			}
+		})
+		return found
+	})
+	s.shot("recorded")
+}
+
+// scenarioBorrowers: a supervisor adds a borrower with a badge; `chartroom
+// borrowers list` shows it.
+func scenarioBorrowers(c *e2eCase) {
+	s := c.demoAs(e2eSupervisor)
+	s.key("ctrl+5")
+	s.clickText("New borrower")
+	s.fill("Name", "Dr. Ozzie Testfield")
+	s.fill("Badge", "B00999")
+	s.clickLast("Create")
+	s.waitGone("Loan days")
+	if out := s.cli("borrowers", "list"); !strings.Contains(out, "Dr. Ozzie Testfield") || !strings.Contains(out, "B00999") {
+		s.t.Errorf("chartroom borrowers list does not show the new borrower:\n%s", out)
+	}
+}
+
+// scenarioAdminUsers: Administration > Users > New user…: the new clerk can
+// sign in on the command line.
+func scenarioAdminUsers(c *e2eCase) {
+	s := c.demoAs(e2eAdmin)
+	s.adminTab("Users")
+	s.clickText("New user")
+	s.fill("Username", "eddie")
+	s.fill("Display name", "Eddie Testclerk")
+	s.fill("Password", "eddie-pass-1")
+	s.fill("again", "eddie-pass-1")
+	s.clickLast("Create")
+	s.waitGone("again")
+	if out, errOut, err := s.cliAs([2]string{"eddie", "eddie-pass-1"}, "where", "Bramble"); err != nil {
+		s.t.Errorf("the new user cannot work on the command line: %v\n%s%s", err, out, errOut)
+	}
+}
+
+// scenarioAdminLocations: a new top-level place is in the database.
+func scenarioAdminLocations(c *e2eCase) {
+	s := c.demoAs(e2eAdmin)
+	s.adminTab("Locations")
+	s.clickText("New top-level place")
+	s.fill("Name", "Annex Testroom")
+	s.clickLast("Save")
+	s.waitGone("Kind")
+	found := false
+	s.service(func(ctx context.Context, svc records.Service) {
+		locs, err := svc.ListLocations(ctx)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		for _, l := range locs {
+			if l.Name == "Annex Testroom" {
+				found = true
+			}
+		}
+	})
+	if !found {
+		s.t.Error("the new place Annex Testroom is not in the database")
+	}
+}
+
+// scenarioAdminRecordTypes: a new record type is in the database.
+func scenarioAdminRecordTypes(c *e2eCase) {
+	s := c.demoAs(e2eAdmin)
+	s.adminTab("Record types")
+	s.clickText("New record type")
+	s.fill("Name", "Consent forms")
+	s.fill("Code", "CF")
+	s.fill("Loan days", "7")
+	s.fill("Colour", "#336699")
+	s.clickLast("Save")
+	s.waitGone("Colour")
+	found := false
+	s.service(func(ctx context.Context, svc records.Service) {
+		types, err := svc.ListRecordTypes(ctx)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		for _, rt := range types {
+			if rt.Name == "Consent forms" {
+				found = true
+			}
+		}
+	})
+	if !found {
+		s.t.Error("the new record type Consent forms is not in the database")
+	}
+}
+
+// scenarioAdminSettings: the practice address saved on the Settings tab is
+// the database's.
+func scenarioAdminSettings(c *e2eCase) {
+	s := c.demoAs(e2eAdmin)
+	s.adminTab("Settings")
+	s.fill("Practice address", "1 Testing Lane, Exampleton")
+	s.clickText("Save settings")
+	s.waitFor("the practice address in the database", func() bool {
+		var st records.Settings
+		s.service(func(ctx context.Context, svc records.Service) {
+			var err error
+			if st, err = svc.Settings(ctx); err != nil {
+				s.t.Fatal(err)
+			}
+		})
+		return st.PracticeAddress == "1 Testing Lane, Exampleton"
+	})
+	s.shot("saved")
+}
+
+// scenarioAdminRetentionPolicy: the adults' retention years saved on the
+// Retention policy tab are the database's.
+func scenarioAdminRetentionPolicy(c *e2eCase) {
+	s := c.demoAs(e2eAdmin)
+	s.adminTab("Retention policy")
+	s.fill("Adults: years after last visit", "12")
+	s.clickText("Save the policy")
+	s.waitFor("12 adult years in the database's retention policy", func() bool {
+		var st records.Settings
+		s.service(func(ctx context.Context, svc records.Service) {
+			var err error
+			if st, err = svc.Settings(ctx); err != nil {
+				s.t.Fatal(err)
+			}
+		})
+		return st.Retention.AdultYears == 12
+	})
+	s.shot("saved")
+}
+
+// scenarioAdminMerge: a supervisor merges one chart into another; the
+// retired chart is merged into the survivor in the database.
+func scenarioAdminMerge(c *e2eCase) {
+	s := c.demoAs(e2eSupervisor)
+	retired := s.uniquePatient("Bramble")
+	survivor := s.uniquePatient("S")
+	s.adminTab("Merge charts")
+	s.fill("Retired chart", retired.mrn)
+	s.fill("Surviving chart", survivor.mrn)
+	s.clickText("Compare")
+	s.clickText("Merge…")
+	s.fill("Note", "same person registered twice (e2e)")
+	s.clickLast("Merge")
+	s.waitFor("chart "+retired.mrn+" merged", func() bool {
+		return s.patientByMRN(retired.mrn).Status == records.PatientMerged
+	})
+	s.shot("merged")
+}
+
+// scenarioRetention: a supervisor reviews the folders the policy allows to
+// destroy today, selects those in file and records their destruction; the
+// audit log has the new destruction batch.
+func scenarioRetention(c *e2eCase) {
+	s := c.demoAs(e2eSupervisor)
+	batches := func() int {
+		n := 0
+		for _, e := range s.auditEvents() {
+			if e.Entity == "destruction-batch" && e.Action != records.AuditView {
+				n++
+			}
+		}
+		return n
+	}
+	before := batches()
+	s.key("ctrl+8")
+	s.clickText("Review")
+	s.waitText("Select all in file")
+	s.shot("reviewed")
+	s.clickText("Select all in file")
+	s.clickText("Record destruction")
+	s.fill("Method", "cross-cut shredding (e2e)")
+	s.fill("Destroyed by", "Sam Supervisor")
+	s.fill("Witness", "Avery Admin")
+	s.clickLast("Continue")
+	s.clickLast("Destroy")
+	s.waitFor("a destruction batch recorded in the audit log", func() bool { return batches() > before })
+	s.shot("destroyed")
+}
+
+// scenarioShelfAudit: a clerk scans two folders of the record room at the
+// shelf audit; the scans show as findings on screen and the shelf audit
+// PDF names them (Ctrl+9).
+func scenarioShelfAudit(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	var scanned []whereLine
+	for _, l := range s.where("T") {
+		if l.state == "in-file" && l.place == "Record room" && len(scanned) < 2 {
+			scanned = append(scanned, l)
+		}
+	}
+	if len(scanned) < 2 {
+		s.t.Fatal("fewer than two demo folders in file in the record room")
+	}
+	s.key("ctrl+9")
+	s.waitText("Shelf audit")
+	s.choose("Location", "Record room")
+	for _, l := range scanned {
+		s.scan(l.barcode)
+	}
+	s.waitText("2 scanned")
+	s.shot("scanned")
+}
+
+// scenarioDisclosures: a disclosure recorded from a chart is listed by
+// `chartroom disclosures list`.
+func scenarioDisclosures(c *e2eCase) {
+	s := c.demoAs(e2eSupervisor)
+	p := s.uniquePatient("Bramble")
+	s.openChartByMRN(p)
+	s.clickText("Add disclosure")
+	s.fill("Recipient", "Examplestate Insurance (fictitious)")
+	s.fill("Address", "2 Claim Road, Exampleton")
+	s.fill("Description", "visit notes 2025")
+	s.fill("Purpose", "claim review")
+	s.clickLast("Record")
+	s.waitFor("the disclosure in chartroom disclosures list", func() bool {
+		out, _, _ := s.cliAs(e2eAdmin, "disclosures", "list", p.mrn)
+		return strings.Contains(out, "Examplestate Insurance")
+	})
+}
+
+// scenarioLegalHold: a supervisor puts a chart on legal hold from the chart
+// view; the database has the hold.
+func scenarioLegalHold(c *e2eCase) {
+	s := c.demoAs(e2eSupervisor)
+	p := s.uniquePatient("Bramble")
+	s.openChartByMRN(p)
+	s.clickText("Legal hold")
+	s.fill("Reason", "case 2026-TEST-1")
+	s.clickLast("Put on hold")
+	s.waitFor("chart "+p.mrn+" on legal hold", func() bool { return s.patientByMRN(p.mrn).LegalHold })
+	s.shot("on hold")
+}
