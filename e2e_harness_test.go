@@ -486,6 +486,26 @@ func findPhraseAll(words []ocrWord, phrase string) []box {
 	return found
 }
 
+// findLabels lists the places where phrase is a whole line: a form's
+// label, not the start of a longer one ("Password" of "Password again").
+func findLabels(words []ocrWord, phrase string) []box {
+	perLine := map[string]int{}
+	for _, w := range words {
+		perLine[w.line]++
+	}
+	n := len(strings.Fields(phrase))
+	var out []box
+	for _, b := range findPhraseAll(words, phrase) {
+		for _, w := range words {
+			if w.left == b.left && w.top >= b.top && w.top <= b.bottom && perLine[w.line] == n {
+				out = append(out, b)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // sameWord forgives OCR one wrong letter in a word of six or more (it reads
 // "usemame" for "username"); short words and numbers must match exactly.
 func sameWord(got, want string) bool {
@@ -616,17 +636,7 @@ func (s *session) clickText(phrase string) {
 func (s *session) clickLast(phrase string) {
 	s.t.Helper()
 	s.waitText(phrase)
-	all := findPhraseAll(s.lastWords, phrase)
-	if len(all) == 0 {
-		s.failScreen(fmt.Sprintf("%q went away before it could be clicked", phrase))
-	}
-	last := all[0]
-	for _, b := range all {
-		if b.top > last.top {
-			last = b
-		}
-	}
-	s.click(last.centre())
+	s.click(lowest(findPhraseAll(s.lastWords, phrase)).centre())
 }
 
 // chooseInFileDialog picks the file at path in Fyne's open dialog, which
@@ -641,15 +651,8 @@ func (s *session) chooseInFileDialog(path string) {
 	deadline := time.Now().Add(e2eTextWait)
 	for {
 		shot := s.shot("choose " + base)
-		all := findPhraseAll(s.ocr(shot), "Open")
-		if len(all) >= 2 {
-			last := all[0]
-			for _, b := range all {
-				if b.top > last.top {
-					last = b
-				}
-			}
-			s.click(last.centre())
+		if all := findPhraseAll(s.ocr(shot), "Open"); len(all) >= 2 {
+			s.click(lowest(all).centre())
 			return
 		}
 		if time.Now().After(deadline) {

@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -584,37 +585,67 @@ func (s *session) shortBackup(dir string) string {
 }
 
 
-// fill clicks the field right of label (the lowest such label: a dialog's
-// form rather than the page behind it), empties it and types text.
+// fill clicks the field right of the topmost label (a form on a page,
+// above any table whose column has the same name), empties it and types
+// text.
 func (s *session) fill(label, text string) {
 	s.t.Helper()
-	s.waitText(label)
-	all := findPhraseAll(s.lastWords, label)
+	s.fillAt(s.waitLabel(label, false), text)
+}
+
+// waitLabel waits until label shows as a line of its own and returns the
+// topmost such place, or the lowest when last.
+func (s *session) waitLabel(label string, last bool) box {
+	s.t.Helper()
+	deadline := time.Now().Add(e2eTextWait)
+	for {
+		s.waitText(label)
+		if all := findLabels(s.lastWords, label); len(all) > 0 {
+			if last {
+				return lowest(all)
+			}
+			return all[0]
+		}
+		if time.Now().After(deadline) {
+			s.failScreen(fmt.Sprintf("the label %q never showed on a line of its own", label))
+		}
+		time.Sleep(e2ePoll)
+	}
+}
+
+// fillDialog is fill for a dialog's form: the lowest label, below the title
+// bar and the page behind.
+func (s *session) fillDialog(label, text string) {
+	s.t.Helper()
+	s.fillAt(s.waitLabel(label, true), text)
+}
+
+func (s *session) fillAt(label box, text string) {
+	s.t.Helper()
+	_, y := label.centre()
+	s.click(label.right+60, y)
+	s.clearEntry()
+	s.typeText(text)
+}
+
+// lowest is the box nearest the bottom of the screen.
+func lowest(all []box) box {
 	last := all[0]
 	for _, b := range all {
 		if b.top > last.top {
 			last = b
 		}
 	}
-	_, y := last.centre()
-	s.click(last.right+60, y)
-	s.clearEntry()
-	s.typeText(text)
+	return last
 }
 
 // choose opens the drop-down right of label and picks option.
 func (s *session) choose(label, option string) {
 	s.t.Helper()
 	s.waitText(label)
-	all := findPhraseAll(s.lastWords, label)
-	last := all[0]
-	for _, b := range all {
-		if b.top > last.top {
-			last = b
-		}
-	}
-	_, y := last.centre()
-	s.click(last.right+60, y)
+	l := lowest(findPhraseAll(s.lastWords, label))
+	_, y := l.centre()
+	s.click(l.right+60, y)
 	s.clickLast(option)
 }
 
@@ -645,7 +676,8 @@ func (s *session) openChartByMRN(p findPatient) {
 func (s *session) freeMRN() string {
 	s.t.Helper()
 	for _, mrn := range []string{"90-87-65", "91-82-73", "93-84-75", "94-86-17"} {
-		if len(s.where(mrn)) == 0 {
+		// where refuses a chart number no patient has.
+		if out, _, err := s.cliAs(e2eClerk, "where", mrn); err != nil && strings.TrimSpace(out) == "" {
 			return mrn
 		}
 	}
@@ -659,10 +691,11 @@ func scenarioNewPatient(c *e2eCase) {
 	s := c.demoAs(e2eClerk)
 	mrn := s.freeMRN()
 	s.clickText("New patient")
-	s.fill("MRN", mrn)
-	s.fill("Last name", "Quenby")
-	s.fill("First name", "Ivo")
-	s.fill("Date of birth", "1980-04-02")
+	s.waitText("Last name")
+	s.fillDialog("MRN", mrn)
+	s.fillDialog("Last name", "Quenby")
+	s.fillDialog("First name", "Ivo")
+	s.fillDialog("Date of birth", "1980-04-02")
 	s.clickLast("Create")
 	s.waitGone("Last name")
 	lines := s.where(mrn)
@@ -679,11 +712,12 @@ func scenarioNewRequest(c *e2eCase) {
 	day := records.DateOf(time.Now()).AddDays(2).String()
 	s.key("ctrl+3")
 	s.clickText("New request")
-	s.fill("Chart", p.mrn)
+	s.waitText("Needed on")
+	s.fillDialog("Chart", p.mrn)
 	s.choose("Borrower", "Alder Testwood")
-	s.fill("Needed on", day)
-	s.fill("Time", "10:15")
-	s.fill("Reason", "e2e check")
+	s.fillDialog("Needed on", day)
+	s.fillDialog("Time", "10:15")
+	s.fillDialog("Reason", "e2e check")
 	s.clickLast("Create")
 	s.waitGone("Needed on")
 	found := false
@@ -737,8 +771,9 @@ func scenarioBorrowers(c *e2eCase) {
 	s := c.demoAs(e2eSupervisor)
 	s.key("ctrl+5")
 	s.clickText("New borrower")
-	s.fill("Name", "Dr. Ozzie Testfield")
-	s.fill("Badge", "B00999")
+	s.waitText("Loan days")
+	s.fillDialog("Name", "Dr. Ozzie Testfield")
+	s.fillDialog("Badge", "B00999")
 	s.clickLast("Create")
 	s.waitGone("Loan days")
 	if out := s.cli("borrowers", "list"); !strings.Contains(out, "Dr. Ozzie Testfield") || !strings.Contains(out, "B00999") {
@@ -752,12 +787,13 @@ func scenarioAdminUsers(c *e2eCase) {
 	s := c.demoAs(e2eAdmin)
 	s.adminTab("Users")
 	s.clickText("New user")
-	s.fill("Username", "eddie")
-	s.fill("Display name", "Eddie Testclerk")
-	s.fill("Password", "eddie-pass-1")
-	s.fill("again", "eddie-pass-1")
+	s.waitText("Password again")
+	s.fillDialog("Username", "eddie")
+	s.fillDialog("Display name", "Eddie Testclerk")
+	s.fillDialog("Password", "eddie-pass-1")
+	s.fillDialog("Password again", "eddie-pass-1")
 	s.clickLast("Create")
-	s.waitGone("again")
+	s.waitGone("Password again")
 	if out, errOut, err := s.cliAs([2]string{"eddie", "eddie-pass-1"}, "where", "Bramble"); err != nil {
 		s.t.Errorf("the new user cannot work on the command line: %v\n%s%s", err, out, errOut)
 	}
@@ -768,7 +804,8 @@ func scenarioAdminLocations(c *e2eCase) {
 	s := c.demoAs(e2eAdmin)
 	s.adminTab("Locations")
 	s.clickText("New top-level place")
-	s.fill("Name", "Annex Testroom")
+	s.waitText("Kind")
+	s.fillDialog("Name", "Annex Testroom")
 	s.clickLast("Save")
 	s.waitGone("Kind")
 	found := false
@@ -793,10 +830,11 @@ func scenarioAdminRecordTypes(c *e2eCase) {
 	s := c.demoAs(e2eAdmin)
 	s.adminTab("Record types")
 	s.clickText("New record type")
-	s.fill("Name", "Consent forms")
-	s.fill("Code", "CF")
-	s.fill("Loan days", "7")
-	s.fill("Colour", "#336699")
+	s.waitText("Colour")
+	s.fillDialog("Name", "Consent forms")
+	s.fillDialog("Code", "CF")
+	s.fillDialog("Loan days", "7")
+	s.fillDialog("Colour", "#336699")
 	s.clickLast("Save")
 	s.waitGone("Colour")
 	found := false
@@ -867,7 +905,8 @@ func scenarioAdminMerge(c *e2eCase) {
 	s.fill("Surviving chart", survivor.mrn)
 	s.clickText("Compare")
 	s.clickText("Merge…")
-	s.fill("Note", "same person registered twice (e2e)")
+	s.waitText("Note")
+	s.fillDialog("Note", "same person registered twice (e2e)")
 	s.clickLast("Merge")
 	s.waitFor("chart "+retired.mrn+" merged", func() bool {
 		return s.patientByMRN(retired.mrn).Status == records.PatientMerged
@@ -896,9 +935,10 @@ func scenarioRetention(c *e2eCase) {
 	s.shot("reviewed")
 	s.clickText("Select all in file")
 	s.clickText("Record destruction")
-	s.fill("Method", "cross-cut shredding (e2e)")
-	s.fill("Destroyed by", "Sam Supervisor")
-	s.fill("Witness", "Avery Admin")
+	s.waitText("Witness")
+	s.fillDialog("Method", "cross-cut shredding (e2e)")
+	s.fillDialog("Destroyed by", "Sam Supervisor")
+	s.fillDialog("Witness", "Avery Admin")
 	s.clickLast("Continue")
 	s.clickLast("Destroy")
 	s.waitFor("a destruction batch recorded in the audit log", func() bool { return batches() > before })
@@ -936,10 +976,11 @@ func scenarioDisclosures(c *e2eCase) {
 	p := s.uniquePatient("Bramble")
 	s.openChartByMRN(p)
 	s.clickText("Add disclosure")
-	s.fill("Recipient", "Examplestate Insurance (fictitious)")
-	s.fill("Address", "2 Claim Road, Exampleton")
-	s.fill("Description", "visit notes 2025")
-	s.fill("Purpose", "claim review")
+	s.waitText("Recipient")
+	s.fillDialog("Recipient", "Examplestate Insurance (fictitious)")
+	s.fillDialog("Address", "2 Claim Road, Exampleton")
+	s.fillDialog("Description", "visit notes 2025")
+	s.fillDialog("Purpose", "claim review")
 	s.clickLast("Record")
 	s.waitFor("the disclosure in chartroom disclosures list", func() bool {
 		out, _, _ := s.cliAs(e2eAdmin, "disclosures", "list", p.mrn)
@@ -954,7 +995,8 @@ func scenarioLegalHold(c *e2eCase) {
 	p := s.uniquePatient("Bramble")
 	s.openChartByMRN(p)
 	s.clickText("Legal hold")
-	s.fill("Reason", "case 2026-TEST-1")
+	s.waitText("Put on hold")
+	s.fillDialog("Reason", "case 2026-TEST-1")
 	s.clickLast("Put on hold")
 	s.waitFor("chart "+p.mrn+" on legal hold", func() bool { return s.patientByMRN(p.mrn).LegalHold })
 	s.shot("on hold")
