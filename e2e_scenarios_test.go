@@ -584,7 +584,6 @@ func (s *session) shortBackup(dir string) string {
 	return short
 }
 
-
 // fill clicks the field right of the topmost label (a form on a page,
 // above any table whose column has the same name), empties it and types
 // text.
