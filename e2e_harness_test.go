@@ -337,9 +337,7 @@ func tail(path string, n int) string {
 }
 
 func (s *session) xdoOut(args ...string) (string, error) {
-	cmd := exec.Command("xdotool", args...)
-	cmd.Env = s.env()
-	b, err := cmd.CombinedOutput()
+	b, err := s.tool("xdotool", args...)
 	return string(b), err
 }
 
@@ -385,13 +383,31 @@ func (s *session) shot(step string) string {
 	return path
 }
 
+// e2eToolWait bounds one run of a tool (a screenshot, OCR, xdotool): on a
+// loaded machine `import` has been seen to hang on the X server.
+const e2eToolWait = 20 * time.Second
+
+// tool runs an external tool with the session's environment and a time
+// limit, returning its combined output.
+func (s *session) tool(name string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), e2eToolWait)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(s.env(), "OMP_THREAD_LIMIT=1")
+	cmd.WaitDelay = time.Second
+	return cmd.CombinedOutput()
+}
+
 func (s *session) capture(path string) {
 	s.t.Helper()
-	cmd := exec.Command("import", "-window", "root", path)
-	cmd.Env = s.env()
-	if b, err := cmd.CombinedOutput(); err != nil {
-		s.t.Fatalf("screenshot: %v\n%s", err, b)
+	var err error
+	var b []byte
+	for try := 0; try < 3; try++ {
+		if b, err = s.tool("import", "-window", "root", path); err == nil {
+			return
+		}
 	}
+	s.t.Fatalf("screenshot: %v\n%s", err, b)
 }
 
 var notSlug = regexp.MustCompile(`[^a-z0-9]+`)
@@ -419,18 +435,20 @@ func (s *session) ocr(png string) []ocrWord {
 	s.t.Helper()
 	prepared := strings.TrimSuffix(png, ".png") + ".ocr.png"
 	defer os.Remove(prepared)
-	if b, err := exec.Command("convert", png, "-colorspace", "Gray", "-threshold", "45%", "-negate", "-resize", "200%", prepared).CombinedOutput(); err != nil {
+	if b, err := s.tool("convert", png, "-colorspace", "Gray", "-threshold", "45%", "-negate", "-resize", "200%", prepared); err != nil {
 		s.t.Fatalf("preparing %s for OCR: %v\n%s", png, err, b)
 	}
-	cmd := exec.Command("tesseract", prepared, "-", "--psm", "11", "tsv")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
-	if err := cmd.Run(); err != nil {
-		s.t.Fatalf("tesseract %s: %v\n%s", png, err, stderr.String())
+	tsv := prepared + ".tsv"
+	defer os.Remove(tsv)
+	if b, err := s.tool("tesseract", prepared, strings.TrimSuffix(tsv, ".tsv"), "--psm", "11", "tsv"); err != nil {
+		s.t.Fatalf("tesseract %s: %v\n%s", png, err, b)
+	}
+	out, err := os.ReadFile(tsv)
+	if err != nil {
+		s.t.Fatal(err)
 	}
 	var words []ocrWord
-	for i, line := range strings.Split(stdout.String(), "\n") {
+	for i, line := range strings.Split(string(out), "\n") {
 		f := strings.Split(line, "\t")
 		if i == 0 || len(f) < 12 || strings.TrimSpace(f[11]) == "" {
 			continue

@@ -619,12 +619,29 @@ func (s *session) fillDialog(label, text string) {
 	s.fillAt(s.waitLabel(label, true), text)
 }
 
+// fillAt types text into the field right of label and waits until it
+// shows there; on a loaded machine a click can land before the field is
+// ready, so a field still empty is clicked and typed once more.
 func (s *session) fillAt(label box, text string) {
 	s.t.Helper()
 	_, y := label.centre()
-	s.click(label.right+60, y)
-	s.clearEntry()
-	s.typeText(text)
+	for try := 0; ; try++ {
+		s.click(label.right+60, y)
+		s.clearEntry()
+		s.typeText(text)
+		if s.isSecret(text) {
+			return
+		}
+		if _, ok := s.pollText(text, 5*time.Second); ok || try == 1 {
+			return
+		}
+	}
+}
+
+// isSecret is true for the passwords the scenarios type: a password entry
+// shows dots, never the text.
+func (s *session) isSecret(text string) bool {
+	return strings.Contains(text, "-pass")
 }
 
 // lowest is the box nearest the bottom of the screen.
