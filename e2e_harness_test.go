@@ -774,20 +774,13 @@ func (s *session) where(query string) []whereLine {
 // command line uses.
 func (s *session) auditEvents() []records.AuditEvent {
 	s.t.Helper()
-	ctx := context.Background()
-	st, err := openDB(ctx, s.db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, false)
-	if err != nil {
-		s.t.Fatalf("opening %s to read the audit log: %v", s.db, err)
-	}
-	defer st.Close()
-	actor, err := st.SignIn(ctx, e2eAdmin[0], e2eAdmin[1])
-	if err != nil {
-		s.t.Fatalf("signing in to read the audit log: %v", err)
-	}
-	events, err := st.ListAudit(records.WithActor(ctx, actor), records.AuditFilter{})
-	if err != nil {
-		s.t.Fatalf("reading the audit log: %v", err)
-	}
+	var events []records.AuditEvent
+	s.service(func(ctx context.Context, svc records.Service) {
+		var err error
+		if events, err = svc.ListAudit(ctx, records.AuditFilter{}); err != nil {
+			s.t.Fatalf("reading the audit log: %v", err)
+		}
+	})
 	return events
 }
 
@@ -806,6 +799,22 @@ func (s *session) service(fn func(ctx context.Context, svc records.Service)) {
 		s.t.Fatalf("signing in: %v", err)
 	}
 	fn(records.WithActor(ctx, actor), st)
+}
+
+// waitForRecord polls the database, through the store, until holds says
+// the outcome is there.
+func (s *session) waitForRecord(what string, holds func(ctx context.Context, svc records.Service) (bool, error)) {
+	s.t.Helper()
+	s.waitFor(what, func() bool {
+		ok := false
+		s.service(func(ctx context.Context, svc records.Service) {
+			var err error
+			if ok, err = holds(ctx, svc); err != nil {
+				s.t.Fatalf("%s: %v", what, err)
+			}
+		})
+		return ok
+	})
 }
 
 // pdfText is the text pdftotext reads from a PDF.

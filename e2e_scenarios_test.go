@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -487,21 +488,12 @@ func scenarioImportAppointments(c *e2eCase) {
 	s.waitText("imported 1")
 	s.clickLast("Yes")
 	s.waitText("Appointments imported")
-	found := false
-	s.service(func(ctx context.Context, svc records.Service) {
+	s.waitForRecord("an appointment request for "+p.mrn+" on "+day+" 09:30 in the database", func(ctx context.Context, svc records.Service) (bool, error) {
 		reqs, err := svc.ListRequests(ctx, records.RequestFilter{})
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		for _, r := range reqs {
-			if digits(r.MRN) == digits(p.mrn) && r.NeededOn.String() == day && r.NeededAt == "09:30" && r.Source == "appointment" {
-				found = true
-			}
-		}
+		return slices.ContainsFunc(reqs, func(r records.Request) bool {
+			return digits(r.MRN) == digits(p.mrn) && r.NeededOn.String() == day && r.NeededAt == "09:30" && r.Source == "appointment"
+		}), err
 	})
-	if !found {
-		s.t.Errorf("no appointment request for %s on %s 09:30 in the database after the import", p.mrn, day)
-	}
 }
 
 // scenarioFirstRun: an empty database shows the first-run form; the
@@ -735,22 +727,12 @@ func scenarioNewRequest(c *e2eCase) {
 	s.fillDialog("Time", "10:15")
 	s.fillDialog("Reason", "e2e check")
 	s.clickLast("Create")
-	s.waitGone("Needed on")
-	found := false
-	s.service(func(ctx context.Context, svc records.Service) {
+	s.waitForRecord("a request for "+p.mrn+" on "+day+" in the database", func(ctx context.Context, svc records.Service) (bool, error) {
 		reqs, err := svc.ListRequests(ctx, records.RequestFilter{})
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		for _, r := range reqs {
-			if digits(r.MRN) == digits(p.mrn) && r.NeededOn.String() == day && r.Reason == "e2e check" {
-				found = true
-			}
-		}
+		return slices.ContainsFunc(reqs, func(r records.Request) bool {
+			return digits(r.MRN) == digits(p.mrn) && r.NeededOn.String() == day && r.Reason == "e2e check"
+		}), err
 	})
-	if !found {
-		s.t.Errorf("no request for %s on %s in the database after New request", p.mrn, day)
-	}
 }
 
 // scenarioLooseFiling: papers recorded for a chart on the Loose filing
@@ -763,20 +745,9 @@ func scenarioLooseFiling(c *e2eCase) {
 	s.fill("Description", "Lab results e2e")
 	s.clickText("Record papers")
 	pat := s.patientByMRN(p.mrn)
-	s.waitFor("loose papers for "+p.mrn+" in the database", func() bool {
-		found := false
-		s.service(func(ctx context.Context, svc records.Service) {
-			list, err := svc.ListLooseFiling(ctx, pat.ID, "")
-			if err != nil {
-				s.t.Fatal(err)
-			}
-			for _, l := range list {
-				if strings.Contains(l.Description, "Lab results e2e") {
-					found = true
-				}
-			}
-		})
-		return found
+	s.waitForRecord("loose papers for "+p.mrn+" in the database", func(ctx context.Context, svc records.Service) (bool, error) {
+		list, err := svc.ListLooseFiling(ctx, pat.ID, "")
+		return slices.ContainsFunc(list, func(l records.LooseFiling) bool { return l.Description == "Lab results e2e" }), err
 	})
 	s.shot("recorded")
 }
@@ -823,22 +794,10 @@ func scenarioAdminLocations(c *e2eCase) {
 	s.waitText("Kind")
 	s.fillDialog("Name", "Annex Testroom")
 	s.clickLast("Save")
-	s.waitGone("Kind")
-	found := false
-	s.service(func(ctx context.Context, svc records.Service) {
+	s.waitForRecord("the new place Annex Testroom in the database", func(ctx context.Context, svc records.Service) (bool, error) {
 		locs, err := svc.ListLocations(ctx)
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		for _, l := range locs {
-			if l.Name == "Annex Testroom" {
-				found = true
-			}
-		}
+		return slices.ContainsFunc(locs, func(l records.Location) bool { return l.Name == "Annex Testroom" }), err
 	})
-	if !found {
-		s.t.Error("the new place Annex Testroom is not in the database")
-	}
 }
 
 // scenarioAdminRecordTypes: a new record type is in the database.
@@ -852,22 +811,10 @@ func scenarioAdminRecordTypes(c *e2eCase) {
 	s.fillDialog("Loan days", "7")
 	s.fillDialog("Colour", "#336699")
 	s.clickLast("Save")
-	s.waitGone("Colour")
-	found := false
-	s.service(func(ctx context.Context, svc records.Service) {
+	s.waitForRecord("the new record type Consent forms in the database", func(ctx context.Context, svc records.Service) (bool, error) {
 		types, err := svc.ListRecordTypes(ctx)
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		for _, rt := range types {
-			if rt.Name == "Consent forms" {
-				found = true
-			}
-		}
+		return slices.ContainsFunc(types, func(rt records.RecordType) bool { return rt.Name == "Consent forms" }), err
 	})
-	if !found {
-		s.t.Error("the new record type Consent forms is not in the database")
-	}
 }
 
 // scenarioAdminSettings: the practice address saved on the Settings tab is
@@ -877,15 +824,9 @@ func scenarioAdminSettings(c *e2eCase) {
 	s.adminTab("Settings")
 	s.fill("Practice address", "1 Testing Lane, Exampleton")
 	s.clickText("Save settings")
-	s.waitFor("the practice address in the database", func() bool {
-		var st records.Settings
-		s.service(func(ctx context.Context, svc records.Service) {
-			var err error
-			if st, err = svc.Settings(ctx); err != nil {
-				s.t.Fatal(err)
-			}
-		})
-		return st.PracticeAddress == "1 Testing Lane, Exampleton"
+	s.waitForRecord("the practice address in the database", func(ctx context.Context, svc records.Service) (bool, error) {
+		st, err := svc.Settings(ctx)
+		return st.PracticeAddress == "1 Testing Lane, Exampleton", err
 	})
 	s.shot("saved")
 }
@@ -897,15 +838,9 @@ func scenarioAdminRetentionPolicy(c *e2eCase) {
 	s.adminTab("Retention policy")
 	s.fill("Adults: years after last visit", "12")
 	s.clickText("Save the policy")
-	s.waitFor("12 adult years in the database's retention policy", func() bool {
-		var st records.Settings
-		s.service(func(ctx context.Context, svc records.Service) {
-			var err error
-			if st, err = svc.Settings(ctx); err != nil {
-				s.t.Fatal(err)
-			}
-		})
-		return st.Retention.AdultYears == 12
+	s.waitForRecord("12 adult years in the database's retention policy", func(ctx context.Context, svc records.Service) (bool, error) {
+		st, err := svc.Settings(ctx)
+		return st.Retention.AdultYears == 12, err
 	})
 	s.shot("saved")
 }
