@@ -79,8 +79,17 @@ func e2eSetup(t *testing.T) *e2eRun {
 			t.Fatal(err)
 		}
 	}
-	r := &e2eRun{bin: bin, out: out, demo: filepath.Join(out, "demo-template.db")}
-	_ = os.Remove(r.demo)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The template lives in a folder of this run's own, so two runs given
+	// the same OUT do not pull it from under each other.
+	templateDir, err := os.MkdirTemp(out, "demo-template-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(templateDir) })
+	r := &e2eRun{bin: bin, out: out, demo: filepath.Join(templateDir, "demo.db")}
 	cmd := exec.Command(bin, "demo", "--db", r.demo, "--patients", "300", "--seed", "7")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("chartroom demo: %v\n%s", err, b)
