@@ -513,28 +513,33 @@ func findPhraseAll(words []ocrWord, phrase string) []box {
 	return found
 }
 
-// findLabels lists the places where phrase is a whole line: a form's
-// label, not the start of a longer one ("Password" of "Password again").
+// findLabels lists the places where phrase stands apart on its line: a
+// form's label, not the start of a longer one ("Password" of "Password
+// again"). OCR may join a label and the entry beside it in one line; a gap
+// wider than a space between words keeps them apart.
 func findLabels(words []ocrWord, phrase string) []box {
-	perLine := map[string]int{}
-	for _, w := range words {
-		perLine[w.line]++
-	}
+	const wordGap = 12 // pixels; a space between words is about 5
 	n := len(strings.Fields(phrase))
 	var out []box
-	for _, b := range findPhraseAll(words, phrase) {
-		for _, w := range words {
-			if w.left == b.left && w.top >= b.top && w.top <= b.bottom && perLine[w.line] == n {
-				out = append(out, b)
-				break
-			}
+	for i := 0; i+n <= len(words); i++ {
+		b, ok := findPhrase(words[i:i+n], phrase)
+		if !ok {
+			continue
 		}
+		line := words[i].line
+		if i > 0 && words[i-1].line == line && b.left-(words[i-1].left+words[i-1].width) < wordGap {
+			continue
+		}
+		if k := i + n; k < len(words) && words[k].line == line && words[k].left-b.right < wordGap {
+			continue
+		}
+		out = append(out, b)
 	}
 	return out
 }
 
-// sameWord forgives OCR one wrong letter in a word of six or more (it reads
-// "usemame" for "username"); short words and numbers must match exactly.
+// sameWord forgives OCR one wrong, missing or extra letter in a word of six
+// or more; short words and numbers must match exactly.
 func sameWord(got, want string) bool {
 	if got == want {
 		return true
@@ -860,5 +865,55 @@ func (s *session) waitFor(what string, cond func() bool) {
 			s.failScreen(what + " never came true")
 		}
 		time.Sleep(e2ePoll)
+	}
+}
+
+// TestE2EOCRMatching pins how the harness finds text in tesseract's words:
+// phrases on one line, one wrong letter forgiven in long words only, and
+// labels apart from the words beside them.
+func TestE2EOCRMatching(t *testing.T) {
+	line := func(id string, x int, texts ...string) []ocrWord {
+		var ws []ocrWord
+		for _, tx := range texts {
+			w := len(tx) * 8
+			ws = append(ws, ocrWord{text: tx, left: x, top: 10, width: w, height: 12, line: id})
+			x += w + 5
+		}
+		return ws
+	}
+	joined := func(parts ...[]ocrWord) []ocrWord {
+		var out []ocrWord
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		return out
+	}
+	chart := line("1", 100, "Chart")
+	chart = append(chart, ocrWord{text: "MRN,", left: 160, top: 10, width: 30, height: 12, line: "1"})
+	tests := []struct {
+		name            string
+		words           []ocrWord
+		phrase          string
+		phrases, labels int
+	}{
+		{"phrase on one line", line("1", 0, "Sign", "in", "to", "the", "record", "room"), "record room", 1, 0},
+		{"phrase split over lines", joined(line("1", 0, "Sign"), line("2", 0, "in")), "Sign in", 0, 0},
+		{"punctuation and case", line("1", 0, "Save", "as…"), "save as", 1, 1},
+		{"one letter off, long word", line("1", 0, "Bramblebrok"), "Bramblebrook", 1, 1},
+		{"two letters off", line("1", 0, "usemame"), "username", 0, 0},
+		{"one letter off, short word", line("1", 0, "Sian"), "Sign", 0, 0},
+		{"numbers exact", line("1", 0, "71-84-31"), "71-84-30", 0, 0},
+		{"label inside a longer label", line("1", 0, "Password", "again"), "Password", 1, 0},
+		{"label beside its entry's placeholder", chart, "Chart", 1, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := len(findPhraseAll(tc.words, tc.phrase)); got != tc.phrases {
+				t.Errorf("findPhraseAll(%q) found %d, want %d", tc.phrase, got, tc.phrases)
+			}
+			if got := len(findLabels(tc.words, tc.phrase)); got != tc.labels {
+				t.Errorf("findLabels(%q) found %d, want %d", tc.phrase, got, tc.labels)
+			}
+		})
 	}
 }
