@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -115,6 +116,7 @@ func startXvfb(t *testing.T, size e2eSize) *xvfb {
 		}
 		cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", size.w, size.h), "-nolisten", "tcp", "-noreset")
 		cmd.ExtraFiles = []*os.File{w}
+		cmd.SysProcAttr = dieWithTest()
 		if err := cmd.Start(); err != nil {
 			t.Fatalf("starting Xvfb: %v", err)
 		}
@@ -142,6 +144,12 @@ func startXvfb(t *testing.T, size e2eSize) *xvfb {
 	}
 	t.Fatalf("starting Xvfb: %v", lastErr)
 	return nil
+}
+
+// dieWithTest makes a child (the X server, the app) end when the test
+// process does, even when it is killed before its cleanups run.
+func dieWithTest() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 
 // session is one scenario: a copy of a database, the app on it, the
@@ -240,6 +248,7 @@ func (s *session) launch() {
 		cmd.Env = s.env()
 		cmd.Dir = s.home
 		cmd.Stdout, cmd.Stderr = logFile, logFile
+		cmd.SysProcAttr = dieWithTest()
 		if err := cmd.Start(); err != nil {
 			s.t.Fatalf("starting the app: %v", err)
 		}
