@@ -8,7 +8,7 @@ DB ?=
 # tests use to look at what Chartroom makes (PDF text, barcodes, a screen).
 APT_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev \
-	xvfb xauth xdotool imagemagick poppler-utils zbar-tools sqlite3 x11-utils
+	xvfb xauth xdotool imagemagick poppler-utils zbar-tools sqlite3 x11-utils tesseract-ocr
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Fyne parses its colour emoji font (4 MB) once more for every text style the
 # app draws: 14 MB of the app's 32 MB heap at a million patients (pprof). A
@@ -23,6 +23,7 @@ help:
 	@echo "make run     install what the build needs, build, and open the app (DB=FILE to choose the database)"
 	@echo "make test    every check CI runs: gofmt, go vet, staticcheck, go test -race, fuzz seeds and 5,000 inputs of each fuzz target, GUI under Xvfb"
 	@echo "make demo    create a demo database at /tmp/chartroom-demo.db and open the app on it"
+	@echo "make e2e     the end-to-end suite: the built app driven under Xvfb, screenshots in \$$OUT (printed)"
 	@echo "make fuzz    run each fuzz target for FUZZTIME (default 10m); make fuzz-short: 5,000 inputs each (CI)"
 	@echo "make long    the long crash (100 kills) and two-writer (1 minute) tests"
 	@echo "make bench   build a 1,000,000-patient practice and print the performance table (~12 min)"
@@ -60,6 +61,8 @@ lint:
 unit:
 	$(GO) test -race -count=1 ./...
 
+# The end-to-end suite (e2e_*_test.go): OUT=DIR keeps the screenshots there,
+# E2E_RUN='TestE2E/1366x768/FindByName' runs one scenario.
 e2e: build
 	bash .ci/e2e.sh $(BIN)
 
