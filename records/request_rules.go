@@ -32,3 +32,14 @@ func RequestTransitionRefusal(from, to RequestState, reason string) *Error {
 	}
 	return nil
 }
+
+// RequestPullRefusal explains why request r cannot be marked pulled, or
+// returns nil: a folder that is not in file cannot be pulled from the shelf,
+// and a request saying pulled would send the clerk looking for it there.
+func RequestPullRefusal(r Request) *Error {
+	if r.VolumeState == "" || r.VolumeState == StateInFile {
+		return nil
+	}
+	return Errorf(EConflict, "%s (%s) is not on the shelf: it is %s (%s). Wait until it comes back, or mark the request not fillable",
+		r.Barcode, r.VolumeLabel, r.VolumeState, r.Where)
+}

@@ -74,3 +74,30 @@ func TestCreatePatientRefusesALikelyDuplicate(t *testing.T) {
 		t.Errorf("audit of the second chart = %q, want the reason and the existing chart %s", detail, first.MRN)
 	}
 }
+
+// A request whose folder is out cannot be marked pulled: the shelf does not
+// have it.
+func TestPullingARequestWhoseFolderIsOut(t *testing.T) {
+	f := newFixture(t)
+	p := f.patient("100001", "Brambledown", "Xiomara")
+	v := f.firstVolume(p)
+	today := records.DateOf(f.clock.Now())
+	r, err := f.s.CreateRequest(f.clerk, records.Request{PatientID: p.ID, BorrowerID: f.drStone.ID, NeededOn: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.drGrey.ID}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.s.SetRequestState(f.clerk, r.ID, records.RequestPulled, "")
+	wantCode(t, err, records.EConflict)
+	if !strings.Contains(records.ErrorMessage(err), f.drGrey.Name) {
+		t.Errorf("refusal %q does not say who has the folder", records.ErrorMessage(err))
+	}
+	if _, err := f.s.CheckIn(f.clerk, v.Barcode); err != nil {
+		t.Fatal(err)
+	}
+	if r, err = f.s.SetRequestState(f.clerk, r.ID, records.RequestPulled, ""); err != nil || r.State != records.RequestPulled {
+		t.Fatalf("pulled once back in file: %+v %v", r, err)
+	}
+}

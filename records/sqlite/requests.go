@@ -196,6 +196,11 @@ func (s *Store) SetRequestState(ctx context.Context, id records.ID, state record
 		if refusal := records.RequestTransitionRefusal(r.State, state, reason); refusal != nil {
 			return refusal
 		}
+		if state == records.RequestPulled {
+			if refusal := records.RequestPullRefusal(r); refusal != nil {
+				return refusal
+			}
+		}
 		res, err := tx.ExecContext(ctx, "UPDATE requests SET state = ?, state_reason = ?, updated_at = ? WHERE id = ? AND state = ?",
 			string(state), reason, tval(s.now()), int64(id), string(r.State))
 		if err != nil {

@@ -1,0 +1,224 @@
+//go:build e2e && linux
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// The scenarios of the desk's defects that unit tests could not see: each
+// failed before its fix.
+
+// scenarioFindEnterWhileTyping: a surname's first letters, a pause while
+// their list shows, then the rest typed fast and Enter at once: Enter opens
+// the chart the whole text names, not the first row of the list for the
+// first letters.
+func scenarioFindEnterWhileTyping(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	p := s.uniquePatient("Bramble")
+	s.key("ctrl+f")
+	s.typeText("Bram")
+	s.waitText("matches")
+	rest := strings.TrimPrefix(p.surname, "Bram") + ", " + p.given
+	s.xdo("type", "--delay", "5", "--", rest)
+	s.key("Return")
+	s.expectChartOpened(p.mrn, p.surname)
+	s.shot("the named chart")
+}
+
+// scenarioScanTwiceAndLock: a scanner firing the same folder twice to the
+// same borrower is "Already out", not a refusal; Ctrl+L and signing in
+// again (the username filled in) finds the scan station with its borrower
+// and log.
+func scenarioScanTwiceAndLock(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	folder := s.inFileFolder("T")
+	s.key("ctrl+2")
+	s.waitText("scan the borrower's badge")
+	s.scan("B00101")
+	s.waitText("Alder Testwood: scan the folders")
+	s.scan(folder.barcode)
+	s.waitText("Checked out to")
+	s.scan(folder.barcode)
+	s.waitText("Already out to")
+	s.waitText("1 done, 0 refused")
+	s.shot("scanned twice")
+	if l := s.folderState(folder.barcode); l.state != "checked-out" || !strings.Contains(l.place, "Alder Testwood") {
+		s.t.Errorf("after two scans %s is %s at %q; want checked out to Dr. Alder Testwood", folder.barcode, l.state, l.place)
+	}
+	s.key("ctrl+l")
+	s.waitText("Sign in to the record room")
+	s.shot("locked")
+	// The username is filled in and the password box has the focus.
+	s.typeText(e2eClerk[1])
+	s.key("Return")
+	s.waitTitle("clerk")
+	s.waitText("Already out to")
+	s.waitText("1 done, 0 refused")
+	s.shot("back at the scan station")
+}
+
+// scenarioRequestBadTime: a request for 25:99 is refused naming the time,
+// and nothing is saved; a request is fulfilled by the check-out to the one
+// who asked.
+func scenarioRequestBadTime(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	p := s.uniquePatient("Bramble")
+	day := records.DateOf(time.Now()).String()
+	s.key("ctrl+3")
+	s.clickText("New request")
+	s.waitText("Needed on")
+	s.fillDialog("Chart", p.mrn)
+	s.choose("Borrower", "Alder Testwood")
+	s.fillDialog("Needed on", day)
+	s.fillDialog("Time", "25:99")
+	s.clickLast("Create")
+	s.waitText("not a time of day")
+	s.shot("refused")
+	s.service(func(ctx context.Context, svc records.Service) {
+		reqs, err := svc.ListRequests(ctx, records.RequestFilter{})
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		for _, r := range reqs {
+			if r.NeededAt == "25:99" {
+				s.t.Errorf("a request for 25:99 was saved: %+v", r)
+			}
+		}
+	})
+}
+
+// scenarioSettingsAskBeforeRenumbering: a new chart-number width asks
+// first, naming what the chart numbers become; "Keep as it is" changes
+// nothing in the database.
+func scenarioSettingsAskBeforeRenumbering(c *e2eCase) {
+	s := c.demoAs(e2eAdmin)
+	s.adminTab("Settings")
+	s.choose("MRN width (digits)", "7")
+	s.clickText("Save settings")
+	s.waitText("Change how every chart number prints")
+	s.waitText("will print as")
+	s.shot("asked")
+	s.clickText("Keep as it is")
+	s.waitGone("Change how every chart number prints")
+	s.service(func(ctx context.Context, svc records.Service) {
+		st, err := svc.Settings(ctx)
+		if err != nil || st.MRNWidth != 6 {
+			s.t.Errorf("the chart-number width is %d (%v) after Keep as it is; want 6", st.MRNWidth, err)
+		}
+	})
+}
+
+// scenarioNewPatientDuplicate: a new patient with the names and birth date
+// of a demo chart is refused naming that chart; nothing is created.
+func scenarioNewPatientDuplicate(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	p := s.uniquePatient("Bramble")
+	existing := s.patientByMRN(p.mrn)
+	mrn := s.freeMRN()
+	s.clickText("New patient")
+	s.waitText("Last name")
+	s.fillDialog("MRN", mrn)
+	s.fillDialog("Last name", existing.LastName)
+	s.fillDialog("First name", existing.FirstName)
+	if existing.MiddleName != "" {
+		s.fillDialog("Middle name", existing.MiddleName)
+	}
+	s.fillDialog("Date of birth", existing.DOB.String())
+	s.clickLast("Create")
+	s.waitText("may already have a chart")
+	s.waitText("Open " + p.mrn)
+	s.shot("refused")
+	if out, _, err := s.cliAs(e2eClerk, "where", mrn); err == nil && strings.TrimSpace(out) != "" {
+		s.t.Errorf("chart %s was created for a patient who has chart %s:\n%s", mrn, p.mrn, out)
+	}
+}
+
+// scenarioLooseFilingShowsWhose: the typed chart number shows whose chart
+// it is before anything is saved, and the save names it.
+func scenarioLooseFilingShowsWhose(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	p := s.uniquePatient("Bramble")
+	s.key("ctrl+4")
+	s.fill("Chart", p.mrn)
+	s.waitText("born")
+	s.waitText(p.surname)
+	s.fill("Description", "Letter e2e")
+	s.clickText("Record papers")
+	s.waitText("Recorded for")
+	s.shot("recorded")
+}
+
+// scenarioPrintAsksPageCount: folder labels of every folder are more than
+// ten pages: Print asks first, naming the count, and Cancel prints nothing.
+func scenarioPrintAsksPageCount(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	s.key("ctrl+6")
+	s.clickText("Folder labels")
+	s.waitText("Starting at label")
+	s.clickLast("Print")
+	s.waitText("Send all of them to the printer")
+	s.shot("asked")
+	s.clickLast("Cancel")
+	s.waitGone("Send all of them to the printer")
+}
+
+// scenarioShelfAuditSection: an audit of sections 00-09 of the record room
+// says what share of them was scanned, and marking missing asks first.
+func scenarioShelfAuditSection(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	var folder whereLine
+	for _, l := range s.where("0") {
+		if l.state == "in-file" && l.place == "Record room" && records.TerminalSection(digits(l.mrn)) <= 9 {
+			folder = l
+			break
+		}
+	}
+	s.key("ctrl+9")
+	s.waitText("Shelf audit")
+	s.choose("Location", "Record room")
+	s.fill("Terminal-digit sections", "00-09")
+	s.key("Return")
+	s.waitText("Sections 00-09 of Record room")
+	if folder.barcode != "" {
+		s.scan(folder.barcode)
+		s.waitText("1 scanned")
+	}
+	s.clickText("Mark missing and found")
+	s.waitText("Marking folders missing is right only")
+	s.shot("asked")
+	s.clickLast("Cancel")
+	s.waitGone("Marking folders missing is right only")
+}
+
+// scenarioBackupPassphrase: an admin sets the practice's backup passphrase
+// on Backup & checks; the database then holds a backup key (its status says
+// so), and the passphrase itself is nowhere in the database file.
+func scenarioBackupPassphrase(c *e2eCase) {
+	s := c.demoAs(e2eAdmin)
+	const passphrase = "ferns-pass under the quiet lamp"
+	s.adminTab("Backup & checks")
+	s.clickText("Backup passphrase")
+	s.waitText("Again")
+	s.fillDialog("New passphrase", passphrase)
+	s.fillDialog("Again", passphrase)
+	s.clickLast("Save")
+	s.waitGone("Again")
+	s.shot("passphrase set")
+	s.service(func(ctx context.Context, svc records.Service) {
+		st, err := svc.BackupStatus(ctx)
+		if err != nil || !st.PassphraseSet {
+			s.t.Errorf("after Save the backup status is %+v (%v); want a passphrase set", st, err)
+		}
+	})
+	s.stopApp()
+	if raw, err := os.ReadFile(s.db); err == nil && bytes.Contains(raw, []byte(passphrase)) {
+		s.t.Error("the backup passphrase is stored in the clear in the database file")
+	}
+}
