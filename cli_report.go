@@ -188,7 +188,8 @@ func findReport(name string) (reports.Report, bool) {
 
 // writeReport generates into a temporary file beside path and renames it,
 // so a report that fails half-way leaves no broken PDF behind. The report's
-// warnings (characters the font could not print) go to stderr.
+// warnings (characters the font could not print, outguides of folders not
+// on the shelf) go to stderr.
 func (c *cli) writeReport(ctx context.Context, svc records.Service, name string, p reports.Params, path string) error {
 	warnings, err := writeReportFile(ctx, svc, name, p, path)
 	for _, w := range warnings {
