@@ -66,10 +66,8 @@ const maxNamedTexts = 3
 // the font cannot draw.
 func (d *document) noteUndrawable(s string) {
 	u := &d.undrawn
-	if n := d.pdf.PageNo(); len(u.pages) == 0 || u.pages[len(u.pages)-1] != n {
-		if !slices.Contains(u.pages, n) {
-			u.pages = append(u.pages, n)
-		}
+	if n := d.pdf.PageNo(); !slices.Contains(u.pages, n) {
+		u.pages = append(u.pages, n)
 	}
 	if len(u.texts) < maxNamedTexts && !slices.Contains(u.texts, s) {
 		u.texts = append(u.texts, s)
