@@ -195,7 +195,21 @@ func (c *cli) writeReport(ctx context.Context, svc records.Service, name string,
 	for _, w := range warnings {
 		fmt.Fprintf(c.stderr, "chartroom: warning: %s\n", w)
 	}
+	// A filter missing or out of range (a history with no --mrn or
+	// --barcode) is bad usage, whichever check found it.
+	if field := records.ErrorField(err); records.ErrorCode(err) == records.EInvalid && slices.Contains(reportFilterNames(), field) {
+		return usagef("--%s: %s", cliFilterFlag(field), strings.TrimPrefix(records.ErrorMessage(err), field+": "))
+	}
 	return err
+}
+
+// reportFilterNames are the filters of every report.
+func reportFilterNames() []string {
+	var out []string
+	for _, r := range reports.List() {
+		out = append(out, r.Filters...)
+	}
+	return out
 }
 
 // writeReportFile makes the report in memory, then writes it to a
