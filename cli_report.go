@@ -188,13 +188,28 @@ func findReport(name string) (reports.Report, bool) {
 
 // writeReport generates into a temporary file beside path and renames it,
 // so a report that fails half-way leaves no broken PDF behind. The report's
-// warnings (characters the font could not print) go to stderr.
+// warnings (characters the font could not print, outguides of folders not
+// on the shelf) go to stderr.
 func (c *cli) writeReport(ctx context.Context, svc records.Service, name string, p reports.Params, path string) error {
 	warnings, err := writeReportFile(ctx, svc, name, p, path)
 	for _, w := range warnings {
 		fmt.Fprintf(c.stderr, "chartroom: warning: %s\n", w)
 	}
+	// A filter missing or out of range (a history with no --mrn or
+	// --barcode) is bad usage, whichever check found it.
+	if field := records.ErrorField(err); records.ErrorCode(err) == records.EInvalid && slices.Contains(reportFilterNames(), field) {
+		return usagef("--%s: %s", cliFilterFlag(field), strings.TrimPrefix(records.ErrorMessage(err), field+": "))
+	}
 	return err
+}
+
+// reportFilterNames are the filters of every report.
+func reportFilterNames() []string {
+	var out []string
+	for _, r := range reports.List() {
+		out = append(out, r.Filters...)
+	}
+	return out
 }
 
 // writeReportFile makes the report in memory, then writes it to a

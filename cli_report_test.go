@@ -123,6 +123,13 @@ func TestReportFiltersNotFound(t *testing.T) {
 			t.Errorf("%q, a filter the report does not take: exit %d %q", args, r.code, r.stderr)
 		}
 	}
+	// A filter a report needs and did not get is bad usage too.
+	for _, args := range [][]string{{"history"}, {"destruction-certificate"}, {"shelf-audit"}} {
+		r := h.run(append([]string{"report"}, args...)...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "choose") {
+			t.Errorf("report %q without the filter it needs: exit %d %q", args, r.code, r.stderr)
+		}
+	}
 	for _, args := range [][]string{{"--start", "31"}, {"--format", "roll", "--start", "2"}} {
 		r := h.run(append([]string{"report", "labels"}, args...)...)
 		if r.code != exitUsage || !strings.Contains(r.stderr, "--start") {

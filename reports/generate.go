@@ -29,14 +29,15 @@ type job struct {
 // nothing is written then.
 //
 // A page with characters the report font cannot print (a name in Chinese
-// or Arabic script) says so itself; Render also returns that warning.
+// or Arabic script) says so itself; Render also returns such warnings.
 func Generate(ctx context.Context, svc records.Service, name string, p Params, w io.Writer) error {
 	_, err := Render(ctx, svc, name, p, w)
 	return err
 }
 
 // Render is Generate, also returning the warnings the person printing must
-// be told: characters the font could not print, on which pages.
+// be told, which the pages say too: characters the font could not print
+// and on which pages, outguides of folders that are not on the shelf.
 func Render(ctx context.Context, svc records.Service, name string, p Params, w io.Writer) (warnings []string, err error) {
 	e, ok := lookup(name)
 	if !ok {
@@ -304,6 +305,13 @@ func rangeText(from, to records.Date) string {
 		return from.String()
 	}
 	return from.String() + " to " + to.String()
+}
+
+// warn tells the person printing something the pages also say.
+func (j *job) warn(s string) {
+	if j.hdr.warnings != nil {
+		*j.hdr.warnings = append(*j.hdr.warnings, s)
+	}
 }
 
 // localDay is the calendar day of t in the zone of the report's clock.

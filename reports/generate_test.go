@@ -266,6 +266,12 @@ func TestGenerateOutguidesFromPullList(t *testing.T) {
 	if strings.Contains(z, "2026-03-19") {
 		t.Errorf("outguide 4 gives a due date for a loan that cannot happen:\n%s", z)
 	}
+	// The person printing is told too: Nguyễn's folder is out to Dr.
+	// Quill, Østergaard's offsite, Zamora's out to Billing.
+	warnings, err := Render(clerkCtx(), newFakeStore(), ReportOutguides, Params{Now: testNow}, &bytes.Buffer{})
+	if err != nil || len(warnings) != 3 || !strings.Contains(warnings[2], "the outguide of Zamora-Quiñones, Ana (77-88-99), Medical 1: NOT ON THE SHELF") {
+		t.Errorf("warnings %q, %v; want three, the last for Zamora", warnings, err)
+	}
 }
 
 func TestParseOrder(t *testing.T) {

@@ -66,10 +66,10 @@ const maxNamedTexts = 3
 // the font cannot draw.
 func (d *document) noteUndrawable(s string) {
 	u := &d.undrawn
-	if n := d.pdf.PageNo(); len(u.pages) == 0 || u.pages[len(u.pages)-1] != n {
-		if !slices.Contains(u.pages, n) {
-			u.pages = append(u.pages, n)
-		}
+	// Pages are drawn in order, so a new page is almost always past the
+	// last one noted; a whole report of such names stays linear.
+	if n, k := d.pdf.PageNo(), len(u.pages); k == 0 || u.pages[k-1] < n || !slices.Contains(u.pages, n) {
+		u.pages = append(u.pages, n)
 	}
 	if len(u.texts) < maxNamedTexts && !slices.Contains(u.texts, s) {
 		u.texts = append(u.texts, s)

@@ -185,7 +185,7 @@ func (d *document) label(v records.Volume, x, y float64) error {
 
 	// The name under it, in up to three lines of shrinking type; a name
 	// too long even then keeps its surname whole and gives the other names
-	// as initials.
+	// as initials, or only the first initial when those do not fit either.
 	const nameH = 5.6
 	lines, size, ok := d.setLinesInBox(v.PatientName, "B", 7.5, 4.5, tw, nameH)
 	for _, given := range []int{-1, 1} {

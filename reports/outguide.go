@@ -38,6 +38,11 @@ func runOutguides(j *job, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	for _, g := range guides {
+		if g.Warning != "" {
+			j.warn("the outguide of " + g.PatientName + " (" + records.FormatMRN(g.MRN, j.set.Filing) + "), " + g.Volume + ": " + g.Warning)
+		}
+	}
 	d := newDocument(j.hdr)
 	if err := renderOutguides(d, guides); err != nil {
 		return err
