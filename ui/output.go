@@ -23,14 +23,30 @@ import (
 	"github.com/chartroom/chartroom/reports"
 )
 
-// makeReport runs a report into a PDF in memory; reports stream their rows,
-// so the PDF is the only thing held.
-func makeReport(ctx context.Context, svc records.Service, name string, p reports.Params) ([]byte, error) {
+// madeReport is a report made into a PDF in memory (reports stream their
+// rows, so the PDF is the only thing held), with what its pages warn of: a
+// name the font cannot print, a folder not on the shelf.
+type madeReport struct {
+	pdf      []byte
+	warnings []string
+}
+
+func makeReport(ctx context.Context, svc records.Service, name string, p reports.Params) (madeReport, error) {
 	var buf bytes.Buffer
-	if err := reports.Generate(ctx, svc, name, p, &buf); err != nil {
-		return nil, err
+	warnings, err := reports.Render(ctx, svc, name, p, &buf)
+	if err != nil {
+		return madeReport{}, err
 	}
-	return buf.Bytes(), nil
+	return madeReport{pdf: buf.Bytes(), warnings: warnings}, nil
+}
+
+// showReportWarnings tells the person printing what the report's pages
+// warn of, so nothing on them is missed.
+func showReportWarnings(s *shell, warnings []string) {
+	if len(warnings) == 0 {
+		return
+	}
+	showNotice(s, "Check this report", "Before you use it:\n\n• "+strings.Join(warnings, "\n• "))
 }
 
 // reportFilesDir is where PDFs wait for the viewer or the printer. They hold
@@ -148,18 +164,21 @@ func openReport(s *shell, name string, p reports.Params, base string) {
 	ctx, svc := s.ctx(), s.svc
 	wait := dialog.NewCustomWithoutButtons("Making the PDF…", hint("One moment."), s.win)
 	wait.Show()
+	var warnings []string
 	inBackground(s, func() (string, error) {
-		pdf, err := makeReport(ctx, svc, name, p)
+		made, err := makeReport(ctx, svc, name, p)
 		if err != nil {
 			return "", err
 		}
-		return writeTempPDF(base, pdf)
+		warnings = made.warnings
+		return writeTempPDF(base, made.pdf)
 	}, func(path string, err error) {
 		wait.Hide()
 		if err != nil {
 			s.showError(err)
 			return
 		}
+		showReportWarnings(s, warnings)
 		if err := s.openFile(path); err != nil {
 			s.showError(err)
 		}

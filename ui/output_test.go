@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/chartroom/chartroom/reports"
 )
 
 // Report PDFs left in the private folder go after a day at start-up, and
@@ -91,5 +93,24 @@ func TestReportBaseName(t *testing.T) {
 	}
 	if got := reportBaseName(path); got != "location-2026-12-01" {
 		t.Errorf("reportBaseName(%s) = %q", path, got)
+	}
+}
+
+// What a report's pages warn of reaches the person printing, not only the
+// page: a name in a script the report font cannot print.
+func TestReportWarningsAreShown(t *testing.T) {
+	f := newFixture(t, true)
+	f.patient("123456", "王", "小明")
+	f.mustSignIn(adminName, adminPassword)
+	made, err := makeReport(f.s.ctx(), f.s.svc, reports.ReportLabels, reports.Params{Now: f.clock.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(made.warnings) == 0 || reports.PageCount(made.pdf) != 1 {
+		t.Fatalf("labels of a Chinese name: %d pages, warnings %q; want one page and a warning", reports.PageCount(made.pdf), made.warnings)
+	}
+	showReportWarnings(f.s, made.warnings)
+	if f.win.Canvas().Overlays().Top() == nil {
+		t.Error("the warning was not shown")
 	}
 }

@@ -116,9 +116,9 @@ func (r *reportsScreen) generate(done func(pdf []byte)) {
 	for _, b := range r.buttons {
 		b.Disable()
 	}
-	inBackground(r.s, func() ([]byte, error) {
+	inBackground(r.s, func() (madeReport, error) {
 		return makeReport(ctx, svc, name, p)
-	}, func(pdf []byte, err error) {
+	}, func(made madeReport, err error) {
 		r.busy.Stop()
 		r.busy.Hide()
 		for _, b := range r.buttons {
@@ -132,7 +132,8 @@ func (r *reportsScreen) generate(done func(pdf []byte)) {
 			}
 			return
 		}
-		done(pdf)
+		showReportWarnings(r.s, made.warnings)
+		done(made.pdf)
 	})
 }
 
