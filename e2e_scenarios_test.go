@@ -49,6 +49,7 @@ var e2eFuncs = map[string]func(c *e2eCase){
 	"LooseFilingShowsWhose":        scenarioLooseFilingShowsWhose,
 	"PrintAsksPageCount":           scenarioPrintAsksPageCount,
 	"ShelfAuditSection":            scenarioShelfAuditSection,
+	"BackupPassphrase":             scenarioBackupPassphrase,
 	"FindByName":                   scenarioFindByName,
 	"FindByChartNumber":            scenarioFindByChartNumber,
 	"FindByScannedBarcode":         scenarioFindByScannedBarcode,
