@@ -62,8 +62,12 @@ func TestSecondPlaceOutOfReachTurnsTheStatusBarAmber(t *testing.T) {
 
 	card := newBackupPlacesCard(f.s)
 	card.refresh()
-	text := card.places.Text
-	for _, want := range []string{"Backup passphrase: set", "Backup folder: ", "Second place: " + second + " (encrypted)", "Last good copy: chartroom-", "Weekly check: ok on "} {
+	text := card.text()
+	if strings.Contains(text, "No backup passphrase") {
+		t.Errorf("the backup page says no passphrase is set:\n%s", text)
+	}
+	for _, want := range []string{"Backup folder " + filepath.Join(filepath.Dir(f.s.deps.DBPath), "backups") + " (plain): last good copy ",
+		"Second place " + second + " (encrypted): last good copy 2026-03-02 09:00; weekly check ok 2026-03-02 09:00"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the backup page does not say %q:\n%s", want, text)
 		}
