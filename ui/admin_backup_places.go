@@ -27,8 +27,8 @@ func newBackupPlacesCard(s *shell) *backupPlacesCard {
 	c := &backupPlacesCard{s: s}
 	c.places = container.NewVBox()
 	check := widget.NewButtonWithIcon("Check the backups now", theme.ConfirmIcon(), c.checkNow)
-	passphrase := widget.NewButtonWithIcon("Backup passphrase…", theme.VisibilityOffIcon(), c.editPassphrase)
-	second := widget.NewButtonWithIcon("Second place and keeping…", theme.StorageIcon(), c.editSecondPlace)
+	passphrase := widget.NewButtonWithIcon("Backup passphrase…", theme.VisibilityOffIcon(), func() { c.editPassphrase() })
+	second := widget.NewButtonWithIcon("Second place and keeping…", theme.StorageIcon(), func() { c.editSecondPlace() })
 	if !s.can(records.RoleAdmin) {
 		passphrase.Hide()
 		second.Hide()
@@ -119,7 +119,7 @@ func (c *backupPlacesCard) checkNow() {
 }
 
 // editPassphrase sets or changes the backup passphrase.
-func (c *backupPlacesCard) editPassphrase() {
+func (c *backupPlacesCard) editPassphrase() *editDialog {
 	errs := newFormErrors()
 	current := errs.field("Current passphrase", newPasswordEntry(c.s, ""))
 	next := errs.field("Backup passphrase", newPasswordEntry(c.s, fmt.Sprintf("at least %d characters, a short sentence", records.MinBackupPassphraseLength)))
@@ -129,7 +129,7 @@ func (c *backupPlacesCard) editPassphrase() {
 		items = append(items, widget.NewFormItem("Current passphrase", current))
 	}
 	items = append(items, widget.NewFormItem("New passphrase", next), widget.NewFormItem("Again", again))
-	showEditDialog(c.s, "Backup passphrase", "Save", items, errs, func() error {
+	return showEditDialog(c.s, "Backup passphrase", "Save", items, errs, func() error {
 		if next.Text != again.Text {
 			return records.FieldError("Again", "differs from the new passphrase")
 		}
@@ -144,11 +144,11 @@ func (c *backupPlacesCard) editPassphrase() {
 // editSecondPlace sets the second backup place, how long it may be out of
 // reach before the status bar warns, and the weekly and monthly backups
 // each place keeps (the newest N are in Settings).
-func (c *backupPlacesCard) editSecondPlace() {
+func (c *backupPlacesCard) editSecondPlace() *editDialog {
 	st, err := c.s.svc.Settings(c.s.ctx())
 	if err != nil {
 		c.s.showError(err)
-		return
+		return nil
 	}
 	errs := newFormErrors()
 	dir := errs.field("Second backup place", newEntry(c.s, "a folder on a removable drive or a network folder; empty: none"))
@@ -165,7 +165,7 @@ func (c *backupPlacesCard) editSecondPlace() {
 		widget.NewFormItem("Weekly backups kept", weekly),
 		widget.NewFormItem("Monthly backups kept", monthly),
 	}
-	showEditDialog(c.s, "Second place and keeping", "Save", items, errs, func() error {
+	return showEditDialog(c.s, "Second place and keeping", "Save", items, errs, func() error {
 		for _, n := range []struct {
 			field string
 			e     *activeEntry
@@ -188,6 +188,9 @@ func (c *backupPlacesCard) editSecondPlace() {
 		}
 		c.s.settings = saved
 		c.refresh()
+		// A new second place has no backup yet: the automatic backup
+		// writes one now instead of within the hour.
+		c.s.autoBackup()
 		return nil
 	})
 }
