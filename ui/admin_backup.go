@@ -39,7 +39,9 @@ func newBackupTab(s *shell) *backupTab {
 		restore.Hide()
 	}
 	b.places = newBackupPlacesCard(s)
-	b.root = container.NewVBox(
+	// It scrolls, as Settings does: with the places it is taller than a
+	// 1024x768 window leaves it.
+	b.root = container.NewVScroll(container.NewVBox(
 		widget.NewCard("Backup", "A consistent copy of the whole database, checked before it is kept.",
 			container.NewVBox(container.NewHBox(backupNow, backupTo),
 				hint("\"Back up now\" uses the backup folder of the settings. Keep a copy away from this computer."))),
@@ -49,7 +51,7 @@ func newBackupTab(s *shell) *backupTab {
 			container.NewHBox(check)),
 		b.places.root,
 		b.busy, b.result,
-	)
+	))
 	return b
 }
 

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -19,25 +18,23 @@ import (
 // the backup passphrase and the second place.
 type backupPlacesCard struct {
 	s      *shell
-	places *widget.Label
+	places *fyne.Container // a label a line
 	status records.BackupStatus
 	root   fyne.CanvasObject
 }
 
 func newBackupPlacesCard(s *shell) *backupPlacesCard {
 	c := &backupPlacesCard{s: s}
-	c.places = widget.NewLabel("")
-	c.places.Wrapping = fyne.TextWrapWord
+	c.places = container.NewVBox()
 	check := widget.NewButtonWithIcon("Check the backups now", theme.ConfirmIcon(), c.checkNow)
-	passphrase := widget.NewButtonWithIcon("Backup passphrase…", theme.VisibilityOffIcon(), c.editPassphrase)
-	second := widget.NewButtonWithIcon("Second place and keeping…", theme.StorageIcon(), c.editSecondPlace)
+	passphrase := widget.NewButtonWithIcon("Backup passphrase…", theme.VisibilityOffIcon(), func() { c.editPassphrase() })
+	second := widget.NewButtonWithIcon("Second place and keeping…", theme.StorageIcon(), func() { c.editSecondPlace() })
 	if !s.can(records.RoleAdmin) {
 		passphrase.Hide()
 		second.Hide()
 	}
-	c.root = widget.NewCard("Backup places", "Each automatic backup goes to every place; the newest in each is opened and checked once a week.",
-		container.NewVBox(c.places, container.NewHBox(check, passphrase, second),
-			hint("Keep the second place away from this computer (a drive taken home, a network folder). Backups there are encrypted with the backup passphrase: write it down and keep it safe.")))
+	c.root = widget.NewCard("Backup places", "Keep the second place away from this computer; the newest backup in each place is checked weekly.",
+		container.NewVBox(c.places, container.NewHBox(check, passphrase, second)))
 	return c
 }
 
@@ -46,23 +43,42 @@ func (c *backupPlacesCard) refresh() {
 	ctx, svc := c.s.ctxQuiet(), c.s.svc
 	inBackground(c.s, func() (records.BackupStatus, error) { return svc.BackupStatus(ctx) },
 		func(st records.BackupStatus, err error) {
-			if err != nil {
-				c.places.SetText("The backup places cannot be read: " + records.ErrorMessage(err))
-				return
+			lines := []string{"The backup places cannot be read: " + records.ErrorMessage(err)}
+			if err == nil {
+				c.status = st
+				lines = backupPlacesLines(st)
+				c.s.showBackupStatus(st)
 			}
-			c.status = st
-			c.places.SetText(backupPlacesText(st))
-			c.s.showBackupStatus(st)
+			c.showLines(lines)
 		})
 }
 
-// backupPlacesText describes the passphrase and each place for the card.
-func backupPlacesText(st records.BackupStatus) string {
-	var b strings.Builder
-	if st.PassphraseSet {
-		b.WriteString("Backup passphrase: set.\n")
-	} else {
-		b.WriteString("Backup passphrase: not set; backups are not encrypted and no second place can be chosen.\n")
+// showLines shows one label a line, each cut with an ellipsis: the page
+// has little room at 1024x768, and the status bar says a failure in full.
+func (c *backupPlacesCard) showLines(lines []string) {
+	c.places.RemoveAll()
+	for _, l := range lines {
+		label := widget.NewLabel(l)
+		label.Truncation = fyne.TextTruncateEllipsis
+		c.places.Add(label)
+	}
+}
+
+// text is what the card shows, a line a label, for tests.
+func (c *backupPlacesCard) text() string {
+	var lines []string
+	for _, o := range c.places.Objects {
+		lines = append(lines, o.(*widget.Label).Text)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// backupPlacesLines describes each place in a line (its last good copy and
+// its latest check), and a missing passphrase.
+func backupPlacesLines(st records.BackupStatus) []string {
+	var lines []string
+	if !st.PassphraseSet {
+		lines = append(lines, "No backup passphrase: backups are not encrypted, and no second place can be chosen.")
 	}
 	for _, p := range st.Places {
 		name, enc := "Backup folder", "plain"
@@ -72,28 +88,27 @@ func backupPlacesText(st records.BackupStatus) string {
 		if p.Encrypted {
 			enc = "encrypted"
 		}
-		fmt.Fprintf(&b, "\n%s: %s (%s)\n", name, p.Dir, enc)
-		if p.LastCopy == "" {
-			b.WriteString("   Last good copy: none yet\n")
-		} else {
-			fmt.Fprintf(&b, "   Last good copy: %s, %s\n", filepath.Base(p.LastCopy), when(p.LastCopyAt))
+		copyText := "no good copy yet"
+		if p.LastCopy != "" {
+			copyText = "last good copy " + when(p.LastCopyAt)
 		}
+		checkText := "weekly check not yet"
 		switch {
 		case p.Check.At.IsZero():
-			b.WriteString("   Weekly check: not yet\n")
 		case p.Check.OK:
-			fmt.Fprintf(&b, "   Weekly check: ok on %s (%s)\n", when(p.Check.At), filepath.Base(p.Check.File))
+			checkText = "weekly check ok " + when(p.Check.At)
 		default:
-			fmt.Fprintf(&b, "   Weekly check: FAILED on %s (%s): %s\n", when(p.Check.At), filepath.Base(p.Check.File), p.Check.Problems)
+			checkText = "weekly check FAILED " + when(p.Check.At) + ": " + p.Check.Problems
 		}
+		lines = append(lines, fmt.Sprintf("%s %s (%s): %s; %s", name, p.Dir, enc, copyText, checkText))
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return lines
 }
 
 // checkNow opens and checks the newest backup in each place at once.
 func (c *backupPlacesCard) checkNow() {
 	ctx, svc := c.s.ctx(), c.s.svc
-	c.places.SetText("Checking the newest backup in each place…")
+	c.showLines([]string{"Checking the newest backup in each place…"})
 	inBackground(c.s, func() ([]records.BackupPlace, error) { return svc.CheckBackups(ctx, true) },
 		func(_ []records.BackupPlace, err error) {
 			if err != nil {
@@ -104,7 +119,7 @@ func (c *backupPlacesCard) checkNow() {
 }
 
 // editPassphrase sets or changes the backup passphrase.
-func (c *backupPlacesCard) editPassphrase() {
+func (c *backupPlacesCard) editPassphrase() *editDialog {
 	errs := newFormErrors()
 	current := errs.field("Current passphrase", newPasswordEntry(c.s, ""))
 	next := errs.field("Backup passphrase", newPasswordEntry(c.s, fmt.Sprintf("at least %d characters, a short sentence", records.MinBackupPassphraseLength)))
@@ -114,7 +129,7 @@ func (c *backupPlacesCard) editPassphrase() {
 		items = append(items, widget.NewFormItem("Current passphrase", current))
 	}
 	items = append(items, widget.NewFormItem("New passphrase", next), widget.NewFormItem("Again", again))
-	showEditDialog(c.s, "Backup passphrase", "Save", items, errs, func() error {
+	return showEditDialog(c.s, "Backup passphrase", "Save", items, errs, func() error {
 		if next.Text != again.Text {
 			return records.FieldError("Again", "differs from the new passphrase")
 		}
@@ -129,11 +144,11 @@ func (c *backupPlacesCard) editPassphrase() {
 // editSecondPlace sets the second backup place, how long it may be out of
 // reach before the status bar warns, and the weekly and monthly backups
 // each place keeps (the newest N are in Settings).
-func (c *backupPlacesCard) editSecondPlace() {
+func (c *backupPlacesCard) editSecondPlace() *editDialog {
 	st, err := c.s.svc.Settings(c.s.ctx())
 	if err != nil {
 		c.s.showError(err)
-		return
+		return nil
 	}
 	errs := newFormErrors()
 	dir := errs.field("Second backup place", newEntry(c.s, "a folder on a removable drive or a network folder; empty: none"))
@@ -150,7 +165,7 @@ func (c *backupPlacesCard) editSecondPlace() {
 		widget.NewFormItem("Weekly backups kept", weekly),
 		widget.NewFormItem("Monthly backups kept", monthly),
 	}
-	showEditDialog(c.s, "Second place and keeping", "Save", items, errs, func() error {
+	return showEditDialog(c.s, "Second place and keeping", "Save", items, errs, func() error {
 		for _, n := range []struct {
 			field string
 			e     *activeEntry
@@ -173,6 +188,9 @@ func (c *backupPlacesCard) editSecondPlace() {
 		}
 		c.s.settings = saved
 		c.refresh()
+		// A new second place has no backup yet: the automatic backup
+		// writes one now instead of within the hour.
+		c.s.autoBackup()
 		return nil
 	})
 }

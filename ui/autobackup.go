@@ -55,7 +55,8 @@ func (s *shell) autoBackup() {
 		return autoBackupResult{path, made}, err
 	}, func(r autoBackupResult, err error) {
 		s.backingUp = false
-		s.watchBackups(svc)
+		// Once this result is shown: the check's warnings then follow it.
+		defer s.watchBackups(svc)
 		if err != nil {
 			s.log.Error("automatic backup failed", "err", err)
 			s.setAlert(alertBackup, "Automatic backup failed at "+when(s.now())+": "+

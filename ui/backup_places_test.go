@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/chartroom/chartroom/records/sqlite"
@@ -62,8 +63,12 @@ func TestSecondPlaceOutOfReachTurnsTheStatusBarAmber(t *testing.T) {
 
 	card := newBackupPlacesCard(f.s)
 	card.refresh()
-	text := card.places.Text
-	for _, want := range []string{"Backup passphrase: set", "Backup folder: ", "Second place: " + second + " (encrypted)", "Last good copy: chartroom-", "Weekly check: ok on "} {
+	text := card.text()
+	if strings.Contains(text, "No backup passphrase") {
+		t.Errorf("the backup page says no passphrase is set:\n%s", text)
+	}
+	for _, want := range []string{"Backup folder " + filepath.Join(filepath.Dir(f.s.deps.DBPath), "backups") + " (plain): last good copy ",
+		"Second place " + second + " (encrypted): last good copy 2026-03-02 09:00; weekly check ok 2026-03-02 09:00"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the backup page does not say %q:\n%s", want, text)
 		}
@@ -76,5 +81,51 @@ func TestSecondPlaceOutOfReachTurnsTheStatusBarAmber(t *testing.T) {
 	f.s.autoBackup()
 	if m.status.caution.Visible() {
 		t.Errorf("the amber warning stays after a copy: %q", m.status.caution.Text)
+	}
+}
+
+// TestBackupPlacesDialogs: an admin sets the passphrase (typed twice) and
+// then the second place in the backup page's dialogs; the second place gets
+// its first encrypted backup at once.
+func TestBackupPlacesDialogs(t *testing.T) {
+	sqlite.BackupKeyWorkFactor = 10 // a cheap scrypt cost for the key file
+	f := newFixture(t, true)
+	f.mustSignIn(adminName, adminPassword)
+	card := newBackupPlacesCard(f.s)
+	card.refresh()
+	entry := func(ed *editDialog, i int) *activeEntry { return ed.form.Items[i].Widget.(*activeEntry) }
+
+	ed := card.editPassphrase()
+	entry(ed, 0).SetText("a quiet shelf of blue folders")
+	entry(ed, 1).SetText("a quiet shelf of blue folderz")
+	test.Tap(ed.save)
+	if got := ed.errs.text(); !strings.Contains(got, "differs") {
+		t.Fatalf("a passphrase typed twice differently: %q", got)
+	}
+	entry(ed, 1).SetText("a quiet shelf of blue folders")
+	test.Tap(ed.save)
+	if st, err := f.store.BackupStatus(f.admin); err != nil || !st.PassphraseSet {
+		t.Fatalf("after the passphrase dialog: set %v, %v (%q)", st.PassphraseSet, err, ed.errs.text())
+	}
+
+	second := filepath.Join(t.TempDir(), "usb-stick")
+	ed = card.editSecondPlace()
+	entry(ed, 0).SetText(second)
+	test.Tap(ed.save)
+	if got := ed.errs.text(); !strings.Contains(got, "cannot be reached") {
+		t.Fatalf("a second place that is not there: %q", got)
+	}
+	if err := os.Mkdir(second, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	entry(ed, 2).SetText("4")
+	test.Tap(ed.save)
+	st, _ := f.store.Settings(f.admin)
+	if st.SecondBackupDir != second || st.BackupKeepWeekly != 4 {
+		t.Errorf("settings after the dialog: second place %q, weekly %d", st.SecondBackupDir, st.BackupKeepWeekly)
+	}
+	onStick, _ := filepath.Glob(filepath.Join(second, "chartroom-*.db.age"))
+	if len(onStick) != 1 {
+		t.Errorf("the new second place holds %v, want its first encrypted backup", onStick)
 	}
 }
