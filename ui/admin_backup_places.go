@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -26,9 +27,9 @@ type backupPlacesCard struct {
 func newBackupPlacesCard(s *shell) *backupPlacesCard {
 	c := &backupPlacesCard{s: s}
 	c.places = container.NewVBox()
-	check := widget.NewButtonWithIcon("Check the backups now", theme.ConfirmIcon(), c.checkNow)
-	passphrase := widget.NewButtonWithIcon("Backup passphrase…", theme.VisibilityOffIcon(), func() { c.editPassphrase() })
-	second := widget.NewButtonWithIcon("Second place and keeping…", theme.StorageIcon(), func() { c.editSecondPlace() })
+	check := widget.NewButtonWithIcon("Check the backups now", theme.ConfirmIcon(), guarded(c.checkNow))
+	passphrase := widget.NewButtonWithIcon("Backup passphrase…", theme.VisibilityOffIcon(), guarded(func() { c.editPassphrase() }))
+	second := widget.NewButtonWithIcon("Second place and keeping…", theme.StorageIcon(), guarded(func() { c.editSecondPlace() }))
 	if !s.can(records.RoleAdmin) {
 		passphrase.Hide()
 		second.Hide()
@@ -129,15 +130,14 @@ func (c *backupPlacesCard) editPassphrase() *editDialog {
 		items = append(items, widget.NewFormItem("Current passphrase", current))
 	}
 	items = append(items, widget.NewFormItem("New passphrase", next), widget.NewFormItem("Again", again))
-	return showEditDialog(c.s, "Backup passphrase", "Save", items, errs, func() error {
+	return showWriteDialog(c.s, "Backup passphrase", "Save", items, errs, func() (formWrite, error) {
 		if next.Text != again.Text {
-			return records.FieldError("Again", "differs from the new passphrase")
+			return formWrite{}, records.FieldError("Again", "differs from the new passphrase")
 		}
-		if err := c.s.svc.SetBackupPassphrase(c.s.ctx(), current.Text, next.Text, false); err != nil {
-			return err
-		}
-		c.refresh()
-		return nil
+		old, fresh := current.Text, next.Text
+		return c.s.serviceWrite(func(ctx context.Context, svc records.Service) error {
+			return svc.SetBackupPassphrase(ctx, old, fresh, false)
+		}, c.refresh), nil
 	})
 }
 
@@ -165,7 +165,7 @@ func (c *backupPlacesCard) editSecondPlace() *editDialog {
 		widget.NewFormItem("Weekly backups kept", weekly),
 		widget.NewFormItem("Monthly backups kept", monthly),
 	}
-	return showEditDialog(c.s, "Second place and keeping", "Save", items, errs, func() error {
+	return showWriteDialog(c.s, "Second place and keeping", "Save", items, errs, func() (formWrite, error) {
 		for _, n := range []struct {
 			field string
 			e     *activeEntry
@@ -177,20 +177,21 @@ func (c *backupPlacesCard) editSecondPlace() *editDialog {
 		} {
 			v, err := atoiField(n.field, n.e.Text)
 			if err != nil {
-				return err
+				return formWrite{}, err
 			}
 			*n.dst = v
 		}
 		st.SecondBackupDir = strings.TrimSpace(dir.Text)
-		saved, err := c.s.svc.UpdateSettings(c.s.ctx(), st)
-		if err != nil {
+		var saved records.Settings
+		return c.s.serviceWrite(func(ctx context.Context, svc records.Service) (err error) {
+			saved, err = svc.UpdateSettings(ctx, st)
 			return err
-		}
-		c.s.settings = saved
-		c.refresh()
-		// A new second place has no backup yet: the automatic backup
-		// writes one now instead of within the hour.
-		c.s.autoBackup()
-		return nil
+		}, func() {
+			c.s.settings = saved
+			c.refresh()
+			// A new second place has no backup yet: the automatic backup
+			// writes one now instead of within the hour.
+			c.s.autoBackup()
+		}), nil
 	})
 }
