@@ -137,18 +137,19 @@ func (g *generator) requestsAndLoose(ctx context.Context) error {
 		case fulfil:
 			// Pulled, then checked out to the one who asked: the check-out
 			// fulfils the request. A folder that is out stays requested.
-			if _, err := g.svc.SetRequestState(ctx, r.ID, records.RequestPulled, ""); err != nil {
-				return err
-			}
 			reqs, err := g.svc.ListRequests(ctx, records.RequestFilter{PatientID: p.ID})
 			if err != nil {
 				return err
 			}
 			for _, q := range reqs {
-				if q.ID == r.ID && q.VolumeState == records.StateInFile {
-					if _, err := g.svc.CheckOutScan(ctx, records.CheckOutInput{Barcode: q.Barcode, BorrowerID: q.BorrowerID}); err != nil {
-						return fmt.Errorf("demo check-out for a request: %w", err)
-					}
+				if q.ID != r.ID || q.VolumeState != records.StateInFile {
+					continue
+				}
+				if _, err := g.svc.SetRequestState(ctx, r.ID, records.RequestPulled, ""); err != nil {
+					return err
+				}
+				if _, err := g.svc.CheckOutScan(ctx, records.CheckOutInput{Barcode: q.Barcode, BorrowerID: q.BorrowerID}); err != nil {
+					return fmt.Errorf("demo check-out for a request: %w", err)
 				}
 			}
 		case day == 0 && g.rng.IntN(3) == 0:
