@@ -762,10 +762,11 @@ func scenarioBorrowers(c *e2eCase) {
 	s.fillDialog("Name", "Dr. Ozzie Testfield")
 	s.fillDialog("Badge", "B00999")
 	s.clickLast("Create")
-	s.waitGone("Loan days")
-	if out := s.cli("borrowers", "list"); !strings.Contains(out, "Dr. Ozzie Testfield") || !strings.Contains(out, "B00999") {
-		s.t.Errorf("chartroom borrowers list does not show the new borrower:\n%s", out)
-	}
+	s.waitFor("the new borrower in chartroom borrowers list", func() bool {
+		out := s.cli("borrowers", "list")
+		return strings.Contains(out, "Dr. Ozzie Testfield") && strings.Contains(out, "B00999")
+	})
+	s.shot("created")
 }
 
 // scenarioAdminUsers: Administration > Users > New user…: the new clerk can
