@@ -636,6 +636,28 @@ func (s *session) isSecret(text string) bool {
 	return strings.Contains(text, "-pass")
 }
 
+// clickDialogButton clicks a dialog's button: the word label on the line of
+// the lowest Cancel, right of it, where edit dialogs put their confirm
+// button.
+func (s *session) clickDialogButton(label string) {
+	s.t.Helper()
+	deadline := time.Now().Add(e2eTextWait)
+	for {
+		s.waitText("Cancel")
+		cancel := lowest(findPhraseAll(s.lastWords, "Cancel"))
+		for _, b := range findPhraseAll(s.lastWords, label) {
+			if b.left > cancel.right && b.top < cancel.bottom && b.bottom > cancel.top {
+				s.click(b.centre())
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			s.failScreen(fmt.Sprintf("no %q button beside the dialog's Cancel", label))
+		}
+		time.Sleep(e2ePoll)
+	}
+}
+
 // lowest is the box nearest the bottom of the screen.
 func lowest(all []box) box {
 	last := all[0]
@@ -853,13 +875,15 @@ func scenarioAdminMerge(c *e2eCase) {
 	retired := s.uniquePatient("Bramble")
 	survivor := s.uniquePatient("S")
 	s.adminTab("Merge charts")
-	s.fill("Retired chart", retired.mrn)
-	s.fill("Surviving chart", survivor.mrn)
+	s.fill("Duplicate (retired)", retired.mrn)
+	s.fill("Survivor", survivor.mrn)
 	s.clickText("Compare")
-	s.clickText("Merge…")
+	s.waitText(survivor.surname)
+	// The lowest "Merge": the button under the comparison, not the tab.
+	s.clickLast("Merge")
 	s.waitText("Note")
 	s.fillDialog("Note", "same person registered twice (e2e)")
-	s.clickLast("Merge")
+	s.clickDialogButton("Merge")
 	s.waitFor("chart "+retired.mrn+" merged", func() bool {
 		return s.patientByMRN(retired.mrn).Status == records.PatientMerged
 	})
