@@ -923,29 +923,47 @@ func scenarioRetention(c *e2eCase) {
 	s.shot("destroyed")
 }
 
-// scenarioShelfAudit: a clerk scans two folders of the record room at the
-// shelf audit; the scans show as findings on screen and the shelf audit
-// PDF names them (Ctrl+9).
+// scenarioShelfAudit: a clerk chooses the record room at the shelf audit
+// (Ctrl+9), scans two of its folders, and makes the records agree with the
+// shelf (a destructive, confirmed action): `chartroom where` then reports a
+// folder of the record room that was not scanned as missing, and the
+// scanned ones still in file.
 func scenarioShelfAudit(c *e2eCase) {
 	s := c.demoAs(e2eClerk)
 	var scanned []whereLine
+	var notScanned whereLine
 	for _, l := range s.where("T") {
-		if l.state == "in-file" && l.place == "Record room" && len(scanned) < 2 {
+		if l.state != "in-file" || l.place != "Record room" {
+			continue
+		}
+		if len(scanned) < 2 {
 			scanned = append(scanned, l)
+		} else if notScanned.barcode == "" {
+			notScanned = l
 		}
 	}
-	if len(scanned) < 2 {
-		s.t.Fatal("fewer than two demo folders in file in the record room")
+	if notScanned.barcode == "" {
+		s.t.Fatal("fewer than three demo folders in file in the record room")
 	}
 	s.key("ctrl+9")
-	s.waitText("Shelf audit")
 	s.clickText("Choose the location to audit")
 	s.clickLast("Record room")
 	for _, l := range scanned {
 		s.scan(l.barcode)
 	}
 	s.waitText("2 scanned")
-	s.shot("scanned")
+	s.clickText("Mark missing and found")
+	s.waitText("Make the records agree with the shelf")
+	s.clickDialogButton("Mark missing and found")
+	s.waitFor("chartroom where: "+notScanned.barcode+" missing", func() bool {
+		return s.folderState(notScanned.barcode).state == "missing"
+	})
+	for _, l := range scanned {
+		if st := s.folderState(l.barcode).state; st != "in-file" {
+			s.t.Errorf("after the shelf audit the scanned folder %s is %s; want in-file", l.barcode, st)
+		}
+	}
+	s.shot("applied")
 }
 
 // scenarioDisclosures: a disclosure recorded from a chart is listed by
