@@ -950,12 +950,15 @@ func scenarioShelfAudit(c *e2eCase) {
 	}
 	s.key("ctrl+9")
 	s.clickText("Choose the location to audit")
-	s.clickLast("Record room")
+	// The option "Record room" itself, not "Record room > X-ray cabinet".
+	s.click(s.waitLabel("Record room", true).centre())
+	s.waitText("Record room")
 	for _, l := range scanned {
 		s.scan(l.barcode)
 	}
 	s.waitText("2 scanned")
-	s.clickText("Mark missing and found")
+	// The button, below the screen's help text that names it too.
+	s.clickLast("Mark missing and found")
 	s.waitText("Make the records agree with the shelf")
 	s.clickDialogButton("Mark missing and found")
 	s.waitFor("chartroom where: "+notScanned.barcode+" missing", func() bool {
