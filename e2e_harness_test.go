@@ -335,16 +335,6 @@ func (s *session) close() {
 	s.t.Logf("screenshots and logs: %s", s.dir)
 }
 
-// exited waits up to d for the app to end by itself (Quit).
-func (s *session) exited(d time.Duration) bool {
-	select {
-	case <-s.appDone:
-		return true
-	case <-time.After(d):
-		return false
-	}
-}
-
 func tail(path string, n int) string {
 	b, _ := os.ReadFile(path)
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
