@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
 )
 
 // showFileDialog shows a file or folder dialog opened in the clerk's home
@@ -21,6 +22,12 @@ func showFileDialog(win fyne.Window, d *dialog.FileDialog) {
 	}
 	d.Show()
 	d.Resize(fileDialogSize(win.Canvas().Size()))
+	// A save dialog focuses its file name with the cursor before the
+	// suggested name: typing a name of one's own would prepend it. Select
+	// the suggestion so that typing replaces it.
+	if e, ok := win.Canvas().Focused().(*widget.Entry); ok {
+		e.TypedShortcut(&fyne.ShortcutSelectAll{})
+	}
 }
 
 // fileDialogSize is 900x600, less where the window is smaller, so the

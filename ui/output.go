@@ -230,6 +230,23 @@ func reportBaseName(path string) string {
 	return name
 }
 
+// withPDFExtension gives a saved PDF the .pdf its name lacks (the clerk
+// typed a name without it), so the viewer opens it with a double click; a
+// file of that name already there is left alone.
+func withPDFExtension(path string) (string, error) {
+	if strings.EqualFold(filepath.Ext(path), ".pdf") {
+		return path, nil
+	}
+	to := path + ".pdf"
+	if _, err := os.Stat(to); err == nil {
+		return path, nil
+	}
+	if err := os.Rename(path, to); err != nil {
+		return path, err
+	}
+	return to, nil
+}
+
 // savePDFAs asks where to save a PDF, writes it readable by the user alone
 // (it holds protected health information) and says where it went.
 func savePDFAs(s *shell, base string, pdf []byte) {
@@ -248,6 +265,9 @@ func savePDFAs(s *shell, base string, pdf []byte) {
 		path := w.URI().Path()
 		if werr == nil && w.URI().Scheme() == "file" {
 			werr = os.Chmod(path, 0o600)
+			if werr == nil {
+				path, werr = withPDFExtension(path)
+			}
 		}
 		if werr != nil {
 			s.showError(records.Internal("could not save the PDF at "+path, werr))

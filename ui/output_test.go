@@ -114,3 +114,25 @@ func TestReportWarningsAreShown(t *testing.T) {
 		t.Error("the warning was not shown")
 	}
 }
+
+func TestWithPDFExtension(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct{ name, want string }{
+		{"pull list.pdf", "pull list.pdf"},
+		{"LABELS.PDF", "LABELS.PDF"},
+		{"overdue", "overdue.pdf"},
+	}
+	for _, c := range cases {
+		p := filepath.Join(dir, c.name)
+		if err := os.WriteFile(p, []byte("%PDF"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := withPDFExtension(p)
+		if err != nil || got != filepath.Join(dir, c.want) {
+			t.Errorf("%s: %s %v, want %s", c.name, got, err, c.want)
+		}
+		if _, err := os.Stat(got); err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+}
