@@ -100,10 +100,11 @@ func scenarioRequestBadTime(c *e2eCase) {
 func scenarioSettingsAskBeforeRenumbering(c *e2eCase) {
 	s := c.demoAs(e2eAdmin)
 	s.adminTab("Settings")
-	s.choose("MRN width (digits)", "7")
+	// 12: OCR reads a two-digit option, not a lone "7".
+	s.choose("MRN width (digits)", "12")
 	s.clickText("Save settings")
 	s.waitText("Change how every chart number prints")
-	s.waitText("will print as")
+	s.waitText("from 6 to 12 digits")
 	s.shot("asked")
 	s.clickText("Keep as it is")
 	s.waitGone("Change how every chart number prints")
