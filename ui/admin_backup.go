@@ -45,12 +45,14 @@ func newBackupTab(s *shell) *backupTab {
 		widget.NewCard("Backup", "A consistent copy of the whole database, checked before it is kept.",
 			container.NewVBox(container.NewHBox(backupNow, backupTo),
 				hint("\"Back up now\" uses the backup folder of the settings. Keep a copy away from this computer."))),
+		// What the last action did shows near the top, where the clerk
+		// is looking, not below the places.
+		b.busy, b.result,
 		widget.NewCard("Restore", "Replace this database with a backup. Everyone must sign in again.",
 			container.NewVBox(container.NewHBox(restore), hint("Only an admin may restore."))),
 		widget.NewCard("Checks", "SQLite's integrity check and the audit chain (tampering with the log shows here).",
 			container.NewHBox(check)),
 		b.places.root,
-		b.busy, b.result,
 	))
 	return b
 }

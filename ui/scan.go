@@ -126,7 +126,7 @@ func newScanScreen(s *shell) *scanScreen {
 	sc.flash.CornerRadius = 6
 	sc.log = newRowTable([]column[scanResult]{
 		{"Time", 90, func(r scanResult) string { return r.At.Local().Format("15:04:05") }},
-		{"", 90, okMark},
+		{"", 110, okMark},
 		{"Code", 120, func(r scanResult) string { return r.Code }},
 		{"Mode", 90, func(r scanResult) string { return r.Mode }},
 		{"Chart", 250, func(r scanResult) string { return r.Chart }},
