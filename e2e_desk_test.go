@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -162,11 +163,17 @@ func scenarioLooseFilingShowsWhose(c *e2eCase) {
 	p := s.uniquePatient("Bramble")
 	s.key("ctrl+4")
 	s.fill("Chart", p.mrn)
+	// Under the number: "Surname, Given, chart, born …" and where each
+	// folder is, before anything is saved.
 	s.waitText("born")
-	s.waitText(p.surname)
+	s.shot("whose chart")
 	s.fill("Description", "Letter e2e")
 	s.clickText("Record papers")
-	s.waitText("Recorded for")
+	pat := s.patientByMRN(p.mrn)
+	s.waitForRecord("the letter recorded for "+p.mrn, func(ctx context.Context, svc records.Service) (bool, error) {
+		list, err := svc.ListLooseFiling(ctx, pat.ID, "")
+		return slices.ContainsFunc(list, func(l records.LooseFiling) bool { return l.Description == "Letter e2e" }), err
+	})
 	s.shot("recorded")
 }
 
@@ -176,7 +183,7 @@ func scenarioPrintAsksPageCount(c *e2eCase) {
 	s := c.demoAs(e2eClerk)
 	s.key("ctrl+6")
 	s.clickText("Folder labels")
-	s.waitText("Starting at label")
+	s.waitText("Start position")
 	s.clickLast("Print")
 	s.waitText("Send all of them to the printer")
 	s.shot("asked")
@@ -184,13 +191,13 @@ func scenarioPrintAsksPageCount(c *e2eCase) {
 	s.waitGone("Send all of them to the printer")
 }
 
-// scenarioShelfAuditSection: an audit of sections 00-09 of the record room
+// scenarioShelfAuditSection: an audit of sections 00-49 of the record room
 // says what share of them was scanned, and marking missing asks first.
 func scenarioShelfAuditSection(c *e2eCase) {
 	s := c.demoAs(e2eClerk)
 	var folder whereLine
-	for _, l := range s.where("0") {
-		if l.state == "in-file" && l.place == "Record room" && records.TerminalSection(digits(l.mrn)) <= 9 {
+	for _, l := range s.where("T") {
+		if l.state == "in-file" && l.place == "Record room" && records.TerminalSection(digits(l.mrn)) <= 49 {
 			folder = l
 			break
 		}
@@ -198,9 +205,9 @@ func scenarioShelfAuditSection(c *e2eCase) {
 	s.key("ctrl+9")
 	s.waitText("Shelf audit")
 	s.choose("Location", "Record room")
-	s.fill("Terminal-digit sections", "00-09")
+	s.fill("Terminal-digit sections", "00-49")
 	s.key("Return")
-	s.waitText("Sections 00-09 of Record room")
+	s.waitText("Sections 00-49 of Record room")
 	if folder.barcode != "" {
 		s.scan(folder.barcode)
 		s.waitText("1 scanned")
@@ -219,7 +226,11 @@ func scenarioBackupPassphrase(c *e2eCase) {
 	s := c.demoAs(e2eAdmin)
 	const passphrase = "ferns-pass under the quiet lamp"
 	s.adminTab("Backup & checks")
-	s.clickText("Backup passphrase")
+	// The places card is below the fold at this size: scroll the page.
+	s.waitText("Back up now")
+	s.xdo("mousemove", "700", "450")
+	s.xdo("click", "--repeat", "15", "--delay", "50", "5")
+	s.clickLast("Backup passphrase")
 	s.waitText("Again")
 	s.fillDialog("New passphrase", passphrase)
 	s.fillDialog("Again", passphrase)
