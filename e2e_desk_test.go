@@ -146,13 +146,15 @@ func scenarioNewPatientDuplicate(c *e2eCase) {
 	}
 	s.fillDialog("Date of birth", existing.DOB.String())
 	s.clickLast("Create")
-	// The refusal names the chart (red, under the form) and offers it.
-	s.waitText("Open " + p.mrn)
+	// The refusal names the chart (red, under the form) and offers it as
+	// a button on the form's new Existing row (OCR may misread its digits:
+	// the button is clicked by its row).
+	s.waitText("Existing")
 	s.shot("refused")
 	if out, _, err := s.cliAs(e2eClerk, "where", mrn); err == nil && strings.TrimSpace(out) != "" {
 		s.t.Errorf("chart %s was created for a patient who has chart %s:\n%s", mrn, p.mrn, out)
 	}
-	s.clickText("Open " + p.mrn)
+	s.clickRightOf("Existing", 120)
 	s.expectChartOpened(p.mrn, p.surname)
 }
 
@@ -203,8 +205,9 @@ func scenarioShelfAuditSection(c *e2eCase) {
 		}
 	}
 	s.key("ctrl+9")
-	s.waitText("Shelf audit")
-	s.choose("Location", "Record room")
+	s.clickText("Choose the location to audit")
+	// The option "Record room" itself, not "Record room > X-ray cabinet".
+	s.click(s.waitLabel("Record room", true).centre())
 	s.fill("Terminal-digit sections", "00-49")
 	s.key("Return")
 	s.waitText("Sections 00-49 of Record room")
@@ -212,7 +215,8 @@ func scenarioShelfAuditSection(c *e2eCase) {
 		s.scan(folder.barcode)
 		s.waitText("1 scanned")
 	}
-	s.clickText("Mark missing and found")
+	// The button, below the help text that names it too.
+	s.clickLast("Mark missing and found")
 	s.waitText("Marking folders missing is right only")
 	s.shot("asked")
 	s.clickLast("Cancel")
@@ -231,11 +235,12 @@ func scenarioBackupPassphrase(c *e2eCase) {
 	s.xdo("mousemove", "700", "450")
 	s.xdo("click", "--repeat", "15", "--delay", "50", "5")
 	s.clickLast("Backup passphrase")
-	s.waitText("Again")
+	// "Again" alone is also in the Restore card's "sign in again".
+	s.waitText("New passphrase")
 	s.fillDialog("New passphrase", passphrase)
 	s.fillDialog("Again", passphrase)
 	s.clickLast("Save")
-	s.waitGone("Again")
+	s.waitGone("New passphrase")
 	s.shot("passphrase set")
 	s.service(func(ctx context.Context, svc records.Service) {
 		st, err := svc.BackupStatus(ctx)
