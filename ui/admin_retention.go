@@ -174,17 +174,7 @@ func (t *retentionTab) save() {
 			*n = v
 		}
 	}
-	ctx, svc := t.s.ctx(), t.s.svc
-	inBackground(t.s, func() (records.Settings, error) { return svc.UpdateSettings(ctx, st) }, func(st records.Settings, err error) {
-		t.errs.show(t.s.win, err)
-		if err != nil {
-			t.saved.SetText("")
-			return
-		}
-		t.s.settings = st
-		t.current = st
-		t.saved.SetText("Saved " + when(t.s.now()) + ".")
-	})
+	t.s.saveSettings(st, t.errs, t.saved, func(st records.Settings) { t.current = st })
 }
 
 // editPreset opens a preset's form; saving it reaches the policy at once

@@ -205,19 +205,28 @@ func renumberNotice(old, st records.Settings, folders int, example string) strin
 	return msg
 }
 
+// saveSettings saves the practice's settings in the background, shows a
+// refusal under the form (errs) or "Saved" (saved), and hands the stored
+// settings to then; the Settings and Retention policy tabs both save so.
+func (s *shell) saveSettings(st records.Settings, errs *formErrors, saved *widget.Label, then func(records.Settings)) {
+	ctx, svc := s.ctx(), s.svc
+	inBackground(s, func() (records.Settings, error) { return svc.UpdateSettings(ctx, st) }, func(st records.Settings, err error) {
+		errs.show(s.win, err)
+		if err != nil {
+			saved.SetText("")
+			return
+		}
+		s.settings = st
+		saved.SetText("Saved " + when(s.now()) + ".")
+		then(st)
+	})
+}
+
 // write saves the settings in the background; relabel offers the label run
 // that a new chart-number format needs.
 func (t *settingsTab) write(st records.Settings, relabel bool) {
-	ctx, svc := t.s.ctx(), t.s.svc
-	inBackground(t.s, func() (records.Settings, error) { return svc.UpdateSettings(ctx, st) }, func(st records.Settings, err error) {
-		t.errs.show(t.s.win, err)
-		if err != nil {
-			t.saved.SetText("")
-			return
-		}
-		t.s.settings = st
+	t.s.saveSettings(st, t.errs, t.saved, func(st records.Settings) {
 		t.fill(st)
-		t.saved.SetText("Saved " + when(t.s.now()) + ".")
 		if t.s.main != nil {
 			t.s.main.changed()
 		}
