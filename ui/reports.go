@@ -267,14 +267,24 @@ func (rp *reportParams) hint(f reports.Filter) string {
 	return "This or the " + strings.Join(others, " or the ") + ": one is needed"
 }
 
-// pick is a drop-down of "(all)" and the options; the reader gets the
-// index of the option chosen, or -1 for all.
-func (rp *reportParams) pick(options []string, read func(p *reports.Params, i int)) *widget.Select {
-	sel := widget.NewSelect(append([]string{anyOption}, options...), nil)
-	sel.SetSelectedIndex(0)
+// pick is a drop-down of the options, led by "(all)" unless the report
+// requires the filter; the reader gets the index of the option chosen
+// and is not called for all (or none chosen).
+func (rp *reportParams) pick(f reports.Filter, options []string, read func(p *reports.Params, i int)) *widget.Select {
+	first := 0
+	if !f.Required {
+		options = append([]string{anyOption}, options...)
+		first = 1
+	}
+	sel := widget.NewSelect(options, nil)
+	if f.Required {
+		sel.PlaceHolder = "(choose one)"
+	} else {
+		sel.SetSelectedIndex(0)
+	}
 	rp.readers = append(rp.readers, func(p *reports.Params) error {
-		if i := sel.SelectedIndex(); i > 0 {
-			read(p, i-1)
+		if i := sel.SelectedIndex(); i >= first {
+			read(p, i-first)
 		}
 		return nil
 	})
@@ -300,7 +310,7 @@ func (rp *reportParams) addFilter(ctx context.Context, f reports.Filter, errs *f
 		for i, l := range locs {
 			opts[i] = l.Path
 		}
-		return rp.pick(opts, func(p *reports.Params, i int) { p.LocationID = locs[i].ID }), nil
+		return rp.pick(f, opts, func(p *reports.Params, i int) { p.LocationID = locs[i].ID }), nil
 	case reports.KindBorrower:
 		bs, err := s.svc.ListBorrowers(ctx, true)
 		if err != nil {
@@ -310,7 +320,7 @@ func (rp *reportParams) addFilter(ctx context.Context, f reports.Filter, errs *f
 		for i, b := range bs {
 			opts[i] = borrowerOption(b)
 		}
-		return rp.pick(opts, func(p *reports.Params, i int) { p.BorrowerID = bs[i].ID }), nil
+		return rp.pick(f, opts, func(p *reports.Params, i int) { p.BorrowerID = bs[i].ID }), nil
 	case reports.KindRecordType:
 		ts, err := s.svc.ListRecordTypes(ctx)
 		if err != nil {
@@ -320,7 +330,7 @@ func (rp *reportParams) addFilter(ctx context.Context, f reports.Filter, errs *f
 		for i, t := range ts {
 			opts[i] = t.Name
 		}
-		return rp.pick(opts, func(p *reports.Params, i int) { p.RecordTypeID = ts[i].ID }), nil
+		return rp.pick(f, opts, func(p *reports.Params, i int) { p.RecordTypeID = ts[i].ID }), nil
 	case reports.KindStates:
 		// Two columns rather than one long row, so the form fits a
 		// 1024-pixel-wide screen.

@@ -46,6 +46,9 @@ func TestReportFormsAreTheDeclaredFilters(t *testing.T) {
 				if flt.Required && items[i].HintText != "Required" {
 					t.Errorf("required %s hints %q", flt.Name, items[i].HintText)
 				}
+				if sel, ok := items[i].Widget.(*widget.Select); ok && flt.Required && slices.Contains(sel.Options, anyOption) {
+					t.Errorf("required %s offers %q", flt.Name, anyOption)
+				}
 				if flt.Kind != reports.KindOrder {
 					continue
 				}
