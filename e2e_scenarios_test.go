@@ -400,7 +400,9 @@ func (s *session) saveReportAs(name string) string {
 	s.key("Return")
 	path := filepath.Join(s.home, name)
 	s.waitFile(path)
-	s.waitGone("Cancel")
+	s.waitText("PDF saved")
+	s.clickLast("OK")
+	s.waitGone("PDF saved")
 	return pdfText(s.t, path)
 }
 
