@@ -357,7 +357,7 @@ func (o *reportOptions) checkNeeded() error {
 	for _, f := range o.rep.Filters {
 		_, given := o.last(f.Name)
 		if f.Required && !given {
-			return usagef("the %s report needs --%s: %s", o.rep.Name, f.Name, f.Help)
+			return usagef("the %s report needs --%s%s (%s)", o.rep.Name, f.Name, filterFlagValue(f, o.rep.Orders), f.Help)
 		}
 		if slices.Contains(o.rep.OneOf, f.Name) {
 			if given {
