@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chartroom/chartroom/internal/needtool"
+	"github.com/chartroom/chartroom/reports/needtool"
 )
 
 // withUser adds a user with role and returns a harness acting as them.

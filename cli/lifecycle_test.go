@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chartroom/chartroom/internal/needtool"
+	"github.com/chartroom/chartroom/reports/needtool"
 )
 
 // lifecycleCSV: charts last seen long ago (eligible on 2026-03-10), a

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chartroom/chartroom/internal/needtool"
+	"github.com/chartroom/chartroom/reports/needtool"
 )
 
 // Attacks met from the command line (the store-level cases are in

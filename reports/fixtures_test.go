@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chartroom/chartroom/internal/needtool"
+	"github.com/chartroom/chartroom/reports/needtool"
 	"github.com/chartroom/chartroom/records"
 )
 

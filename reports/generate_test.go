@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chartroom/chartroom/internal/needtool"
+	"github.com/chartroom/chartroom/reports/needtool"
 	"github.com/chartroom/chartroom/records"
 )
 

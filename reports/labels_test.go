@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chartroom/chartroom/internal/needtool"
+	"github.com/chartroom/chartroom/reports/needtool"
 	"github.com/chartroom/chartroom/records"
 )
 
