@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chartroom/chartroom/reports/needtool"
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/reports/needtool"
 )
 
 // All names here are made up.

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chartroom/chartroom/reports/needtool"
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/reports/needtool"
 )
 
 func clerkCtx() context.Context {

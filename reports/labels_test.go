@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chartroom/chartroom/reports/needtool"
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/reports/needtool"
 )
 
 // decodeBarcodes renders page (1-based) of pdf at 300 dpi and returns the
