@@ -58,6 +58,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	rest := top.Args()
 	if len(rest) == 0 {
+		if err := c.checkDBLocation(); err != nil {
+			fmt.Fprintf(stderr, "chartroom: %v\n", err)
+			return exitUsage
+		}
 		c.log = c.newLogger()
 		return startGUI(ctx, c.dbPath(), c.log)
 	}
@@ -84,6 +88,10 @@ func (c *cli) runCommand(ctx context.Context, cmd *command, args []string) int {
 		return exitOK
 	}
 	if err != nil {
+		c.usageFailure(cmd, err.Error())
+		return exitUsage
+	}
+	if err := c.checkDBLocationFor(cmd); err != nil {
 		c.usageFailure(cmd, err.Error())
 		return exitUsage
 	}
