@@ -165,7 +165,7 @@ func TestGenerateAgainstStore(t *testing.T) {
 
 	t.Run("history includes the return", func(t *testing.T) {
 		text := pdfPages(t, sp.generate(t, ReportHistory, Params{VolumeID: sp.volumes[1].ID, From: records.NewDate(2026, time.February, 1), To: records.NewDate(2026, time.February, 28)}))[0]
-		assertOrder(t, text, "Created", "2026-02-02 09:00", "Checked out", "Dr. Ada Quill", "2026-02-06 15:00", "Returned", "3 movements")
+		assertOrder(t, text, "Opened", "2026-02-02 09:00", "Checked out", "Dr. Ada Quill", "2026-02-06 15:00", "Checked in", "3 movements")
 	})
 
 	t.Run("labels scan", func(t *testing.T) {
@@ -184,7 +184,7 @@ func TestGenerateAgainstStore(t *testing.T) {
 
 	t.Run("activity", func(t *testing.T) {
 		text := strings.Join(pdfPages(t, sp.generate(t, ReportActivity, Params{From: records.NewDate(2026, time.February, 1)})), "\n")
-		assertOrder(t, text, "Check-outs", "2", "from the shelf", "2", "Returned", "1", "2026-02-02", "2026-02-06", "2026-02-20", "Dr. Ada Quill", "2", "ada")
+		assertOrder(t, text, "Check-outs", "2", "from the shelf", "2", "Checked in", "1", "2026-02-02", "2026-02-06", "2026-02-20", "Dr. Ada Quill", "2", "ada")
 	})
 
 	t.Run("every report, twice the same", func(t *testing.T) {
