@@ -76,7 +76,7 @@ func Run(ctx context.Context, args []string, p Process) int {
 	if len(rest) == 0 {
 		if err := c.checkDBLocation(); err != nil {
 			fmt.Fprintf(stderr, "chartroom: %v\n", err)
-			return exitUsage
+			return ExitUsage
 		}
 		c.log = c.newLogger()
 		if p.OpenApp == nil {
@@ -114,7 +114,7 @@ func (c *invocation) runCommand(ctx context.Context, cmd *command, args []string
 	}
 	if err := c.checkDBLocationFor(cmd); err != nil {
 		c.usageFailure(cmd, err.Error())
-		return exitUsage
+		return ExitUsage
 	}
 	c.log = c.newLogger()
 

@@ -1,8 +1,9 @@
-package main
+package cli
 
 import (
 	"context"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,9 +82,13 @@ func TestUnservedAddressIsRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var stderr strings.Builder
 			env := func(k string) string { return tt.env[k] }
-			code := run(context.Background(), tt.args, strings.NewReader(""), io.Discard, &stderr, env)
-			if code != exitUsage {
-				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, stderr.String())
+			code := Run(context.Background(), tt.args, Process{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Getenv: env,
+				OpenApp: func(context.Context, string, *slog.Logger) int {
+					t.Error("the desktop app was opened on a refused address")
+					return ExitOK
+				}})
+			if code != ExitUsage {
+				t.Errorf("exit %d, want %d; stderr: %s", code, ExitUsage, stderr.String())
 			}
 			msg := stderr.String()
 			for _, want := range []string{tt.wantFrom, tt.scheme + "://", "cannot open", "path of a database file"} {
@@ -112,7 +117,7 @@ func TestAddressCheckLeavesHelpAndFilesAlone(t *testing.T) {
 		return ""
 	}
 	for _, args := range [][]string{{"help"}, {"version"}, {"help", "where"}} {
-		if code := run(context.Background(), args, strings.NewReader(""), io.Discard, io.Discard, env); code != exitOK {
+		if code := Run(context.Background(), args, Process{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: env}); code != ExitOK {
 			t.Errorf("%q with an address in CHARTROOM_DB: exit %d", args, code)
 		}
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -18,7 +18,7 @@ var servedDBSchemes []string
 
 // checkDBLocation refuses a --db or CHARTROOM_DB written as an address of a
 // scheme Chartroom does not serve, naming where it came from.
-func (c *cli) checkDBLocation() error {
+func (c *invocation) checkDBLocation() error {
 	from := "--db"
 	if c.globals.db == "" {
 		from = "CHARTROOM_DB"
@@ -29,7 +29,7 @@ func (c *cli) checkDBLocation() error {
 // checkDBLocationFor is checkDBLocation before cmd runs; help and version
 // open no database, so a wrong CHARTROOM_DB does not hide the help that
 // explains it.
-func (c *cli) checkDBLocationFor(cmd *command) error {
+func (c *invocation) checkDBLocationFor(cmd *command) error {
 	if cmd == helpCommand || cmd == versionCommand {
 		return nil
 	}
