@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/storetest"
 )
 
 // roleCheck is one service method called with arguments that would be
@@ -24,7 +25,7 @@ type roleCheck struct {
 
 // roleTag names ctx's role in test data ("nobody" signed out).
 func roleTag(ctx context.Context) string {
-	if r := ctxRole(ctx); r != "" {
+	if r := storetest.CtxRole(ctx); r != "" {
 		return string(r)
 	}
 	return "nobody"
@@ -50,14 +51,14 @@ var notChecked = map[string]string{
 // an admin only (TestBackupRestoreRoundTrip in package main).
 func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 	f := newFixture(t)
-	p := f.patient("612345", "Quux", "Guarded")
-	other := f.patient("612346", "Quux", "Duplicate")
-	v := f.firstVolume(p)
-	sam, err := f.s.UserByName(f.admin, "sam")
+	p := f.Patient("612345", "Quux", "Guarded")
+	other := f.Patient("612346", "Quux", "Duplicate")
+	v := f.FirstVolume(p)
+	sam, err := f.s.UserByName(f.Admin, "sam")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cleo, err := f.s.UserByName(f.admin, "cleo")
+	cleo, err := f.s.UserByName(f.Admin, "cleo")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,14 +82,14 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 		}},
 		{"SetPassword", records.RoleAdmin, func(ctx context.Context) error { // someone else's; one's own: any role
 			target := sam.ID
-			if ctxRole(ctx) == records.RoleSupervisor {
+			if storetest.CtxRole(ctx) == records.RoleSupervisor {
 				target = cleo.ID
 			}
 			return f.s.SetPassword(ctx, target, "hijacked password")
 		}},
 		{"UserByName", records.RoleAdmin, func(ctx context.Context) error { // someone else; oneself: any role
 			name := "sam"
-			if ctxRole(ctx) == records.RoleSupervisor {
+			if storetest.CtxRole(ctx) == records.RoleSupervisor {
 				name = "cleo"
 			}
 			_, err := f.s.UserByName(ctx, name)
@@ -105,11 +106,11 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 		{"Patient", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.Patient(ctx, p.ID); return err }},
 		{"PatientByMRN", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.PatientByMRN(ctx, p.MRN); return err }},
 		{"CreatePatient", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.CreatePatient(ctx, records.Patient{MRN: "61" + map[records.Role]string{"": "0000", records.RoleClerk: "0001", records.RoleSupervisor: "0002", records.RoleAdmin: "0003"}[ctxRole(ctx)], LastName: "Newcomer"})
+			_, err := f.s.CreatePatient(ctx, records.Patient{MRN: "61" + map[records.Role]string{"": "0000", records.RoleClerk: "0001", records.RoleSupervisor: "0002", records.RoleAdmin: "0003"}[storetest.CtxRole(ctx)], LastName: "Newcomer"})
 			return err
 		}},
 		{"CreateDuplicatePatient", records.RoleSupervisor, func(ctx context.Context) error {
-			q := records.Patient{MRN: "62" + map[records.Role]string{"": "0000", records.RoleClerk: "0001", records.RoleSupervisor: "0002", records.RoleAdmin: "0003"}[ctxRole(ctx)],
+			q := records.Patient{MRN: "62" + map[records.Role]string{"": "0000", records.RoleClerk: "0001", records.RoleSupervisor: "0002", records.RoleAdmin: "0003"}[storetest.CtxRole(ctx)],
 				LastName: p.LastName, FirstName: p.FirstName, DOB: p.DOB}
 			_, err := f.s.CreateDuplicatePatient(ctx, q, "a different person with the same name and birth date")
 			return err
@@ -130,7 +131,7 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 		{"VolumesOfPatient", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.VolumesOfPatient(ctx, p.ID); return err }},
 		{"Where", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.Where(ctx, p.MRN); return err }},
 		{"AddVolume", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.AddVolume(ctx, records.Volume{PatientID: other.ID, RecordTypeID: f.medical.ID})
+			_, err := f.s.AddVolume(ctx, records.Volume{PatientID: other.ID, RecordTypeID: f.Medical.ID})
 			return err
 		}},
 		{"ListVolumes", records.RoleClerk, func(ctx context.Context) error {
@@ -138,23 +139,23 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 		}},
 		{"Counts", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.Counts(ctx); return err }},
 		{"CheckOut", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.CheckOut(ctx, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.drGrey.ID, HandOff: true})
+			_, err := f.s.CheckOut(ctx, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.DrGrey.ID, HandOff: true})
 			return err
 		}},
 		{"CheckOutScan", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.CheckOutScan(ctx, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.drStone.ID, HandOff: true})
+			_, err := f.s.CheckOutScan(ctx, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.DrStone.ID, HandOff: true})
 			return err
 		}},
 		{"CheckIn", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.CheckIn(ctx, v.Barcode); return err }},
 		{"MarkMissing", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.MarkMissing(ctx, v.ID, "not on the shelf"); return err }},
 		{"MarkFound", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.MarkFound(ctx, v.ID, "found"); return err }},
-		{"Transfer", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.Transfer(ctx, v.ID, f.room.ID, "moved"); return err }},
+		{"Transfer", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.Transfer(ctx, v.ID, f.Room.ID, "moved"); return err }},
 		{"History", records.RoleClerk, func(ctx context.Context) error {
 			_, err := f.s.History(ctx, records.HistoryFilter{VolumeID: v.ID})
 			return err
 		}},
 		{"ListBorrowers", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ListBorrowers(ctx, true); return err }},
-		{"Borrower", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.Borrower(ctx, f.drGrey.ID); return err }},
+		{"Borrower", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.Borrower(ctx, f.DrGrey.ID); return err }},
 		{"FindBorrower", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.FindBorrower(ctx, "B001"); return err }},
 		{"SaveBorrower", records.RoleSupervisor, func(ctx context.Context) error {
 			_, err := f.s.SaveBorrower(ctx, records.Borrower{Name: "Nurse " + roleTag(ctx), Kind: records.BorrowerStaff})
@@ -162,7 +163,7 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 		}},
 		{"ListLocations", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ListLocations(ctx); return err }},
 		{"SaveLocation", records.RoleSupervisor, func(ctx context.Context) error {
-			_, err := f.s.SaveLocation(ctx, records.Location{ParentID: f.room.ID, Name: "Cabinet " + roleTag(ctx), Kind: records.LocationCabinet, Active: true})
+			_, err := f.s.SaveLocation(ctx, records.Location{ParentID: f.Room.ID, Name: "Cabinet " + roleTag(ctx), Kind: records.LocationCabinet, Active: true})
 			return err
 		}},
 		{"ListRecordTypes", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ListRecordTypes(ctx); return err }},
@@ -171,7 +172,7 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 			return err
 		}},
 		{"CreateRequest", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.CreateRequest(ctx, records.Request{PatientID: p.ID, BorrowerID: f.drGrey.ID, NeededOn: f.s.today(), Reason: "visit"})
+			_, err := f.s.CreateRequest(ctx, records.Request{PatientID: p.ID, BorrowerID: f.DrGrey.ID, NeededOn: f.s.today(), Reason: "visit"})
 			return err
 		}},
 		{"ListRequests", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ListRequests(ctx, records.RequestFilter{}); return err }},
@@ -181,7 +182,7 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 		}},
 		{"ExpireRequests", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ExpireRequests(ctx); return err }},
 		{"ImportAppointments", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.ImportAppointments(ctx, []records.AppointmentRow{{Line: 2, Date: f.s.today(), MRN: p.MRN, Provider: f.drGrey.Name}}, true)
+			_, err := f.s.ImportAppointments(ctx, []records.AppointmentRow{{Line: 2, Date: f.s.today(), MRN: p.MRN, Provider: f.DrGrey.Name}}, true)
 			return err
 		}},
 		{"ImportAppointmentsWith", records.RoleSupervisor, func(ctx context.Context) error { // adding providers is a supervisor's
@@ -222,11 +223,11 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 		{"DestructionBatch", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.DestructionBatch(ctx, 1); return err }},
 		{"ListDestructionBatches", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.ListDestructionBatches(ctx); return err }},
 		{"ShelfAudit", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.ShelfAudit(ctx, records.ShelfSection{LocationID: f.room.ID}, []string{v.Barcode})
+			_, err := f.s.ShelfAudit(ctx, records.ShelfSection{LocationID: f.Room.ID}, []string{v.Barcode})
 			return err
 		}},
 		{"ApplyShelfAudit", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.ApplyShelfAudit(ctx, records.ShelfSection{LocationID: f.room.ID}, []string{v.Barcode})
+			_, err := f.s.ApplyShelfAudit(ctx, records.ShelfSection{LocationID: f.Room.ID}, []string{v.Barcode})
 			return err
 		}},
 		{"ListShelfAudits", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ListShelfAudits(ctx, 10); return err }},
@@ -283,7 +284,7 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 		t.Fatalf("records.Service methods with no role check in this test: %v", missing)
 	}
 
-	roles := map[records.Role]context.Context{records.RoleClerk: f.clerk, records.RoleSupervisor: f.supervisor, records.RoleAdmin: f.admin}
+	roles := map[records.Role]context.Context{records.RoleClerk: f.Clerk, records.RoleSupervisor: f.Supervisor, records.RoleAdmin: f.Admin}
 	// First every refusal: they must leave the file as it was.
 	before := fingerprint(t, f.path)
 	for _, tc := range tests {
@@ -321,7 +322,7 @@ func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
 			}
 		}
 	}
-	problems, err := f.s.CheckIntegrity(f.supervisor)
+	problems, err := f.s.CheckIntegrity(f.Supervisor)
 	if err != nil || len(problems) != 0 {
 		t.Fatalf("after the calls: %v %v", problems, err)
 	}
@@ -335,7 +336,7 @@ func TestSecurityNoSecretsInLogsOrErrors(t *testing.T) {
 	f := newFixture(t)
 	var logged bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s, err := Open(context.Background(), f.path, Options{Now: f.clock.Now, Logger: log, PasswordParams: cheapParams})
+	s, err := Open(context.Background(), f.path, Options{Now: f.Clock.Now, Logger: log, PasswordParams: cheapParams})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -474,8 +475,8 @@ func outcome(what, field, text string) hostileOutcome {
 // themselves.
 func TestSecurityHostileText(t *testing.T) {
 	f := newFixture(t)
-	pat := f.patient("700000", "Quux", "Anchor")
-	vol := f.firstVolume(pat)
+	pat := f.Patient("700000", "Quux", "Anchor")
+	vol := f.FirstVolume(pat)
 	schema := func() string {
 		var s string
 		if err := f.s.r.QueryRow("SELECT group_concat(type || ' ' || name, ', ') FROM (SELECT type, name FROM sqlite_schema ORDER BY name)").Scan(&s); err != nil {
@@ -485,7 +486,7 @@ func TestSecurityHostileText(t *testing.T) {
 	}
 	before := schema()
 	for _, wildcard := range []string{"%", "_", "%%", "\\"} {
-		if hits, err := f.s.Search(f.clerk, wildcard, 50); err != nil || len(hits) != 0 {
+		if hits, err := f.s.Search(f.Clerk, wildcard, 50); err != nil || len(hits) != 0 {
 			t.Errorf("Search(%q) = %d hits, %v: a wildcard matched", wildcard, len(hits), err)
 		}
 	}
@@ -512,9 +513,9 @@ func TestSecurityHostileText(t *testing.T) {
 			mrn++
 			set := map[string]*string{"Last name": &p.LastName, "First name": &p.FirstName, "Middle name": &p.MiddleName, "Phone": &p.Phone}
 			*set[field] = text
-			got, err := f.s.CreatePatient(f.clerk, p)
+			got, err := f.s.CreatePatient(f.Clerk, p)
 			if err == nil {
-				got, err = f.s.Patient(f.clerk, got.ID)
+				got, err = f.s.Patient(f.Clerk, got.ID)
 			}
 			read := map[string]string{"Last name": got.LastName, "First name": got.FirstName, "Middle name": got.MiddleName, "Phone": got.Phone}
 			check("patient", field, text, read[field], err)
@@ -523,17 +524,17 @@ func TestSecurityHostileText(t *testing.T) {
 			b := records.Borrower{Name: fmt.Sprintf("Hostile borrower %d %s", i, field), Kind: records.BorrowerExternal}
 			set := map[string]*string{"Name": &b.Name, "Phone": &b.Phone, "Room": &b.Room, "Address": &b.Address, "Badge": &b.Badge}
 			*set[field] = text
-			got, err := f.s.SaveBorrower(f.supervisor, b)
+			got, err := f.s.SaveBorrower(f.Supervisor, b)
 			if err == nil {
-				got, err = f.s.Borrower(f.clerk, got.ID)
+				got, err = f.s.Borrower(f.Clerk, got.ID)
 			}
 			read := map[string]string{"Name": got.Name, "Phone": got.Phone, "Room": got.Room, "Address": got.Address, "Badge": got.Badge}
 			check("borrower", field, text, read[field], err)
 		}
-		loc, err := f.s.SaveLocation(f.supervisor, records.Location{ParentID: f.room.ID, Name: text, Kind: records.LocationCabinet, Active: true})
+		loc, err := f.s.SaveLocation(f.Supervisor, records.Location{ParentID: f.Room.ID, Name: text, Kind: records.LocationCabinet, Active: true})
 		if err == nil {
 			var locs []records.Location
-			locs, err = f.s.ListLocations(f.clerk)
+			locs, err = f.s.ListLocations(f.Clerk)
 			for _, l := range locs {
 				if l.ID == loc.ID {
 					loc = l
@@ -545,10 +546,10 @@ func TestSecurityHostileText(t *testing.T) {
 			l := records.LooseFiling{PatientID: pat.ID, Received: f.s.today(), Description: "lab result", From: "Lab"}
 			set := map[string]*string{"Description": &l.Description, "From": &l.From}
 			*set[field] = text
-			got, err := f.s.AddLooseFiling(f.clerk, l)
+			got, err := f.s.AddLooseFiling(f.Clerk, l)
 			if err == nil {
 				var list []records.LooseFiling
-				list, err = f.s.ListLooseFiling(f.clerk, pat.ID, "")
+				list, err = f.s.ListLooseFiling(f.Clerk, pat.ID, "")
 				for _, x := range list {
 					if x.ID == got.ID {
 						got = x
@@ -558,14 +559,14 @@ func TestSecurityHostileText(t *testing.T) {
 			read := map[string]string{"Description": got.Description, "From": got.From}
 			check("loose filing", field, text, read[field], err)
 		}
-		_, err = f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: vol.Barcode, BorrowerID: f.drGrey.ID, Note: text})
+		_, err = f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: vol.Barcode, BorrowerID: f.DrGrey.ID, Note: text})
 		var note string
 		if err == nil {
-			hist, herr := f.s.History(f.clerk, records.HistoryFilter{VolumeID: vol.ID, Limit: 1})
+			hist, herr := f.s.History(f.Clerk, records.HistoryFilter{VolumeID: vol.ID, Limit: 1})
 			if err = herr; err == nil && len(hist) == 1 {
 				note = hist[0].Note
 			}
-			if _, err := f.s.CheckIn(f.clerk, vol.Barcode); err != nil {
+			if _, err := f.s.CheckIn(f.Clerk, vol.Barcode); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -576,7 +577,7 @@ func TestSecurityHostileText(t *testing.T) {
 	}
 	// A wildcard finds only names that start with it, never every patient.
 	for _, q := range []string{"%", "_"} {
-		hits, err := f.s.Search(f.clerk, q, 500)
+		hits, err := f.s.Search(f.Clerk, q, 500)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -586,11 +587,11 @@ func TestSecurityHostileText(t *testing.T) {
 			}
 		}
 	}
-	hits, err := f.s.Search(f.clerk, "Robert');", 50)
+	hits, err := f.s.Search(f.Clerk, "Robert');", 50)
 	if err != nil || len(hits) != 1 || hits[0].LastName != "Robert'); DROP TABLE patients;--" {
 		t.Errorf("Search for a last name of SQL: %+v %v", hits, err)
 	}
-	if problems, err := f.s.CheckIntegrity(f.supervisor); err != nil || len(problems) != 0 {
+	if problems, err := f.s.CheckIntegrity(f.Supervisor); err != nil || len(problems) != 0 {
 		t.Fatalf("after the hostile text: %v %v", problems, err)
 	}
 }
@@ -627,15 +628,15 @@ func TestSecurityTamperMovementsAndUsers(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
-			p := f.patient("800001", "Quux", "Tampered")
-			v := f.firstVolume(p)
-			if _, err := f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.drGrey.ID}); err != nil {
+			p := f.Patient("800001", "Quux", "Tampered")
+			v := f.FirstVolume(p)
+			if _, err := f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.DrGrey.ID}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.s.CheckIn(f.clerk, v.Barcode); err != nil {
+			if _, err := f.s.CheckIn(f.Clerk, v.Barcode); err != nil {
 				t.Fatal(err)
 			}
-			hist, err := f.s.History(f.clerk, records.HistoryFilter{VolumeID: v.ID})
+			hist, err := f.s.History(f.Clerk, records.HistoryFilter{VolumeID: v.ID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -645,7 +646,7 @@ func TestSecurityTamperMovementsAndUsers(t *testing.T) {
 					ids[checkOut] = m.ID
 				}
 			}
-			cleo, err := f.s.UserByName(f.admin, "cleo")
+			cleo, err := f.s.UserByName(f.Admin, "cleo")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -656,7 +657,7 @@ func TestSecurityTamperMovementsAndUsers(t *testing.T) {
 			if ids[checkOut] == 0 || ids[checkOut] == ids[newMovement]-1 {
 				t.Fatalf("the check-out is not a movement in the middle: %v", ids)
 			}
-			if problems, err := f.s.CheckIntegrity(f.supervisor); err != nil || len(problems) != 0 {
+			if problems, err := f.s.CheckIntegrity(f.Supervisor); err != nil || len(problems) != 0 {
 				t.Fatalf("before tampering: %v %v", problems, err)
 			}
 			db := rawDB(t, f.path)
@@ -667,7 +668,7 @@ func TestSecurityTamperMovementsAndUsers(t *testing.T) {
 				}
 			}
 			row := fmt.Sprintf("%s %d", strings.TrimSuffix(tc.table, "s"), ids[tc.bad])
-			problems, err := f.s.CheckIntegrity(f.supervisor)
+			problems, err := f.s.CheckIntegrity(f.Supervisor)
 			named := false
 			for _, p := range problems {
 				named = named || strings.HasPrefix(p, tc.table+": "+row) && strings.Contains(p, tc.problem)
@@ -704,11 +705,11 @@ func TestSecuritySignInKeepsTamperEvidence(t *testing.T) {
 			return err
 		}},
 		{"admin changes the user", func(f *fixture) error {
-			_, err := f.s.UpdateUser(f.admin, records.User{ID: 3, DisplayName: "Cleo", Role: records.RoleClerk, Active: true})
+			_, err := f.s.UpdateUser(f.Admin, records.User{ID: 3, DisplayName: "Cleo", Role: records.RoleClerk, Active: true})
 			return err
 		}},
 		{"admin sets a password", func(f *fixture) error {
-			return f.s.SetPassword(f.admin, 3, "another long passphrase")
+			return f.s.SetPassword(f.Admin, 3, "another long passphrase")
 		}},
 	}
 	for _, c := range cases {
@@ -722,7 +723,7 @@ func TestSecuritySignInKeepsTamperEvidence(t *testing.T) {
 				!strings.Contains(records.ErrorMessage(err), "chartroom verify") {
 				t.Fatalf("%s on a forged user row: %v", c.name, err)
 			}
-			problems, err := f.s.CheckIntegrity(f.supervisor)
+			problems, err := f.s.CheckIntegrity(f.Supervisor)
 			if err != nil || len(problems) == 0 || !strings.Contains(strings.Join(problems, "; "), "users: user 3 (cleo) was changed") {
 				t.Fatalf("after %s, the check says %q %v", c.name, problems, err)
 			}
