@@ -26,7 +26,7 @@ func openDB(ctx context.Context, path string, log *slog.Logger, now func() time.
 // clock the generator moves (the demo writes months of back-dated history),
 // and closed again: bulk mode is not for a clerk's work.
 func makeDemo(ctx context.Context, path string, log *slog.Logger, opts demo.Options) (demo.Result, error) {
-	clock := &movableClock{t: opts.Today}
+	clock := records.NewManualClock(opts.Today)
 	st, err := openDB(ctx, path, log, clock.Now, true)
 	if err != nil {
 		return demo.Result{}, err
@@ -43,7 +43,7 @@ func makeDemo(ctx context.Context, path string, log *slog.Logger, opts demo.Opti
 
 // fillDemoBulk makes the demo in bulk: the practice's setup through the
 // store st, then, with st closed, every row through sqlite.BulkLoad.
-func fillDemoBulk(ctx context.Context, st *sqlite.Store, path string, log *slog.Logger, clock *movableClock, opts demo.Options) (demo.Result, error) {
+func fillDemoBulk(ctx context.Context, st *sqlite.Store, path string, log *slog.Logger, clock *records.ManualClock, opts demo.Options) (demo.Result, error) {
 	open := true
 	defer func() {
 		if open {
@@ -66,7 +66,7 @@ func fillDemoBulk(ctx context.Context, st *sqlite.Store, path string, log *slog.
 	}, opts)
 }
 
-func fillDemo(ctx context.Context, st *sqlite.Store, path string, clock *movableClock, opts demo.Options) (demo.Result, error) {
+func fillDemo(ctx context.Context, st *sqlite.Store, path string, clock *records.ManualClock, opts demo.Options) (demo.Result, error) {
 	if ok, err := st.Initialized(ctx); err != nil {
 		return demo.Result{}, err
 	} else if ok {
@@ -74,24 +74,6 @@ func fillDemo(ctx context.Context, st *sqlite.Store, path string, clock *movable
 			"the database %s already has a practice; the demo fills only a new, empty database (name another file with --db)", path)
 	}
 	return demo.Generate(ctx, st, clock.Set, opts)
-}
-
-// movableClock is a clock that the demo generator sets.
-type movableClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *movableClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *movableClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
 }
 
 // NewDatabase returns the desktop app's database at path, not yet open.

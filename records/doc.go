@@ -21,7 +21,8 @@
 //	mrn.go          chart numbers, filing systems, filing keys
 //	query.go        what a search box's text means (chart number, barcode, name)
 //	fold.go         names folded for search and alphabetic filing (table in fold_table.go)
-//	date.go         calendar dates             validate.go     field checks every noun uses
+//	date.go         calendar dates             clock.go        a clock that moves when told
+//	validate.go     field checks every noun uses
 //	import.go       patient and appointment rows being imported
 //	bulk.go         building a whole practice at once (the demo)
 //	backup.go       backups and their places; MaintenanceService

@@ -11,9 +11,12 @@ type RecordType struct {
 	Name     string
 	Code     string // one or two letters, printed on labels
 	LoanDays int    // default loan period of a check-out
-	Color    string // "#RRGGBB", the folder's colour on screen and label
-	Default  bool   // the type new patients' first volume gets
-	Active   bool
+	// Color ("#RRGGBB") is the colour of this type's folders, shown as a
+	// swatch beside the type in Administration. Folder labels do not print
+	// it: their colour bands come from the chart number (reports).
+	Color   string
+	Default bool // the type new patients' first volume gets
+	Active  bool
 	// BillingOnly folders hold billing papers only; the retention policy's
 	// billing period applies to them instead of the clinical rules.
 	BillingOnly bool

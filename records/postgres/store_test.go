@@ -16,7 +16,7 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-func openStore(t *testing.T, address string, clock *storetest.Clock) *Store {
+func openStore(t *testing.T, address string, clock *records.ManualClock) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), address, Options{Now: clock.Now})
 	if err != nil {

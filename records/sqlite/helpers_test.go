@@ -13,9 +13,10 @@ import (
 // cheapParams keep argon2id fast in tests.
 var cheapParams = &records.PasswordParams{Memory: 64, Time: 1, Threads: 1}
 
-// testClock is the contract suite's clock, which tests move by hand.
-type testClock = storetest.Clock
+// testClock is the store's clock, moved by the test.
+type testClock = records.ManualClock
 
+// newClock stands at the contract suite's start.
 func newClock() *testClock { return storetest.NewClock() }
 
 // fixture is the contract suite's initialized practice with one user of

@@ -3,37 +3,16 @@ package storetest
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chartroom/chartroom/records"
 )
 
-// Clock is an injectable clock a test moves by hand: a store under test
-// reads the time only through it.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// NewClock starts at 2025-03-10 09:30 local time.
-func NewClock() *Clock {
-	return &Clock{t: time.Date(2025, time.March, 10, 9, 30, 0, 0, time.Local)}
-}
-
-// Now is the clock's time; pass it as a store's clock.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock on by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// NewClock returns the suite's clock, standing at 2025-03-10 09:30 local
+// time; a store under test reads the time only through it.
+func NewClock() *records.ManualClock {
+	return records.NewManualClock(time.Date(2025, time.March, 10, 9, 30, 0, 0, time.Local))
 }
 
 // TestPassword is every fixture user's password.
@@ -44,7 +23,7 @@ const TestPassword = "correct horse battery"
 type Fixture struct {
 	T     *testing.T
 	S     records.Service
-	Clock *Clock
+	Clock *records.ManualClock
 	// Admin, Supervisor and Clerk carry a signed-in user of that role.
 	Admin, Supervisor, Clerk context.Context
 	Medical                  records.RecordType
@@ -57,7 +36,7 @@ type Fixture struct {
 
 // NewFixture initializes the practice "Testville Family Practice" in s,
 // a store on an empty database whose clock is clock.
-func NewFixture(t *testing.T, s records.Service, clock *Clock) *Fixture {
+func NewFixture(t *testing.T, s records.Service, clock *records.ManualClock) *Fixture {
 	t.Helper()
 	f := &Fixture{T: t, S: s, Clock: clock}
 	ctx := context.Background()
