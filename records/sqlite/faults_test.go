@@ -30,7 +30,7 @@ const (
 
 // fingerprint is every row of every table of the database at path, read
 // without changing the file: two equal fingerprints are the same records.
-func fingerprint(t *testing.T, path string) string {
+func fingerprint(t testing.TB, path string) string {
 	t.Helper()
 	db, err := sql.Open("sqlite", dsn(path, "mode=ro"))
 	if err != nil {

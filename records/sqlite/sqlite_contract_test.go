@@ -13,10 +13,13 @@ import (
 // database is a file in a folder that does not exist yet (Open makes it),
 // and each store opened on it is one more process's connections.
 func TestContract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) storetest.Opener {
+	storetest.Run(t, func(t *testing.T) storetest.Database {
 		path := filepath.Join(t.TempDir(), "new", "chartroom.db")
-		return func(t testing.TB, now func() time.Time) records.Service {
-			return openTestStoreAt(t, path, now)
+		return storetest.Database{
+			Open: func(t testing.TB, now func() time.Time) records.Service {
+				return openTestStoreAt(t, path, now)
+			},
+			Fingerprint: func(t testing.TB) string { return fingerprint(t, path) },
 		}
 	})
 }

@@ -31,7 +31,7 @@ type Fixture struct {
 	DrGrey, DrStone, Offsite records.Borrower
 	LawFirm                  records.Borrower
 
-	open Opener // another store on the same database (set by the suite)
+	db Database // the database S is open on (set by the suite)
 }
 
 // NewFixture initializes the practice "Testville Family Practice" in s,
@@ -74,10 +74,10 @@ func NewFixture(t *testing.T, s records.Service, clock *records.ManualClock) *Fi
 // newFixture is the suite's fixture: a new database from db, opened once.
 func newFixture(t *testing.T, db NewDatabase) *Fixture {
 	t.Helper()
-	open := db(t)
+	d := db(t)
 	clock := NewClock()
-	f := NewFixture(t, open(t, clock.Now), clock)
-	f.open = open
+	f := NewFixture(t, d.Open(t, clock.Now), clock)
+	f.db = d
 	return f
 }
 

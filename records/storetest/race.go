@@ -16,7 +16,7 @@ func testTwoStoresRaceForOneFolder(t *testing.T, db NewDatabase) {
 	f := newFixture(t, db)
 	p := f.Patient("999999", "Quux", "Contested")
 	v := f.FirstVolume(p)
-	other := f.open(t, f.Clock.Now)
+	other := f.db.Open(t, f.Clock.Now)
 	stores := []records.Service{f.S, other}
 	borrowers := []records.Borrower{f.DrGrey, f.DrStone}
 	const rounds = 40

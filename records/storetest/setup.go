@@ -12,7 +12,7 @@ import (
 func testInitialize(t *testing.T, db NewDatabase) {
 	ctx := context.Background()
 	clock := NewClock()
-	s := db(t)(t, clock.Now)
+	s := db(t).Open(t, clock.Now)
 	ok, err := s.Initialized(ctx)
 	if err != nil || ok {
 		t.Fatalf("Initialized on a new database = %v, %v", ok, err)

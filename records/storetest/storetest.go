@@ -16,13 +16,19 @@ import (
 	"github.com/chartroom/chartroom/records"
 )
 
-// Opener opens one more store on a test's database with the clock now, as
-// another workstation would; the store is closed when t ends.
-type Opener func(t testing.TB, now func() time.Time) records.Service
+// Database is one test's empty database, as its store gives it to the
+// suite.
+type Database struct {
+	// Open opens one more store on the database with the clock now, as
+	// another workstation would; the store is closed when t ends.
+	Open func(t testing.TB, now func() time.Time) records.Service
+	// Fingerprint is every row of every table, read without changing
+	// anything: two equal fingerprints are the same records.
+	Fingerprint func(t testing.TB) string
+}
 
-// NewDatabase makes an empty database for one test (removed when t ends)
-// and returns how to open stores on it.
-type NewDatabase func(t *testing.T) Opener
+// NewDatabase makes an empty database for one test, removed when t ends.
+type NewDatabase func(t *testing.T) Database
 
 // contract lists the suite's tests by name.
 var contract = []struct {
@@ -57,6 +63,7 @@ var contract = []struct {
 	{"Search", testSearch},
 	{"Where", testWhere},
 	{"Initialize", testInitialize},
+	{"SecurityEveryMethodChecksTheRole", testSecurityEveryMethodChecksTheRole},
 	{"SignInLockout", testSignInLockout},
 	{"AdminUnlocksAndPasswords", testAdminUnlocksAndPasswords},
 	{"RolesEnforced", testRolesEnforced},
