@@ -2,12 +2,16 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/chartroom/chartroom/records"
 	"github.com/chartroom/chartroom/records/postgres/pgtest"
@@ -194,5 +198,71 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 	}
 	if problem, n, err := s.verifyAuditChain(context.Background()); problem != nil || n != 1 || err != nil {
 		t.Fatalf("chain after the attempts: %+v %d %v", problem, n, err)
+	}
+}
+
+// The server restarts under an open store: while it is down a write is
+// refused plainly with nothing saved; once it is back the same store
+// writes again without being reopened, and the chain is whole.
+func TestServerRestartGivesAClearMessageAndReconnects(t *testing.T) {
+	address := pgtest.Database(t)
+	cluster := pgtest.Server(t)
+	s := openStore(t, address, storetest.NewClock())
+	ctx := context.Background()
+	appendOne := func(detail string) error {
+		return s.write(ctx, "the test's look", func(tx pgx.Tx) error {
+			_, err := s.appendAudit(ctx, tx, records.Actor{UserID: 1, Username: "ada"}, records.AuditView, "patient", 1, detail)
+			return err
+		})
+	}
+	if err := appendOne("before the restart"); err != nil {
+		t.Fatal(err)
+	}
+	if err := cluster.StopServer(ctx); err != nil {
+		t.Fatal(err)
+	}
+	restarted := false
+	defer func() {
+		if !restarted {
+			if err := cluster.StartServer(ctx); err != nil {
+				t.Errorf("starting the server again: %v", err)
+			}
+		}
+	}()
+	err := appendOne("while the server is down")
+	storetest.WantCode(t, err, records.EInternal)
+	if msg := records.ErrorMessage(err); !strings.Contains(msg, "cannot reach the practice server, so the test's look was not saved") {
+		t.Fatalf("message while the server is down: %q", msg)
+	}
+	if err := cluster.StartServer(ctx); err != nil {
+		t.Fatal(err)
+	}
+	restarted = true
+	if err := appendOne("after the restart"); err != nil {
+		t.Fatalf("the store did not reconnect: %v", err)
+	}
+	problem, n, err := s.verifyAuditChain(ctx)
+	if problem != nil || err != nil || n != 2 {
+		t.Fatalf("chain after the restart: %+v, %d events, %v", problem, n, err)
+	}
+}
+
+func TestConnectionLost(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{&pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"}, true},
+		{&pgconn.PgError{Code: "08006"}, true},
+		{fmt.Errorf("reading: %w", io.ErrUnexpectedEOF), true},
+		{&net.OpError{Op: "dial", Err: errors.New("connection refused")}, true},
+		{&pgconn.PgError{Code: "23505", Message: "duplicate key value"}, false},
+		{&pgconn.PgError{Code: "42P01", Message: "relation does not exist"}, false},
+		{errors.New("something else"), false},
+	}
+	for _, tt := range tests {
+		if got := connectionLost(tt.err); got != tt.want {
+			t.Errorf("connectionLost(%v) = %v, want %v", tt.err, got, tt.want)
+		}
 	}
 }

@@ -111,13 +111,30 @@ func (c *Cluster) start(ctx context.Context) error {
 		return err
 	}
 	c.port = port
+	if err := c.StartServer(ctx); err != nil {
+		return err
+	}
+	return c.exec(ctx, "postgres", "CREATE ROLE "+AppRole+" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+}
+
+// StartServer starts the cluster's server (again) on its port.
+func (c *Cluster) StartServer(ctx context.Context) error {
 	// fsync off: the cluster lives as long as the test run.
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off", port, c.dir)
-	if out, err := c.command(ctx, "pg_ctl", "start", "-w", "-t", "60", "-D", data, "-l", filepath.Join(c.dir, "server.log"), "-o", opts).CombinedOutput(); err != nil {
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off", c.port, c.dir)
+	if out, err := c.command(ctx, "pg_ctl", "start", "-w", "-t", "60", "-D", filepath.Join(c.dir, "data"), "-l", filepath.Join(c.dir, "server.log"), "-o", opts).CombinedOutput(); err != nil {
 		log, _ := os.ReadFile(filepath.Join(c.dir, "server.log"))
 		return fmt.Errorf("pg_ctl start: %w\n%s\n%s", err, out, log)
 	}
-	return c.exec(ctx, "postgres", "CREATE ROLE "+AppRole+" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+	return nil
+}
+
+// StopServer stops the server, ending every connection, as a server
+// restarted by the practice's IT does; the cluster stays for StartServer.
+func (c *Cluster) StopServer(ctx context.Context) error {
+	if out, err := c.command(ctx, "pg_ctl", "stop", "-w", "-m", "fast", "-D", filepath.Join(c.dir, "data")).CombinedOutput(); err != nil {
+		return fmt.Errorf("pg_ctl stop: %w\n%s", err, out)
+	}
+	return nil
 }
 
 // command runs one of the server's binaries, as the server user when the
@@ -185,9 +202,7 @@ func (c *Cluster) Stop() error {
 	if c.port != 0 {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if out, e := c.command(ctx, "pg_ctl", "stop", "-m", "fast", "-D", filepath.Join(c.dir, "data")).CombinedOutput(); e != nil {
-			err = fmt.Errorf("pg_ctl stop: %w\n%s", e, out)
-		}
+		err = c.StopServer(ctx)
 	}
 	if c.dir != "" {
 		err = errors.Join(err, os.RemoveAll(c.dir))
@@ -220,10 +235,9 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
-// Database returns the URL of a new empty database on Main's cluster for
-// AppRole, dropped when t ends. Without a cluster it fails t under CI and
-// skips it elsewhere, saying why.
-func Database(t testing.TB) string {
+// Server returns Main's cluster. Without one it fails t under CI and skips
+// it elsewhere, saying why.
+func Server(t testing.TB) *Cluster {
 	t.Helper()
 	if shared == nil {
 		if why == nil {
@@ -234,6 +248,14 @@ func Database(t testing.TB) string {
 		}
 		t.Skipf("no PostgreSQL cluster (CI would fail here): %v", why)
 	}
+	return shared
+}
+
+// Database returns the URL of a new empty database on Main's cluster for
+// AppRole, dropped when t ends (see Server when there is no cluster).
+func Database(t testing.TB) string {
+	t.Helper()
+	Server(t)
 	ctx := context.Background()
 	name, err := shared.CreateDatabase(ctx)
 	if err != nil {
