@@ -9,21 +9,22 @@ import (
 	"github.com/chartroom/chartroom/records"
 )
 
-// Two processes (here: two stores, each with its own connections) scan the
-// same folder at once: exactly one wins each round, the other is told who
-// has it, and nobody sees "database is locked".
-func testTwoStoresRaceForOneFolder(t *testing.T, db NewDatabase) {
+// Four workstations (here: four stores, each with its own connections)
+// scan the same folder at once: exactly one wins each round, each other is
+// told who has it, and nobody sees "database is locked".
+func testWorkstationsRaceForOneFolder(t *testing.T, db NewDatabase) {
 	f := newFixture(t, db)
 	p := f.Patient("999999", "Quux", "Contested")
 	v := f.FirstVolume(p)
-	other := f.db.Open(t, f.Clock.Now)
-	stores := []records.Service{f.S, other}
-	borrowers := []records.Borrower{f.DrGrey, f.DrStone}
+	stores := []records.Service{f.S, f.db.Open(t, f.Clock.Now), f.db.Open(t, f.Clock.Now), f.db.Open(t, f.Clock.Now)}
+	borrowers := []records.Borrower{f.DrGrey, f.DrStone,
+		f.Borrower(records.Borrower{Name: "Dr. Nia Third", Kind: records.BorrowerProvider}),
+		f.Borrower(records.Borrower{Name: "Dr. Odo Fourth", Kind: records.BorrowerProvider})}
 	const rounds = 40
 	for round := 0; round < rounds; round++ {
 		var wg sync.WaitGroup
 		start := make(chan struct{})
-		errs := make([]error, 2)
+		errs := make([]error, len(stores))
 		for i := range stores {
 			wg.Add(1)
 			go func(i int) {
@@ -34,22 +35,29 @@ func testTwoStoresRaceForOneFolder(t *testing.T, db NewDatabase) {
 		}
 		close(start)
 		wg.Wait()
-		wins := 0
+		winner := -1
 		for i, err := range errs {
 			if err == nil {
-				wins++
+				if winner >= 0 {
+					t.Fatalf("round %d: workstations %d and %d both checked the folder out", round, winner, i)
+				}
+				winner = i
+			}
+		}
+		if winner < 0 {
+			t.Fatalf("round %d: nobody won (%v)", round, errs)
+		}
+		for i, err := range errs {
+			if i == winner {
 				continue
 			}
 			WantCode(t, err, records.EConflict)
 			msg := err.Error()
-			if !strings.Contains(msg, "already out to "+borrowers[1-i].Name+" since") || strings.Contains(msg, "locked") || strings.Contains(msg, "busy") {
+			if !strings.Contains(msg, "already out to "+borrowers[winner].Name+" since") || strings.Contains(msg, "locked") || strings.Contains(msg, "busy") {
 				t.Fatalf("round %d: loser told %q", round, msg)
 			}
 		}
-		if wins != 1 {
-			t.Fatalf("round %d: %d winners (%v)", round, wins, errs)
-		}
-		if _, err := stores[round%2].CheckIn(f.Clerk, v.Barcode); err != nil {
+		if _, err := stores[round%len(stores)].CheckIn(f.Clerk, v.Barcode); err != nil {
 			t.Fatalf("round %d: check-in: %v", round, err)
 		}
 	}

@@ -56,7 +56,7 @@ var contract = []struct {
 	{"CheckOutRules", testCheckOutRules},
 	{"MissingFoundTransfer", testMissingFoundTransfer},
 	{"MovesReturnTheStoredFolder", testMovesReturnTheStoredFolder},
-	{"TwoStoresRaceForOneFolder", testTwoStoresRaceForOneFolder},
+	{"WorkstationsRaceForOneFolder", testWorkstationsRaceForOneFolder},
 	{"RetentionPresets", testRetentionPresets},
 	{"LegalHold", testLegalHold},
 	{"ReviewRetention", testReviewRetention},
