@@ -1,7 +1,8 @@
 // Package storetest is the contract every Chartroom store keeps: one suite of
 // tests that says what the records services must do, run against each store
-// (records/sqlite, records/postgres) from that store's own tests. A
-// behaviour that differs between the stores is a bug in one of them.
+// from that store's own tests (records/sqlite's TestContract; records/postgres
+// runs it once it serves every method). A behaviour that differs between
+// the stores is a bug in one of them.
 //
 // A store runs the suite with Run, giving it a way to make an empty
 // database and open stores on it; tests of a store's own internals (files,
