@@ -17,11 +17,14 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"os/signal"
 	"os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -43,6 +46,9 @@ type Cluster struct {
 	port   int
 	asUser string // run the binaries as this user ("" : as ourselves)
 	dbs    atomic.Int64
+
+	stopOnce sync.Once // Stop runs once: at the end, or on an interrupt
+	stopErr  error
 }
 
 // FindBin returns the folder holding the PostgreSQL server binaries.
@@ -196,18 +202,20 @@ func (c *Cluster) DropDatabase(ctx context.Context, name string) error {
 	return c.exec(ctx, "postgres", "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 }
 
-// Stop stops the server and removes its folder.
+// Stop stops the server and removes its folder; calls after the first
+// return the first one's result.
 func (c *Cluster) Stop() error {
-	var err error
-	if c.port != 0 {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		err = c.StopServer(ctx)
-	}
-	if c.dir != "" {
-		err = errors.Join(err, os.RemoveAll(c.dir))
-	}
-	return err
+	c.stopOnce.Do(func() {
+		if c.port != 0 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			c.stopErr = c.StopServer(ctx)
+		}
+		if c.dir != "" {
+			c.stopErr = errors.Join(c.stopErr, os.RemoveAll(c.dir))
+		}
+	})
+	return c.stopErr
 }
 
 // shared is the cluster Main started for the package's tests; why says why
@@ -223,6 +231,19 @@ func Main(m *testing.M) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	shared, why = Start(ctx)
 	cancel()
+	if shared != nil {
+		// An interrupted run (Ctrl-C) stops the server and removes its
+		// folder rather than leave a postgres running.
+		interrupted := make(chan os.Signal, 1)
+		signal.Notify(interrupted, os.Interrupt, syscall.SIGTERM)
+		go func() {
+			<-interrupted
+			if err := shared.Stop(); err != nil {
+				fmt.Fprintln(os.Stderr, "pgtest:", err)
+			}
+			os.Exit(1)
+		}()
+	}
 	code := m.Run()
 	if shared != nil {
 		if err := shared.Stop(); err != nil {
