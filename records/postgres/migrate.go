@@ -67,6 +67,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return records.Internal("this program's schema steps are damaged", err)
 	}
+	return s.migrateSteps(ctx, steps)
+}
+
+// migrateSteps is migrate with the steps given.
+func (s *Store) migrateSteps(ctx context.Context, steps []migration) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return records.Internal("cannot reach the practice server", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -264,5 +265,30 @@ func TestConnectionLost(t *testing.T) {
 		if got := connectionLost(tt.err); got != tt.want {
 			t.Errorf("connectionLost(%v) = %v, want %v", tt.err, got, tt.want)
 		}
+	}
+}
+
+// A schema step that fails keeps nothing of itself, neither its tables nor
+// its version, and the steps before it stay; the store is refused.
+func TestFailedMigrationStepKeepsNothing(t *testing.T) {
+	address := pgtest.Database(t)
+	s := openStore(t, address, storetest.NewClock())
+	steps, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := append(slices.Clone(steps), migration{version: len(steps) + 1, name: "0099_broken.sql",
+		sql: "CREATE TABLE half_made (id bigint); INSERT INTO no_such_table VALUES (1)"})
+	err = s.migrateSteps(context.Background(), broken)
+	storetest.WantCode(t, err, records.EInternal)
+	if !strings.Contains(err.Error(), "0099_broken.sql") || !strings.Contains(err.Error(), "nothing of that step was kept") {
+		t.Fatalf("message: %v", err)
+	}
+	if got := schemaVersions(t, s); got != len(steps) {
+		t.Fatalf("%d schema steps recorded, want %d", got, len(steps))
+	}
+	var exists bool
+	if err := s.pool.QueryRow(context.Background(), "SELECT to_regclass('half_made') IS NOT NULL").Scan(&exists); err != nil || exists {
+		t.Fatalf("the failed step's table is there: %v %v", exists, err)
 	}
 }
