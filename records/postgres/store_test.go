@@ -31,6 +31,42 @@ func openStore(t *testing.T, address string, clock *records.ManualClock) *Store 
 	return s
 }
 
+// fingerprint is every row of every table of the store's database, the
+// tables in name order and their rows in the order of their first column:
+// two equal fingerprints are the same records (what the contract suite's
+// Database.Fingerprint asks).
+func fingerprint(t testing.TB, s *Store) string {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := s.pool.Query(ctx, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, table := range tables {
+		rows, err := s.pool.Query(ctx, "SELECT * FROM "+pgx.Identifier{table}.Sanitize()+" ORDER BY 1")
+		if err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		fmt.Fprintf(&b, "%s\n", table)
+		for rows.Next() {
+			vals, err := rows.Values()
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "%q\n", fmt.Sprint(vals...))
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.String()
+}
+
 func schemaVersions(t *testing.T, s *Store) int {
 	t.Helper()
 	var n int
@@ -277,8 +313,19 @@ func TestFailedMigrationStepKeepsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	empty := fingerprint(t, s)
+	if err := s.write(context.Background(), "the test's look", func(tx pgx.Tx) error {
+		_, err := s.appendAudit(context.Background(), tx, records.Actor{UserID: 1, Username: "ada"}, records.AuditView, "patient", 1, "a look")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	before := fingerprint(t, s)
+	if before == empty {
+		t.Fatal("the fingerprint does not see an added row")
+	}
 	broken := append(slices.Clone(steps), migration{version: len(steps) + 1, name: "0099_broken.sql",
-		sql: "CREATE TABLE half_made (id bigint); INSERT INTO no_such_table VALUES (1)"})
+		sql: "CREATE TABLE half_made (id bigint); INSERT INTO audit (id, at, action, prev_hash, hash) VALUES (99, now(), 'x', '', ''); INSERT INTO no_such_table VALUES (1)"})
 	err = s.migrateSteps(context.Background(), broken)
 	storetest.WantCode(t, err, records.EInternal)
 	if !strings.Contains(err.Error(), "0099_broken.sql") || !strings.Contains(err.Error(), "nothing of that step was kept") {
@@ -286,6 +333,9 @@ func TestFailedMigrationStepKeepsNothing(t *testing.T) {
 	}
 	if got := schemaVersions(t, s); got != len(steps) {
 		t.Fatalf("%d schema steps recorded, want %d", got, len(steps))
+	}
+	if after := fingerprint(t, s); after != before {
+		t.Fatalf("the failed step changed the database:\nbefore %s\nafter %s", before, after)
 	}
 	var exists bool
 	if err := s.pool.QueryRow(context.Background(), "SELECT to_regclass('half_made') IS NOT NULL").Scan(&exists); err != nil || exists {
