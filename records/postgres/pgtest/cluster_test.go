@@ -13,6 +13,7 @@ func TestMain(m *testing.M) { Main(m) }
 // Each test gets its own empty database, reachable as the app's role, which
 // owns it and has no superuser rights; the database is gone afterwards.
 func TestDatabaseIsEmptyOwnedAndUnprivileged(t *testing.T) {
+	cluster := Server(t)
 	ctx := context.Background()
 	var name string
 	t.Run("a test's database", func(t *testing.T) {
@@ -45,7 +46,7 @@ func TestDatabaseIsEmptyOwnedAndUnprivileged(t *testing.T) {
 		t.Fatal("no database was made")
 	}
 	var left int
-	conn, err := pgx.Connect(ctx, shared.URL("postgres", "postgres"))
+	conn, err := pgx.Connect(ctx, cluster.URL("postgres", "postgres"))
 	if err != nil {
 		t.Fatal(err)
 	}
