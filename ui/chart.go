@@ -352,7 +352,7 @@ func (c *chartView) moveOut(handOff bool) *editDialog {
 		var res records.CheckOutResult
 		return formWrite{
 			write: func() (err error) {
-				res, err = svc.CheckOutScan(ctx, in)
+				res, err = svc.CheckOut(ctx, in)
 				return err
 			},
 			after: func() {

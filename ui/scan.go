@@ -325,7 +325,7 @@ func runScan(ctx context.Context, svc records.Service, job scanJob, now time.Tim
 			return scanOutcome{result: res}
 		}
 		var out records.CheckOutResult
-		out, moveErr = svc.CheckOutScan(ctx, records.CheckOutInput{Barcode: code, BorrowerID: job.borrower.ID, HandOff: job.mode == modeHandOff,
+		out, moveErr = svc.CheckOut(ctx, records.CheckOutInput{Barcode: code, BorrowerID: job.borrower.ID, HandOff: job.mode == modeHandOff,
 			Note: job.purpose.note, Purpose: job.purpose.category})
 		v := out.Volume
 		if moveErr == nil {
