@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,70 +16,97 @@ import (
 	"time"
 
 	"github.com/chartroom/chartroom/records"
-	"github.com/chartroom/chartroom/records/sqlite"
+	"github.com/chartroom/chartroom/records/sqlite/sqlitebench"
 )
 
-var benchCommand = &command{
-	name:    "bench",
-	usage:   "bench [--patients N] [--dir DIR] [--reps N] [--gui SCRIPT]",
-	summary: "build a large demo practice and print the performance table",
-	detail: `Builds a demo practice of N patients (default 1,000,000: about 1.5 million folders and
-10 million movements) in bulk, and the same rows with the sqlite3 tool's .import for
-comparison; then times import, search, check-out, the chart location report, the audit
-chain check and (with --gui, under Xvfb) the desktop app's start and memory, and prints
-one table with the median and p99 of each figure. Needs the sqlite3 tool on the PATH.
-Takes about 12 minutes on two cores at the default size and 15 GB of free disk in DIR.`,
-	setup: func(fs *flag.FlagSet) action {
-		var o benchOptions
-		fs.IntVar(&o.patients, "patients", 1_000_000, "the size of the practice (`N` patients)")
-		fs.StringVar(&o.dir, "dir", "", "the working folder (`DIR`; default: a new temporary folder, removed after)")
-		fs.IntVar(&o.reps, "reps", 1000, "repetitions of each fast figure (`N`; slow ones run fewer)")
-		fs.StringVar(&o.gui, "gui", "", "the `SCRIPT` that measures the desktop app under Xvfb (.ci/bench-gui.sh)")
-		fs.BoolVar(&o.skipCLI, "skip-sqlite3", false, "skip the sqlite3 tool's build of the same rows")
-		fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of each step into `DIR` (for go tool pprof)")
-		fs.StringVar(&o.only, "only", "", "run only the steps whose names contain `WORDS` (and the build), e.g. \"import\"")
-		fs.BoolVar(&o.reuse, "reuse", false, "with --only: keep the practice already built in --dir")
-		return func(ctx context.Context, c *cli, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected argument %q", args[0])
-			}
-			if o.patients < 1000 {
-				return usagef("--patients must be at least 1000, not %d", o.patients)
-			}
-			return runBench(ctx, c, o)
-		}
-	},
+// Options choose what a run measures and where.
+type Options struct {
+	Patients    int    // the size of the practice
+	Reps        int    // repetitions of each fast figure (slow ones run fewer)
+	Dir         string // the working folder; "" = a new temporary folder, removed after
+	GUI         string // the script that measures the desktop app under Xvfb (.ci/bench-gui.sh); "" = none
+	SkipSQLite3 bool   // skip the sqlite3 tool's builds (the ratios to it are then not printed)
+	CPUProfile  string // a folder to write a CPU profile of each step into
+	Only        string // run only the steps whose names contain these words (and the build)
+	Reuse       bool   // with Only: keep the practice already built in Dir
+	// DeskReps is how many surnames are typed, folders scanned and charts
+	// opened in the desktop app under Xvfb.
+	DeskReps int
 }
 
-type benchOptions struct {
-	patients, reps int
-	dir, gui       string
-	skipCLI, reuse bool
-	profile, only  string
+// Quick are the options of `make bench-quick`: a practice a reviewer can
+// build and measure in under three minutes, with every ratio of the full
+// run.
+func Quick() Options {
+	return Options{Patients: 50_000, Reps: 500, DeskReps: 30}
+}
+
+// QuickOf is o with the quick run's size and repetitions where the flags
+// in fs that set them were not given.
+func QuickOf(o Options, fs *flag.FlagSet) Options {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	q := Quick()
+	if !given["patients"] {
+		o.Patients = q.Patients
+	}
+	if !given["reps"] {
+		o.Reps = q.Reps
+	}
+	if !given["desk-reps"] {
+		o.DeskReps = q.DeskReps
+	}
+	return o
+}
+
+// Env is what a run needs from the command line around it.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Log            *slog.Logger
+	// Self is this program, run as a user runs it (`chartroom demo`, the app).
+	Self string
+}
+
+// Check says what is wrong with o, in words for the --flags that set it.
+func (o Options) Check() error {
+	if o.Patients < 1000 {
+		return fmt.Errorf("--patients must be at least 1000, not %d", o.Patients)
+	}
+	if o.Reps < 10 {
+		return fmt.Errorf("--reps must be at least 10, not %d", o.Reps)
+	}
+	if o.Reuse && o.Only == "" {
+		return fmt.Errorf("--reuse needs --only")
+	}
+	return nil
 }
 
 // bench is one run of the benchmark suite.
 type bench struct {
-	c    *cli
-	o    benchOptions
+	env  Env
+	o    Options
 	dir  string
 	db   string
 	self string // this program, run for the commands a user runs
 	rows []benchRow
 
 	buildTime          time.Duration
-	builtRows          int // the table's rows up to the build's: the sqlite3 tool's go under them
+	buildRow           int // the build's row in rows, which the sqlite3 tool's build fills in; -1 before
 	volumes, movements int
 	sample             []records.Volume // 100,000 folders in filing order, read once
-	importTimes        []time.Duration
 }
 
-func runBench(ctx context.Context, c *cli, o benchOptions) error {
-	b := &bench{c: c, o: o, dir: o.dir}
-	var err error
-	if b.self, err = os.Executable(); err != nil {
-		return records.Internal("cannot find the chartroom program to run", err)
+// Run builds the practice, measures it and prints the table on env.Stdout;
+// what it is doing goes to env.Stderr as it goes.
+func Run(ctx context.Context, o Options, env Env) error {
+	if err := o.Check(); err != nil {
+		return err
 	}
+	if o.DeskReps < 1 {
+		o.DeskReps = 200
+	}
+	b := &bench{env: env, o: o, dir: o.Dir, self: env.Self, buildRow: -1}
+	var err error
 	if b.dir == "" {
 		if b.dir, err = os.MkdirTemp("", "chartroom-bench-"); err != nil {
 			return records.Internal("cannot make a working folder", err)
@@ -87,10 +116,7 @@ func runBench(ctx context.Context, c *cli, o benchOptions) error {
 		return records.Internal("cannot make the working folder "+b.dir, err)
 	}
 	b.db = filepath.Join(b.dir, "bench.db")
-	if o.reuse && o.only == "" {
-		return usagef("--reuse needs --only")
-	}
-	if !o.reuse {
+	if !o.Reuse {
 		removeDB(b.db)
 	}
 	steps := []struct {
@@ -104,13 +130,13 @@ func runBench(ctx context.Context, c *cli, o benchOptions) error {
 		{"timing the patients import", b.importPatients},
 		{"timing the location report", b.report},
 		{"measuring the desktop app", b.guiFigures},
-		// Last: its 13 GB of CSV and copy pushed the practice out of the
-		// page cache and kept the disk busy for minutes after (the audit
-		// check and the check-out measured 7 % and 60 % slower after it).
+		// Last: its gigabytes of CSV and copy pushed the practice out of
+		// the page cache and kept the disk busy for minutes after (the
+		// audit check and the check-out were measured slower after it).
 		{"building it with the sqlite3 tool", b.buildCLI},
 	}
 	for i, s := range steps {
-		if o.only != "" && !strings.Contains(s.name, o.only) && (i > 0 || o.reuse) {
+		if o.Only != "" && !strings.Contains(s.name, o.Only) && (i > 0 || o.Reuse) {
 			continue
 		}
 		b.logf("%s...", s.name)
@@ -124,20 +150,20 @@ func runBench(ctx context.Context, c *cli, o benchOptions) error {
 			b.rows = append(b.rows, benchRow{figure: s.name, median: "-", p99: "-", met: "FAILED", note: err.Error()})
 		}
 	}
-	fmt.Fprintf(c.stdout, "\n%s\n\n", b.machine(ctx))
-	printTable(c.stdout, b.rows)
+	fmt.Fprintf(env.Stdout, "\n%s\n\n", b.machine(ctx))
+	printTable(env.Stdout, b.rows)
 	return nil
 }
 
 // profiled runs step i, with a CPU profile when asked for one.
 func (b *bench) profiled(i int, run func() error) error {
-	if b.o.profile == "" {
+	if b.o.CPUProfile == "" {
 		return run()
 	}
-	if err := os.MkdirAll(b.o.profile, 0o700); err != nil {
+	if err := os.MkdirAll(b.o.CPUProfile, 0o700); err != nil {
 		return err
 	}
-	f, err := os.Create(filepath.Join(b.o.profile, fmt.Sprintf("step%d.cpu.prof", i)))
+	f, err := os.Create(filepath.Join(b.o.CPUProfile, fmt.Sprintf("step%d.cpu.prof", i)))
 	if err != nil {
 		return err
 	}
@@ -150,18 +176,20 @@ func (b *bench) profiled(i int, run func() error) error {
 }
 
 func (b *bench) logf(format string, args ...any) {
-	fmt.Fprintf(b.c.stderr, "%s bench: %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+	fmt.Fprintf(b.env.Stderr, "%s bench: %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
 }
 
 func (b *bench) add(r benchRow, m cpuMeter) {
-	load := m.others()
-	switch {
-	case load < 0:
-		r.note = strings.TrimPrefix(r.note+"; others' CPU unknown", "; ")
-	default:
-		r.note = strings.TrimPrefix(fmt.Sprintf("%s; others' CPU %.2f cores", r.note, load), "; ")
-	}
+	r.others = othersText(m)
 	b.rows = append(b.rows, r)
+}
+
+// othersText is the CPU the rest of the machine used since m started.
+func othersText(m cpuMeter) string {
+	if load := m.others(); load >= 0 {
+		return fmt.Sprintf("%.2f cores", load)
+	}
+	return "unknown"
 }
 
 // machine names the computer and the versions the figures belong to.
@@ -205,5 +233,5 @@ func (b *bench) machine(ctx context.Context) string {
 		cli = "sqlite3 tool " + strings.Fields(string(out))[0]
 	}
 	return fmt.Sprintf("Machine: %s, %d cores, %s %s/%s; SQLite %s (modernc.org/sqlite), %s; commit %s; %d patients.",
-		cpu, runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, sqlite.LibraryVersion(), cli, commit, b.o.patients)
+		cpu, runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, sqlitebench.LibraryVersion(), cli, commit, b.o.Patients)
 }
