@@ -30,10 +30,11 @@ At the default size it takes about 12 minutes on two cores and 15 GB of free dis
 	setup: func(fs *flag.FlagSet) action {
 		o := bench.Options{Patients: 1_000_000, Reps: 1000}
 		var quick bool
-		fs.BoolVar(&quick, "quick", false, "a quick run: 50,000 patients and fewer repetitions (the other flags still apply after it)")
+		fs.BoolVar(&quick, "quick", false, "a quick run: 50,000 patients and fewer repetitions (flags given beside it still apply)")
 		fs.IntVar(&o.Patients, "patients", o.Patients, "the size of the practice (`N` patients)")
 		fs.StringVar(&o.Dir, "dir", "", "the working folder (`DIR`; default: a new temporary folder, removed after)")
 		fs.IntVar(&o.Reps, "reps", o.Reps, "repetitions of each fast figure (`N`; slow ones run fewer)")
+		fs.IntVar(&o.AppStarts, "app-starts", 7, "times the app is started and signed in to under Xvfb (`N`)")
 		fs.IntVar(&o.DeskReps, "desk-reps", 200, "surnames typed, folders scanned and charts opened in the app under Xvfb (`N`)")
 		fs.StringVar(&o.GUI, "gui", "", "the `SCRIPT` that measures the desktop app under Xvfb (.ci/bench-gui.sh)")
 		fs.BoolVar(&o.SkipSQLite3, "skip-sqlite3", false, "skip the sqlite3 tool's builds (the ratios to it are not printed)")
