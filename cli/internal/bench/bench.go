@@ -41,7 +41,7 @@ type Options struct {
 // build and measure in under three minutes, with every ratio of the full
 // run.
 func Quick() Options {
-	return Options{Patients: 50_000, Reps: 500, AppStarts: 3, DeskReps: 20}
+	return Options{Patients: 50_000, Reps: 300, AppStarts: 3, DeskReps: 15}
 }
 
 // QuickOf is o with the quick run's size and repetitions where the flags
