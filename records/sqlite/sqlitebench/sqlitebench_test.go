@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,25 +13,16 @@ import (
 	"github.com/chartroom/chartroom/records/demo"
 	"github.com/chartroom/chartroom/records/sqlite"
 	"github.com/chartroom/chartroom/records/sqlite/sqlitebench"
+	"github.com/chartroom/chartroom/records/sqlite/sqlitetest"
 )
 
-var cheap = &records.PasswordParams{Memory: 64, Time: 1, Threads: 1}
-
-// practice makes a small demo practice at a new path and returns a signed-in
-// clerk's context on it, with some of its folders.
+// practice makes a small demo practice in a new file and returns a
+// signed-in clerk's context on it, with its folders.
 func practice(t *testing.T) (path string, st *sqlite.Store, ctx context.Context, vols []records.Volume) {
 	t.Helper()
-	var mu sync.Mutex
-	now := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	set := func(t time.Time) { mu.Lock(); defer mu.Unlock(); now = t }
-	path = filepath.Join(t.TempDir(), "practice.db")
-	st, err := sqlite.Open(context.Background(), path, sqlite.Options{Now: clock, PasswordParams: cheap})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := demo.Generate(context.Background(), st, set, demo.Options{Patients: 80, Seed: 3, Today: now, Days: 20}); err != nil {
+	clock := records.NewManualClock(time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC))
+	st = sqlitetest.OpenEmpty(t, clock.Now, false)
+	if _, err := demo.Generate(context.Background(), st, clock.Set, demo.Options{Patients: 80, Seed: 3, Today: clock.Now(), Days: 20}); err != nil {
 		t.Fatal(err)
 	}
 	a, err := st.SignIn(context.Background(), demo.ClerkUser, demo.ClerkPassword)
@@ -44,7 +34,7 @@ func practice(t *testing.T) (path string, st *sqlite.Store, ctx context.Context,
 	if err != nil || len(vols) == 0 {
 		t.Fatalf("ListVolumes: %d folders, %v", len(vols), err)
 	}
-	return path, st, ctx, vols
+	return st.Path(), st, ctx, vols
 }
 
 func TestFloorsReadWhatTheSearchesFind(t *testing.T) {
@@ -103,33 +93,21 @@ func runTool(t *testing.T, tool, db, script string) {
 
 func TestImportScriptWritesAPatientAFolderAndItsMovement(t *testing.T) {
 	tool := sqlite3Tool(t)
-	path := filepath.Join(t.TempDir(), "import.db")
-	st, err := sqlite.Open(context.Background(), path, sqlite.Options{PasswordParams: cheap})
-	if err != nil {
+	st, ctx := sqlitetest.Open(t, time.Now, records.Settings{PracticeName: "Import Bench Practice (demo)"})
+	path := st.Path()
+	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	settings := records.DefaultSettings()
-	settings.PracticeName = "Import Bench Practice (demo)"
-	if _, err := st.Initialize(context.Background(), records.InitInput{Settings: settings,
-		AdminUsername: "admin", AdminName: "Avery Admin (demo)", AdminPassword: "bench-admin"}); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
 	csv := filepath.Join(t.TempDir(), "patients.csv")
 	if err := os.WriteFile(csv, []byte("MRN,Last Name,First Name,DOB,Sex,Phone\n101,Quillfeather,Ada,1970-01-02,F,555-0101\n102,Zorblatt,Max,1980-03-04,M,555-0102\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	runTool(t, tool, path, sqlitebench.ImportScript(csv, time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)))
-	st, err = sqlite.Open(context.Background(), path, sqlite.Options{PasswordParams: cheap})
+	st, err := sqlite.Open(context.Background(), path, sqlite.Options{PasswordParams: sqlitetest.CheapPasswords})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	a, err := st.SignIn(context.Background(), "admin", "bench-admin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := records.WithActor(context.Background(), a)
 	hits, err := st.Search(ctx, "Zorb", 50)
 	if err != nil || len(hits) != 1 || hits[0].MRN != "102" || hits[0].Volumes != 1 {
 		t.Fatalf("Search after the tool's import = %+v, %v; want chart 102 with one folder", hits, err)
