@@ -208,7 +208,7 @@ func deskRows(script, appLog string) []benchRow {
 		r.note = note
 		return r
 	}
-	return []benchRow{
+	rows := []benchRow{
 		row("Find: keystroke to result list shown, surnames typed at 8 characters a second", d.find, d.lost+d.stale, ", none lost or stale",
 			fmt.Sprintf("the app's list set (the frame that paints it follows); %d keystrokes never answered, %d lists shown out of typing order or not for the last key",
 				d.lost, d.stale)),
@@ -217,4 +217,15 @@ func deskRows(script, appLog string) []benchRow {
 		row("scan station: a scanner's burst and Enter to the banner", d.scan, d.scansLost, "",
 			fmt.Sprintf("check-out to a provider (badge scanned first), committed at synchronous=FULL; %d never answered", d.scansLost)),
 	}
+	// What went wrong in the app meanwhile belongs beside its figures.
+	var problems []string
+	for _, l := range strings.Split(appLog, "\n") {
+		if strings.Contains(l, "level=WARN") || strings.Contains(l, "level=ERROR") || strings.HasPrefix(l, "panic:") {
+			problems = append(problems, l)
+		}
+	}
+	if len(problems) > 0 {
+		rows[0].note += fmt.Sprintf("; the app logged %d warning or error lines meanwhile, the first: %s", len(problems), problems[0])
+	}
+	return rows
 }

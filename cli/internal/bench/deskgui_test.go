@@ -102,3 +102,21 @@ func TestCount(t *testing.T) {
 		}
 	}
 }
+
+func TestDeskRowsNameTheAppsWarnings(t *testing.T) {
+	t0 := time.UnixMilli(1_800_000_000_000).UTC()
+	script := fmt.Sprintf("key %d q", t0.UnixMilli())
+	log := deskLog(t0, `20 msg="find: list shown" query=q hits=50`, `30 msg="writer connection dropped" err=x`)
+	log = strings.Replace(log, "level=DEBUG msg=\"writer", "level=WARN msg=\"writer", 1)
+	rows := deskRows(script, log)
+	if !strings.Contains(rows[0].note, "1 warning or error lines") || !strings.Contains(rows[0].note, "writer connection dropped") {
+		t.Errorf("the Find row does not name the app's warning: %q", rows[0].note)
+	}
+	if rows[0].met != "yes" || rows[0].median != "20.00 ms" {
+		t.Errorf("Find row = %+v, want one keystroke answered in 20 ms, met", rows[0])
+	}
+	clean := deskRows(script, deskLog(t0, `20 msg="find: list shown" query=q hits=50`))
+	if strings.Contains(clean[0].note, "warning") {
+		t.Errorf("a clean log is said to have warnings: %q", clean[0].note)
+	}
+}
