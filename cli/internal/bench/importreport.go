@@ -221,9 +221,9 @@ func (b *bench) report(ctx context.Context) error {
 // sampleService serves the bench's sample of folders, in memory, to
 // reports.Generate: only what the location report reads (the practice's
 // settings and the folders) is answered; any other call would panic on the
-// nil Service.
+// nil Store.
 type sampleService struct {
-	records.Service
+	reports.Store
 	settings records.Settings
 	vols     []records.Volume
 }
