@@ -26,8 +26,8 @@ query through the same driver, a bare write + fdatasync, the sqlite3 tool's buil
 .import of the same rows, a bare gofpdf loop), and with --gui, under Xvfb, the desktop
 app's start, memory and the latencies a clerk feels at the desk. Prints one table with the
 median and p99 of each figure, its floor and the ratio. Needs the sqlite3 tool on the PATH.
-At the default size it takes about 12 minutes on two cores and 15 GB of free disk in DIR;
---quick (50,000 patients, fewer repetitions) under three minutes.`,
+At the default size it takes about 17 minutes on two idle cores and 15 GB of free disk in
+DIR; --quick (50,000 patients, fewer repetitions) is sized for three.`,
 	setup: func(fs *flag.FlagSet) action {
 		o := bench.Options{Patients: 1_000_000, Reps: 1000}
 		var quick bool
