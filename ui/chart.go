@@ -190,6 +190,8 @@ func (c *chartView) load() {
 			return
 		}
 		c.show(d)
+		// `chartroom bench` times Enter in Find to this line (--verbose).
+		c.s.log.Debug("chart: folders shown", "mrn", d.patient.MRN, "folders", len(d.volumes))
 	})
 }
 

@@ -422,6 +422,8 @@ func (sc *scanScreen) apply(o scanOutcome) {
 		sc.s.main.changed()
 	}
 	sc.focus()
+	// `chartroom bench` times scan to banner from this line (--verbose).
+	sc.s.log.Debug("scan: banner shown", "code", r.Code, "ok", r.OK)
 }
 
 // borrowerChanged asks for the purpose when the borrower now chosen is an
