@@ -1,10 +1,11 @@
 // Package postgres is the PostgreSQL store, for a practice whose
 // workstations share one server: the records services over pgx, with its
 // own embedded numbered migrations, one transaction per operation and an
-// injectable clock, as records/sqlite has. It is being built: today it
-// opens and migrates a database and keeps the audit chain (audit.go); the
-// services follow, each when it passes records/storetest, and only then is
-// it wired to --db postgres://.
+// injectable clock, as records/sqlite has. It is being built: it opens and
+// migrates a database, keeps the audit chain (audit.go) and serves the
+// setup, user and settings services; the others follow, each when it
+// passes records/storetest (postgres_contract_test.go lists the contract
+// tests it passes), and only then is it wired to --db postgres://.
 package postgres
 
 import (
@@ -15,6 +16,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -25,15 +27,20 @@ import (
 
 // Options configure a store.
 type Options struct {
-	Now    func() time.Time // the clock; nil means time.Now
-	Logger *slog.Logger     // nil discards
+	Now            func() time.Time        // the clock; nil means time.Now
+	Logger         *slog.Logger            // nil discards
+	PasswordParams *records.PasswordParams // nil = records.DefaultPasswordParams
 }
 
 // Store is an open PostgreSQL practice database.
 type Store struct {
-	pool *pgxpool.Pool
-	now  func() time.Time
-	log  *slog.Logger
+	pool   *pgxpool.Pool
+	now    func() time.Time
+	log    *slog.Logger
+	params records.PasswordParams
+
+	dummyOnce sync.Once // dummy is made on the first sign-in of an unknown name
+	dummy     string
 }
 
 // Open connects to the database at address (postgres://user@host:port/db?
@@ -49,7 +56,10 @@ func Open(ctx context.Context, address string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, records.Errorf(records.EInvalid, "%s is not a PostgreSQL address such as postgres://chartroom@db.example.org:5432/chartroom?sslmode=verify-full: %v", redact(address), err)
 	}
-	s := &Store{now: opt.Now, log: opt.Logger}
+	s := &Store{now: opt.Now, log: opt.Logger, params: records.DefaultPasswordParams}
+	if opt.PasswordParams != nil {
+		s.params = *opt.PasswordParams
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

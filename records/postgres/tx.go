@@ -23,13 +23,56 @@ func (s *Store) write(ctx context.Context, what string, fn func(tx pgx.Tx) error
 		return s.failed(ctx, what, err, false)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	if err := fn(tx); err != nil {
+	var keep commitThen
+	if err := fn(tx); errors.As(err, &keep) {
+		// Kept below: the change is saved and the error still told.
+	} else if err != nil {
 		return s.failed(ctx, what, err, false)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return s.failed(ctx, what, err, true)
 	}
+	if keep.err != nil {
+		return keep.err
+	}
 	return nil
+}
+
+// commitThen asks write to commit the transaction and still return err: a
+// refused sign-in is refused, but its failure count and audit event stay.
+type commitThen struct{ err error }
+
+func (c commitThen) Error() string { return c.err.Error() }
+func (c commitThen) Unwrap() error { return c.err }
+
+// read runs fn in one read-only transaction, so everything it reads is one
+// moment's records even while other workstations write. what names what
+// was being read, for the message a failure gives.
+func (s *Store) read(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
+	if err != nil {
+		return s.readFailed(ctx, what, err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if err := fn(tx); err != nil {
+		return s.readFailed(ctx, what, err)
+	}
+	return nil
+}
+
+// readFailed turns a read's failure into what the clerk is told.
+func (s *Store) readFailed(ctx context.Context, what string, err error) error {
+	var re *records.Error
+	switch {
+	case errors.As(err, &re):
+		return err
+	case ctx.Err() != nil:
+		return records.Errorf(records.EConflict, "reading %s stopped before it finished", what)
+	case connectionLost(err):
+		s.log.Warn("practice server unreachable", "reading", what, "err", err)
+		return records.Internal("cannot reach the practice server to read "+what+"; Chartroom connects again by itself: try again when the server is back", err)
+	}
+	return records.Internal("cannot read "+what, err)
 }
 
 // failed turns an operation's failure into what the clerk is told. Only

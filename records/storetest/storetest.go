@@ -1,7 +1,7 @@
 // Package storetest is the contract every Chartroom store keeps: one suite of
 // tests that says what the records services must do, run against each store
 // from that store's own tests (records/sqlite's TestContract; records/postgres
-// runs it once it serves every method). A behaviour that differs between
+// runs the tests it passes by name with RunNamed while it is being built). A behaviour that differs between
 // the stores is a bug in one of them.
 //
 // A store runs the suite with Run, giving it a way to make an empty
@@ -80,4 +80,33 @@ func Run(t *testing.T, newDB NewDatabase) {
 	for _, c := range contract {
 		t.Run(c.name, func(t *testing.T) { c.test(t, newDB) })
 	}
+}
+
+// RunNamed runs the contract's tests of the given names, in the suite's
+// order, each as a subtest named after it: for a store still being built,
+// which lists the tests it passes. A name the suite does not have fails t,
+// so a list cannot claim a test that is not run.
+func RunNamed(t *testing.T, newDB NewDatabase, names ...string) {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	for _, c := range contract {
+		if want[c.name] {
+			delete(want, c.name)
+			t.Run(c.name, func(t *testing.T) { c.test(t, newDB) })
+		}
+	}
+	for n := range want {
+		t.Errorf("the contract has no test named %q", n)
+	}
+}
+
+// Names lists the contract's tests in the order Run runs them.
+func Names() []string {
+	out := make([]string, len(contract))
+	for i, c := range contract {
+		out[i] = c.name
+	}
+	return out
 }
