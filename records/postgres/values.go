@@ -5,15 +5,6 @@ import (
 	"time"
 )
 
-// tval is t for a nullable timestamptz column: NULL when t is zero (an
-// unknown time), as records/sqlite stores it.
-func tval(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t
-}
-
 // timeCol scans a nullable timestamptz into a time.Time, zero for NULL.
 type timeCol struct{ t *time.Time }
 
