@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -78,4 +79,64 @@ func (s *Store) verifyAuditChain(ctx context.Context) (*records.ChainProblem, in
 		return nil, n, records.Internal(fmt.Sprintf("reading the audit log stopped after %d events", n), err)
 	}
 	return nil, n, nil
+}
+
+const auditColumns = "id, at, user_id, username, action, entity, entity_id, detail, prev_hash, hash, seal_table, seal_first, seal_last, seal_hash"
+
+func scanAudit(row pgx.Row, e *records.AuditEvent) error {
+	return row.Scan(&e.ID, &e.At, &e.UserID, &e.Username, &e.Action, &e.Entity, &e.EntityID, &e.Detail, &e.PrevHash, &e.Hash,
+		&e.Seal.Table, &e.Seal.First, &e.Seal.Last, &e.Seal.Hash)
+}
+
+// ListAudit returns audit events, newest first (supervisor or admin).
+func (s *Store) ListAudit(ctx context.Context, f records.AuditFilter) ([]records.AuditEvent, error) {
+	if _, err := records.Require(ctx, records.RoleSupervisor, "read the audit log"); err != nil {
+		return nil, err
+	}
+	var where []string
+	var args []any
+	add := func(cond string, arg any) {
+		args = append(args, arg)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if !f.From.IsZero() {
+		add("at >= $%d", f.From)
+	}
+	if !f.To.IsZero() {
+		add("at < $%d", f.To)
+	}
+	if f.UserID != 0 {
+		add("user_id = $%d", int64(f.UserID))
+	}
+	if f.Entity != "" {
+		add("entity = $%d", f.Entity)
+	}
+	if f.EntityID != 0 {
+		add("entity_id = $%d", int64(f.EntityID))
+	}
+	q := "SELECT " + auditColumns + " FROM audit"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY id DESC"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	var out []records.AuditEvent
+	err := s.read(ctx, "the audit log", func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e records.AuditEvent
+			if err := scanAudit(rows, &e); err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
