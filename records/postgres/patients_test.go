@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chartroom/chartroom/records"
@@ -8,9 +9,11 @@ import (
 	"github.com/chartroom/chartroom/records/storetest"
 )
 
-// Looking a patient up by id or by chart number returns the stored row and
-// leaves a view in the audit log; the contract's Search and Where tests
-// cover these once this store passes them, and this test can go then.
+// Looking a patient or its folders up returns the stored rows and leaves a
+// view in the audit log; a new patient's folder 1 is in file at the
+// default location with its create movement. The contract's Search, Where
+// and movement tests cover these once this store passes them, and this
+// test can go then.
 func TestPatientLookUpsAreAudited(t *testing.T) {
 	clock := storetest.NewClock()
 	s, err := Open(t.Context(), pgtest.Database(t), Options{Now: clock.Now, PasswordParams: cheapParams})
@@ -30,6 +33,23 @@ func TestPatientLookUpsAreAudited(t *testing.T) {
 	}
 	_, err = s.PatientByMRN(f.Clerk, "999999")
 	storetest.WantCode(t, err, records.ENotFound)
+	vs, err := s.VolumesOfPatient(f.Clerk, p.ID)
+	if err != nil || len(vs) != 1 {
+		t.Fatalf("VolumesOfPatient = %+v, %v", vs, err)
+	}
+	v := vs[0]
+	if v.Number != 1 || v.Barcode != records.GeneratedBarcode(v.ID) || v.State != records.StateInFile || v.HomePath != "Record room" ||
+		v.TypeName != "Medical" || v.PatientName == "" || v.BorrowerID != 0 || !v.OutSince.IsZero() || v.Opened.IsZero() {
+		t.Fatalf("folder 1: %+v", v)
+	}
+	byCode, err := s.VolumeByBarcode(f.Clerk, strings.ToLower(v.Barcode))
+	if err != nil || byCode.ID != v.ID {
+		t.Fatalf("VolumeByBarcode = %+v, %v", byCode, err)
+	}
+	hist, err := s.History(f.Clerk, records.HistoryFilter{PatientID: p.ID, From: records.DateOf(clock.Now()), To: records.DateOf(clock.Now())})
+	if err != nil || len(hist) != 1 || hist[0].Kind != records.MoveCreate || hist[0].Username != "cleo" || hist[0].ToLocation != "Record room" {
+		t.Fatalf("History = %+v, %v", hist, err)
+	}
 	evs, err := s.ListAudit(f.Supervisor, records.AuditFilter{Entity: "patient", EntityID: p.ID})
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +60,7 @@ func TestPatientLookUpsAreAudited(t *testing.T) {
 			views++
 		}
 	}
-	if views != 2 {
-		t.Fatalf("%d views audited, want 2: %+v", views, evs)
+	if views != 3 {
+		t.Fatalf("%d views audited, want 3: %+v", views, evs)
 	}
 }

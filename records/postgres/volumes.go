@@ -1,0 +1,125 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// volumeSelect reads a folder with what a clerk sees of it: the patient, the
+// record type, its home and its borrower.
+const volumeSelect = `SELECT v.id, v.patient_id, v.record_type_id, v.number, v.barcode, v.home_id, v.state, coalesce(v.borrower_id, 0),
+	v.out_since, v.due, v.opened, v.updated_at, p.mrn, p.last_name, p.first_name, p.middle_name, p.dob,
+	t.name, t.code, t.color, l.path, coalesce(b.name, ''), coalesce(b.kind, ''), coalesce(b.phone, ''), coalesce(b.room, ''), p.filing_key
+	FROM volumes v
+	JOIN patients p ON p.id = v.patient_id
+	JOIN record_types t ON t.id = v.record_type_id
+	JOIN locations l ON l.id = v.home_id
+	LEFT JOIN borrowers b ON b.id = v.borrower_id`
+
+// filingOrder is the shelf order of folders.
+const filingOrder = "p.filing_key, v.record_type_id, v.number"
+
+func scanVolume(row pgx.Row) (records.Volume, error) {
+	var v records.Volume
+	var last, first, middle, phone, room string
+	err := row.Scan(&v.ID, &v.PatientID, &v.RecordTypeID, &v.Number, &v.Barcode, &v.HomeID, &v.State, &v.BorrowerID,
+		timeCol{&v.OutSince}, dateCol{&v.Due}, dateCol{&v.Opened}, &v.UpdatedAt, &v.MRN, &last, &first, &middle,
+		dateCol{&v.DOB}, &v.TypeName, &v.TypeCode, &v.TypeColor, &v.HomePath, &v.BorrowerName,
+		&v.BorrowerKind, &phone, &room, &v.FilingKey)
+	if err != nil {
+		return v, err
+	}
+	v.PatientName = records.PersonName(last, first, middle)
+	v.BorrowerTel = records.BorrowerContact(phone, room)
+	return v, nil
+}
+
+func loadVolume(ctx context.Context, tx pgx.Tx, id records.ID) (records.Volume, error) {
+	v, err := scanVolume(tx.QueryRow(ctx, volumeSelect+" WHERE v.id = $1", int64(id)))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, records.Errorf(records.ENotFound, "there is no folder with id %d", id)
+	}
+	return v, err
+}
+
+// volumeByScan finds the folder a scanned or typed barcode names.
+func volumeByScan(ctx context.Context, tx pgx.Tx, scan string) (records.Volume, error) {
+	code, err := records.NormalizeScan(scan)
+	if err != nil {
+		return records.Volume{}, err
+	}
+	v, err := scanVolume(tx.QueryRow(ctx, volumeSelect+" WHERE v.barcode = $1", code))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, records.Errorf(records.ENotFound, "no folder has the barcode %s", code)
+	}
+	return v, err
+}
+
+func queryVolumes(ctx context.Context, tx pgx.Tx, query string, args ...any) ([]records.Volume, error) {
+	rows, err := tx.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []records.Volume
+	for rows.Next() {
+		v, err := scanVolume(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Volume returns a folder and records the view of its patient's chart.
+func (s *Store) Volume(ctx context.Context, id records.ID) (records.Volume, error) {
+	return s.viewVolume(ctx, func(tx pgx.Tx) (records.Volume, error) { return loadVolume(ctx, tx, id) })
+}
+
+// VolumeByBarcode returns the folder a barcode names and records the view.
+func (s *Store) VolumeByBarcode(ctx context.Context, barcode string) (records.Volume, error) {
+	return s.viewVolume(ctx, func(tx pgx.Tx) (records.Volume, error) { return volumeByScan(ctx, tx, barcode) })
+}
+
+func (s *Store) viewVolume(ctx context.Context, find func(pgx.Tx) (records.Volume, error)) (records.Volume, error) {
+	a, err := records.Require(ctx, records.RoleClerk, "look at folders")
+	if err != nil {
+		return records.Volume{}, err
+	}
+	var v records.Volume
+	err = s.write(ctx, "the look at the folder", func(tx pgx.Tx) error {
+		if v, err = find(tx); err != nil {
+			return err
+		}
+		_, err = s.appendAudit(ctx, tx, a, records.AuditView, "volume", v.ID, "viewed folder "+v.Barcode+" of chart "+v.MRN)
+		return err
+	})
+	return v, err
+}
+
+// VolumesOfPatient returns a patient's folders in shelf order and records
+// the view.
+func (s *Store) VolumesOfPatient(ctx context.Context, patientID records.ID) ([]records.Volume, error) {
+	a, err := records.Require(ctx, records.RoleClerk, "look at folders")
+	if err != nil {
+		return nil, err
+	}
+	var out []records.Volume
+	err = s.write(ctx, "the look at the patient's folders", func(tx pgx.Tx) error {
+		p, err := loadPatient(ctx, tx, patientID)
+		if err != nil {
+			return err
+		}
+		if out, err = queryVolumes(ctx, tx, volumeSelect+" WHERE v.patient_id = $1 ORDER BY "+filingOrder, int64(patientID)); err != nil {
+			return err
+		}
+		_, err = s.appendAudit(ctx, tx, a, records.AuditView, "patient", p.ID, "viewed the folders of chart "+p.MRN)
+		return err
+	})
+	return out, err
+}
