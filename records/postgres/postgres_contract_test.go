@@ -20,6 +20,7 @@ var passing = []string{
 	"CheckOutRules",
 	"MissingFoundTransfer",
 	"MovesReturnTheStoredFolder",
+	"WorkstationsRaceForOneFolder",
 	"Initialize",
 	"SignInLockout",
 	"AdminUnlocksAndPasswords",
