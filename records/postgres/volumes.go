@@ -3,8 +3,12 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/chartroom/chartroom/records"
 )
@@ -21,7 +25,7 @@ const volumeSelect = `SELECT v.id, v.patient_id, v.record_type_id, v.number, v.b
 	LEFT JOIN borrowers b ON b.id = v.borrower_id`
 
 // filingOrder is the shelf order of folders.
-const filingOrder = "p.filing_key, v.record_type_id, v.number"
+const filingOrder = `p.filing_key COLLATE "C", v.record_type_id, v.number`
 
 func scanVolume(row pgx.Row) (records.Volume, error) {
 	var v records.Volume
@@ -119,6 +123,94 @@ func (s *Store) VolumesOfPatient(ctx context.Context, patientID records.ID) ([]r
 			return err
 		}
 		_, err = s.appendAudit(ctx, tx, a, records.AuditView, "patient", p.ID, "viewed the folders of chart "+p.MRN)
+		return err
+	})
+	return out, err
+}
+
+// AddVolume opens a new folder in file (clerk). Record type, home, number
+// and barcode default to the default type, the default location, the next
+// number for the patient and type, and a generated code. The patient's row
+// is locked first, so two workstations adding a folder to one chart at
+// once number theirs one after the other.
+func (s *Store) AddVolume(ctx context.Context, v records.Volume) (records.Volume, error) {
+	a, err := records.Require(ctx, records.RoleClerk, "add folders")
+	if err != nil {
+		return records.Volume{}, err
+	}
+	var out records.Volume
+	err = s.write(ctx, "the new folder", func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT 1 FROM patients WHERE id = $1 FOR UPDATE", int64(v.PatientID)); err != nil {
+			return err
+		}
+		p, err := loadPatient(ctx, tx, v.PatientID)
+		if err != nil {
+			return err
+		}
+		if p.Status == records.PatientMerged {
+			return records.Errorf(records.EConflict, "chart %s was merged into %s; add the folder there", p.MRN, p.MergedInto)
+		}
+		if v.RecordTypeID == 0 {
+			id, err := defaultRecordType(ctx, tx)
+			if err != nil {
+				return err
+			}
+			v.RecordTypeID = records.ID(id)
+		} else if _, err := loadRecordType(ctx, tx, v.RecordTypeID); err != nil {
+			return err
+		}
+		if v.HomeID == 0 {
+			id, err := defaultLocation(ctx, tx)
+			if err != nil {
+				return err
+			}
+			v.HomeID = records.ID(id)
+		} else if _, err := loadLocation(ctx, tx, v.HomeID); err != nil {
+			return err
+		}
+		if v.Number < 0 {
+			return records.FieldError("Volume number", "must be 1 or more, not %d", v.Number)
+		}
+		if v.Number == 0 {
+			err := tx.QueryRow(ctx, "SELECT coalesce(max(number), 0) + 1 FROM volumes WHERE patient_id = $1 AND record_type_id = $2",
+				int64(v.PatientID), int64(v.RecordTypeID)).Scan(&v.Number)
+			if err != nil {
+				return err
+			}
+		}
+		var id int64
+		if err := tx.QueryRow(ctx, "SELECT nextval(pg_get_serial_sequence('volumes', 'id'))").Scan(&id); err != nil {
+			return err
+		}
+		if strings.TrimSpace(v.Barcode) == "" {
+			v.Barcode = records.GeneratedBarcode(records.ID(id))
+		} else if v.Barcode, err = records.NormalizeScan(v.Barcode); err != nil {
+			return records.FieldError("Barcode", "%s", records.ErrorMessage(err))
+		}
+		if v.Opened.IsZero() {
+			v.Opened = s.today()
+		}
+		now := s.now().Truncate(time.Microsecond)
+		_, err = tx.Exec(ctx, `INSERT INTO volumes (id, patient_id, record_type_id, number, barcode, home_id, state, opened, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, 'in-file', $7, $8)`,
+			id, int64(v.PatientID), int64(v.RecordTypeID), v.Number, v.Barcode, int64(v.HomeID), dval(v.Opened), now)
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+			if pgErr.ConstraintName == "volumes_barcode_key" {
+				return records.Errorf(records.EConflict, "a folder with the barcode %s already exists", v.Barcode)
+			}
+			return records.Errorf(records.EConflict, "chart %s already has volume %d of that record type", p.MRN, v.Number)
+		}
+		if err != nil {
+			return err
+		}
+		if err := addMovement(ctx, tx, a, records.ID(id), now, move{kind: records.MoveCreate, toLoc: v.HomeID}); err != nil {
+			return err
+		}
+		if out, err = loadVolume(ctx, tx, records.ID(id)); err != nil {
+			return err
+		}
+		_, err = s.appendAudit(ctx, tx, a, records.AuditCreate, "volume", out.ID, fmt.Sprintf("folder %s (%s) added to chart %s", out.Barcode, out.Label(), p.MRN))
 		return err
 	})
 	return out, err

@@ -39,7 +39,9 @@ CREATE TABLE patients (
     updated_at     timestamptz NOT NULL,
     CHECK ((status = 'merged') = (merged_into_id IS NOT NULL))
 );
-CREATE INDEX patients_name ON patients (last_fold text_pattern_ops, first_fold);
+-- Name searches compare folded names byte by byte (COLLATE "C"), as SQLite
+-- does, whatever collation the server was set up with.
+CREATE INDEX patients_name ON patients ((last_fold COLLATE "C"), (first_fold COLLATE "C"), id);
 CREATE INDEX patients_filing ON patients (filing_key);
 CREATE INDEX patients_merged_into ON patients (merged_into_id) WHERE merged_into_id IS NOT NULL;
 CREATE INDEX patients_last_visit ON patients (last_visit) WHERE last_visit IS NOT NULL;
