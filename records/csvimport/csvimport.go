@@ -244,6 +244,11 @@ func OpenPatients(in io.Reader, opt Options) (*PatientFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openPatients(r, header, opt)
+}
+
+// openPatients maps the header r has read.
+func openPatients(r *reader, header []string, opt Options) (*PatientFile, error) {
 	m, err := matchHeader(header, PatientFields, patientKeys, opt.Map)
 	if err != nil {
 		return nil, err
@@ -457,6 +462,11 @@ func OpenAppointments(in io.Reader, opt Options) (*AppointmentFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openAppointments(r, header, opt)
+}
+
+// openAppointments maps the header r has read.
+func openAppointments(r *reader, header []string, opt Options) (*AppointmentFile, error) {
 	m, err := matchHeader(header, AppointmentFields, appointmentKeys, opt.Map)
 	if err != nil {
 		return nil, err
