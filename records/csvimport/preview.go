@@ -3,6 +3,7 @@ package csvimport
 import (
 	"encoding/csv"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,6 +26,33 @@ func (k Kind) Fields() []Field {
 		return AppointmentFields
 	}
 	return PatientFields
+}
+
+// Required lists the fields an export of kind cannot be read without: a
+// column for at least one field of each group.
+func (k Kind) Required() [][]string {
+	if k == KindAppointments {
+		return [][]string{{"date"}, {"mrn", "external_id"}, {"provider"}}
+	}
+	return [][]string{{"mrn", "external_id"}, {"last", "name"}}
+}
+
+// Missing lists the groups of Required that m feeds no field of.
+func (k Kind) Missing(m Mapping) [][]string {
+	var out [][]string
+	for _, group := range k.Required() {
+		if !slices.ContainsFunc(group, m.Has) {
+			out = append(out, group)
+		}
+	}
+	return out
+}
+
+func (k Kind) keys() map[string]string {
+	if k == KindAppointments {
+		return appointmentKeys
+	}
+	return patientKeys
 }
 
 // PreviewRow is one line of a preview: the cells as the file has them and,
@@ -55,20 +83,24 @@ func PreviewFile(in io.Reader, kind Kind, opt Options, n int) (Preview, error) {
 		return Preview{}, err
 	}
 	p := Preview{Header: trimAll(header)}
+	// The mapping is shown even when a required field has no column, for
+	// the clerk to choose one.
+	if p.Mapping, err = matchHeader(header, kind.Fields(), kind.keys(), opt.Map); err != nil {
+		return p, err
+	}
 	var check func(rec []string, line int) string
 	if kind == KindAppointments {
 		f, err := openAppointments(r, header, opt)
 		if err != nil {
 			return p, err
 		}
-		p.Mapping = f.m
 		check = func(rec []string, _ int) string { _, reason := f.appointmentFromRecord(rec); return reason }
 	} else {
 		f, err := openPatients(r, header, opt)
 		if err != nil {
 			return p, err
 		}
-		p.Mapping = f.m
+		p.Mapping = f.m // as the import reads it: a whole-name column beside the surname is left unread
 		check = func(rec []string, line int) string { _, reason := f.patientFromRecord(rec, line); return reason }
 	}
 	err = r.rows(func(e records.RowError) {

@@ -44,7 +44,8 @@ func TestPreviewFileShowsMappingAndEachLinesOutcome(t *testing.T) {
 		{name: "appointments", in: appointments, kind: KindAppointments, n: 10,
 			wantFields:  map[string]string{"date": "Appt Date", "time": "Time", "provider": "Doctor"},
 			wantReasons: []string{"", "date"}},
-		{name: "not CSV at all", in: "\x00\x01\x02PK\x03\x04", kind: KindPatients, n: 10, wantErr: "no column"},
+		{name: "not CSV at all", in: "PK\x03\x04\x14\x00\x06\x00", kind: KindPatients, n: 10, wantErr: "not CSV text"},
+		{name: "a PDF", in: "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", kind: KindPatients, n: 10, wantErr: "no column"},
 		{name: "empty file", in: "", kind: KindPatients, n: 10, wantErr: "empty"},
 	}
 	for _, tt := range tests {
@@ -79,6 +80,20 @@ func TestPreviewFileShowsMappingAndEachLinesOutcome(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestPreviewFileShowsTheMappingOfAFileMissingARequiredColumn(t *testing.T) {
+	p, err := PreviewFile(strings.NewReader("Chart,Colour\n100001,blue\n"), KindPatients, Options{Settings: settings, Today: today}, 5)
+	if err == nil {
+		t.Fatal("a patients file without a name column is previewed without an error")
+	}
+	if !p.Mapping.Has("mrn") || strings.Join(p.Header, ",") != "Chart,Colour" {
+		t.Errorf("preview = %+v, want the header and the chart number column", p)
+	}
+	missing := KindPatients.Missing(p.Mapping)
+	if len(missing) != 1 || strings.Join(missing[0], ",") != "last,name" {
+		t.Errorf("missing = %q, want [[last name]]", missing)
 	}
 }
 
