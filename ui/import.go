@@ -73,6 +73,7 @@ type importTab struct {
 	syncing  bool                      // the selects are being set from a preview
 	previewN int                       // previews asked for; an older answer is dropped
 	running  context.CancelFunc        // the import in flight, if any
+	stopping bool                      // the clerk cancelled it
 	rejected []records.RowError        // of the last import, in line order
 }
 
@@ -185,7 +186,20 @@ func (im *importTab) openFile(path string) {
 	im.path = path
 	im.file.SetText(path)
 	im.result.Hide()
+	im.showRejected(nil, "Rejected lines of an import are listed here, with the reason for each.")
+	im.tabs.SelectIndex(0)
 	im.preview(nil)
+}
+
+// showRejected lists the rejected lines of the last import.
+func (im *importTab) showRejected(rejected []records.RowError, empty string) {
+	im.rejected = rejected
+	im.rejectsTable.set(rejected, empty)
+	if len(rejected) > 0 {
+		im.saveRejects.Show()
+	} else {
+		im.saveRejects.Hide()
+	}
 }
 
 // options are the import's options with columns chosen by hand (nil: as
@@ -219,10 +233,10 @@ func (im *importTab) preview(byHand map[string]string) {
 // the file from being imported.
 func (im *importTab) showPreview(kind csvimport.Kind, p csvimport.Preview, err error) {
 	im.showMapping(kind, p)
-	im.showLines(p)
+	im.showLines(kind, p)
 	problem := ""
 	if err != nil {
-		problem = records.ErrorMessage(err)
+		problem = sentence(records.ErrorMessage(err))
 		if missing := kind.Missing(p.Mapping); len(p.Header) > 0 && len(missing) > 0 {
 			problem = "The file cannot be imported yet: " + missingText(kind, missing) + ". Choose the column that holds it under Columns below, or choose another file."
 		}
@@ -260,7 +274,7 @@ func (im *importTab) showMapping(kind csvimport.Kind, p csvimport.Preview) {
 	im.mapping.RemoveAll()
 	im.selects = map[string]*widget.Select{}
 	if len(p.Header) == 0 {
-		im.mapping.Add(hint("The file has no first line naming its columns."))
+		im.mapping.Add(hint("No columns to show: see the message above."))
 		im.mapping.Refresh()
 		return
 	}
@@ -281,7 +295,7 @@ func (im *importTab) showMapping(kind csvimport.Kind, p csvimport.Preview) {
 		}
 		sel.OnChanged = guarded1(func(string) { im.mappingChanged() })
 		im.selects[f.Name] = sel
-		form.Append(f.Label, sel)
+		form.Append(capitalized(f.Label), sel)
 	}
 	im.syncing = false
 	im.mapping.Add(hint("How the file's columns are read: each field of Chartroom and the column it comes from. Change a choice if a column was misread."))
@@ -318,18 +332,30 @@ func (im *importTab) byHand() map[string]string {
 
 // showLines shows the first lines as the file has them, with the outcome
 // of each.
-func (im *importTab) showLines(p csvimport.Preview) {
+func (im *importTab) showLines(kind csvimport.Kind, p csvimport.Preview) {
 	cols := []column[csvimport.PreviewRow]{
 		{"Line", 60, func(r csvimport.PreviewRow) string { return strconv.Itoa(r.Line) }},
-		{"Outcome", 260, func(r csvimport.PreviewRow) string {
+		{"Outcome", 340, func(r csvimport.PreviewRow) string {
 			if r.Reason == "" {
 				return "Ready to import"
 			}
 			return "Rejected: " + r.Reason
 		}},
 	}
+	fieldOf := map[int]string{}
+	for _, c := range p.Mapping.Used() {
+		for _, f := range kind.Fields() {
+			if f.Name == c.Field && fieldOf[c.Index] == "" {
+				fieldOf[c.Index] = f.Label
+			}
+		}
+	}
 	for i, h := range p.Header {
-		cols = append(cols, column[csvimport.PreviewRow]{h, 130, func(r csvimport.PreviewRow) string {
+		title := h + " (not read)"
+		if label, ok := fieldOf[i]; ok {
+			title = h + " → " + label
+		}
+		cols = append(cols, column[csvimport.PreviewRow]{title, 170, func(r csvimport.PreviewRow) string {
 			if i < len(r.Cells) {
 				return r.Cells[i]
 			}
@@ -361,7 +387,8 @@ func (im *importTab) start(dryRun bool) {
 		return
 	}
 	ctx, cancel := context.WithCancel(im.s.ctx())
-	im.running = cancel
+	im.running, im.stopping = cancel, false
+	im.showRejected(nil, "The rejected lines will be listed here when the import is done.")
 	im.choose.Disable()
 	im.check.Disable()
 	im.run.Disable()
@@ -371,7 +398,7 @@ func (im *importTab) start(dryRun bool) {
 	im.result.Hide()
 	im.progress.SetValue(0)
 	im.progress.Show()
-	im.stage.SetText("Reading the file…")
+	im.stage.SetText("Reading the file and checking each line…")
 	im.stage.Show()
 	kind, path, opt, svc := im.currentKind(), im.path, im.options(im.byHand()), im.s.svc
 	addProviders := im.addProviders.Checked
@@ -408,6 +435,7 @@ func (im *importTab) cancelRun() {
 		return
 	}
 	im.running()
+	im.stopping = true
 	im.cancel.Disable()
 	im.stage.SetText("Cancelling: undoing what was written…")
 }
@@ -423,31 +451,44 @@ func (im *importTab) finished(out importOutcome, err error) {
 	im.stage.Hide()
 	im.result.Importance = widget.MediumImportance
 	switch {
-	case errors.Is(err, errImportCancelled) || errors.Is(err, context.Canceled):
+	case err != nil && (im.stopping || errors.Is(err, errImportCancelled) || errors.Is(err, context.Canceled)):
 		im.result.Importance = widget.WarningImportance
 		im.result.SetText("Import cancelled: nothing was saved. The database is as it was before; import the file again when ready.")
 	case err != nil:
 		im.result.Importance = widget.DangerImportance
 		im.result.SetText("Nothing was imported: " + records.ErrorMessage(err))
 	default:
-		im.result.SetText(outcomeText(out))
+		text := outcomeText(out)
+		if im.stopping {
+			text = "Cancel came too late: the import had already been saved.\n" + text
+		}
+		im.result.SetText(text)
 		if !out.dryRun && im.s.main != nil {
 			im.s.main.changed()
 		}
 	}
+	im.stopping = false
 	im.result.Show()
 	if err != nil {
-		out = importOutcome{}
+		im.showRejected(nil, "Nothing was imported, so no line was rejected.")
+		return
 	}
-	im.rejected = out.rejected
-	im.rejectsTable.set(out.rejected, "No line was rejected.")
+	im.showRejected(out.rejected, "No line was rejected.")
 	if len(out.rejected) > 0 {
-		im.saveRejects.Show()
 		im.tabs.SelectIndex(2)
-	} else {
-		im.saveRejects.Hide()
 	}
 }
+
+// sentence starts a message with a capital and ends it with a full stop,
+// as a line of its own on a page reads.
+func sentence(msg string) string {
+	msg = capitalized(strings.TrimSpace(msg))
+	if msg != "" && !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
+}
+
 
 // outcomeText is the summary line, as the command line prints it, with how
 // the file was read where that needs checking.
@@ -509,7 +550,7 @@ func runImport(ctx context.Context, svc records.Service, path string, kind csvim
 		if ctx.Err() != nil {
 			return out, errImportCancelled
 		}
-		progress(size, size, "Writing the requests…")
+		progress(size, size, "Saving the requests…")
 		out.summary, err = svc.ImportAppointmentsWith(ctx, rows, records.AppointmentImport{DryRun: how.dryRun, AddProviders: how.addProviders})
 		if err != nil {
 			return out, err
@@ -530,7 +571,7 @@ func runImport(ctx context.Context, svc records.Service, path string, kind csvim
 				return
 			}
 		}
-		progress(size, size, "Saving the patients…")
+		progress(size, size, "Saving the patients: the whole file has been read…")
 	}
 	out.summary, err = svc.ImportPatients(ctx, rows, how.dryRun)
 	if err != nil {

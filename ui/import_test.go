@@ -118,8 +118,8 @@ func TestImportTabSaysWhatStopsAFile(t *testing.T) {
 		name, file, text, want string
 	}{
 		{"no surname column", "odd.csv", "Chart #,Colour\n200001,blue\n", "no column is read as the last name or the whole name"},
-		{"a spreadsheet, not CSV", "book.xlsx", "PK\x03\x04\x14\x00\x06\x00\x08", "not CSV text"},
-		{"an empty file", "empty.csv", "", "the file is empty"},
+		{"a spreadsheet, not CSV", "book.xlsx", "PK\x03\x04\x14\x00\x06\x00\x08", "The file is not CSV text"},
+		{"an empty file", "empty.csv", "", "The file is empty"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -145,6 +145,30 @@ func TestImportTabSaysWhatStopsAFile(t *testing.T) {
 	test.Tap(im.run)
 	if p, err := f.store.PatientByMRN(f.admin, "200001"); err != nil || p.LastName != "Testcolour" {
 		t.Errorf("patient = %+v, %v", p, err)
+	}
+}
+
+func TestImportTabSaysACancelledImportSavedNothing(t *testing.T) {
+	f := newFixture(t, true)
+	im := importTabOf(t, f)
+	im.openFile(writeTemp(t, "patients.csv", importPatientsCSV))
+	cases := []struct {
+		name string
+		err  error
+		want string
+	}{
+		// The store words the cancelled context its own way.
+		{"refused by the store", records.Errorf(records.EConflict, "stopped before it could import patients; try again"), "Import cancelled: nothing was saved"},
+		{"done before Cancel took effect", nil, "Cancel came too late: the import had already been saved"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			im.stopping = true
+			im.finished(importOutcome{}, c.err)
+			if !strings.Contains(im.result.Text, c.want) || im.stopping || im.run.Disabled() {
+				t.Errorf("result %q (stopping %v, run disabled %v), want %q", im.result.Text, im.stopping, im.run.Disabled(), c.want)
+			}
+		})
 	}
 }
 
