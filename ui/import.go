@@ -489,7 +489,6 @@ func sentence(msg string) string {
 	return msg
 }
 
-
 // outcomeText is the summary line, as the command line prints it, with how
 // the file was read where that needs checking.
 func outcomeText(out importOutcome) string {
