@@ -38,6 +38,7 @@ type overdueScreen struct {
 	filter  *activeEntry
 	table   *rowTable[overdueRow]
 	summary *widget.Label
+	did     *widget.Label // what the last check-in did, kept across reloads
 	checkIn *widget.Button
 	notice  *widget.Button
 	root    fyne.CanvasObject
@@ -62,6 +63,9 @@ func newOverdueScreen(s *shell) *overdueScreen {
 	}
 	o.table = newRowTable([]column[overdueRow]{
 		{"Borrower / patient", 300, func(r overdueRow) string {
+			if r.heading && r.contact != "" {
+				return r.borrower + " · " + r.contact
+			}
 			if r.heading {
 				return r.borrower
 			}
@@ -91,10 +95,12 @@ func newOverdueScreen(s *shell) *overdueScreen {
 			}
 			return strconv.Itoa(r.daysLate)
 		}},
-		{"Phone / room", 160, func(r overdueRow) string { return r.contact }},
 	}, func(r overdueRow) { o.checkInRow(r) })
 	o.table.onSelect = func(r overdueRow) { o.selected(r) }
 	o.summary = hint("")
+	o.did = widget.NewLabel("")
+	o.did.Importance = widget.SuccessImportance
+	o.did.Hide()
 	o.checkIn = widget.NewButtonWithIcon("Check in", theme.DownloadIcon(), guarded(func() {
 		if r, ok := o.table.current(); ok {
 			o.checkInRow(r)
@@ -111,7 +117,7 @@ func newOverdueScreen(s *shell) *overdueScreen {
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, reload, o.filter),
 		container.NewHBox(o.checkIn, o.notice),
-		o.summary,
+		container.NewHBox(o.summary, o.did),
 	)
 	o.root = screenFrame(overdueTitle, "Charts past their due date and still out, by borrower. Up and Down in the box choose a row; "+
 		"check in a chart that came back, or print the borrower a notice.", top, o.table.view())
@@ -248,7 +254,9 @@ func (o *overdueScreen) checkInRow(r overdueRow) {
 				o.load()
 				return
 			}
-			o.summary.SetText("Checked in " + v.Barcode + " (" + v.PatientName + ") from " + r.borrower + ".")
+			o.did.SetText("Checked in " + v.Barcode + " (" + v.PatientName + ") from " + r.borrower + ".")
+			o.did.Show()
+			o.s.win.Canvas().Focus(o.filter)
 			if o.s.main != nil {
 				o.s.main.changed()
 			}
@@ -288,7 +296,7 @@ func (o *overdueScreen) printNotice(r overdueRow) {
 		showReportWarnings(o.s, warnings)
 		switch {
 		case err != nil && path != "":
-			offerSaveAs(o.s, "Notice not printed", strings.TrimSuffix(records.ErrorMessage(err), ".")+".\n\nYou can save the notice as a PDF in a folder you choose.", path)
+			offerSaveAs(o.s, "Notice not printed", sentence(records.ErrorMessage(err))+"\n\nYou can save the notice as a PDF in a folder you choose.", path)
 		case err != nil:
 			o.s.showError(err)
 		default:

@@ -87,6 +87,9 @@ func TestOverdueWorklistGroupsByBorrowerAndChecksIn(t *testing.T) {
 	if got := strings.Join(lines(), "|"); got != "Dr. Alder Testwood: 2 charts|  Lateperson, Una 46|  Slowperson, Duo 46" {
 		t.Errorf("after the check-in the worklist = %s", got)
 	}
+	if !o.did.Visible() || !strings.Contains(o.did.Text, "Checked in "+b1.Barcode) || !strings.Contains(o.summary.Text, "2 charts overdue with 1 borrower") {
+		t.Errorf("after the check-in: %q / %q", o.did.Text, o.summary.Text)
+	}
 }
 
 func TestOverdueWorklistSaysWhenNothingIsOverdue(t *testing.T) {
