@@ -97,7 +97,7 @@ func newImportTab(s *shell) *importTab {
 	im.problem.Hide()
 	im.choose = widget.NewButtonWithIcon("Choose a CSV file…", theme.FolderOpenIcon(), guarded(im.chooseFile))
 	im.check = widget.NewButtonWithIcon("Check the whole file", theme.SearchIcon(), guarded(func() { im.start(true) }))
-	im.run = widget.NewButtonWithIcon("Import", theme.DownloadIcon(), guarded(func() { im.start(false) }))
+	im.run = widget.NewButtonWithIcon("Import the file", theme.DownloadIcon(), guarded(func() { im.start(false) }))
 	im.run.Importance = widget.HighImportance
 	im.cancel = widget.NewButtonWithIcon("Cancel the import", theme.CancelIcon(), guarded(im.cancelRun))
 	im.cancel.Hide()
