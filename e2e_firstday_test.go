@@ -209,9 +209,16 @@ func scenarioOverdueWorklist(c *e2eCase) {
 	s.key("Tab")
 	s.key("Tab")
 	s.key("space")
-	s.waitText("Checked in " + one.barcode)
-	if w := s.where(one.barcode); len(w) != 1 || w[0].state != "in-file" {
-		s.t.Errorf("chartroom where %s after Check in: %+v", one.barcode, w)
+	s.waitText("Checked in")
+	s.waitFor("chartroom where "+one.barcode+" saying in file", func() bool {
+		w := s.where(one.barcode)
+		return len(w) == 1 && w[0].state == "in-file"
+	})
+	// A request or loose papers waiting for the folder are told in a
+	// notice, as at the scan station; Escape closes it.
+	if _, shown := s.pollText("OK", 2*time.Second); shown {
+		s.key("Escape")
+		s.waitGone("Requested by")
 	}
 
 	other := s.anOverdueFolder()

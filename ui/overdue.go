@@ -117,7 +117,7 @@ func newOverdueScreen(s *shell) *overdueScreen {
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, reload, o.filter),
 		container.NewHBox(o.checkIn, o.notice),
-		container.NewHBox(o.summary, o.did),
+		o.summary, o.did,
 	)
 	o.root = screenFrame(overdueTitle, "Charts past their due date and still out, by borrower. Up and Down in the box choose a row; "+
 		"check in a chart that came back, or print the borrower a notice.", top, o.table.view())
