@@ -215,9 +215,9 @@ func scenarioOverdueWorklist(c *e2eCase) {
 		return len(w) == 1 && w[0].state == "in-file"
 	})
 	// A request or loose papers waiting for the folder are told in a
-	// notice, as at the scan station; Escape closes it.
+	// notice, as at the scan station.
 	if _, shown := s.pollText("OK", 2*time.Second); shown {
-		s.key("Escape")
+		s.clickLast("OK")
 		s.waitGone("Requested by")
 	}
 
