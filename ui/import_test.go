@@ -212,3 +212,36 @@ func TestImportCancelledSavesNothing(t *testing.T) {
 		t.Errorf("a cancelled import added borrowers: %+v (%v)", bs, err)
 	}
 }
+
+func TestImportTabImportsAppointmentsAddingProviders(t *testing.T) {
+	f := newFixture(t, true)
+	f.patient("600001", "Visitperson", "Ana")
+	im := importTabOf(t, f)
+	im.kind.SetSelected(importKinds[1].label)
+	if !im.addProviders.Visible() {
+		t.Fatal("the appointments choice does not offer to add providers")
+	}
+	im.openFile(writeTemp(t, "visits.csv", "Appt Date,Time,MRN,Doctor\n2026-03-03,09:30,600001,Dr. Alder Testwood\nsoon,09:30,600001,Dr. Alder Testwood\n"))
+	if got := im.selects["provider"].Selected; got != "Doctor" {
+		t.Errorf("provider read from %q", got)
+	}
+	test.Tap(im.check)
+	if !strings.Contains(im.result.Text, "nothing was saved") {
+		t.Errorf("check: %q", im.result.Text)
+	}
+	if reqs, _ := f.store.ListRequests(f.admin, records.RequestFilter{}); len(reqs) != 0 {
+		t.Fatalf("the check saved %d requests", len(reqs))
+	}
+	im.addProviders.SetChecked(true)
+	test.Tap(im.run)
+	if !strings.Contains(im.result.Text, "imported 1") || !strings.Contains(im.result.Text, "Providers added as borrowers: Dr. Alder Testwood") {
+		t.Errorf("result = %q", im.result.Text)
+	}
+	reqs, err := f.store.ListRequests(f.admin, records.RequestFilter{})
+	if err != nil || len(reqs) != 1 || reqs[0].NeededAt != "09:30" {
+		t.Errorf("requests = %+v (%v)", reqs, err)
+	}
+	if len(im.rejected) != 1 || im.rejected[0].Line != 3 || !strings.Contains(im.rejected[0].Reason, "date") {
+		t.Errorf("rejected = %+v", im.rejected)
+	}
+}
