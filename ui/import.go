@@ -248,8 +248,10 @@ func (im *importTab) showPreview(kind csvimport.Kind, p csvimport.Preview, err e
 		return
 	}
 	im.problem.Hide()
-	im.check.Enable()
-	im.run.Enable()
+	if im.running == nil { // a column changed during an import waits for it to end
+		im.check.Enable()
+		im.run.Enable()
+	}
 }
 
 // missingText names the required fields no column feeds, in a clerk's words.
