@@ -90,7 +90,7 @@ func scenarioImportPatients(c *e2eCase) {
 	for i := range 300000 {
 		fmt.Fprintf(&big, "%06d,Cancelperson,Row%d\n", 600000+i, i)
 	}
-	for name, text := range map[string]string{"newpatients.csv": good, "spreadsheet.csv": "PK\x03\x04\x14\x00\x06\x00\x08\x00", "bigexport.csv": big.String()} {
+	for name, text := range map[string]string{"people.csv": good, "sheet.csv": "PK\x03\x04\x14\x00\x06\x00\x08\x00", "big.csv": big.String()} {
 		if err := os.WriteFile(filepath.Join(s.home, name), []byte(text), 0o644); err != nil {
 			s.t.Fatal(err)
 		}
@@ -102,12 +102,12 @@ func scenarioImportPatients(c *e2eCase) {
 	s.clickLast("Import")
 	s.clickText("Choose a CSV file")
 	s.waitText("Cancel")
-	s.chooseInFileDialog(filepath.Join(s.home, "spreadsheet.csv"))
+	s.chooseInFileDialog(filepath.Join(s.home, "sheet.csv"))
 	s.waitText("not CSV text")
 
 	s.clickText("Choose a CSV file")
 	s.waitText("Cancel")
-	s.chooseInFileDialog(filepath.Join(s.home, "newpatients.csv"))
+	s.chooseInFileDialog(filepath.Join(s.home, "people.csv"))
 	s.waitText("Surname")
 	s.clickText("First lines")
 	s.waitText("Ready to import")
@@ -115,9 +115,9 @@ func scenarioImportPatients(c *e2eCase) {
 	s.waitText("Import done")
 	s.waitText("imported 2")
 	s.clickText("Save rejected lines as CSV")
-	s.waitText("newpatients-rejected.csv")
+	s.waitText("people-rejected.csv")
 	s.key("Return")
-	rejects := filepath.Join(s.home, "newpatients-rejected.csv")
+	rejects := filepath.Join(s.home, "people-rejected.csv")
 	s.waitFile(rejects)
 	s.waitText("Rejected lines saved")
 	b, err := os.ReadFile(rejects)
@@ -144,7 +144,7 @@ func scenarioImportPatients(c *e2eCase) {
 
 	s.clickText("Choose a CSV file")
 	s.waitText("Cancel")
-	s.chooseInFileDialog(filepath.Join(s.home, "bigexport.csv"))
+	s.chooseInFileDialog(filepath.Join(s.home, "big.csv"))
 	s.waitText("Last Name")
 	s.clickText("Import the file")
 	s.clickText("Cancel the import")
