@@ -222,7 +222,8 @@ func scenarioOverdueWorklist(c *e2eCase) {
 	}
 
 	other := s.anOverdueFolder()
-	s.clickText("Borrower, patient or chart number")
+	// The keyboard is back in the box after the check-in.
+	s.key("ctrl+a", "BackSpace")
 	s.typeText(other.borrower)
 	s.waitText("Print notice for this borrower")
 	s.clickText("Print notice for this borrower")
