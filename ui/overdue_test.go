@@ -28,7 +28,7 @@ func TestOverdueWorklistGroupsByBorrowerAndChecksIn(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	f.clock.advance(60 * 24 * time.Hour)
+	f.clock.Advance(60 * 24 * time.Hour)
 	if _, err := f.store.CheckOut(f.admin, records.CheckOutInput{Barcode: fresh.Barcode, BorrowerID: alder.ID}); err != nil {
 		t.Fatal(err)
 	}
