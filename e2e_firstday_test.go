@@ -40,18 +40,18 @@ func scenarioFirstDayChecklist(c *e2eCase) {
 	s.newPractice()
 	s.launch()
 	s.signInTo(e2eNewAdmin[0], e2eNewAdmin[1], "Getting started")
-	s.waitText("5 steps left of 5")
+	s.waitText("5 steps left")
 	s.clickText("Open Borrowers")
 	s.waitText("New borrower")
 	if _, errOut, err := s.cliAs(e2eNewAdmin, "borrowers", "add", "Dr. Alder Testwood", "--kind", "provider", "--badge", "BADGE-E2E-1"); err != nil {
 		s.t.Fatalf("chartroom borrowers add: %v\n%s", err, errOut)
 	}
 	s.clickText("Getting started")
-	s.waitText("4 steps left of 5")
+	s.waitText("4 steps left")
 	s.clickText("Open Import")
 	s.waitText("Choose a CSV file")
 	s.clickText("Getting started")
-	s.waitText("4 steps left of 5")
+	s.waitText("4 steps left")
 	s.clickText("Hide this checklist")
 	s.waitText("Find a chart")
 	s.waitFor("the hidden checklist in the app's preferences", func() bool {
