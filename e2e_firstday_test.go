@@ -111,7 +111,7 @@ func scenarioImportPatients(c *e2eCase) {
 	s.waitText("Cancel")
 	s.chooseInFileDialog(filepath.Join(s.home, "people.csv"))
 	s.waitText("Surname")
-	s.clickText("First lines")
+	s.clickLast("First lines") // the tab, below the help text that names it too
 	s.waitText("Ready to import")
 	s.clickText("Import the file")
 	s.waitText("Import done")
