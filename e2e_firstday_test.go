@@ -142,7 +142,8 @@ func scenarioImportPatients(c *e2eCase) {
 	if !imported {
 		s.t.Error("no import event in the audit log")
 	}
-	s.key("Escape")
+	s.clickLast("OK")
+	s.waitGone("Rejected lines saved")
 
 	s.clickText("Choose a CSV file")
 	s.waitText("Cancel")
