@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/reports"
 )
 
 func TestOverdueWorklistGroupsByBorrowerAndChecksIn(t *testing.T) {
@@ -57,6 +58,17 @@ func TestOverdueWorklistGroupsByBorrowerAndChecksIn(t *testing.T) {
 	}
 	if !strings.Contains(o.summary.Text, "3 charts overdue with 2 borrowers") {
 		t.Errorf("summary = %q", o.summary.Text)
+	}
+
+	// A borrower's notice is that borrower's page of the overdue notices.
+	for _, c := range []struct {
+		borrower records.ID
+		pages    int
+	}{{alder.ID, 1}, {brook.ID, 1}, {0, 2}} {
+		made, err := makeReport(f.admin, f.store, reports.ReportOverdueNotices, reports.Params{Now: f.clock.Now(), BorrowerID: c.borrower})
+		if err != nil || reports.PageCount(made.pdf) != c.pages {
+			t.Errorf("notices for borrower %d: %d pages (%v), want %d", c.borrower, reports.PageCount(made.pdf), err, c.pages)
+		}
 	}
 
 	// The box narrows the list, a borrower's heading kept with its charts.
