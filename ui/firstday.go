@@ -155,10 +155,12 @@ func newSetupScreen(s *shell) *setupScreen {
 			s.main.hideSetup()
 		}
 	}))
+	// Hide sits beside the count, in sight on a small screen where the
+	// steps scroll.
 	c.root = screenFrame(setupTitle, "What a new practice sets up before its first day. Each step is marked done once the practice's data shows it; the checklist goes away when all are.",
-		nil, container.NewVScroll(container.NewVBox(c.summary, c.steps, widget.NewSeparator(),
-			hint("A practice that needs no more than it has can hide the checklist: it will not come back on this computer."),
-			container.NewHBox(hide))))
+		container.NewBorder(nil, nil, nil, hide, c.summary),
+		container.NewVScroll(container.NewVBox(c.steps,
+			hint("A practice that needs no more than it has can hide the checklist: it will not come back on this computer."))))
 	return c
 }
 
