@@ -22,5 +22,5 @@
 //	shelfaudit.go   audit shelf
 //	disclosures.go  disclosures ...
 //	merge.go        merge
-//	bench*.go       bench, bench-window: the performance harness (for developers)
+//	developer.go    bench, bench-window, listed apart in help (the harness: internal/bench)
 package cli

@@ -42,8 +42,8 @@ type Filter struct {
 	Kind  FilterKind
 	// Aliases are other flag names the command line accepts for it.
 	Aliases []string
-	// Help says in a line what the filter does, for the flag's usage and
-	// the form's hint.
+	// Help says in a line what the filter does, for the command line's
+	// flag usage and its message when a needed filter is missing.
 	Help string
 	// Required: the report is refused without it.
 	Required bool
