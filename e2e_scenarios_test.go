@@ -59,6 +59,9 @@ var e2eFuncs = map[string]func(c *e2eCase){
 	"BackupToFolder":               scenarioBackupToFolder,
 	"RestoreBackup":                scenarioRestoreBackup,
 	"ImportAppointments":           scenarioImportAppointments,
+	"FirstDayChecklist":            scenarioFirstDayChecklist,
+	"ImportPatients":               scenarioImportPatients,
+	"OverdueWorklist":              scenarioOverdueWorklist,
 	"FirstRun":                     scenarioFirstRun,
 	"DamagedDatabaseRestore":       scenarioDamagedDatabaseRestore,
 	"NewPatient":                   scenarioNewPatient,
@@ -565,7 +568,7 @@ func scenarioFirstRun(c *e2eCase) {
 	s.typeText("first-run-pass")
 	s.clickText("Create the practice")
 	s.waitText("The practice is ready")
-	s.signIn("firstadmin", "first-run-pass")
+	s.signInTo("firstadmin", "first-run-pass", "Getting started")
 	out, errOut, err := s.cliAs([2]string{"firstadmin", "first-run-pass"}, "users", "list")
 	if err != nil || !strings.Contains(out, "firstadmin") {
 		s.t.Errorf("chartroom users list as the new admin: %v\n%s%s", err, out, errOut)
