@@ -59,6 +59,7 @@ func runGUI(ctx context.Context, dbPath string, log *slog.Logger) int {
 		Now:      time.Now,
 		Restore:  db.restore,
 		MakeDemo: db.makeDemo,
+		Screen:   screenWorkArea,
 	}
 	if svc, err := db.open(ctx); err != nil {
 		log.Error("cannot open the database", "path", dbPath, "err", err)
