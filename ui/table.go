@@ -430,6 +430,10 @@ func (t *rowTable[T]) tapped(row int) {
 	}
 	switch {
 	case t.multi && t.clickMods&fyne.KeyModifierShortcutDefault != 0:
+		// The row picked before the first Ctrl+click is one of the several.
+		if len(t.marked) == 0 && t.selected >= 0 && t.selected != row {
+			t.marked[t.selected] = true
+		}
 		t.toggleMark(row)
 	case t.multi && t.clickMods&fyne.KeyModifierShift != 0 && t.selected >= 0:
 		for i := min(t.selected, row); i <= max(t.selected, row); i++ {
@@ -556,9 +560,12 @@ func (c *cell[T]) show(row int, text string) {
 		c.label.Refresh()
 	}
 	switch {
-	case row == c.t.selected:
-		c.bg.FillColor = theme.Color(theme.ColorNameSelection)
 	case c.t.marked[row]:
+		c.bg.FillColor = theme.Color(theme.ColorNameSelection)
+	case row == c.t.selected && len(c.t.marked) > 0:
+		// With rows marked, the cursor row not among them is only hinted.
+		c.bg.FillColor = theme.Color(theme.ColorNameHover)
+	case row == c.t.selected:
 		c.bg.FillColor = theme.Color(theme.ColorNameSelection)
 	default:
 		c.bg.FillColor = color.Transparent
