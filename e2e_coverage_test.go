@@ -53,6 +53,9 @@ var e2eScenarios = []e2eScenario{
 	{"PrintAsksPageCount", []string{"reports.go", "output.go"}, false},
 	{"ShelfAuditSection", []string{"shelfaudit.go"}, false},
 	{"BackupPassphrase", []string{"admin_backup_places.go", "admin_backup.go"}, false},
+	{"ChartKeys", []string{"chart.go", "keys.go", "mainwindow.go"}, true},
+	{"RequestsMarkAllPulled", []string{"requests.go", "table.go"}, true},
+	{"StatusBarAndShortcuts", []string{"status.go", "mainwindow.go", "window.go", "keys.go"}, true},
 }
 
 // e2eNotScreens are the ui files that draw no screen of their own, each
