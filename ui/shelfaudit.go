@@ -94,8 +94,10 @@ func newShelfAuditScreen(s *shell) *shelfAuditScreen {
 				widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), guarded(a.start))),
 			a.location),
 		big,
-		// A row that wraps keeps the buttons on screen in a narrow window.
-		container.New(layout.NewRowWrapLayout(), a.counts, a.clear, a.pdf, a.apply),
+		// The counts wrap on their own line and the buttons' row wraps, so
+		// a narrow window keeps them all on screen.
+		a.counts,
+		container.New(layout.NewRowWrapLayout(), a.clear, a.pdf, a.apply),
 		a.notSeen,
 	)
 	help := "Choose the location and, for a section a day, its terminal-digit sections; then scan every folder there in order. Each scan is flagged at once: out of filing order, recorded out, missing or elsewhere, or unknown. Nothing changes until you mark missing and found, and then only inside the section scanned."
