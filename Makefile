@@ -10,9 +10,9 @@ APT_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
 	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev \
 	xvfb xauth xdotool imagemagick poppler-utils zbar-tools sqlite3 x11-utils tesseract-ocr
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Fyne parses its colour emoji font (4 MB) once more for every text style the
-# app draws: 14 MB of the app's 32 MB heap at a million patients (pprof). A
-# record room shows no emoji; every go command of this Makefile leaves it out.
+# Fyne parses its colour emoji font once more for every text style the app
+# draws (the README says how much memory that costs). A record room shows no
+# emoji; every go command of this Makefile leaves it out.
 ifeq ($(findstring no_emoji,$(GOFLAGS)),)
 export GOFLAGS := $(strip $(GOFLAGS) -tags=no_emoji)
 endif

@@ -321,7 +321,7 @@ func TestRequestsMarkAllPulledAndOverdueButton(t *testing.T) {
 	if _, err := f.store.CheckOut(f.admin, records.CheckOutInput{Barcode: vol.Barcode, BorrowerID: dr.ID, Due: records.MustParseDate("2026-03-03")}); err != nil {
 		t.Fatal(err)
 	}
-	f.clock.advance(72 * time.Hour)
+	f.clock.Advance(72 * time.Hour)
 	m.changed()
 	if m.status.overdue.Text != "Overdue: 1" || m.status.overdue.Importance != widget.DangerImportance {
 		t.Errorf("status bar: %q importance %v, want Overdue: 1 in red", m.status.overdue.Text, m.status.overdue.Importance)
