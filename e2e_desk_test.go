@@ -337,8 +337,11 @@ func scenarioRequestsMarkAllPulled(c *e2eCase) {
 	s.clickText("Mark all")
 	s.waitText("marked")
 	s.shot("all marked")
-	// The button, above the list (whose rows may say Pulled too).
-	s.clickText("Pulled")
+	// The Pulled button is the one left of Check out to requester (the
+	// state filter says "pulled" too).
+	b := s.waitText("out to requester")
+	_, y := b.centre()
+	s.click(b.left-150, y)
 	s.waitFor("no pending request this week in the database", func() bool { return pending() == 0 })
 	s.waitText("marks several")
 	s.shot("pulled")

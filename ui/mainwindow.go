@@ -284,6 +284,10 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 	return fyne.NewMainMenu(file, fyne.NewMenu("Go", goItems...), chart, help)
 }
 
+// shortcutsSecondHalf is the section the shortcuts' second column starts
+// with.
+const shortcutsSecondHalf = "A chart"
+
 // shortcutRows are the keyboard shortcuts as Help shows them: the key,
 // then what it does; a row with no key is a heading.
 func (m *mainWindow) shortcutRows() [][2]string {
@@ -297,7 +301,10 @@ func (m *mainWindow) shortcutRows() [][2]string {
 		[2]string{"", "Find"},
 		[2]string{"Up, Down", "Choose a row of the results"},
 		[2]string{"Enter", "Open the chart typed or chosen"},
-		[2]string{"", "A chart"},
+		[2]string{"", "Dialogs"},
+		[2]string{"Escape", "Cancel or close"},
+		[2]string{"Enter", "Confirm a notice, or save a form"},
+		[2]string{"", shortcutsSecondHalf},
 		[2]string{"Ctrl+B", "Back to the page before"},
 		[2]string{"Ctrl+O", "Check out the selected folder"},
 		[2]string{"Ctrl+I", "Check in the selected folder"},
@@ -311,28 +318,42 @@ func (m *mainWindow) shortcutRows() [][2]string {
 		[2]string{"Enter", "Open the row"},
 		[2]string{"Space", "Mark or unmark the row (lists that act on several)"},
 		[2]string{"Ctrl+click, Shift+click", "Mark several rows"},
-		[2]string{"", "Dialogs"},
-		[2]string{"Escape", "Cancel or close"},
-		[2]string{"Enter", "Confirm a notice, or save a form"},
 	)
 }
 
-// showShortcuts shows the shortcuts in two columns.
+// showShortcuts shows the shortcuts as a table of key and action, its
+// sections side by side in two halves so that most fit without scrolling.
 func (m *mainWindow) showShortcuts() {
+	rows := m.shortcutRows()
+	split := len(rows)
+	for i, r := range rows {
+		if r == [2]string{"", shortcutsSecondHalf} {
+			split = i
+		}
+	}
+	halves := container.NewGridWithColumns(2, shortcutGrid(rows[:split]), shortcutGrid(rows[split:]))
+	scroll := container.NewVScroll(halves)
+	size := m.s.win.Canvas().Size()
+	scroll.SetMinSize(fyne.NewSize(min(900, size.Width-80), min(600, size.Height-140)))
+	m.s.showNoticeDialog(dialog.NewCustom("Keyboard shortcuts", "Close", scroll, m.s.win))
+}
+
+// shortcutGrid lays rows out in two columns: the key, what it does; a row
+// with no key is a section's heading.
+func shortcutGrid(rows [][2]string) fyne.CanvasObject {
 	grid := container.New(layout.NewFormLayout())
-	for _, r := range m.shortcutRows() {
+	for _, r := range rows {
 		if r[0] == "" {
 			grid.Add(widget.NewLabel(""))
 			grid.Add(widget.NewLabelWithStyle(r[1], fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 			continue
 		}
-		key := widget.NewLabelWithStyle(r[0], fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
-		grid.Add(key)
-		grid.Add(widget.NewLabel(r[1]))
+		grid.Add(widget.NewLabelWithStyle(r[0], fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true}))
+		action := widget.NewLabel(r[1])
+		action.Wrapping = fyne.TextWrapWord
+		grid.Add(action)
 	}
-	scroll := container.NewVScroll(grid)
-	scroll.SetMinSize(fyne.NewSize(520, min(560, m.s.win.Canvas().Size().Height-160)))
-	m.s.showNoticeDialog(dialog.NewCustom("Keyboard shortcuts", "Close", scroll, m.s.win))
+	return container.NewVBox(grid)
 }
 
 // statusEvery is how often the status bar counts refresh on their own, so
