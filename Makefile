@@ -5,10 +5,13 @@ STATICCHECK_VERSION := v0.8.2
 BIN := bin/chartroom
 DB ?=
 # System packages Fyne needs to build on Debian/Ubuntu, plus the tools the
-# tests use to look at what Chartroom makes (PDF text, barcodes, a screen).
+# tests use to look at what Chartroom makes (PDF text, barcodes, a screen),
+# and the PostgreSQL server the PostgreSQL store's tests start a throwaway
+# cluster of.
 APT_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev \
-	xvfb xauth xdotool imagemagick poppler-utils zbar-tools sqlite3 x11-utils tesseract-ocr
+	xvfb xauth xdotool imagemagick poppler-utils zbar-tools sqlite3 x11-utils tesseract-ocr \
+	postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Fyne parses its colour emoji font once more for every text style the app
 # draws (the README says how much memory that costs). A record room shows no

@@ -25,6 +25,7 @@ var e2eScenarios = []e2eScenario{
 	{"FindByScannedBarcode", []string{"find.go", "chart.go"}, false},
 	{"ScanStationCheckOutCheckIn", []string{"scan.go", "bigtheme.go", "background.go"}, true},
 	{"ReportSaveAs", []string{"reports.go", "output.go", "filedialog.go"}, true},
+	{"ReportFilterForm", []string{"reports.go", "filedialog.go"}, true},
 	{"BackupToFolder", []string{"admin.go", "admin_backup.go", "filedialog.go"}, false},
 	{"RestoreBackup", []string{"admin_backup.go", "filedialog.go"}, false},
 	{"ImportAppointments", []string{"requests.go", "found.go", "filedialog.go"}, false},

@@ -1,8 +1,7 @@
-package sqlite
+package storetest
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,26 +9,26 @@ import (
 	"github.com/chartroom/chartroom/records"
 )
 
-func TestInitialize(t *testing.T) {
+func testInitialize(t *testing.T, db NewDatabase) {
 	ctx := context.Background()
-	clock := newClock()
-	s := openTestStore(t, filepath.Join(t.TempDir(), "new", "chartroom.db"), clock)
+	clock := NewClock()
+	s := db(t).Open(t, clock.Now)
 	ok, err := s.Initialized(ctx)
 	if err != nil || ok {
-		t.Fatalf("Initialized on a new file = %v, %v", ok, err)
+		t.Fatalf("Initialized on a new database = %v, %v", ok, err)
 	}
 	bad := []records.InitInput{
-		{Settings: records.Settings{PracticeName: ""}, AdminUsername: "ada", AdminPassword: testPassword},
-		{Settings: records.Settings{PracticeName: "X", MRNWidth: 3}, AdminUsername: "ada", AdminPassword: testPassword},
-		{Settings: records.Settings{PracticeName: "X"}, AdminUsername: "9ada", AdminPassword: testPassword},
+		{Settings: records.Settings{PracticeName: ""}, AdminUsername: "ada", AdminPassword: TestPassword},
+		{Settings: records.Settings{PracticeName: "X", MRNWidth: 3}, AdminUsername: "ada", AdminPassword: TestPassword},
+		{Settings: records.Settings{PracticeName: "X"}, AdminUsername: "9ada", AdminPassword: TestPassword},
 		{Settings: records.Settings{PracticeName: "X"}, AdminUsername: "ada", AdminPassword: "short"},
 	}
 	for _, in := range bad {
 		_, err := s.Initialize(ctx, in)
-		wantCode(t, err, records.EInvalid)
+		WantCode(t, err, records.EInvalid)
 	}
 	in := records.InitInput{Settings: records.Settings{PracticeName: "Testville", MRNWidth: 8, Filing: records.FilingNumeric},
-		AdminUsername: "Ada", AdminName: "Ada Admin", AdminPassword: testPassword}
+		AdminUsername: "Ada", AdminName: "Ada Admin", AdminPassword: TestPassword}
 	u, err := s.Initialize(ctx, in)
 	if err != nil || u.Username != "ada" || u.Role != records.RoleAdmin {
 		t.Fatalf("Initialize = %+v, %v", u, err)
@@ -38,9 +37,9 @@ func TestInitialize(t *testing.T) {
 		t.Fatal("not initialized after Initialize")
 	}
 	_, err = s.Initialize(ctx, in)
-	wantCode(t, err, records.EConflict)
+	WantCode(t, err, records.EConflict)
 
-	a, err := s.SignIn(ctx, "ADA ", testPassword)
+	a, err := s.SignIn(ctx, "ADA ", TestPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,40 +49,40 @@ func TestInitialize(t *testing.T) {
 	}
 }
 
-func TestSignInLockout(t *testing.T) {
-	f := newFixture(t)
+func testSignInLockout(t *testing.T, db NewDatabase) {
+	f := newFixture(t, db)
 	ctx := context.Background()
 
-	_, errUnknown := f.s.SignIn(ctx, "nobody", testPassword)
-	_, errWrong := f.s.SignIn(ctx, "cleo", "wrong password")
-	wantCode(t, errUnknown, records.EUnauthorized)
+	_, errUnknown := f.S.SignIn(ctx, "nobody", TestPassword)
+	_, errWrong := f.S.SignIn(ctx, "cleo", "wrong password")
+	WantCode(t, errUnknown, records.EUnauthorized)
 	if errUnknown.Error() != errWrong.Error() {
 		t.Fatalf("unknown user %q and wrong password %q answer differently", errUnknown, errWrong)
 	}
 	// A success resets the count.
-	f.signIn("cleo")
+	f.SignIn("cleo")
 	for i := 1; i < records.MaxFailedSignIns; i++ {
-		_, err := f.s.SignIn(ctx, "cleo", "wrong password")
+		_, err := f.S.SignIn(ctx, "cleo", "wrong password")
 		if err == nil || strings.Contains(err.Error(), "locked") {
 			t.Fatalf("failure %d: %v", i, err)
 		}
 	}
-	_, err := f.s.SignIn(ctx, "cleo", "wrong password")
-	until := f.clock.Now().Add(records.LockoutDuration)
-	wantCode(t, err, records.EUnauthorized)
+	_, err := f.S.SignIn(ctx, "cleo", "wrong password")
+	until := f.Clock.Now().Add(records.LockoutDuration)
+	WantCode(t, err, records.EUnauthorized)
 	if !strings.Contains(err.Error(), "locked until "+until.Format("2006-01-02 15:04")) {
 		t.Fatalf("lockout message %q does not say until when", err)
 	}
 	// Locked: even the right password is refused, until the time is up.
-	f.clock.Advance(records.LockoutDuration - time.Minute)
-	_, err = f.s.SignIn(ctx, "cleo", testPassword)
+	f.Clock.Advance(records.LockoutDuration - time.Minute)
+	_, err = f.S.SignIn(ctx, "cleo", TestPassword)
 	if err == nil || !strings.Contains(err.Error(), "locked until") {
 		t.Fatalf("locked account signed in: %v", err)
 	}
-	f.clock.Advance(time.Minute)
-	f.signIn("cleo")
+	f.Clock.Advance(time.Minute)
+	f.SignIn("cleo")
 
-	evs, err := f.s.ListAudit(f.supervisor, records.AuditFilter{})
+	evs, err := f.S.ListAudit(f.Supervisor, records.AuditFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,98 +95,98 @@ func TestSignInLockout(t *testing.T) {
 	}
 
 	// A disabled account is refused, with the reason.
-	cleo, err := f.s.UserByName(f.admin, "cleo")
+	cleo, err := f.S.UserByName(f.Admin, "cleo")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cleo.Active = false
-	if _, err := f.s.UpdateUser(f.admin, cleo); err != nil {
+	if _, err := f.S.UpdateUser(f.Admin, cleo); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.s.SignIn(ctx, "cleo", testPassword)
+	_, err = f.S.SignIn(ctx, "cleo", TestPassword)
 	if err == nil || !strings.Contains(err.Error(), "disabled") {
 		t.Fatalf("disabled account: %v", err)
 	}
 }
 
-func TestAdminUnlocksAndPasswords(t *testing.T) {
-	f := newFixture(t)
+func testAdminUnlocksAndPasswords(t *testing.T, db NewDatabase) {
+	f := newFixture(t, db)
 	ctx := context.Background()
 	for i := 0; i < records.MaxFailedSignIns; i++ {
-		f.s.SignIn(ctx, "cleo", "wrong password")
+		f.S.SignIn(ctx, "cleo", "wrong password")
 	}
-	cleo, _ := f.s.UserByName(f.admin, "cleo")
+	cleo, _ := f.S.UserByName(f.Admin, "cleo")
 	if cleo.LockedUntil.IsZero() {
 		t.Fatal("not locked")
 	}
 	cleo.LockedUntil = time.Time{}
-	if _, err := f.s.UpdateUser(f.admin, cleo); err != nil {
+	if _, err := f.S.UpdateUser(f.Admin, cleo); err != nil {
 		t.Fatal(err)
 	}
-	f.signIn("cleo")
+	f.SignIn("cleo")
 
 	// Own password: any role; someone else's: admin only.
-	if err := f.s.SetPassword(f.clerk, cleo.ID, "a new secret phrase"); err != nil {
+	if err := f.S.SetPassword(f.Clerk, cleo.ID, "a new secret phrase"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.SignIn(ctx, "cleo", "a new secret phrase"); err != nil {
+	if _, err := f.S.SignIn(ctx, "cleo", "a new secret phrase"); err != nil {
 		t.Fatal(err)
 	}
-	sam, err := f.s.UserByName(f.supervisor, "sam")
+	sam, err := f.S.UserByName(f.Supervisor, "sam")
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, f.s.SetPassword(f.clerk, sam.ID, "another secret"), records.EForbidden)
-	wantCode(t, f.s.SetPassword(f.clerk, cleo.ID, "short"), records.EInvalid)
-	if err := f.s.SetPassword(f.admin, sam.ID, "another secret"); err != nil {
+	WantCode(t, f.S.SetPassword(f.Clerk, sam.ID, "another secret"), records.EForbidden)
+	WantCode(t, f.S.SetPassword(f.Clerk, cleo.ID, "short"), records.EInvalid)
+	if err := f.S.SetPassword(f.Admin, sam.ID, "another secret"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.s.UserByName(f.clerk, "sam")
-	wantCode(t, err, records.EForbidden)
+	_, err = f.S.UserByName(f.Clerk, "sam")
+	WantCode(t, err, records.EForbidden)
 
 	// The last admin cannot be demoted or disabled.
-	ada, _ := f.s.UserByName(f.admin, "ada")
+	ada, _ := f.S.UserByName(f.Admin, "ada")
 	ada.Role = records.RoleClerk
-	_, err = f.s.UpdateUser(f.admin, ada)
-	wantCode(t, err, records.EConflict)
+	_, err = f.S.UpdateUser(f.Admin, ada)
+	WantCode(t, err, records.EConflict)
 
-	_, err = f.s.CreateUser(f.admin, records.User{Username: "cleo", Role: records.RoleClerk}, testPassword)
-	wantCode(t, err, records.EConflict)
-	users, err := f.s.ListUsers(f.admin)
+	_, err = f.S.CreateUser(f.Admin, records.User{Username: "cleo", Role: records.RoleClerk}, TestPassword)
+	WantCode(t, err, records.EConflict)
+	users, err := f.S.ListUsers(f.Admin)
 	if err != nil || len(users) != 3 || users[0].Username != "ada" {
 		t.Fatalf("ListUsers = %+v, %v", users, err)
 	}
 }
 
-func TestRolesEnforced(t *testing.T) {
-	f := newFixture(t)
-	p := f.patient("555555", "Quux", "Role")
+func testRolesEnforced(t *testing.T, db NewDatabase) {
+	f := newFixture(t, db)
+	p := f.Patient("555555", "Quux", "Role")
 	tests := []struct {
 		name string
 		call func(ctx context.Context) error
 		min  records.Role
 	}{
-		{"search", func(ctx context.Context) error { _, err := f.s.Search(ctx, "quux", 5); return err }, records.RoleClerk},
-		{"update patient", func(ctx context.Context) error { _, err := f.s.UpdatePatient(ctx, p); return err }, records.RoleSupervisor},
+		{"search", func(ctx context.Context) error { _, err := f.S.Search(ctx, "quux", 5); return err }, records.RoleClerk},
+		{"update patient", func(ctx context.Context) error { _, err := f.S.UpdatePatient(ctx, p); return err }, records.RoleSupervisor},
 		{"save borrower", func(ctx context.Context) error {
-			_, err := f.s.SaveBorrower(ctx, records.Borrower{Name: "Nurse " + string(ctxRole(ctx)), Kind: records.BorrowerStaff})
+			_, err := f.S.SaveBorrower(ctx, records.Borrower{Name: "Nurse " + string(CtxRole(ctx)), Kind: records.BorrowerStaff})
 			return err
 		}, records.RoleSupervisor},
 		{"import patients", func(ctx context.Context) error {
-			_, err := f.s.ImportPatients(ctx, records.PatientRows(nil), true)
+			_, err := f.S.ImportPatients(ctx, records.PatientRows(nil), true)
 			return err
 		}, records.RoleSupervisor},
-		{"list audit", func(ctx context.Context) error { _, err := f.s.ListAudit(ctx, records.AuditFilter{}); return err }, records.RoleSupervisor},
-		{"backup", func(ctx context.Context) error { _, err := f.s.Backup(ctx, t.TempDir()); return err }, records.RoleSupervisor},
-		{"list users", func(ctx context.Context) error { _, err := f.s.ListUsers(ctx); return err }, records.RoleAdmin},
+		{"list audit", func(ctx context.Context) error { _, err := f.S.ListAudit(ctx, records.AuditFilter{}); return err }, records.RoleSupervisor},
+		{"backup", func(ctx context.Context) error { _, err := f.S.Backup(ctx, t.TempDir()); return err }, records.RoleSupervisor},
+		{"list users", func(ctx context.Context) error { _, err := f.S.ListUsers(ctx); return err }, records.RoleAdmin},
 		{"update settings", func(ctx context.Context) error {
 			st := records.DefaultSettings()
 			st.PracticeName = "Renamed"
-			_, err := f.s.UpdateSettings(ctx, st)
+			_, err := f.S.UpdateSettings(ctx, st)
 			return err
 		}, records.RoleAdmin},
 	}
-	roles := map[records.Role]context.Context{records.RoleClerk: f.clerk, records.RoleSupervisor: f.supervisor, records.RoleAdmin: f.admin}
+	roles := map[records.Role]context.Context{records.RoleClerk: f.Clerk, records.RoleSupervisor: f.Supervisor, records.RoleAdmin: f.Admin}
 	for _, tc := range tests {
 		for _, role := range records.Roles {
 			err := tc.call(roles[role])
@@ -204,7 +203,8 @@ func TestRolesEnforced(t *testing.T) {
 	}
 }
 
-func ctxRole(ctx context.Context) records.Role {
+// CtxRole is the role of the user ctx carries, empty when none.
+func CtxRole(ctx context.Context) records.Role {
 	a, _ := records.ActorFrom(ctx)
 	return a.Role
 }

@@ -1,4 +1,4 @@
-package sqlite
+package storetest
 
 import (
 	"strings"
@@ -10,10 +10,10 @@ import (
 // A new patient whose surname, given name and birth date match a live chart
 // is refused with that chart named; a supervisor may add the second chart
 // with a reason, which the audit log keeps.
-func TestCreatePatientRefusesALikelyDuplicate(t *testing.T) {
-	f := newFixture(t)
+func testCreatePatientRefusesALikelyDuplicate(t *testing.T, db NewDatabase) {
+	f := newFixture(t, db)
 	dob := records.MustParseDate("1984-06-30")
-	first, err := f.s.CreatePatient(f.clerk, records.Patient{MRN: "100001", LastName: "Brambledown", FirstName: "Xiomara", DOB: dob})
+	first, err := f.S.CreatePatient(f.Clerk, records.Patient{MRN: "100001", LastName: "Brambledown", FirstName: "Xiomara", DOB: dob})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,21 +30,21 @@ func TestCreatePatientRefusesALikelyDuplicate(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			found, err := f.s.DuplicatePatients(f.clerk, c.p)
+			found, err := f.S.DuplicatePatients(f.Clerk, c.p)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if want := c.wantCode != ""; (len(found) > 0) != want {
 				t.Errorf("DuplicatePatients found %d charts, want some: %v", len(found), want)
 			}
-			_, err = f.s.CreatePatient(f.clerk, c.p)
+			_, err = f.S.CreatePatient(f.Clerk, c.p)
 			if c.wantCode == "" {
 				if err != nil {
 					t.Fatalf("CreatePatient: %v", err)
 				}
 				return
 			}
-			wantCode(t, err, c.wantCode)
+			WantCode(t, err, c.wantCode)
 			if !strings.Contains(records.ErrorMessage(err), "10-00-01") {
 				t.Errorf("refusal %q does not name the existing chart 10-00-01", records.ErrorMessage(err))
 			}
@@ -52,15 +52,15 @@ func TestCreatePatientRefusesALikelyDuplicate(t *testing.T) {
 	}
 
 	dup := records.Patient{MRN: "100007", LastName: "Brambledown", FirstName: "Xiomara", DOB: dob}
-	_, err = f.s.CreateDuplicatePatient(f.clerk, dup, "a different person")
-	wantCode(t, err, records.EForbidden)
-	_, err = f.s.CreateDuplicatePatient(f.supervisor, dup, "  ")
-	wantCode(t, err, records.EInvalid)
-	second, err := f.s.CreateDuplicatePatient(f.supervisor, dup, "a different person, confirmed with her mother")
+	_, err = f.S.CreateDuplicatePatient(f.Clerk, dup, "a different person")
+	WantCode(t, err, records.EForbidden)
+	_, err = f.S.CreateDuplicatePatient(f.Supervisor, dup, "  ")
+	WantCode(t, err, records.EInvalid)
+	second, err := f.S.CreateDuplicatePatient(f.Supervisor, dup, "a different person, confirmed with her mother")
 	if err != nil {
 		t.Fatalf("CreateDuplicatePatient: %v", err)
 	}
-	events, err := f.s.ListAudit(f.admin, records.AuditFilter{Entity: "patient", EntityID: second.ID})
+	events, err := f.S.ListAudit(f.Admin, records.AuditFilter{Entity: "patient", EntityID: second.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,27 +77,27 @@ func TestCreatePatientRefusesALikelyDuplicate(t *testing.T) {
 
 // A request whose folder is out cannot be marked pulled: the shelf does not
 // have it.
-func TestPullingARequestWhoseFolderIsOut(t *testing.T) {
-	f := newFixture(t)
-	p := f.patient("100001", "Brambledown", "Xiomara")
-	v := f.firstVolume(p)
-	today := records.DateOf(f.clock.Now())
-	r, err := f.s.CreateRequest(f.clerk, records.Request{PatientID: p.ID, BorrowerID: f.drStone.ID, NeededOn: today})
+func testPullingARequestWhoseFolderIsOut(t *testing.T, db NewDatabase) {
+	f := newFixture(t, db)
+	p := f.Patient("100001", "Brambledown", "Xiomara")
+	v := f.FirstVolume(p)
+	today := records.DateOf(f.Clock.Now())
+	r, err := f.S.CreateRequest(f.Clerk, records.Request{PatientID: p.ID, BorrowerID: f.DrStone.ID, NeededOn: today})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.drGrey.ID}); err != nil {
+	if _, err := f.S.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.DrGrey.ID}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.s.SetRequestState(f.clerk, r.ID, records.RequestPulled, "")
-	wantCode(t, err, records.EConflict)
-	if !strings.Contains(records.ErrorMessage(err), f.drGrey.Name) {
+	_, err = f.S.SetRequestState(f.Clerk, r.ID, records.RequestPulled, "")
+	WantCode(t, err, records.EConflict)
+	if !strings.Contains(records.ErrorMessage(err), f.DrGrey.Name) {
 		t.Errorf("refusal %q does not say who has the folder", records.ErrorMessage(err))
 	}
-	if _, err := f.s.CheckIn(f.clerk, v.Barcode); err != nil {
+	if _, err := f.S.CheckIn(f.Clerk, v.Barcode); err != nil {
 		t.Fatal(err)
 	}
-	if r, err = f.s.SetRequestState(f.clerk, r.ID, records.RequestPulled, ""); err != nil || r.State != records.RequestPulled {
+	if r, err = f.S.SetRequestState(f.Clerk, r.ID, records.RequestPulled, ""); err != nil || r.State != records.RequestPulled {
 		t.Fatalf("pulled once back in file: %+v %v", r, err)
 	}
 }
