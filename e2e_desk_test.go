@@ -312,25 +312,49 @@ func scenarioChartKeys(c *e2eCase) {
 }
 
 // scenarioRequestsMarkAllPulled: the requests of the coming days, Mark
-// all, then Pulled (N) once: every pending request shown is pulled in the
-// database.
+// all, then Pulled (N) once: every pending request whose folder is on the
+// shelf is pulled in the database; one whose folder is out stays pending
+// and a notice says why, which Enter closes.
 func scenarioRequestsMarkAllPulled(c *e2eCase) {
 	s := c.demoAs(e2eClerk)
 	today := records.DateOf(time.Now())
-	shown := records.RequestFilter{From: today, To: today.AddDays(7), States: []records.RequestState{records.RequestPending}}
-	pending := func() int {
-		n := 0
+	week := records.RequestFilter{From: today, To: today.AddDays(7)}
+	states := func() map[records.ID]records.RequestState {
+		out := map[records.ID]records.RequestState{}
 		s.service(func(ctx context.Context, svc records.Service) {
-			reqs, err := svc.ListRequests(ctx, shown)
+			reqs, err := svc.ListRequests(ctx, week)
 			if err != nil {
 				s.t.Fatal(err)
 			}
-			n = len(reqs)
+			for _, q := range reqs {
+				out[q.ID] = q.State
+			}
 		})
-		return n
+		return out
 	}
-	if pending() < 2 {
-		s.t.Fatal("the demo has fewer than two pending requests this week")
+	// What Pulled should do to each pending request: pulled when its
+	// folder is in file, else left pending.
+	want := map[records.ID]records.RequestState{}
+	refused := 0
+	s.service(func(ctx context.Context, svc records.Service) {
+		reqs, err := svc.ListRequests(ctx, week)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		for _, q := range reqs {
+			if q.State != records.RequestPending {
+				continue
+			}
+			if s.folderState(q.Barcode).state == "in-file" {
+				want[q.ID] = records.RequestPulled
+			} else {
+				want[q.ID] = records.RequestPending
+				refused++
+			}
+		}
+	})
+	if len(want)-refused < 2 {
+		s.t.Fatal("the demo has fewer than two pending requests on the shelf this week")
 	}
 	s.key("ctrl+3")
 	s.waitText("marks several")
@@ -342,7 +366,21 @@ func scenarioRequestsMarkAllPulled(c *e2eCase) {
 	b := s.waitText("out to requester")
 	_, y := b.centre()
 	s.click(b.left-150, y)
-	s.waitFor("no pending request this week in the database", func() bool { return pending() == 0 })
+	s.waitFor("the pending requests on the shelf pulled in the database, the others still pending", func() bool {
+		got := states()
+		for id, st := range want {
+			if got[id] != st {
+				return false
+			}
+		}
+		return true
+	})
+	if refused > 0 {
+		s.waitText("were not changed")
+		s.shot("told why")
+		s.key("Return")
+		s.waitGone("were not changed")
+	}
 	s.waitText("marks several")
 	s.shot("pulled")
 }
