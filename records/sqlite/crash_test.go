@@ -96,7 +96,9 @@ func TestChildWorker(t *testing.T) {
 		var v records.Volume
 		var err error
 		if rng.IntN(2) == 0 {
-			v, err = s.CheckOut(ctx, records.CheckOutInput{Barcode: bc, BorrowerID: records.ID(borrower)})
+			var res records.CheckOutResult
+			res, err = s.CheckOut(ctx, records.CheckOutInput{Barcode: bc, BorrowerID: records.ID(borrower)})
+			v = res.Volume
 		} else {
 			var res records.CheckInResult
 			res, err = s.CheckIn(ctx, bc)

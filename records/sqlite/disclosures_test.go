@@ -24,7 +24,7 @@ func TestCheckOutToOutsidePartyRecordsDisclosure(t *testing.T) {
 
 	// No purpose: refused, naming the field, and nothing is saved.
 	movesBefore := countRows(t, f, "movements")
-	_, err := f.s.CheckOutScan(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: lawyer.ID, Note: "  "})
+	_, err := f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: lawyer.ID, Note: "  "})
 	wantCode(t, err, records.EInvalid)
 	if records.ErrorField(err) != "Purpose" || !strings.Contains(err.Error(), "Quill & Ink LLP") {
 		t.Fatalf("refusal %q (field %q)", err, records.ErrorField(err))
@@ -40,7 +40,7 @@ func TestCheckOutToOutsidePartyRecordsDisclosure(t *testing.T) {
 	}
 
 	// With a purpose: out, and one disclosure in the same transaction.
-	res, err := f.s.CheckOutScan(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: lawyer.ID, Note: "subpoena in Doe v. Roe", Purpose: records.PurposeLegal})
+	res, err := f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: lawyer.ID, Note: "subpoena in Doe v. Roe", Purpose: records.PurposeLegal})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestCheckOutToOutsidePartyRecordsDisclosure(t *testing.T) {
 	p2 := f.Patient("123457", "Testwell", "Bo")
 	for _, b := range []records.Borrower{f.DrGrey, f.Offsite} {
 		v2 := f.FirstVolume(p2)
-		res, err := f.s.CheckOutScan(f.Clerk, records.CheckOutInput{Barcode: v2.Barcode, BorrowerID: b.ID})
+		res, err := f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v2.Barcode, BorrowerID: b.ID})
 		if err != nil || res.Disclosure != nil {
 			t.Fatalf("%s: %+v %v", b.Name, res, err)
 		}
@@ -75,11 +75,11 @@ func TestCheckOutToOutsidePartyRecordsDisclosure(t *testing.T) {
 	if _, err := f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v2.Barcode, BorrowerID: f.DrGrey.ID}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.s.CheckOutScan(f.Clerk, records.CheckOutInput{Barcode: v2.Barcode, BorrowerID: lawyer.ID, HandOff: true})
+	_, err = f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v2.Barcode, BorrowerID: lawyer.ID, HandOff: true})
 	if records.ErrorField(err) != "Purpose" {
 		t.Fatalf("hand-off without purpose: %v", err)
 	}
-	res, err = f.s.CheckOutScan(f.Clerk, records.CheckOutInput{Barcode: v2.Barcode, BorrowerID: lawyer.ID, HandOff: true, Note: "insurer review", Purpose: records.PurposePayment})
+	res, err = f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v2.Barcode, BorrowerID: lawyer.ID, HandOff: true, Note: "insurer review", Purpose: records.PurposePayment})
 	if err != nil || res.Disclosure == nil || res.Disclosure.Reportable() {
 		t.Fatalf("hand-off: %+v %v", res, err)
 	}

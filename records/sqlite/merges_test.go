@@ -71,7 +71,7 @@ func duplicateCharts(t *testing.T, f *fixture) (retired, survivor records.Patien
 			t.Fatal(err)
 		}
 		v := f.FirstVolume(p)
-		if _, err := f.s.CheckOutScan(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: lawyer.ID, Note: "subpoena " + p.MRN, Purpose: records.PurposeLegal}); err != nil {
+		if _, err := f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: lawyer.ID, Note: "subpoena " + p.MRN, Purpose: records.PurposeLegal}); err != nil {
 			t.Fatal(err)
 		}
 		f.Clock.Advance(time.Hour)

@@ -101,7 +101,7 @@ func testMissingFolderFoundByAnyScan(t *testing.T, db NewDatabase) {
 
 	// A check-out scan finds it: found, then out, in one go.
 	f.Clock.Advance(time.Hour)
-	res, err := f.S.CheckOutScan(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.DrGrey.ID})
+	res, err := f.S.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.DrGrey.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func testMissingFolderFoundByAnyScan(t *testing.T, db NewDatabase) {
 	if _, err := f.S.MarkMissing(f.Clerk, v.ID, ""); err != nil {
 		t.Fatal(err)
 	}
-	res, err = f.S.CheckOutScan(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.DrStone.ID, HandOff: true})
+	res, err = f.S.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.DrStone.ID, HandOff: true})
 	if err != nil || !res.WasMissing || res.Volume.BorrowerID != f.DrStone.ID {
 		t.Fatalf("hand-off of a missing folder: %+v %v", res, err)
 	}
@@ -140,7 +140,7 @@ func testMissingFolderFoundByAnyScan(t *testing.T, db NewDatabase) {
 	if _, err := f.S.SaveBorrower(f.Supervisor, gone); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.S.CheckOutScan(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: gone.ID})
+	_, err = f.S.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: gone.ID})
 	WantCode(t, err, records.EConflict)
 	if got, _ := f.S.Volume(f.Clerk, v.ID); got.State != records.StateMissing {
 		t.Fatalf("a refused scan changed the folder: %s", got.State)

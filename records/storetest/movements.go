@@ -22,8 +22,8 @@ func testCheckOutAndIn(t *testing.T, db NewDatabase) {
 		t.Fatalf("CheckOut: %v", err)
 	}
 	wantDue := records.DateOf(f.Clock.Now()).AddDays(f.Medical.LoanDays)
-	if out.State != records.StateCheckedOut || out.BorrowerID != f.DrGrey.ID || !out.Due.Equal(wantDue) ||
-		!out.OutSince.Equal(f.Clock.Now()) || out.BorrowerName != f.DrGrey.Name || out.BorrowerTel != "x101" || out.Where() != f.DrGrey.Name {
+	if out.Volume.State != records.StateCheckedOut || out.Volume.BorrowerID != f.DrGrey.ID || !out.Volume.Due.Equal(wantDue) ||
+		!out.Volume.OutSince.Equal(f.Clock.Now()) || out.Volume.BorrowerName != f.DrGrey.Name || out.Volume.BorrowerTel != "x101" || out.Volume.Where() != f.DrGrey.Name {
 		t.Fatalf("checked out: %+v (want due %s)", out, wantDue)
 	}
 
@@ -40,7 +40,7 @@ func testCheckOutAndIn(t *testing.T, db NewDatabase) {
 	if err != nil {
 		t.Fatalf("hand-off: %v", err)
 	}
-	if out.BorrowerID != f.DrStone.ID || !out.Due.Equal(records.DateOf(f.Clock.Now()).AddDays(3)) || out.BorrowerTel != "Room 4" {
+	if out.Volume.BorrowerID != f.DrStone.ID || !out.Volume.Due.Equal(records.DateOf(f.Clock.Now()).AddDays(3)) || out.Volume.BorrowerTel != "Room 4" {
 		t.Fatalf("handed off: %+v", out)
 	}
 
@@ -109,7 +109,7 @@ func testCheckOutRules(t *testing.T, db NewDatabase) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.State != records.StateOffsite || !out.Due.IsZero() {
+	if out.Volume.State != records.StateOffsite || !out.Volume.Due.IsZero() {
 		t.Fatalf("offsite: %+v", out)
 	}
 	// An explicit due date wins over the rule.
@@ -119,7 +119,7 @@ func testCheckOutRules(t *testing.T, db NewDatabase) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !out.Due.Equal(due) || out.State != records.StateCheckedOut {
+	if !out.Volume.Due.Equal(due) || out.Volume.State != records.StateCheckedOut {
 		t.Fatalf("explicit due: %+v", out)
 	}
 }
@@ -201,12 +201,12 @@ func testMovesReturnTheStoredFolder(t *testing.T, db NewDatabase) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	same("check-out to a borrower with a phone", out)
+	same("check-out to a borrower with a phone", out.Volume)
 	f.Clock.Advance(time.Hour)
 	if out, err = f.S.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.DrStone.ID, HandOff: true}); err != nil {
 		t.Fatal(err)
 	}
-	same("hand-off to a borrower with a room", out)
+	same("hand-off to a borrower with a room", out.Volume)
 	in, err := f.S.CheckIn(f.Clerk, v.Barcode)
 	if err != nil {
 		t.Fatal(err)
@@ -221,7 +221,7 @@ func testMovesReturnTheStoredFolder(t *testing.T, db NewDatabase) {
 	if out, err = f.S.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.Offsite.ID}); err != nil {
 		t.Fatal(err)
 	}
-	same("check-out of a missing folder (found on the scan)", out)
+	same("check-out of a missing folder (found on the scan)", out.Volume)
 	if in, err = f.S.CheckIn(f.Clerk, v.Barcode); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package cli
+package bench
 
 import (
 	"strings"
@@ -49,14 +49,15 @@ func TestSurnamePrefix(t *testing.T) {
 func TestPrintTableIsOneMarkdownTable(t *testing.T) {
 	var b strings.Builder
 	printTable(&b, []benchRow{
-		{figure: "search", n: 1000, median: ms(0.4567), p99: ms(0.9), target: "p99 < 1 ms", met: verdict(true), note: "committed"},
-		{figure: "import", n: 3, median: "31000 rows/s", p99: "30000 rows/s", target: "≥ 50,000 rows/s", met: verdict(false)},
+		{figure: "search", n: 1000, median: ms(0.4567), p99: ms(0.9), floor: "p99 " + ms(0.3), ratio: "p99 " + ratio(3),
+			target: "p99 ≤ 3x floor", met: verdict(true), others: "0.10 cores", note: "committed"},
+		{figure: "import", n: 3, median: "31000 rows/s", p99: "30000 rows/s", target: "≥ 0.6x sqlite3 tool", met: verdict(false)},
 	})
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
 	if len(lines) != 4 {
 		t.Fatalf("got %d lines, want a header, a rule and two rows:\n%s", len(lines), b.String())
 	}
-	if want := "| search | 1000 | 0.457 ms | 0.900 ms | p99 < 1 ms | yes | committed |"; lines[2] != want {
+	if want := "| search | 1000 | 0.457 ms | 0.900 ms | p99 0.300 ms | p99 3.00x | p99 ≤ 3x floor | yes | 0.10 cores | committed |"; lines[2] != want {
 		t.Errorf("row = %q\nwant  %q", lines[2], want)
 	}
 	if !strings.Contains(lines[3], "| NO |") {

@@ -1,6 +1,6 @@
 //go:build linux
 
-package cli
+package bench
 
 import (
 	"os"
@@ -62,8 +62,8 @@ func ourCPU() float64 {
 
 // settleDisk writes out what the bench itself left waiting for the disk
 // (the bulk load's and the sqlite3 tool's gigabytes are written without
-// sync): a check-out's fdatasync queued behind them measured 0.91 ms
-// instead of 0.47 ms. An office computer does not have them.
+// sync): a check-out's fdatasync queued behind them waited for them (twice
+// as slow in one run). An office computer does not have them.
 func settleDisk() { syscall.Sync() }
 
 // datasync is fdatasync: a commit at synchronous=FULL ends with one.

@@ -1,9 +1,10 @@
-package cli
+package bench
 
 import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -44,10 +45,16 @@ type benchRow struct {
 	n      int
 	median string
 	p99    string
+	floor  string // what the figure is held to, measured in the same run
+	ratio  string // the figure over its floor
 	target string
 	met    string // "yes", "NO", or "" when there is no target
-	note   string // what was measured, the load from others
+	others string // the CPU the rest of the machine used meanwhile
+	note   string // what was measured
 }
+
+// ratio is a figure divided by its floor, as the table prints it.
+func ratio(v float64) string { return fmt.Sprintf("%.2fx", v) }
 
 func ms(v float64) string {
 	switch {
@@ -70,9 +77,19 @@ func verdict(ok bool) string {
 
 // printTable writes the rows as one Markdown table.
 func printTable(w io.Writer, rows []benchRow) {
-	fmt.Fprintln(w, "| figure | n | median | p99 | target | met | notes |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---|---|---|")
+	fmt.Fprintln(w, "| figure | n | median | p99 | floor, same run | ratio | target | met | others' CPU | notes |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---|---|---:|---|")
 	for _, r := range rows {
-		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s |\n", r.figure, r.n, r.median, r.p99, r.target, r.met, r.note)
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			r.figure, r.n, r.median, r.p99, r.floor, r.ratio, r.target, r.met, r.others, r.note)
 	}
+}
+
+// count writes n with thousands separated: 1,000,000.
+func count(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
