@@ -242,7 +242,7 @@ func (r *requestsScreen) checkOutToRequester() {
 	inBackground(r.s, func() (outcome, error) {
 		var o outcome
 		for _, q := range reqs {
-			res, err := svc.CheckOutScan(ctx, records.CheckOutInput{Barcode: q.Barcode, BorrowerID: q.BorrowerID})
+			res, err := svc.CheckOut(ctx, records.CheckOutInput{Barcode: q.Barcode, BorrowerID: q.BorrowerID})
 			if err != nil {
 				if ctx.Err() != nil || records.ErrorCode(err) == records.EInternal {
 					return o, err
