@@ -57,6 +57,9 @@ var e2eScenarios = []e2eScenario{
 	{"FirstDayChecklist", []string{"firstday.go", "mainwindow.go"}, true},
 	{"ImportPatients", []string{"import.go", "admin.go", "filedialog.go"}, true},
 	{"OverdueWorklist", []string{"overdue.go", "output.go"}, true},
+	{"ChartKeys", []string{"chart.go", "keys.go", "mainwindow.go"}, true},
+	{"RequestsMarkAllPulled", []string{"requests.go", "table.go"}, true},
+	{"StatusBarAndShortcuts", []string{"status.go", "mainwindow.go", "window.go", "keys.go"}, true},
 }
 
 // e2eNotScreens are the ui files that draw no screen of their own, each

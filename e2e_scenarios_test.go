@@ -78,6 +78,9 @@ var e2eFuncs = map[string]func(c *e2eCase){
 	"ShelfAudit":                   scenarioShelfAudit,
 	"Disclosures":                  scenarioDisclosures,
 	"LegalHold":                    scenarioLegalHold,
+	"ChartKeys":                    scenarioChartKeys,
+	"RequestsMarkAllPulled":        scenarioRequestsMarkAllPulled,
+	"StatusBarAndShortcuts":        scenarioStatusBarAndShortcuts,
 }
 
 // TestE2E runs every scenario at 1366x768, then those marked narrow at
@@ -1001,7 +1004,7 @@ func scenarioShelfAudit(c *e2eCase) {
 	if notScanned.barcode == "" {
 		s.t.Fatal("fewer than three demo folders in file in the record room")
 	}
-	s.key("ctrl+9")
+	s.key("ctrl+7")
 	s.clickText("Choose the location to audit")
 	// The option "Record room" itself, not "Record room > X-ray cabinet".
 	s.click(s.waitLabel("Record room", true).centre())

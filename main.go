@@ -50,6 +50,7 @@ func runGUI(ctx context.Context, dbPath string, log *slog.Logger) int {
 		Now:      time.Now,
 		Restore:  db.Restore,
 		MakeDemo: db.MakeDemo,
+		Screen:   screenWorkArea,
 	}
 	if svc, err := db.Open(ctx); err != nil {
 		log.Error("cannot open the database", "path", dbPath, "err", err)

@@ -99,7 +99,7 @@ func (m *mainWindow) offerSetup() {
 			if s.main != m || m.allowed(navSetup) {
 				return // signed out meanwhile, or already offered
 			}
-			m.items = append([]navItem{{navSetup, setupTitle, theme.HomeIcon(), "", records.RoleAdmin,
+			m.items = append([]navItem{{navSetup, setupTitle, theme.HomeIcon(), records.RoleAdmin,
 				func(s *shell) screen { return newSetupScreen(s) }}}, m.items...)
 			m.nav.Refresh()
 			s.win.SetMainMenu(m.menu())
