@@ -23,10 +23,6 @@ import (
 	"github.com/chartroom/chartroom/ui"
 )
 
-// version is Chartroom's version; a release build may set it with
-// -ldflags "-X main.version=...". It matches FyneApp.toml.
-var version = "0.1.0"
-
 // appID is the desktop app's identity (preferences folder, FyneApp.toml).
 const appID = "org.chartroom.app"
 
