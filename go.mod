@@ -76,4 +76,7 @@ require (
 	modernc.org/memory v1.12.1 // indirect
 )
 
-tool fyne.io/tools/cmd/fyne
+tool (
+	fyne.io/tools/cmd/fyne
+	github.com/josephspurrier/goversioninfo/cmd/goversioninfo
+)
