@@ -18,9 +18,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The version, written once in FyneApp.toml; the release files carry it.
 VERSION := $(shell sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\(.*\)"[[:space:]]*$$/\1/p' FyneApp.toml)
 SETUP := dist/chartroom-$(VERSION)-windows-amd64-setup.exe
-# Fyne parses its colour emoji font (4 MB) once more for every text style the
-# app draws: 14 MB of the app's 32 MB heap at a million patients (pprof). A
-# record room shows no emoji; every go command of this Makefile leaves it out.
+# Fyne parses its colour emoji font once more for every text style the app
+# draws (the README says how much memory that costs). A record room shows no
+# emoji; every go command of this Makefile leaves it out.
 ifeq ($(findstring no_emoji,$(GOFLAGS)),)
 export GOFLAGS := $(strip $(GOFLAGS) -tags=no_emoji)
 endif

@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chartroom/chartroom/cli"
 	"github.com/chartroom/chartroom/records"
 	"github.com/chartroom/chartroom/records/demo"
 )
@@ -802,11 +803,12 @@ func (s *session) auditEvents() []records.AuditEvent {
 func (s *session) service(fn func(ctx context.Context, svc records.Service)) {
 	s.t.Helper()
 	ctx := context.Background()
-	st, err := openDB(ctx, s.db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, false)
+	db := cli.NewDatabase(s.db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	st, err := db.Open(ctx)
 	if err != nil {
 		s.t.Fatalf("opening %s: %v", s.db, err)
 	}
-	defer st.Close()
+	defer db.Close()
 	actor, err := st.SignIn(ctx, e2eAdmin[0], e2eAdmin[1])
 	if err != nil {
 		s.t.Fatalf("signing in: %v", err)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/chartroom/chartroom/cli"
 )
 
 // fyneAppTOML is the app's metadata file, the one place Chartroom's version
@@ -15,8 +17,8 @@ import (
 //go:embed FyneApp.toml
 var fyneAppTOML string
 
-// version is Chartroom's version, FyneApp.toml's Details.Version.
-var version = mustAppVersion(fyneAppTOML)
+// The command line's version is FyneApp.toml's Details.Version.
+func init() { cli.Version = mustAppVersion(fyneAppTOML) }
 
 // appVersion reads Details.Version from FyneApp.toml's text.
 func appVersion(text string) (string, error) {

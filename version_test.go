@@ -1,9 +1,29 @@
 package main
 
 import (
+	"os"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/chartroom/chartroom/cli"
 )
+
+// 'chartroom version' prints the Version line of FyneApp.toml, the file the
+// packager and make dist read.
+func TestVersionIsFyneAppTomls(t *testing.T) {
+	b, err := os.ReadFile("FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*Version\s*=\s*"([^"]+)"`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("FyneApp.toml has no Version line")
+	}
+	if cli.Version != string(m[1]) {
+		t.Errorf("cli.Version is %q, FyneApp.toml says %q", cli.Version, m[1])
+	}
+}
 
 func TestAppVersion(t *testing.T) {
 	tests := []struct {

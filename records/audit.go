@@ -1,6 +1,7 @@
 package records
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
@@ -77,4 +78,53 @@ func ChainStepProblem(id ID, storedPrevHash string, hashHolds bool, prevHash str
 		return "audit event " + strconv.FormatInt(int64(id), 10) + " was changed after it was written"
 	}
 	return ""
+}
+
+// AuditEvent is one entry of the append-only, hash-chained audit log.
+type AuditEvent struct {
+	ID       ID
+	At       time.Time
+	UserID   ID
+	Username string
+	Action   string // see the Audit* constants
+	Entity   string // "patient", "volume", "user", ...
+	EntityID ID
+	Detail   string
+	PrevHash string // hex SHA-256 of the previous event, "" for the first
+	Hash     string // hex SHA-256 over this event's content and PrevHash
+	Seal     Seal   // the rows this event vouches for (see seal.go); zero when none
+}
+
+// Audit actions.
+const (
+	AuditSignIn       = "sign-in"
+	AuditSignInFailed = "sign-in-failed"
+	AuditLocked       = "account-locked"
+	AuditView         = "view"
+	AuditSearch       = "search"
+	AuditCreate       = "create"
+	AuditUpdate       = "update"
+	AuditMove         = "move"
+	AuditImport       = "import"
+	AuditBackup       = "backup"
+	AuditRestore      = "restore"
+	AuditReport       = "report"
+	AuditInit         = "init"
+)
+
+// AuditService reads and verifies the audit log.
+type AuditService interface {
+	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, error) // supervisor or admin
+	// VerifyAudit walks the chain from the start (full) or from the last
+	// verified event; it returns the first problem or nil.
+	VerifyAudit(ctx context.Context, full bool) (*ChainProblem, int, error)
+}
+
+// AuditFilter selects audit events; zero fields do not filter.
+type AuditFilter struct {
+	From, To time.Time
+	UserID   ID
+	Entity   string
+	EntityID ID
+	Limit    int
 }

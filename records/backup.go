@@ -1,6 +1,7 @@
 package records
 
 import (
+	"context"
 	"strings"
 	"time"
 )
@@ -66,4 +67,34 @@ func ValidateBackupPassphrase(p string) error {
 		return FieldError("Backup passphrase", "must be at least %d characters (a short sentence is easiest to remember)", MinBackupPassphraseLength)
 	}
 	return nil
+}
+
+// MaintenanceService keeps the database file healthy (admin or supervisor).
+type MaintenanceService interface {
+	// Backup writes a consistent, integrity-checked copy of the database
+	// (mode 0600) into dir under a timestamped name and returns its path.
+	Backup(ctx context.Context, dir string) (string, error)
+	// AutoBackup is the app's own daily backup: with no signed-in user, into
+	// the settings' backup folder (see Settings.BackupFolder), it writes a
+	// backup as Backup does unless the newest one there is less than
+	// AutoBackupEvery old. It returns the backup's path and whether it made
+	// one; a database with no practice yet has nothing to back up.
+	AutoBackup(ctx context.Context) (path string, made bool, err error)
+	// CheckIntegrity runs SQLite's integrity check and verifies the audit
+	// chain; it returns the problems found (none: an empty slice).
+	CheckIntegrity(ctx context.Context) ([]string, error)
+	// SetBackupPassphrase sets the practice's backup passphrase (admin),
+	// which opens every encrypted backup. Changing it needs the current
+	// one, unless newKey: then a new backup key replaces the old.
+	SetBackupPassphrase(ctx context.Context, current, next string, newKey bool) error
+	// BackupStatus says where the backups are, the newest good copy in
+	// each place and the result of its latest check (no user needed: the
+	// app watches the second place before anyone signs in).
+	BackupStatus(ctx context.Context) (BackupStatus, error)
+	// CheckBackups opens the newest backup in each reachable place and
+	// checks it in full, recording the result. Unless now (a supervisor's
+	// request), it is the app's own weekly check: no user is needed, and a
+	// place checked within BackupCheckEvery is left alone. It returns the
+	// places checked.
+	CheckBackups(ctx context.Context, now bool) ([]BackupPlace, error)
 }

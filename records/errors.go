@@ -1,7 +1,3 @@
-// Package records is Chartroom's domain: the record room's types, the rules
-// that must be right (filing order, one place per volume, due dates,
-// passwords, the audit chain) and the service interfaces that the desktop app
-// and the command line both use. It knows nothing of screens, SQL or PDF.
 package records
 
 import (
@@ -26,7 +22,11 @@ type Error struct {
 	Code    string
 	Field   string
 	Message string
-	Err     error // underlying cause, if any; never shown to a clerk
+	// Err is the underlying cause, if any. Error (and so ErrorMessage)
+	// shows it after Message only for EInternal, where the cause ("no
+	// space left on device") is what the clerk can tell whoever fixes the
+	// machine; for the other codes Message says all a clerk needs.
+	Err error
 }
 
 func (e *Error) Error() string {

@@ -41,9 +41,16 @@ const (
 	MaxMRNWidth = 12
 )
 
+// IsMRNSeparator reports whether c may stand between a chart number's
+// digits as a clerk writes it ("12-34-56", "12 34 56", "12.34.56",
+// "12/34/56"). Chart numbers are stored without them.
+func IsMRNSeparator(c byte) bool {
+	return c == '-' || c == ' ' || c == '.' || c == '/'
+}
+
 // NormalizeMRN turns what a clerk typed or a file held (" 12-34-56",
 // "123456", "3456") into the stored chart number: digits only, left-padded
-// with zeros to the practice's width. Separators (space, '-', '.', '/') are
+// with zeros to the practice's width. Separators (IsMRNSeparator) are
 // allowed between digits; anything else, or more digits than the width, is
 // refused with a message that says why.
 func NormalizeMRN(s string, width int) (string, error) {
@@ -57,9 +64,9 @@ func NormalizeMRN(s string, width int) (string, error) {
 		switch {
 		case c >= '0' && c <= '9':
 			digits = append(digits, c)
-		case c == '-' || c == ' ' || c == '.' || c == '/':
+		case IsMRNSeparator(c):
 		default:
-			return "", fmt.Errorf("the chart number %q may hold only digits (and dashes between them)", s)
+			return "", fmt.Errorf("the chart number %q may hold only digits (and dashes, spaces, dots or slashes between them)", s)
 		}
 	}
 	if len(digits) == 0 {

@@ -20,7 +20,7 @@ type PasswordParams struct {
 }
 
 // DefaultPasswordParams follow RFC 9106's second recommended option, scaled
-// to a two-core office PC (about 60 ms a sign-in).
+// down so a sign-in stays quick on a two-core office PC.
 var DefaultPasswordParams = PasswordParams{Memory: 64 * 1024, Time: 3, Threads: 2}
 
 // MinPasswordLength is the shortest password a user may choose.

@@ -181,7 +181,7 @@ func renderActivity(d *document, a activity) error {
 	d.row("    from the shelf", thousands(a.Totals[records.MoveCheckOut]))
 	d.row("    handed off from another borrower", thousands(a.Totals[records.MoveHandOff]))
 	for _, k := range []records.MovementKind{records.MoveCheckIn, records.MoveTransfer, records.MoveMissing, records.MoveFound, records.MoveDestroy} {
-		d.row(moveLabel(k), thousands(a.Totals[k]))
+		d.row(k.Label(), thousands(a.Totals[k]))
 	}
 	d.endTable()
 	d.paragraph(checkOutDefinition)

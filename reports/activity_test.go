@@ -72,7 +72,7 @@ func TestSummarizeActivity(t *testing.T) {
 	text := strings.Join(pdfPages(t, pdf), "\n")
 	// One definition of a check-out: the summary's total is the total of
 	// every table (3 from the shelf and 1 hand-off).
-	assertOrder(t, text, "Summary", "Check-outs", "4", "from the shelf", "3", "handed off from another borrower", "1", "Returned", "1",
+	assertOrder(t, text, "Summary", "Check-outs", "4", "from the shelf", "3", "handed off from another borrower", "1", "Checked in", "1",
 		"A check-out is a folder given to a borrower",
 		"Check-outs per day", "2026-03-02", "Monday", "3", "2026-03-03", "Tuesday", "2026-03-04", "Wednesday",
 		"Check-outs per borrower", "Billing Department", "2", "Dr. Ada Quill", "2",

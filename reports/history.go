@@ -56,7 +56,7 @@ func renderHistory(d *document, moves []records.Movement) error {
 		d.row(
 			d.hdr.clock(m.At),
 			firstNonEmpty(m.VolumeLabel, m.Barcode),
-			moveLabel(m.Kind),
+			m.Kind.Label(),
 			firstNonEmpty(m.FromBorrower, m.FromLocation),
 			firstNonEmpty(m.ToBorrower, m.ToLocation),
 			dayText(m.Due),
@@ -71,29 +71,6 @@ func renderHistory(d *document, moves []records.Movement) error {
 	}
 	d.endTable()
 	return d.err()
-}
-
-// moveLabel names a movement the way a clerk says it.
-func moveLabel(k records.MovementKind) string {
-	switch k {
-	case records.MoveCheckOut:
-		return "Checked out"
-	case records.MoveCheckIn:
-		return "Returned"
-	case records.MoveHandOff:
-		return "Handed off"
-	case records.MoveMissing:
-		return "Marked missing"
-	case records.MoveFound:
-		return "Found"
-	case records.MoveTransfer:
-		return "Transferred"
-	case records.MoveDestroy:
-		return "Destroyed"
-	case records.MoveCreate:
-		return "Created"
-	}
-	return string(k)
 }
 
 func firstNonEmpty(a, b string) string {

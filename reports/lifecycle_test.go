@@ -3,13 +3,13 @@ package reports
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chartroom/chartroom/records"
 	"github.com/chartroom/chartroom/records/sqlite"
+	"github.com/chartroom/chartroom/records/sqlite/sqlitetest"
 )
 
 // lifecyclePractice is a real database with charts old enough to destroy
@@ -25,28 +25,14 @@ type lifecyclePractice struct {
 func openLifecyclePractice(t *testing.T) *lifecyclePractice {
 	t.Helper()
 	now := time.Date(2026, time.March, 10, 9, 0, 0, 0, time.Local)
-	ctx := context.Background()
-	svc, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "chartroom.db"), sqlite.Options{
-		Now: func() time.Time { return now }, PasswordParams: &records.PasswordParams{Memory: 64, Time: 1, Threads: 1},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
+	svc, ctx := sqlitetest.Open(t, func() time.Time { return now }, records.Settings{PracticeName: testPractice, MRNWidth: 6, Filing: records.FilingTerminalDigit})
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, err = svc.Initialize(ctx, records.InitInput{
-		Settings:      records.Settings{PracticeName: testPractice, MRNWidth: 6, Filing: records.FilingTerminalDigit},
-		AdminUsername: "ada", AdminName: "Ada Admin", AdminPassword: "correct horse battery",
-	})
-	must(err)
-	actor, err := svc.SignIn(ctx, "ada", "correct horse battery")
-	must(err)
-	lp := &lifecyclePractice{svc: svc, ctx: records.WithActor(ctx, actor), now: now, vols: map[string]records.Volume{}}
+	lp := &lifecyclePractice{svc: svc, ctx: ctx, now: now, vols: map[string]records.Volume{}}
 	rooms, err := svc.ListLocations(lp.ctx)
 	must(err)
 	lp.shelf, err = svc.SaveLocation(lp.ctx, records.Location{ParentID: rooms[0].ID, Name: "Shelf 3", Kind: records.LocationShelf})

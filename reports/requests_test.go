@@ -121,7 +121,7 @@ func TestHistory(t *testing.T) {
 	})
 	text := pdfPages(t, pdf)[0]
 	assertOrder(t, text, "2026-02-02 09:05", "Checked out", "2026-02-09",
-		"2026-02-06 15:05", "Returned", "Dr. Ada Quill", "Record room",
+		"2026-02-06 15:05", "Checked in", "Dr. Ada Quill", "Record room",
 		"2026-02-20 10:05", "Handed off", "Billing Department", "Dr. Ada Quill", "supervisor.demo", "Passed on in clinic",
 		"3 movements")
 }

@@ -3,34 +3,15 @@ package reports
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chartroom/chartroom/records"
 	"github.com/chartroom/chartroom/records/sqlite"
+	"github.com/chartroom/chartroom/records/sqlite/sqlitetest"
 )
-
-// movableClock is the store's clock, moved by the test.
-type movableClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *movableClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *movableClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 // storePractice is a real database file with a few made-up charts:
 // patients created out of filing order, one chart out and overdue, one
@@ -38,7 +19,7 @@ func (c *movableClock) Set(t time.Time) {
 type storePractice struct {
 	svc     *sqlite.Store
 	ctx     context.Context
-	clock   *movableClock
+	clock   *records.ManualClock
 	now     time.Time
 	nguyen  records.Patient
 	volumes []records.Volume // every volume, in creation order
@@ -46,29 +27,15 @@ type storePractice struct {
 
 func openStorePractice(t *testing.T) *storePractice {
 	t.Helper()
-	clock := &movableClock{t: time.Date(2026, time.February, 2, 9, 0, 0, 0, time.Local)}
-	ctx := context.Background()
-	svc, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "chartroom.db"), sqlite.Options{
-		Now: clock.Now, PasswordParams: &records.PasswordParams{Memory: 64, Time: 1, Threads: 1},
-	})
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	t.Cleanup(func() { svc.Close() })
+	clock := records.NewManualClock(time.Date(2026, time.February, 2, 9, 0, 0, 0, time.Local))
+	svc, ctx := sqlitetest.Open(t, clock.Now, records.Settings{PracticeName: testPractice, MRNWidth: 6, Filing: records.FilingTerminalDigit})
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, err = svc.Initialize(ctx, records.InitInput{
-		Settings:      records.Settings{PracticeName: testPractice, MRNWidth: 6, Filing: records.FilingTerminalDigit},
-		AdminUsername: "ada", AdminName: "Ada Admin", AdminPassword: "correct horse battery",
-	})
-	must(err)
-	actor, err := svc.SignIn(ctx, "ada", "correct horse battery")
-	must(err)
-	sp := &storePractice{svc: svc, ctx: records.WithActor(ctx, actor), clock: clock}
+	sp := &storePractice{svc: svc, ctx: ctx, clock: clock}
 
 	people := []records.Patient{
 		{MRN: "013556", LastName: "Nguyễn", FirstName: "Thị Lan", DOB: records.NewDate(1988, time.July, 19)},
@@ -165,7 +132,7 @@ func TestGenerateAgainstStore(t *testing.T) {
 
 	t.Run("history includes the return", func(t *testing.T) {
 		text := pdfPages(t, sp.generate(t, ReportHistory, Params{VolumeID: sp.volumes[1].ID, From: records.NewDate(2026, time.February, 1), To: records.NewDate(2026, time.February, 28)}))[0]
-		assertOrder(t, text, "Created", "2026-02-02 09:00", "Checked out", "Dr. Ada Quill", "2026-02-06 15:00", "Returned", "3 movements")
+		assertOrder(t, text, "Opened", "2026-02-02 09:00", "Checked out", "Dr. Ada Quill", "2026-02-06 15:00", "Checked in", "3 movements")
 	})
 
 	t.Run("labels scan", func(t *testing.T) {
@@ -184,7 +151,7 @@ func TestGenerateAgainstStore(t *testing.T) {
 
 	t.Run("activity", func(t *testing.T) {
 		text := strings.Join(pdfPages(t, sp.generate(t, ReportActivity, Params{From: records.NewDate(2026, time.February, 1)})), "\n")
-		assertOrder(t, text, "Check-outs", "2", "from the shelf", "2", "Returned", "1", "2026-02-02", "2026-02-06", "2026-02-20", "Dr. Ada Quill", "2", "ada")
+		assertOrder(t, text, "Check-outs", "2", "from the shelf", "2", "Checked in", "1", "2026-02-02", "2026-02-06", "2026-02-20", "Dr. Ada Quill", "2", "ada")
 	})
 
 	t.Run("every report, twice the same", func(t *testing.T) {

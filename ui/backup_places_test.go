@@ -48,7 +48,7 @@ func TestSecondPlaceOutOfReachTurnsTheStatusBarAmber(t *testing.T) {
 		t.Fatal(err)
 	}
 	for day := 1; day <= 8; day++ {
-		f.clock.advance(24 * time.Hour)
+		f.clock.Advance(24 * time.Hour)
 		f.s.autoBackup()
 		if got := m.status.caution.Visible(); got != (day > 7) {
 			t.Errorf("day %d: amber warning shown = %v (%q)", day, got, m.status.caution.Text)

@@ -74,7 +74,7 @@ func newChartView(s *shell, patientID records.ID, back func()) *chartView {
 
 	c.history = newRowTable([]column[records.Movement]{
 		{"When", 140, func(m records.Movement) string { return when(m.At) }},
-		{"What", 120, func(m records.Movement) string { return movementLabel(m.Kind) }},
+		{"What", 120, func(m records.Movement) string { return m.Kind.Label() }},
 		{"Folder", 120, func(m records.Movement) string { return m.VolumeLabel }},
 		{"From", 170, movementFrom},
 		{"To", 170, movementTo},

@@ -75,7 +75,7 @@ func TestScanStationAsksThePurposeOfAnOutsideCheckOut(t *testing.T) {
 	c.discl.requests.selectRow(0)
 	c.discl.markAnswered()
 	test.Tap(c.discl.dlg.save)
-	f.clock.advance(time.Minute)
+	f.clock.Advance(time.Minute)
 	m.changed()
 	if m.status.accounting.Visible() {
 		t.Fatalf("an answered request still shows: %q", m.status.accounting.Text)

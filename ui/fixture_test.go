@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,29 +11,12 @@ import (
 
 	"github.com/chartroom/chartroom/records"
 	"github.com/chartroom/chartroom/records/sqlite"
+	"github.com/chartroom/chartroom/records/sqlite/sqlitetest"
 )
 
-// clock is a settable time source shared by the store and the UI.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 const (
-	adminName     = "admin"
-	adminPassword = "correct horse battery"
+	adminName     = sqlitetest.AdminUsername
+	adminPassword = sqlitetest.AdminPassword
 )
 
 // fixture is the desktop app on a real database in a temp folder, run with
@@ -43,7 +24,7 @@ const (
 type fixture struct {
 	t     *testing.T
 	store *sqlite.Store
-	clock *clock
+	clock *records.ManualClock // shared by the store and the UI
 	app   fyne.App
 	win   fyne.Window
 	s     *shell
@@ -56,29 +37,14 @@ type fixture struct {
 // newFixture opens an empty database; initialized sets up the practice.
 func newFixture(t *testing.T, initialized bool) *fixture {
 	t.Helper()
-	f := &fixture{t: t, clock: &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.Local)}}
+	f := &fixture{t: t, clock: records.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.Local))}
 	f.app = test.NewTempApp(t)
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "t.db")
-	st, err := sqlite.Open(ctx, path, sqlite.Options{Now: f.clock.Now,
-		PasswordParams: &records.PasswordParams{Memory: 64, Time: 1, Threads: 1}})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
-	f.store = st
 	if initialized {
-		s := records.DefaultSettings()
-		s.PracticeName = "Testwell Family Practice"
-		if _, err := st.Initialize(ctx, records.InitInput{Settings: s, AdminUsername: adminName, AdminName: "Ada Admin", AdminPassword: adminPassword}); err != nil {
-			t.Fatalf("initialize: %v", err)
-		}
-		a, err := st.SignIn(ctx, adminName, adminPassword)
-		if err != nil {
-			t.Fatalf("admin sign-in: %v", err)
-		}
-		f.admin = records.WithActor(ctx, a)
+		f.store, f.admin = sqlitetest.Open(t, f.clock.Now, records.Settings{PracticeName: "Testwell Family Practice"})
+	} else {
+		f.store = sqlitetest.OpenEmpty(t, f.clock.Now, false)
 	}
+	st, path := f.store, f.store.Path()
 	f.win = f.app.NewWindow("Chartroom")
 	f.win.Resize(fyne.NewSize(1280, 800))
 	f.s = newShell(f.app, f.win, Deps{Service: st, DBPath: path, Now: f.clock.Now, OnPanic: func(where string, r any) {

@@ -108,29 +108,6 @@ func borrowerKindFromLabel(l string) records.BorrowerKind {
 	return records.BorrowerStaff
 }
 
-// movementLabel is a movement kind as a clerk says it.
-func movementLabel(k records.MovementKind) string {
-	switch k {
-	case records.MoveCheckOut:
-		return "Checked out"
-	case records.MoveCheckIn:
-		return "Checked in"
-	case records.MoveHandOff:
-		return "Handed off"
-	case records.MoveMissing:
-		return "Marked missing"
-	case records.MoveFound:
-		return "Found"
-	case records.MoveTransfer:
-		return "Moved"
-	case records.MoveDestroy:
-		return "Destroyed"
-	case records.MoveCreate:
-		return "Opened"
-	}
-	return string(k)
-}
-
 // atoiField reads a whole number typed into a form field; the error names it.
 func atoiField(field, text string) (int, error) {
 	if text == "" {

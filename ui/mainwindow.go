@@ -170,7 +170,9 @@ func (m *mainWindow) openChart(patientID records.ID) {
 }
 
 // changed is called after anything that moves charts or requests: the
-// status bar counts and the page on show reload.
+// status bar's counts reload. The page on show is not reloaded here: the
+// action that changed something refreshes what it shows, and every page
+// reloads when it next comes to the front.
 func (m *mainWindow) changed() {
 	m.status.refresh()
 }

@@ -83,9 +83,9 @@ func (si *signInScreen) submit() {
 	svc := si.s.svc
 	inBackground(si.s, func() (records.Actor, error) {
 		a, err := svc.SignIn(context.Background(), user, pw)
-		// The password check (argon2id) used 64 MiB for a moment; hand it
-		// back to the system now rather than keep it resident while the
-		// clerk works (the 1M bench: resident memory browsing, 200 MB target).
+		// The password check (argon2id) used its memory cost for a moment;
+		// hand it back to the system now rather than keep it resident while
+		// the clerk works.
 		debug.FreeOSMemory()
 		return a, err
 	}, func(a records.Actor, err error) {

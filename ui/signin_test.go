@@ -99,20 +99,20 @@ func TestIdleLockReturnsToSignIn(t *testing.T) {
 		t.Fatalf("default idle lock is %v, want a positive time", idle)
 	}
 
-	f.clock.advance(idle - time.Minute)
+	f.clock.Advance(idle - time.Minute)
 	f.s.checkIdle()
 	if f.s.main == nil {
 		t.Fatal("locked before the idle time passed")
 	}
 	// Typing counts as use and restarts the wait.
 	test.Type(f.s.main.page(navFind).(*findScreen).box, "x")
-	f.clock.advance(idle - time.Minute)
+	f.clock.Advance(idle - time.Minute)
 	f.s.checkIdle()
 	if f.s.main == nil {
 		t.Fatal("locked although the clerk typed a minute ago")
 	}
 
-	f.clock.advance(time.Minute)
+	f.clock.Advance(time.Minute)
 	f.s.checkIdle()
 	if f.s.main != nil || f.s.signIn == nil {
 		t.Fatal("still signed in after the idle time")

@@ -64,7 +64,7 @@ func TestStartupChecksCleanDatabase(t *testing.T) {
 		t.Fatalf("backups after start-up: %v, want one", got)
 	}
 	// The next start-up the same day makes no second copy.
-	f.clock.advance(3 * time.Hour)
+	f.clock.Advance(3 * time.Hour)
 	f.s.startupChecks()
 	if got := backupFiles(t, f); len(got) != 1 {
 		t.Fatalf("backups after a second start-up: %v, want one", got)

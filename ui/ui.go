@@ -13,6 +13,10 @@ import (
 	"github.com/chartroom/chartroom/records"
 )
 
+// AppID is the desktop app's identity: its preferences folder, and the ID
+// in FyneApp.toml.
+const AppID = "org.chartroom.app"
+
 // Deps is what main.go hands the desktop app.
 type Deps struct {
 	Service records.Service

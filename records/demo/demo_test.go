@@ -3,26 +3,14 @@ package demo_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chartroom/chartroom/records"
 	"github.com/chartroom/chartroom/records/demo"
-	"github.com/chartroom/chartroom/records/sqlite"
+	"github.com/chartroom/chartroom/records/sqlite/sqlitetest"
 )
-
-// clock is the store's injectable clock, moved by the generator.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time   { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Set(t time.Time)  { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
-func newClock(t time.Time) *clock { return &clock{now: t} }
 
 var today = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 
@@ -31,12 +19,8 @@ var today = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 func generate(t *testing.T, patients int, seed int64) (string, demo.Result, records.Service, context.Context) {
 	t.Helper()
 	ctx := context.Background()
-	c := newClock(today)
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), sqlite.Options{Now: c.Now, Bulk: true, PasswordParams: &records.PasswordParams{Memory: 64, Time: 1, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	c := records.NewManualClock(today)
+	st := sqlitetest.OpenEmpty(t, c.Now, true)
 	res, err := demo.Generate(ctx, st, c.Set, demo.Options{Patients: patients, Seed: seed, Today: today})
 	if err != nil {
 		t.Fatal(err)

@@ -174,3 +174,12 @@ func insertBorrower(ctx context.Context, tx *sql.Tx, b records.Borrower) (record
 	id, err := res.LastInsertId()
 	return records.ID(id), err
 }
+
+func loadBorrower(ctx context.Context, q querier, id records.ID) (records.Borrower, error) {
+	var b records.Borrower
+	err := q.QueryRowContext(ctx, "SELECT "+borrowerColumns+" FROM borrowers WHERE id = ?", int64(id)).Scan(borrowerDest(&b)...)
+	if err == sql.ErrNoRows {
+		return b, records.Errorf(records.ENotFound, "there is no borrower with id %d", id)
+	}
+	return b, err
+}

@@ -73,9 +73,8 @@ func BulkLoad(ctx context.Context, path string, log *slog.Logger, fill records.B
 		return stats, mapErr(err, "prepare the bulk load")
 	}
 	// The generator allocates a little for every value it hands over;
-	// collecting less often leaves more of the second core to the writer
-	// (about 14 % faster on two cores; the heap it lets grow is a few
-	// hundred megabytes for a million patients).
+	// collecting less often leaves more of the second core to the writer,
+	// for a heap that grows larger while the load runs.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	began := time.Now()
 	err = conn.Raw(func(dc any) error { return l.run(ctx, dc, fill) })

@@ -26,11 +26,11 @@ import (
 // commit has come for checkpointIdle: at a scan desk, between two scans.
 // Its checkpoints are PASSIVE, so they never wait for or block a reader or
 // the writer. Checkpointing every second whatever the writer was doing was
-// measured worse (`make bench-go`, check-out p50 0.47 to 0.69 ms): its
-// fsyncs of the database file overlapped the commits' fsyncs of the log.
+// measured worse (`make bench-go`, check-out p50): its fsyncs of the
+// database file overlapped the commits' fsyncs of the log.
 // When the store closes, SQLite checkpoints the rest.
 const (
-	writerCheckpointPages = 10_000 // 40 MB of log
+	writerCheckpointPages = 10_000 // pages of log
 	checkpointIdle        = 200 * time.Millisecond
 )
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,26 +13,11 @@ import (
 // cheapParams keep argon2id fast in tests.
 var cheapParams = &records.PasswordParams{Memory: 64, Time: 1, Threads: 1}
 
-// testClock is an injectable clock a test moves by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// testClock is the store's clock, moved by the test.
+type testClock = records.ManualClock
 
 func newClock() *testClock {
-	return &testClock{t: time.Date(2025, time.March, 10, 9, 30, 0, 0, time.Local)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+	return records.NewManualClock(time.Date(2025, time.March, 10, 9, 30, 0, 0, time.Local))
 }
 
 // fixture is an initialized practice with one user of each role.

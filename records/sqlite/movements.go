@@ -51,15 +51,6 @@ func setPlace(ctx context.Context, tx *sql.Tx, v records.Volume, state records.V
 	return next, nil
 }
 
-func loadBorrower(ctx context.Context, q querier, id records.ID) (records.Borrower, error) {
-	var b records.Borrower
-	err := q.QueryRowContext(ctx, "SELECT "+borrowerColumns+" FROM borrowers WHERE id = ?", int64(id)).Scan(borrowerDest(&b)...)
-	if err == sql.ErrNoRows {
-		return b, records.Errorf(records.ENotFound, "there is no borrower with id %d", id)
-	}
-	return b, err
-}
-
 // CheckOut lends a scanned folder to a borrower (clerk). The folder's state
 // is read and changed inside one IMMEDIATE transaction, so of two
 // workstations scanning the same folder exactly one wins; the other is told

@@ -369,8 +369,8 @@ func verifyAllMovements(ctx context.Context, q querier) (*records.ChainProblem, 
 	// In event order, which is the order of the movements they seal: a
 	// movement and the event that seals it are written in one transaction,
 	// transactions one after the other, so both ids only grow. Sorting by
-	// seal_first instead cost a sort of ten million rows (7 s of a full
-	// check at a million patients); a log out of that order (which no
+	// seal_first instead cost a sort of every movement, most of a full
+	// check at a million patients; a log out of that order (which no
 	// writer makes) is reported, not passed.
 	seals, err := q.QueryContext(ctx, `SELECT id, seal_first, seal_last, seal_hash FROM audit
 		WHERE seal_table = 'movements' ORDER BY id`)

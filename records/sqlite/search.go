@@ -187,8 +187,8 @@ func nameQuery(last, first string, limit int) (string, []any) {
 
 // limitClause writes a LIMIT as a literal, not a bound parameter: SQLite
 // reads a bound LIMIT while planning, so binding it again (even to the same
-// value) makes the cached statement recompile at its next step. pprof had
-// that recompiling as 30 % of a chart-number search. The search box asks
+// value) makes the cached statement recompile at its next step, a large
+// share of a chart-number search in pprof. The search box asks
 // for a few limits only, so a literal costs the statement cache a few
 // entries.
 func limitClause(n int) string { return "LIMIT " + strconv.Itoa(n) }

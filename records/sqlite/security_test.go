@@ -599,7 +599,7 @@ func TestSecurityHostileText(t *testing.T) {
 // movements and users behind the store's back (dropping the triggers that
 // forbid it first, as an attacker would): the check names the table and
 // the first bad row. (TestAuditTamperDetection does the same for the audit
-// log; cli_security_test.go does it with the sqlite3 tool and `verify`.)
+// log; cli/security_test.go does it with the sqlite3 tool and `verify`.)
 func TestSecurityTamperMovementsAndUsers(t *testing.T) {
 	const (
 		checkOut    = iota // the bad row is the check-out movement

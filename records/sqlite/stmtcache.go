@@ -11,8 +11,7 @@ import (
 //
 // database/sql hands a query on a transaction straight to the driver, and
 // modernc's driver compiles it every time: at a million patients the
-// search box's SQL took longer to parse and plan than to run (pprof: 40 %
-// of a search in sqlite3Prepare). The wrapper below keeps each
+// search box's SQL took longer to parse and plan than to run (pprof). The wrapper below keeps each
 // connection's compiled statements by their SQL text and reuses them,
 // which the SQL the store builds (a fixed text per shape, arguments bound)
 // makes safe. database/sql never uses one connection from two goroutines

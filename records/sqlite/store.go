@@ -5,6 +5,30 @@
 // same folder queue up instead of deadlocking) runs every change; a small
 // pool of query-only connections serves listings. Every service call is one
 // transaction and appends its audit events inside it.
+//
+// The files, one noun (or one mechanism) each:
+//
+//	store.go       Open, Options, the file checks before opening
+//	tx.go          the writer and readers: write, look, read
+//	migrate.go     the embedded numbered migrations (migrations/)
+//	values.go      Go values to and from SQL columns     errors.go  SQLite errors as records errors
+//	stmtcache.go   prepared statements kept per connection
+//	sqlfuncs.go    SQL functions the schema uses (audit event text)
+//	setup.go       Initialize, SignIn                     users.go   users
+//	settings.go    the practice's settings, re-padding chart numbers
+//	patients.go    patients and their duplicates          search.go  Search, Where
+//	volumes.go     folders                                movements.go  check-out, check-in, moves, history
+//	borrowers.go   borrowers     locations.go  locations  recordtypes.go  record types
+//	requests.go    requests      appointments.go  appointment imports into requests
+//	loose.go       loose filing  disclosures.go  disclosures, accounting requests
+//	import.go      patient imports (import_indexes.go: indexes off for a big file; insert.go: batched inserts)
+//	merges.go      merges and their undo                  retention.go  presets, legal hold, review
+//	destruction.go destruction batches                    shelfaudit.go shelf audits
+//	audit.go       the audit chain: append, list, verify  checkpoint.go its checkpoints
+//	seal.go, preseal.go   seals of users and movements beyond the chain
+//	backup.go      backups and their places               backupkey.go  encrypted backups' keys
+//	maintenance.go integrity check, restore
+//	bulk*.go       the bulk loader that builds a whole practice at once (the demo at scale)
 package sqlite
 
 import (
@@ -38,11 +62,10 @@ const busyTimeoutMS = 5000
 
 // The connections read the file through SQLite's page cache, not a memory
 // map (mmap_size 0, SQLite's default). A map looked cheaper, but every first
-// touch of a page is a page fault, and Linux maps the fifteen pages around
-// it too: at a million patients one search-as-you-type made 5.6 MB of the
-// file resident in the app, and browsing for a minute 31 MB. Through the
-// cache the same searches were as fast or faster (the 1M bench: chart
-// number p99 0.99 to 0.33 ms, check-out p50 0.51 to 0.46 ms) and the memory
+// touch of a page is a page fault, and Linux maps the pages around it too:
+// at a million patients searching and browsing made megabytes of the file
+// resident in the app. Through the cache the same searches were as fast or
+// faster (the README's performance section has the figures) and the memory
 // is bounded by the cache sizes below.
 const (
 	writerCacheKiB = 16 << 10 // the desk's lookups and every change

@@ -79,8 +79,8 @@ func (s *Store) writeOn(ctx context.Context, w beginner, what string, sealed boo
 // movement or user for an event to seal, and one it did write by mistake
 // would be reported by verify as not recorded.
 //
-// Why: a commit at FULL waits for the disk (fdatasync, 0.16 ms at best on
-// the bench machine), which alone is most of a search's budget, and the
+// Why: a commit at FULL waits for the disk (an fdatasync), which alone is
+// most of a search's budget, and the
 // search box searches at every pause in typing. At NORMAL the event is in
 // the write-ahead log before the answer is returned, so it survives the app
 // being killed or crashing; it reaches the disk with the next change
