@@ -54,11 +54,18 @@ echo "== $DIST/chartroom-$VERSION-windows-amd64-setup.exe"
 makensis -V2 -DVERSION="$VERSION" -DSRC="$win" -DOUT="$DIST/chartroom-$VERSION-windows-amd64-setup.exe" .ci/windows/chartroom.nsi
 
 echo "== $DIST/chartroom-$VERSION-linux-amd64.tar.xz"
+# The packager counts its runs in FyneApp.toml's Build, rewriting the file:
+# it runs on a copy (with the icon, and a Go file it insists on finding),
+# packaging the binary make build made.
 lin="$work/linux"
-mkdir -p "$lin"
+mkdir -p "$lin/assets"
 cp "$BIN" "$lin/chartroom"
-go tool fyne package -os linux --exe "$lin/chartroom" --icon "$PWD/assets/icon.png" --release
-mv Chartroom.tar.xz "$DIST/chartroom-$VERSION-linux-amd64.tar.xz"
+cp FyneApp.toml "$lin/"
+cp assets/icon.png "$lin/assets/"
+printf 'package main\n' >"$lin/main.go"
+go build -o "$work/fyne" fyne.io/tools/cmd/fyne
+(cd "$lin" && "$work/fyne" package -os linux --exe chartroom --release)
+mv "$lin/Chartroom.tar.xz" "$DIST/chartroom-$VERSION-linux-amd64.tar.xz"
 
 echo "== $DIST/chartroom_${VERSION}_amd64.deb"
 deb="$work/deb"
@@ -74,6 +81,22 @@ if [ -z "$depends" ]; then
 	echo "dist: dpkg-shlibdeps found no library dependencies of $BIN" >&2
 	exit 1
 fi
+# GLFW opens the X11 libraries when the window opens (dlopen), where
+# dpkg-shlibdeps cannot see them: their packages are found by file here.
+names=$(strings "$BIN" | grep '\.so\.[0-9]*$' | sort -u)
+for so in libX11.so.6 libX11-xcb.so.1 libXcursor.so.1 libXext.so.6 libXi.so.6 libXinerama.so.1 \
+	libXrandr.so.2 libXrender.so.1 libXxf86vm.so.1 libxkbcommon.so.0; do
+	if ! grep -qxF "$so" <<<"$names"; then
+		echo "dist: $BIN no longer names $so: update this list" >&2
+		exit 1
+	fi
+	pkg=$(dpkg -S "/usr/lib/x86_64-linux-gnu/$so" 2>/dev/null | cut -d: -f1 | head -1)
+	if [ -z "$pkg" ]; then
+		echo "dist: $so, which the app opens at run time, is not installed here; install its package (make deps)" >&2
+		exit 1
+	fi
+	depends="$depends, $pkg"
+done
 cat >"$deb/DEBIAN/control" <<CONTROL
 Package: chartroom
 Version: $VERSION
