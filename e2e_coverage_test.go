@@ -25,6 +25,7 @@ var e2eScenarios = []e2eScenario{
 	{"FindByScannedBarcode", []string{"find.go", "chart.go"}, false},
 	{"ScanStationCheckOutCheckIn", []string{"scan.go", "bigtheme.go", "background.go"}, true},
 	{"ReportSaveAs", []string{"reports.go", "output.go", "filedialog.go"}, true},
+	{"ReportFilterForm", []string{"reports.go", "filedialog.go"}, true},
 	{"BackupToFolder", []string{"admin.go", "admin_backup.go", "filedialog.go"}, false},
 	{"RestoreBackup", []string{"admin_backup.go", "filedialog.go"}, false},
 	{"ImportAppointments", []string{"requests.go", "found.go", "filedialog.go"}, false},
@@ -53,6 +54,9 @@ var e2eScenarios = []e2eScenario{
 	{"PrintAsksPageCount", []string{"reports.go", "output.go"}, false},
 	{"ShelfAuditSection", []string{"shelfaudit.go"}, false},
 	{"BackupPassphrase", []string{"admin_backup_places.go", "admin_backup.go"}, false},
+	{"FirstDayChecklist", []string{"firstday.go", "mainwindow.go"}, true},
+	{"ImportPatients", []string{"import.go", "admin.go", "filedialog.go"}, true},
+	{"OverdueWorklist", []string{"overdue.go", "output.go"}, true},
 }
 
 // e2eNotScreens are the ui files that draw no screen of their own, each

@@ -9,10 +9,19 @@
 #   hwm_kb      its peak resident memory;
 #   bare_rss_kb a bare Fyne window of the same program (`chartroom
 #               bench-window`): the floor any Fyne app pays.
-# Usage: xvfb-run -a -s "-screen 0 1280x800x24" .ci/bench-gui.sh BIN DB [RUNS]
+# With DESK (a file of lines "surname TEXT", "chart MRN", "scan CODE") it
+# then starts the app once more with --verbose, its log in APPLOG, and works
+# the desk as a clerk does, printing when it pressed each key:
+#   key MS TEXT     a character typed in Find (8 a second), TEXT the box after it
+#   enter MS MRN    Enter in Find on a chart number (after its list is shown)
+#   badge MS CODE   the borrower's badge scanned at the scan station
+#   scan MS CODE    Enter after a folder's barcode (typed as a scanner does)
+# `chartroom bench` matches them with the app's log lines.
+# Usage: xvfb-run -a -s "-screen 0 1280x800x24" .ci/bench-gui.sh BIN DB [RUNS [DESK APPLOG]]
 set -euo pipefail
-BIN=$1 DB=$2 RUNS=${3:-5}
+BIN=$1 DB=$2 RUNS=${3:-5} DESK=${4:-} APPLOG=${5:-}
 LOG=$(mktemp /tmp/chartroom-bench-gui.XXXXXX)
+RUNLOG=$LOG
 now_ms() { date +%s%3N; }
 
 # wait_for NAME_REGEX [PID]: prints the id of the first visible window so
@@ -50,7 +59,7 @@ launch() {
 	local try
 	for try in 1 2 3; do
 		t0=$(now_ms)
-		"$BIN" --db "$DB" >"$LOG" 2>&1 &
+		"$BIN" --db "$DB" "$@" >"$LOG" 2>&1 &
 		app=$!
 		if win=$(wait_for '^Chartroom' "$app"); then
 			t1=$(now_ms)
@@ -65,20 +74,41 @@ launch() {
 	return 1
 }
 
-for run in $(seq 1 "$RUNS"); do
-	launch || exit 1
-	echo "start_ms $((t1 - t0))"
+# signin signs the demo clerk in; sets t2 (Enter) and t3 (main window).
+signin() {
 	sleep 1
 	xdotool type --delay 20 "clerk"
 	xdotool key Tab
 	xdotool type --delay 20 "demo-clerk"
 	t2=$(now_ms)
 	xdotool key Return
-	deadline=$((t2 + 60000))
+	local deadline=$((t2 + 60000))
 	until xdotool getwindowname "$win" 2>/dev/null | grep -q clerk; do
 		[ "$(now_ms)" -lt "$deadline" ] || { echo "bench-gui: sign-in never finished" >&2; tail -n 20 "$LOG" >&2; exit 1; }
 	done
 	t3=$(now_ms)
+}
+
+# pause_until MS: sleeps until the clock reads MS.
+pause_until() {
+	local rest=$(($1 - $(now_ms)))
+	[ "$rest" -le 0 ] || sleep "$((rest / 1000)).$(printf %03d $((rest % 1000)))"
+}
+
+# wait_log PATTERN COUNT: waits (up to 5 s) until the app's log has more
+# than COUNT lines matching PATTERN.
+wait_log() {
+	local deadline=$(($(now_ms) + 5000))
+	while [ "$(grep -c -- "$1" "$LOG" || true)" -le "$2" ]; do
+		[ "$(now_ms)" -lt "$deadline" ] || return 0
+		sleep 0.01
+	done
+}
+
+for run in $(seq 1 "$RUNS"); do
+	launch || exit 1
+	echo "start_ms $((t1 - t0))"
+	signin
 	echo "signin_ms $((t3 - t2))"
 	if [ "$run" = "$RUNS" ]; then
 		sleep 1
@@ -100,6 +130,64 @@ for run in $(seq 1 "$RUNS"); do
 	app=""
 done
 
+if [ -n "$DESK" ]; then
+	LOG=$APPLOG
+	launch --verbose || exit 1
+	signin
+	sleep 1
+	# Find: each surname typed as a person types, 8 characters a second.
+	xdotool key ctrl+f
+	sleep 0.5
+	while read -r kind arg; do
+		[ "$kind" = surname ] || continue
+		xdotool key ctrl+a BackSpace
+		sleep 0.3
+		before=$(grep -c "query=$arg hits" "$LOG" || true)
+		text=""
+		for ((i = 0; i < ${#arg}; i++)); do
+			text+=${arg:i:1}
+			t=$(now_ms)
+			xdotool type --delay 0 -- "${arg:i:1}"
+			echo "key $t $text"
+			pause_until $((t + 125))
+		done
+		wait_log "query=$arg hits" "$before"
+		sleep 0.2
+	done <"$DESK"
+	# A chart opened from Find: its number typed, Enter once its list shows.
+	while read -r kind arg; do
+		[ "$kind" = chart ] || continue
+		xdotool key ctrl+f
+		xdotool key ctrl+a BackSpace
+		before=$(grep -c "query=$arg hits" "$LOG" || true)
+		xdotool type --delay 10 -- "$arg"
+		wait_log "query=$arg hits" "$before"
+		shown=$(grep -c 'chart: folders shown' "$LOG" || true)
+		t=$(now_ms)
+		xdotool key Return
+		echo "enter $t $arg"
+		wait_log 'chart: folders shown' "$shown"
+		sleep 0.2
+	done <"$DESK"
+	# The scan station: a provider's badge, then each folder as a scanner
+	# sends it, a burst of characters and Enter.
+	xdotool key ctrl+2
+	sleep 1
+	while read -r kind arg; do
+		[ "$kind" = scan ] || [ "$kind" = badge ] || continue
+		shown=$(grep -c 'scan: banner shown' "$LOG" || true)
+		xdotool type --delay 2 -- "$arg"
+		t=$(now_ms)
+		xdotool key Return
+		echo "$kind $t $arg"
+		wait_log 'scan: banner shown' "$shown"
+		sleep 0.15
+	done <"$DESK"
+	kill "$app"
+	wait "$app" 2>/dev/null || true
+	app=""
+fi
+
 "$BIN" bench-window >/dev/null 2>&1 &
 app=$!
 wait_for '^Chartroom bare window' >/dev/null
@@ -109,4 +197,4 @@ echo "bare_anon_kb $(rss "$app" RssAnon)"
 kill "$app"
 wait "$app" 2>/dev/null || true
 app=""
-rm -f "$LOG"
+rm -f "$RUNLOG"

@@ -18,6 +18,8 @@ type command struct {
 	summary string // one line for the overview
 	detail  string // paragraph(s) for 'chartroom help NAME'
 	setup   func(fs *flag.FlagSet) action
+	// developer commands (the bench) are listed apart from the clerk's.
+	developer bool
 }
 
 type action func(ctx context.Context, c *invocation, args []string) error
@@ -125,7 +127,16 @@ Run 'chartroom help COMMAND' for a command's options.
 
 func printOverview(w io.Writer) {
 	fmt.Fprint(w, overviewHead)
+	var developers []*command
 	for _, cmd := range commands {
+		if cmd.developer {
+			developers = append(developers, cmd)
+			continue
+		}
+		fmt.Fprintf(w, "  %-22s %s\n", cmd.name, cmd.summary)
+	}
+	fmt.Fprint(w, "\nFor developers:\n")
+	for _, cmd := range developers {
 		fmt.Fprintf(w, "  %-22s %s\n", cmd.name, cmd.summary)
 	}
 	fmt.Fprint(w, overviewTail)

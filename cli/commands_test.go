@@ -102,6 +102,31 @@ func TestHelpAndVersionExit0(t *testing.T) {
 	}
 }
 
+// The developers' commands are listed apart, after every clerk's command.
+func TestHelpListsDevelopersCommandsApart(t *testing.T) {
+	out := newHarness(t).run("help").stdout
+	clerks, developers, ok := strings.Cut(out, "\nFor developers:\n")
+	if !ok {
+		t.Fatalf("the overview has no \"For developers\" section:\n%s", out)
+	}
+	developers, _, _ = strings.Cut(developers, "\n\n")
+	for _, cmd := range commands {
+		listed := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(cmd.name) + `  `)
+		in, notIn := clerks, developers
+		if cmd.developer {
+			in, notIn = developers, clerks
+		}
+		if !listed.MatchString(in) || listed.MatchString(notIn) {
+			t.Errorf("%s (developer: %v) is not listed in its section alone:\n%s", cmd.name, cmd.developer, out)
+		}
+	}
+	for _, name := range []string{"bench", "bench-window"} {
+		if !strings.Contains(developers, "  "+name+" ") {
+			t.Errorf("%s is not among the developers' commands:\n%s", name, developers)
+		}
+	}
+}
+
 func TestEveryCommandHasHelp(t *testing.T) {
 	h := newHarness(t)
 	for _, cmd := range commands {

@@ -12,6 +12,7 @@
 //	session.go      the acting user: sign-in from the environment or a prompt
 //	password.go     reading passwords and passphrases from a terminal or stdin
 //	database.go     the database file as a whole: open, demo, restore, the desktop app's Database
+//	dblocation.go   --db and CHARTROOM_DB: a file, or an address of a scheme Chartroom refuses
 //	setup.go        init, demo
 //	import.go       import patients, import appointments
 //	movement.go     where, checkout, checkin
@@ -22,5 +23,5 @@
 //	shelfaudit.go   audit shelf
 //	disclosures.go  disclosures ...
 //	merge.go        merge
-//	bench*.go       bench, bench-window: the performance harness (for developers)
+//	developer.go    bench, bench-window, listed apart in help (the harness: internal/bench)
 package cli

@@ -87,7 +87,7 @@ checked out is recorded as found first (noted on stderr).`,
 				}
 				refused := 0
 				for _, code := range args {
-					res, err := svc.CheckOutScan(ctx, records.CheckOutInput{
+					res, err := svc.CheckOut(ctx, records.CheckOutInput{
 						Barcode: code, BorrowerID: borrower.ID, Due: dueDate, HandOff: *handOff, Note: *note,
 						Purpose: records.DisclosurePurpose(*category),
 					})

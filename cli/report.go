@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -18,46 +19,19 @@ import (
 
 var reportCommand = &command{
 	name:    "report",
-	usage:   "report --list | report NAME [-o FILE.pdf] [--location L] [--state S] [--borrower B] [--type T] [--date D] [--from D --to D] [--mrn M] [--barcode X] [--order filing|borrower|due] [--format avery5160|roll] [--start N] [--batch N] [--scans FILE] [--include-destroyed]",
+	usage:   "report --list | report NAME [-o FILE.pdf] " + reportFlagsUsage(),
 	summary: "write a PDF report; NAME from 'chartroom report --list'",
 	detail: `Writes the report to FILE.pdf (default NAME-YYYYMMDD.pdf in the current folder) and
-prints its path. Filters name things the way a clerk does: a location by its path
+prints its path. Each report takes the filters 'chartroom report --list' shows for it;
+another is bad usage. Filters name things the way a clerk does: a location by its path
 ("Record room > Cabinet A") or name, a borrower by badge or name, a record type by name,
 a patient by MRN, a folder by barcode. --state takes one or more states separated by
 commas (in-file, checked-out, in-transit, missing, offsite, destroyed). --barcode may be
-given more than once (folder labels for several folders).`,
+given more than once where a report takes several folders (folder labels, outguides).`,
 	setup: func(fs *flag.FlagSet) action {
-		list := fs.Bool("list", false, "list the reports and the filters each one takes")
-		var o reportOptions
-		fs.StringVar(&o.out, "o", "", "write the PDF to `FILE` (default NAME-YYYYMMDD.pdf)")
-		fs.StringVar(&o.location, "location", "", "only folders filed at this `LOCATION` (path or name) and inside it")
-		fs.StringVar(&o.states, "state", "", "only folders in these `STATES` (comma-separated)")
-		fs.StringVar(&o.borrower, "borrower", "", "only this `BORROWER` (badge or name)")
-		fs.StringVar(&o.recordType, "type", "", "only this record `TYPE` (name or code)")
-		fs.StringVar(&o.date, "date", "", "the `DAY` of the report (YYYY-MM-DD), e.g. a pull list's day")
-		fs.StringVar(&o.from, "from", "", "the first `DAY` of a date range (YYYY-MM-DD)")
-		fs.StringVar(&o.to, "to", "", "the last `DAY` of a date range (YYYY-MM-DD)")
-		fs.StringVar(&o.mrn, "mrn", "", "only the patient with this chart number (`MRN`)")
-		addBarcode := func(s string) error {
-			o.barcodes = append(o.barcodes, s)
-			return nil
-		}
-		fs.Func("barcode", "only the folder with this `BARCODE` (repeatable, for labels and outguides)", addBarcode)
-		fs.StringVar(&o.order, "order", "", "the `ORDER` of a listing: filing, borrower or due")
-		fs.StringVar(&o.format, "format", "", "the label `FORMAT`: avery5160 (default) or roll")
-		fs.IntVar(&o.start, "start", 0, "the first label `POSITION` on a partly used sheet (1-30)")
-		fs.StringVar(&o.batch, "batch", "", "the destruction batch `NUMBER` of a certificate")
-		fs.BoolVar(&o.includeDestroyed, "include-destroyed", false, "list destroyed folders too (location report, labels)")
-		fs.StringVar(&o.scans, "scans", "", "the `FILE` of barcodes scanned for a shelf audit, one per line (\"-\": standard input)")
-		fs.StringVar(&o.date, "as-of", "", "same as --date")
-		// The reports package and the app's Reports screen name some filters
-		// differently; their names work here too, so its messages do.
-		fs.StringVar(&o.recordType, "record-type", "", "same as --type")
-		fs.StringVar(&o.mrn, "patient", "", "same as --mrn")
-		fs.Func("volume", "same as --barcode", addBarcode)
-		fs.Func("volumes", "same as --barcode", addBarcode)
-		fs.StringVar(&o.format, "label-format", "", "same as --format")
-		fs.IntVar(&o.start, "start-position", 0, "same as --start")
+		list := fs.Bool("list", false, "list the reports and the filters and orders each one takes")
+		out := fs.String("o", "", "write the PDF to `FILE` (default NAME-YYYYMMDD.pdf)")
+		given := registerReportFlags(fs)
 		return func(ctx context.Context, c *invocation, args []string) error {
 			if *list {
 				if len(args) > 0 {
@@ -69,28 +43,32 @@ given more than once (folder labels for several folders).`,
 			if len(args) != 1 {
 				return usagef("name one report (see 'chartroom report --list')")
 			}
-			rep, ok := findReport(args[0])
+			rep, ok := reports.Find(args[0])
 			if !ok {
 				return usagef("there is no report %q (see 'chartroom report --list')", args[0])
 			}
-			if err := flagsTaken(fs, rep); err != nil {
+			o := reportOptions{rep: rep, values: given}
+			if err := o.checkTaken(fs); err != nil {
 				return err
 			}
-			p, err := o.staticParams(rep)
+			p, err := o.staticParams()
 			if err != nil {
+				return err
+			}
+			if err := o.checkNeeded(); err != nil {
 				return err
 			}
 			return c.withSession(ctx, func(ctx context.Context, svc records.Service) error {
 				if err := o.resolve(ctx, svc, &p); err != nil {
 					return err
 				}
-				if o.scans != "" {
-					if p.Scans, err = c.readScans(o.scans); err != nil {
+				if scans, ok := o.last(reports.FilterScans); ok {
+					if p.Scans, err = c.readScans(scans); err != nil {
 						return err
 					}
 				}
 				p.Now = c.now()
-				path := o.out
+				path := *out
 				if path == "" {
 					path = rep.Name + "-" + p.Now.Format("20060102") + ".pdf"
 				}
@@ -104,112 +82,184 @@ given more than once (folder labels for several folders).`,
 	},
 }
 
+// reportFlags are the report command's filter flags: one per name of
+// reports.Filters (the two kinds of --barcode share one), in their order.
+func reportFlags() []reports.Filter {
+	var out []reports.Filter
+	for _, f := range reports.Filters() {
+		if !slices.ContainsFunc(out, func(g reports.Filter) bool { return g.Name == f.Name }) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// registerReportFlags adds a flag (and its aliases) for each filter; the
+// returned map collects each filter's values by its name as given, in order.
+func registerReportFlags(fs *flag.FlagSet) map[string][]string {
+	given := map[string][]string{}
+	for _, f := range reportFlags() {
+		name := f.Name
+		add := func(s string) error {
+			given[name] = append(given[name], s)
+			return nil
+		}
+		usage := f.Help + filterFlagHint(f)
+		if f.Kind == reports.KindIncludeDestroyed {
+			fs.BoolFunc(name, usage, func(s string) error {
+				if s != "true" {
+					delete(given, name) // --include-destroyed=false
+					return nil
+				}
+				return add(s)
+			})
+			continue
+		}
+		fs.Func(name, usage, add)
+		for _, alias := range f.Aliases {
+			fs.Func(alias, "same as --"+name, add)
+		}
+	}
+	return given
+}
+
+// filterValueName names a filter's value in the flag's usage and in a
+// synopsis; filterValueHow says how to write it.
+func filterValueName(f reports.Filter) (name, how string) {
+	switch f.Kind {
+	case reports.KindLocation:
+		return "LOCATION", "path or name"
+	case reports.KindStates:
+		return "STATES", "comma-separated"
+	case reports.KindBorrower:
+		return "BORROWER", "badge or name"
+	case reports.KindRecordType:
+		return "TYPE", "name or code"
+	case reports.KindPatient:
+		return "MRN", ""
+	case reports.KindVolume, reports.KindVolumes:
+		return "BARCODE", "repeatable where a report takes several folders"
+	case reports.KindOrder:
+		return "ORDER", "filing, borrower or due, as --list shows for each report"
+	case reports.KindDate, reports.KindFrom, reports.KindTo:
+		return "DAY", "YYYY-MM-DD"
+	case reports.KindLabelFormat:
+		return "FORMAT", reports.LabelAvery5160 + " or " + reports.LabelRoll
+	case reports.KindStartPosition:
+		return "POSITION", "1-30"
+	case reports.KindBatch:
+		return "NUMBER", ""
+	case reports.KindScans:
+		return "FILE", "one barcode per line; \"-\": standard input"
+	}
+	return "", ""
+}
+
+// filterFlagHint is the end of a flag's usage: its value, between the
+// backquotes flag.PrintDefaults reads, and how to write it.
+func filterFlagHint(f reports.Filter) string {
+	name, how := filterValueName(f)
+	switch {
+	case name == "":
+		return ""
+	case how == "":
+		return " (`" + name + "`)"
+	}
+	return " (`" + name + "`: " + how + ")"
+}
+
+// filterFlagValue is the value of a filter's flag in a synopsis.
+func filterFlagValue(f reports.Filter, orders []records.VolumeOrder) string {
+	switch f.Kind {
+	case reports.KindIncludeDestroyed:
+		return ""
+	case reports.KindOrder:
+		names := make([]string, len(orders))
+		for i, o := range orders {
+			names[i] = reports.OrderName(o)
+		}
+		return " " + strings.Join(names, "|")
+	case reports.KindLabelFormat:
+		return " " + reports.LabelAvery5160 + "|" + reports.LabelRoll
+	case reports.KindVolumes:
+		return " BARCODE..."
+	}
+	name, _ := filterValueName(f)
+	return " " + name
+}
+
+// reportFlagsUsage is every filter flag, for the command's synopsis.
+func reportFlagsUsage() string {
+	var b strings.Builder
+	for i, f := range reportFlags() {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString("[--" + f.Name + filterFlagValue(f, []records.VolumeOrder{records.OrderFiling, records.OrderBorrower, records.OrderDue}) + "]")
+	}
+	return b.String()
+}
+
+// reportSynopsis is a report's filters as flags: a required one bare, the
+// ones of which one is needed in parentheses, the others in brackets.
+func reportSynopsis(r reports.Report) string {
+	var parts, oneOf []string
+	for _, f := range r.Filters {
+		flag := "--" + f.Name + filterFlagValue(f, r.Orders)
+		switch {
+		case slices.Contains(r.OneOf, f.Name):
+			oneOf = append(oneOf, flag)
+			if len(oneOf) == len(r.OneOf) {
+				parts = append(parts, "("+strings.Join(oneOf, " | ")+")")
+			}
+		case f.Required:
+			parts = append(parts, flag)
+		default:
+			parts = append(parts, "["+flag+"]")
+		}
+	}
+	if len(parts) == 0 {
+		return "(no filters)"
+	}
+	return strings.Join(parts, " ")
+}
+
 func listReports(c *invocation) {
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	for _, r := range reports.List() {
-		var flags []string
-		for _, f := range r.Filters {
-			name := "--" + cliFilterFlag(f)
-			if !slices.Contains(flags, name) {
-				flags = append(flags, name)
-			}
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Name, r.Title, strings.Join(flags, " "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Name, r.Title, reportSynopsis(r))
 	}
 	tw.Flush()
 }
 
-// cliFilterFlag is the command line's flag for a reports filter name.
-func cliFilterFlag(filter string) string {
-	switch filter {
-	case reports.FilterRecordType:
-		return "type"
-	case reports.FilterPatient:
-		return "mrn"
-	case reports.FilterVolume, reports.FilterVolumes:
-		return "barcode"
-	case reports.FilterLabelFormat:
-		return "format"
-	case reports.FilterStartPosition:
-		return "start"
-	case reports.FilterBatch:
-		return "batch"
-	case reports.FilterScans:
-		return "scans"
+// flagNames lists the flags of filters, as a message names them.
+func flagNames(filters []reports.Filter) string {
+	names := make([]string, len(filters))
+	for i, f := range filters {
+		names[i] = "--" + f.Name
 	}
-	return filter
-}
-
-// flagFilters are the reports filters the report command's flags set.
-var flagFilters = map[string][]string{
-	"location": {reports.FilterLocation}, "state": {reports.FilterState}, "borrower": {reports.FilterBorrower},
-	"type": {reports.FilterRecordType}, "record-type": {reports.FilterRecordType},
-	"date": {reports.FilterDate}, "as-of": {reports.FilterDate}, "from": {reports.FilterFrom}, "to": {reports.FilterTo},
-	"mrn": {reports.FilterPatient}, "patient": {reports.FilterPatient},
-	"barcode": {reports.FilterVolume, reports.FilterVolumes}, "volume": {reports.FilterVolume, reports.FilterVolumes},
-	"volumes": {reports.FilterVolume, reports.FilterVolumes},
-	"order":   {reports.FilterOrder}, "format": {reports.FilterLabelFormat}, "label-format": {reports.FilterLabelFormat},
-	"start": {reports.FilterStartPosition}, "start-position": {reports.FilterStartPosition},
-	"batch": {reports.FilterBatch}, "scans": {reports.FilterScans}, "include-destroyed": {reports.FilterDestroyed},
-}
-
-// flagsTaken refuses, as bad usage, a filter flag the report does not
-// take, before anything is opened.
-func flagsTaken(fs *flag.FlagSet, rep reports.Report) error {
-	var err error
-	fs.Visit(func(f *flag.Flag) {
-		filters, isFilter := flagFilters[f.Name]
-		if err != nil || !isFilter || slices.ContainsFunc(filters, func(x string) bool { return slices.Contains(rep.Filters, x) }) {
-			return
-		}
-		var takes []string
-		for _, x := range rep.Filters {
-			if flag := "--" + cliFilterFlag(x); !slices.Contains(takes, flag) {
-				takes = append(takes, flag)
-			}
-		}
-		if len(takes) == 0 {
-			err = usagef("the %s report takes no filters, not --%s", rep.Name, f.Name)
-			return
-		}
-		err = usagef("the %s report does not take --%s; it takes %s", rep.Name, f.Name, strings.Join(takes, " "))
-	})
-	return err
-}
-
-func findReport(name string) (reports.Report, bool) {
-	for _, r := range reports.List() {
-		if r.Name == name {
-			return r, true
-		}
-	}
-	return reports.Report{}, false
+	return strings.Join(names, " ")
 }
 
 // writeReport generates into a temporary file beside path and renames it,
 // so a report that fails half-way leaves no broken PDF behind. The report's
 // warnings (characters the font could not print, outguides of folders not
 // on the shelf) go to stderr.
-func (c *invocation) writeReport(ctx context.Context, svc records.Service, name string, p reports.Params, path string) error {
+func (c *invocation) writeReport(ctx context.Context, svc reports.Store, name string, p reports.Params, path string) error {
 	warnings, err := writeReportFile(ctx, svc, name, p, path)
 	for _, w := range warnings {
 		fmt.Fprintf(c.stderr, "chartroom: warning: %s\n", w)
 	}
 	// A filter missing or out of range (a history with no --mrn or
 	// --barcode) is bad usage, whichever check found it.
-	if field := records.ErrorField(err); records.ErrorCode(err) == records.EInvalid && slices.Contains(reportFilterNames(), field) {
-		return usagef("--%s: %s", cliFilterFlag(field), strings.TrimPrefix(records.ErrorMessage(err), field+": "))
+	if field := records.ErrorField(err); records.ErrorCode(err) == records.EInvalid {
+		for _, f := range reports.Filters() {
+			if f.Name == field {
+				return usagef("--%s: %s", field, strings.TrimPrefix(records.ErrorMessage(err), f.Label+": "))
+			}
+		}
 	}
 	return err
-}
-
-// reportFilterNames are the filters of every report.
-func reportFilterNames() []string {
-	var out []string
-	for _, r := range reports.List() {
-		out = append(out, r.Filters...)
-	}
-	return out
 }
 
 // writeReportFile makes the report in memory, then writes it to a
@@ -218,7 +268,7 @@ func reportFilterNames() []string {
 // report is made (seconds) leaves nothing; one in the moment of writing
 // leaves a hidden temporary file, which a later report into the same
 // folder removes (removeStaleTemps).
-func writeReportFile(ctx context.Context, svc records.Service, name string, p reports.Params, path string) ([]string, error) {
+func writeReportFile(ctx context.Context, svc reports.Store, name string, p reports.Params, path string) ([]string, error) {
 	var pdf bytes.Buffer
 	warnings, err := reports.Render(ctx, svc, name, p, &pdf)
 	if err != nil {
@@ -262,106 +312,186 @@ func removeStaleTemps(dir string, now time.Time) {
 	}
 }
 
-// reportOptions are the report command's filters as typed.
+// reportOptions are the report command's filters as typed, for one report.
 type reportOptions struct {
-	out, location, states, borrower, recordType string
-	date, from, to, mrn, order, format          string
-	barcodes                                    []string
-	start                                       int
-	batch, scans                                string
-	includeDestroyed                            bool
-	manyVolumes                                 bool // the report takes a list of folders
+	rep    reports.Report
+	values map[string][]string // by filter name
+}
+
+// last is the value of the filter called name given last, as a flag given
+// twice means its last value.
+func (o *reportOptions) last(name string) (string, bool) {
+	vs := o.values[name]
+	if len(vs) == 0 {
+		return "", false
+	}
+	return vs[len(vs)-1], true
+}
+
+// checkTaken refuses, as bad usage and before anything is opened, a filter
+// flag the report does not take.
+func (o *reportOptions) checkTaken(fs *flag.FlagSet) error {
+	var err error
+	flags := reportFlags()
+	fs.Visit(func(fl *flag.Flag) {
+		i := slices.IndexFunc(flags, func(f reports.Filter) bool { return f.Name == fl.Name || slices.Contains(f.Aliases, fl.Name) })
+		if err != nil || i < 0 {
+			return
+		}
+		if _, ok := o.rep.Filter(flags[i].Name); ok {
+			return
+		}
+		if len(o.rep.Filters) == 0 {
+			err = usagef("the %s report takes no filters, not --%s", o.rep.Name, fl.Name)
+			return
+		}
+		err = usagef("the %s report does not take --%s; it takes %s", o.rep.Name, fl.Name, flagNames(o.rep.Filters))
+	})
+	return err
+}
+
+// checkNeeded refuses, as bad usage and before anything is opened, a
+// report without a filter it needs.
+func (o *reportOptions) checkNeeded() error {
+	var oneOf []reports.Filter
+	for _, f := range o.rep.Filters {
+		_, given := o.last(f.Name)
+		if f.Required && !given {
+			return usagef("the %s report needs --%s%s (%s)", o.rep.Name, f.Name, filterFlagValue(f, o.rep.Orders), f.Help)
+		}
+		if slices.Contains(o.rep.OneOf, f.Name) {
+			if given {
+				return nil
+			}
+			oneOf = append(oneOf, f)
+		}
+	}
+	if len(oneOf) > 0 {
+		names := make([]string, len(oneOf))
+		for i, f := range oneOf {
+			names[i] = "--" + f.Name
+		}
+		return usagef("the %s report needs %s", o.rep.Name, strings.Join(names, " or "))
+	}
+	return nil
 }
 
 // staticParams checks and converts the filters that need no database.
-// Whether the report takes a filter is the reports package's to say.
-func (o *reportOptions) staticParams(rep reports.Report) (reports.Params, error) {
+func (o *reportOptions) staticParams() (reports.Params, error) {
 	var p reports.Params
-	var err error
-	for _, d := range []struct {
-		flag string
-		in   string
-		out  *records.Date
-	}{{"date", o.date, &p.Date}, {"from", o.from, &p.From}, {"to", o.to, &p.To}} {
-		if *d.out, err = records.ParseDate(d.in); err != nil {
-			return p, usagef("--%s: %v", d.flag, err)
+	for _, f := range o.rep.Filters {
+		v, ok := o.last(f.Name)
+		if !ok {
+			continue
+		}
+		if err := o.staticParam(f, v, &p); err != nil {
+			return p, err
 		}
 	}
 	if !p.From.IsZero() && !p.To.IsZero() && p.To.Before(p.From) {
 		return p, usagef("--to %s is before --from %s", p.To, p.From)
 	}
-	if o.states != "" {
-		for _, s := range strings.Split(o.states, ",") {
+	if p.StartPosition > 1 && p.LabelFormat == reports.LabelRoll {
+		return p, usagef("--start applies to sheets of labels, not to a roll")
+	}
+	return p, nil
+}
+
+// staticParam reads the value v of filter f into p, by its kind; the kinds
+// that name something in the database are resolve's.
+func (o *reportOptions) staticParam(f reports.Filter, v string, p *reports.Params) error {
+	var err error
+	switch f.Kind {
+	case reports.KindDate, reports.KindFrom, reports.KindTo:
+		d, err := records.ParseDate(v)
+		if err != nil {
+			return usagef("--%s: %v", f.Name, err)
+		}
+		switch f.Kind {
+		case reports.KindDate:
+			p.Date = d
+		case reports.KindFrom:
+			p.From = d
+		default:
+			p.To = d
+		}
+	case reports.KindStates:
+		for _, s := range strings.Split(v, ",") {
 			st := records.VolumeState(strings.TrimSpace(s))
 			if !st.Valid() {
-				return p, usagef("--state %q is not one of in-file, checked-out, in-transit, missing, offsite, destroyed", s)
+				return usagef("--%s %q is not one of in-file, checked-out, in-transit, missing, offsite, destroyed", f.Name, s)
 			}
 			p.States = append(p.States, st)
 		}
+	case reports.KindOrder:
+		order, err := reports.ParseOrder(v)
+		if err != nil || !slices.Contains(o.rep.Orders, order) {
+			return usagef("--%s must be %s for the %s report, not %q", f.Name, strings.TrimSpace(filterFlagValue(f, o.rep.Orders)), o.rep.Name, v)
+		}
+		p.Order = order
+	case reports.KindLabelFormat:
+		if v != reports.LabelAvery5160 && v != reports.LabelRoll {
+			return usagef("--%s must be %s or %s, not %q", f.Name, reports.LabelAvery5160, reports.LabelRoll, v)
+		}
+		p.LabelFormat = v
+	case reports.KindStartPosition:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > reports.Avery5160PerSheet {
+			return usagef("--%s must be a label position from 1 to %d, not %q", f.Name, reports.Avery5160PerSheet, v)
+		}
+		p.StartPosition = n
+	case reports.KindBatch:
+		if p.BatchID, err = batchFlag(v); err != nil {
+			return err
+		}
+	case reports.KindIncludeDestroyed:
+		p.IncludeDestroyed = true
+	case reports.KindVolume:
+		if n := len(o.values[f.Name]); n > 1 {
+			return usagef("the %s report takes one --%s, not %d", o.rep.Name, f.Name, n)
+		}
 	}
-	if p.Order, err = reports.ParseOrder(o.order); err != nil {
-		return p, usagef("--order must be filing, borrower or due, not %q", o.order)
-	}
-	switch o.format {
-	case "", reports.LabelAvery5160, reports.LabelRoll:
-		p.LabelFormat = o.format
-	default:
-		return p, usagef("--format must be %s or %s, not %q", reports.LabelAvery5160, reports.LabelRoll, o.format)
-	}
-	if o.start < 0 || o.start > reports.Avery5160PerSheet {
-		return p, usagef("--start must be a label position from 1 to %d, not %d", reports.Avery5160PerSheet, o.start)
-	}
-	if o.start > 1 && o.format == reports.LabelRoll {
-		return p, usagef("--start applies to sheets of labels, not to a roll")
-	}
-	p.StartPosition = o.start
-	p.IncludeDestroyed = o.includeDestroyed
-	if p.BatchID, err = batchFlag(o.batch); err != nil {
-		return p, err
-	}
-	if len(o.barcodes) > 1 && !slices.Contains(rep.Filters, reports.FilterVolumes) {
-		return p, usagef("the %s report takes at most one --barcode", rep.Name)
-	}
-	o.manyVolumes = slices.Contains(rep.Filters, reports.FilterVolumes)
-	return p, nil
+	return nil
 }
 
 // resolve turns the names in the filters into the ids the report needs.
 func (o *reportOptions) resolve(ctx context.Context, svc records.Service, p *reports.Params) error {
-	var err error
-	if o.location != "" {
-		if p.LocationID, err = findLocation(ctx, svc, o.location); err != nil {
-			return err
+	for _, f := range o.rep.Filters {
+		v, ok := o.last(f.Name)
+		if !ok {
+			continue
 		}
-	}
-	if o.borrower != "" {
-		b, err := svc.FindBorrower(ctx, o.borrower)
+		var err error
+		switch f.Kind {
+		case reports.KindLocation:
+			p.LocationID, err = findLocation(ctx, svc, v)
+		case reports.KindBorrower:
+			var b records.Borrower
+			if b, err = svc.FindBorrower(ctx, v); err == nil {
+				p.BorrowerID = b.ID
+			}
+		case reports.KindRecordType:
+			p.RecordTypeID, err = findRecordType(ctx, svc, v)
+		case reports.KindPatient:
+			var pat records.Patient
+			if pat, err = svc.PatientByMRN(ctx, v); err == nil {
+				p.PatientID = pat.ID
+			}
+		case reports.KindVolume, reports.KindVolumes:
+			for _, code := range o.values[f.Name] {
+				vol, err := svc.VolumeByBarcode(ctx, code)
+				if err != nil {
+					return err
+				}
+				if f.Kind == reports.KindVolumes {
+					p.VolumeIDs = append(p.VolumeIDs, vol.ID)
+				} else {
+					p.VolumeID = vol.ID
+				}
+			}
+		}
 		if err != nil {
 			return err
-		}
-		p.BorrowerID = b.ID
-	}
-	if o.recordType != "" {
-		if p.RecordTypeID, err = findRecordType(ctx, svc, o.recordType); err != nil {
-			return err
-		}
-	}
-	if o.mrn != "" {
-		pat, err := svc.PatientByMRN(ctx, o.mrn)
-		if err != nil {
-			return err
-		}
-		p.PatientID = pat.ID
-	}
-	for _, code := range o.barcodes {
-		v, err := svc.VolumeByBarcode(ctx, code)
-		if err != nil {
-			return err
-		}
-		if o.manyVolumes {
-			p.VolumeIDs = append(p.VolumeIDs, v.ID)
-		} else {
-			p.VolumeID = v.ID
 		}
 	}
 	return nil

@@ -23,20 +23,42 @@ func TestReportList(t *testing.T) {
 			t.Errorf("report --list lacks %s (%s):\n%s", r.Name, r.Title, out)
 		}
 	}
-	// The filters are shown as this command line's flags.
-	for _, line := range strings.Split(out, "\n") {
-		if strings.HasPrefix(line, "location ") && !strings.Contains(line, "--type") {
-			t.Errorf("the location report's filters do not show --type: %q", line)
-		}
-		if strings.HasPrefix(line, "history ") && !strings.Contains(line, "--mrn --barcode --from --to") {
-			t.Errorf("the history report's filters: %q", line)
+	// Each report's line shows the flags of the filters it declares:
+	// required ones bare, one-of ones in parentheses, the others in
+	// brackets, the order flag with the report's own orders.
+	for _, r := range list {
+		line := lineStarting(out, r.Name+" ")
+		for _, f := range r.Filters {
+			if !strings.Contains(line, "--"+f.Name) {
+				t.Errorf("report --list shows %s without --%s: %q", r.Name, f.Name, line)
+			}
+			if f.Required && strings.Contains(line, "[--"+f.Name) {
+				t.Errorf("report --list shows %s's required --%s as optional: %q", r.Name, f.Name, line)
+			}
 		}
 	}
-	for _, internal := range []string{"--record-type", "--patient", "--volumes", "--label-format", "--start-position"} {
-		if strings.Contains(out, internal) {
-			t.Errorf("report --list shows %s, not a documented flag:\n%s", internal, out)
+	for name, want := range map[string]string{
+		"location":    "[--type TYPE] [--order filing|borrower] [--date DAY]",
+		"overdue":     "[--order filing|borrower|due]",
+		"history":     "(--mrn MRN | --barcode BARCODE) [--from DAY] [--to DAY]",
+		"disclosures": "--mrn MRN [--date DAY]",
+		"labels":      "[--barcode BARCODE...] [--format avery5160|roll] [--start POSITION]",
+		"pull-list":   "Pull list  [--date DAY]",
+	} {
+		if line := lineStarting(out, name+" "); !strings.Contains(strings.Join(strings.Fields(line), " "), strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("report --list shows %s as %q, want %q in it", name, line, want)
 		}
 	}
+}
+
+// lineStarting is the first line of text that starts with prefix.
+func lineStarting(text, prefix string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return l
+		}
+	}
+	return ""
 }
 
 func assertPDF(t *testing.T, path string) {
@@ -66,7 +88,8 @@ func TestReportWritesPDF(t *testing.T) {
 		{"labels of a folder", []string{"report", "labels", "--barcode", ana, "--format", "avery5160", "--start", "4"}},
 		{"labels of two folders", []string{"report", "labels", "--barcode", ana, "--barcode", h.barcodeOf("nunez"), "--format", "roll"}},
 		{"history of a folder", []string{"report", "history", "--barcode", ana}},
-		{"the reports package's filter names", []string{"report", "history", "--patient", "12-34-56", "--from", "2026-03-01"}},
+		{"the day by its other name", []string{"report", "retention", "--as-of", "2026-03-01"}},
+		{"sorted by due date", []string{"report", "overdue", "--order", "due"}},
 		{"checked-out only", []string{"report", "location", "--state", "checked-out,missing", "--type", "medical"}},
 	}
 	for _, tt := range tests {
@@ -117,7 +140,7 @@ func TestReportFiltersNotFound(t *testing.T) {
 	}
 	// A filter the report does not take is bad usage (exit 2), under
 	// either of its names.
-	for _, args := range [][]string{{"pull-list", "--borrower", "B100"}, {"pull-list", "--record-type", "Medical"}, {"missing", "--include-destroyed"}} {
+	for _, args := range [][]string{{"pull-list", "--borrower", "B100"}, {"missing", "--as-of", "2026-03-01"}, {"missing", "--include-destroyed"}} {
 		r := h.run(append([]string{"report"}, args...)...)
 		if r.code != ExitUsage || !strings.Contains(r.stderr, "report does not take --"+strings.TrimPrefix(args[1], "--")) {
 			t.Errorf("%q, a filter the report does not take: exit %d %q", args, r.code, r.stderr)
@@ -126,7 +149,7 @@ func TestReportFiltersNotFound(t *testing.T) {
 	// A filter a report needs and did not get is bad usage too.
 	for _, args := range [][]string{{"history"}, {"destruction-certificate"}, {"shelf-audit"}} {
 		r := h.run(append([]string{"report"}, args...)...)
-		if r.code != ExitUsage || !strings.Contains(r.stderr, "choose") {
+		if r.code != ExitUsage || !strings.Contains(r.stderr, "report needs --") {
 			t.Errorf("report %q without the filter it needs: exit %d %q", args, r.code, r.stderr)
 		}
 	}
@@ -142,8 +165,13 @@ func TestReportFiltersNotFound(t *testing.T) {
 	}
 	os.Remove("with-destroyed.pdf")
 	r = h.run("report", "history", "--barcode", "V0000001", "--barcode", "V0000002")
-	if r.code != ExitUsage || !strings.Contains(r.stderr, "at most one --barcode") {
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "takes one --barcode, not 2") {
 		t.Errorf("two folders for a history: exit %d %q", r.code, r.stderr)
+	}
+	// An order the report cannot be sorted in is bad usage, naming its orders.
+	r = h.run("report", "location", "--order", "due")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "--order must be filing|borrower for the location report") {
+		t.Errorf("location --order due: exit %d %q", r.code, r.stderr)
 	}
 	if files, _ := filepath.Glob("*"); len(files) > 0 {
 		t.Errorf("a refused report left files: %v", files)

@@ -74,6 +74,10 @@ func Run(ctx context.Context, args []string, p Process) int {
 	}
 	rest := top.Args()
 	if len(rest) == 0 {
+		if err := c.checkDBLocation(); err != nil {
+			fmt.Fprintf(stderr, "chartroom: %v\n", err)
+			return ExitUsage
+		}
 		c.log = c.newLogger()
 		if p.OpenApp == nil {
 			fmt.Fprintln(stderr, "chartroom: this program has no desktop app; name a command")
@@ -105,6 +109,10 @@ func (c *invocation) runCommand(ctx context.Context, cmd *command, args []string
 		return ExitOK
 	}
 	if err != nil {
+		c.usageFailure(cmd, err.Error())
+		return ExitUsage
+	}
+	if err := c.checkDBLocationFor(cmd); err != nil {
 		c.usageFailure(cmd, err.Error())
 		return ExitUsage
 	}

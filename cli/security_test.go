@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/chartroom/chartroom/reports/needtool"
 )
 
 // Attacks met from the command line (the store-level cases are in
@@ -57,11 +59,8 @@ func TestSecurityCLINoSecretsInOutput(t *testing.T) {
 // of the file and no Chartroom would.
 func runSqlite3(t *testing.T, db, sql string) {
 	t.Helper()
-	tool, err := exec.LookPath("sqlite3")
-	if err != nil {
-		t.Skip("the sqlite3 command-line tool is not installed (CI installs it)")
-	}
-	if out, err := exec.Command(tool, db, sql).CombinedOutput(); err != nil {
+	needtool.Need(t, "sqlite3")
+	if out, err := exec.Command("sqlite3", db, sql).CombinedOutput(); err != nil {
 		t.Fatalf("sqlite3 %q: %v\n%s", sql, err, out)
 	}
 }

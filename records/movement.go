@@ -72,11 +72,11 @@ type Movement struct {
 // the folder's current state inside it, so of two racing calls exactly one
 // wins and the other is told why.
 type MovementService interface {
-	CheckOut(ctx context.Context, in CheckOutInput) (Volume, error)
-	// CheckOutScan is CheckOut telling the desk what else the scan did: a
-	// folder marked missing is recorded found, a check-out to an outside
-	// party records a disclosure.
-	CheckOutScan(ctx context.Context, in CheckOutInput) (CheckOutResult, error)
+	// CheckOut checks a folder out (or hands it off) and says what else
+	// the scan did: a folder marked missing is recorded found, a check-out
+	// to an outside party records a disclosure, the requests it serves are
+	// fulfilled.
+	CheckOut(ctx context.Context, in CheckOutInput) (CheckOutResult, error)
 	CheckIn(ctx context.Context, barcode string) (CheckInResult, error)
 	MarkMissing(ctx context.Context, volumeID ID, note string) (Volume, error)
 	MarkFound(ctx context.Context, volumeID ID, note string) (Volume, error)

@@ -11,14 +11,6 @@ import (
 	"github.com/chartroom/chartroom/records"
 )
 
-// needBatch asks for the batch a certificate is for.
-func needBatch(p Params) error {
-	if p.BatchID == 0 {
-		return records.FieldError(FilterBatch, "choose the destruction batch the certificate is for")
-	}
-	return nil
-}
-
 // runDestructionCertificate makes the certificate of destruction of a batch.
 func runDestructionCertificate(j *job, w io.Writer) error {
 	b, err := j.svc.DestructionBatch(j.ctx, j.p.BatchID)

@@ -10,14 +10,6 @@ import (
 // 45 CFR 164.528) for the six years before a day.
 const ReportDisclosures = "disclosures"
 
-// needPatient asks for the patient whose accounting is wanted.
-func needPatient(p Params) error {
-	if p.PatientID == 0 {
-		return records.FieldError(FilterPatient, "choose the patient whose accounting of disclosures is wanted")
-	}
-	return nil
-}
-
 // accountingPeriod is the period printed top right: the six years before
 // the as-of day.
 func accountingPeriod(j *job) string {

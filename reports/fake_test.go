@@ -9,10 +9,10 @@ import (
 )
 
 // fakeStore answers the read calls reports make from fixed data, the way
-// the records.Service contract describes them. Any other call panics (the
-// embedded interface is nil): reports must not make them.
+// the records.Service contract describes them. A call it does not answer
+// panics (the embedded interface is nil).
 type fakeStore struct {
-	records.Service
+	Store
 	settings    records.Settings
 	volumes     []records.Volume
 	requests    []records.Request

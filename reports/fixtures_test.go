@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/reports/needtool"
 )
 
 // All names here are made up.
@@ -120,20 +121,6 @@ func keepSample(t testing.TB, pdf []byte) {
 	}
 }
 
-// needTool skips the test when a command-line tool is not installed on a
-// developer's machine; under CI (CI=true) a missing tool fails the test, so
-// a build machine without poppler-utils or zbar-tools cannot pass by
-// checking nothing.
-func needTool(t testing.TB, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed; CI must have it (poppler-utils, zbar-tools)", name)
-		}
-		t.Skipf("%s is not installed", name)
-	}
-}
-
 // pdfPages extracts the text of each page with pdftotext -layout.
 func pdfPages(t testing.TB, pdf []byte) []string {
 	t.Helper()
@@ -154,7 +141,7 @@ func pdfStreamText(t testing.TB, pdf []byte) string {
 // pdftotext runs pdftotext in the given mode on pdf and returns its text.
 func pdftotext(t testing.TB, pdf []byte, mode string) string {
 	t.Helper()
-	needTool(t, "pdftotext")
+	needtool.Need(t, "pdftotext")
 	path := filepath.Join(t.TempDir(), "report.pdf")
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)

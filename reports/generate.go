@@ -11,11 +11,34 @@ import (
 	"github.com/chartroom/chartroom/records"
 )
 
+// Store is what reports read from a store: the read calls of records.Service
+// they make, and no others. A records.Service is one.
+type Store interface {
+	Settings(ctx context.Context) (records.Settings, error)
+	Patient(ctx context.Context, id records.ID) (records.Patient, error)
+	Volume(ctx context.Context, id records.ID) (records.Volume, error)
+	VolumeByBarcode(ctx context.Context, barcode string) (records.Volume, error)
+	ListVolumes(ctx context.Context, f records.VolumeFilter, fn func(records.Volume) error) error
+	History(ctx context.Context, f records.HistoryFilter) ([]records.Movement, error)
+	ListBorrowers(ctx context.Context, includeInactive bool) ([]records.Borrower, error)
+	Borrower(ctx context.Context, id records.ID) (records.Borrower, error)
+	ListLocations(ctx context.Context) ([]records.Location, error)
+	ListRecordTypes(ctx context.Context) ([]records.RecordType, error)
+	ListRequests(ctx context.Context, f records.RequestFilter) ([]records.Request, error)
+	ListDisclosures(ctx context.Context, f records.DisclosureFilter) ([]records.Disclosure, error)
+	ReviewRetention(ctx context.Context, asOf records.Date, fn func(records.RetentionCandidate) error) error
+	DestructionBatch(ctx context.Context, id records.ID) (records.DestructionBatch, error)
+	// ShelfAudit compares scans with the records and changes nothing.
+	ShelfAudit(ctx context.Context, section records.ShelfSection, barcodes []string) (records.ShelfAuditResult, error)
+}
+
+var _ Store = records.Service(nil)
+
 // job is one report being made: the request, the practice's settings and
-// the service the data comes from.
+// the store the data comes from.
 type job struct {
 	ctx   context.Context
-	svc   records.Service
+	svc   Store
 	p     Params
 	set   records.Settings
 	today records.Date // Params.Date, else the day of Params.Now
@@ -30,7 +53,7 @@ type job struct {
 //
 // A page with characters the report font cannot print (a name in Chinese
 // or Arabic script) says so itself; Render also returns such warnings.
-func Generate(ctx context.Context, svc records.Service, name string, p Params, w io.Writer) error {
+func Generate(ctx context.Context, svc Store, name string, p Params, w io.Writer) error {
 	_, err := Render(ctx, svc, name, p, w)
 	return err
 }
@@ -38,7 +61,7 @@ func Generate(ctx context.Context, svc records.Service, name string, p Params, w
 // Render is Generate, also returning the warnings the person printing must
 // be told, which the pages say too: characters the font could not print
 // and on which pages, outguides of folders that are not on the shelf.
-func Render(ctx context.Context, svc records.Service, name string, p Params, w io.Writer) (warnings []string, err error) {
+func Render(ctx context.Context, svc Store, name string, p Params, w io.Writer) (warnings []string, err error) {
 	e, ok := lookup(name)
 	if !ok {
 		return nil, records.Errorf(records.EInvalid, "there is no report called %q; the reports are: %s", name, strings.Join(names(), ", "))
@@ -98,11 +121,16 @@ func names() []string {
 	return out
 }
 
+// takes reports whether the report takes a filter of kind k.
+func (e entry) takes(k FilterKind) bool {
+	return slices.ContainsFunc(e.filters, func(f Filter) bool { return f.Kind == k })
+}
+
 // foldVolumes lets a caller name one volume either way: a report that takes
 // chosen volumes accepts VolumeID as a choice of one, and a report about one
 // volume accepts a single chosen volume.
 func (e entry) foldVolumes(p *Params) {
-	takesOne, takesMany := slices.Contains(e.filters, FilterVolume), slices.Contains(e.filters, FilterVolumes)
+	takesOne, takesMany := e.takes(KindVolume), e.takes(KindVolumes)
 	switch {
 	case takesMany && !takesOne && p.VolumeID != 0:
 		if !slices.Contains(p.VolumeIDs, p.VolumeID) {
@@ -114,38 +142,64 @@ func (e entry) foldVolumes(p *Params) {
 	}
 }
 
-// check refuses parameters the report does not take and values that make
-// no sense, naming the field as the command line and the form call it.
+// isSet reports whether p gives a filter of kind k.
+func isSet(p Params, k FilterKind) bool {
+	switch k {
+	case KindLocation:
+		return p.LocationID != 0
+	case KindStates:
+		return len(p.States) > 0
+	case KindBorrower:
+		return p.BorrowerID != 0
+	case KindRecordType:
+		return p.RecordTypeID != 0
+	case KindPatient:
+		return p.PatientID != 0
+	case KindVolume:
+		return p.VolumeID != 0
+	case KindVolumes:
+		return len(p.VolumeIDs) > 0
+	case KindOrder:
+		return p.Order != records.OrderFiling
+	case KindDate:
+		return !p.Date.IsZero()
+	case KindFrom:
+		return !p.From.IsZero()
+	case KindTo:
+		return !p.To.IsZero()
+	case KindLabelFormat:
+		return p.LabelFormat != ""
+	case KindStartPosition:
+		return p.StartPosition != 0
+	case KindBatch:
+		return p.BatchID != 0
+	case KindScans:
+		return len(p.Scans) > 0
+	case KindIncludeDestroyed:
+		return p.IncludeDestroyed
+	}
+	return false
+}
+
+// check refuses parameters the report does not take, values that make no
+// sense and filters it needs and did not get, naming the filter as the
+// command line and the form do.
 func (e entry) check(p Params) error {
 	if p.Now.IsZero() {
 		return records.Errorf(records.EInvalid, "the report needs the time it is printed at")
 	}
-	set := map[string]bool{
-		FilterLocation:      p.LocationID != 0,
-		FilterState:         len(p.States) > 0,
-		FilterBorrower:      p.BorrowerID != 0,
-		FilterRecordType:    p.RecordTypeID != 0,
-		FilterPatient:       p.PatientID != 0,
-		FilterVolume:        p.VolumeID != 0,
-		FilterOrder:         p.Order != records.OrderFiling,
-		FilterDate:          !p.Date.IsZero(),
-		FilterFrom:          !p.From.IsZero(),
-		FilterTo:            !p.To.IsZero(),
-		FilterVolumes:       len(p.VolumeIDs) > 0,
-		FilterLabelFormat:   p.LabelFormat != "",
-		FilterStartPosition: p.StartPosition != 0,
-		FilterBatch:         p.BatchID != 0,
-		FilterScans:         len(p.Scans) > 0,
-		FilterDestroyed:     p.IncludeDestroyed,
-	}
-	for _, f := range allFilters {
-		if set[f] && !slices.Contains(e.filters, f) {
-			return records.FieldError(f, "the %s report does not take this filter; it takes %s", e.name, takes(e.filters))
+	for _, f := range declared {
+		if !isSet(p, f.Kind) || e.takes(f.Kind) {
+			continue
 		}
+		if f.Kind == KindVolumes && e.takes(KindVolume) {
+			return declaredKind(KindVolume).Errorf("the %s report is about one folder, not %d", e.name, len(p.VolumeIDs))
+		}
+		return f.Errorf("the %s report does not take this filter; it takes %s", e.name, takes(e.filters))
 	}
 	for _, s := range p.States {
 		if !s.Valid() {
-			return records.FieldError(FilterState, "%q is not a volume state", s)
+			return stateFilter.Errorf("%q is not a volume state", s)
 		}
 	}
 	if p.Order != records.OrderFiling && !slices.Contains(e.orders, p.Order) {
@@ -153,43 +207,67 @@ func (e entry) check(p Params) error {
 		for i, o := range e.orders {
 			allowed[i] = OrderName(o)
 		}
-		return records.FieldError(FilterOrder, "the %s report can be sorted by %s only", e.name, strings.Join(allowed, " or "))
+		return orderFilter.Errorf("the %s report can be sorted by %s only", e.name, strings.Join(allowed, " or "))
 	}
 	if !p.From.IsZero() && !p.To.IsZero() && p.To.Before(p.From) {
-		return records.FieldError(FilterTo, "%s is before the start of the range %s", p.To, p.From)
+		return toFilter.Errorf("%s is before the start of the range %s", p.To, p.From)
 	}
 	if slices.Contains(p.VolumeIDs, 0) {
-		return records.FieldError(FilterVolumes, "a chosen volume has no id")
+		return foldersFilter.Errorf("a chosen volume has no id")
 	}
 	switch p.LabelFormat {
 	case "", LabelAvery5160:
 		if p.StartPosition < 0 || p.StartPosition > Avery5160PerSheet {
-			return records.FieldError(FilterStartPosition, "must be between 1 and %d (the labels on an Avery 5160 sheet), not %d", Avery5160PerSheet, p.StartPosition)
+			return startFilter.Errorf("must be between 1 and %d (the labels on an Avery 5160 sheet), not %d", Avery5160PerSheet, p.StartPosition)
 		}
 	case LabelRoll:
 		if p.StartPosition > 1 {
-			return records.FieldError(FilterStartPosition, "applies to sheets of labels, not to a roll")
+			return startFilter.Errorf("applies to sheets of labels, not to a roll")
 		}
 	default:
-		return records.FieldError(FilterLabelFormat, "%q is not a label format; use %s or %s", p.LabelFormat, LabelAvery5160, LabelRoll)
+		return labelFormatFilter.Errorf("%q is not a label format; use %s or %s", p.LabelFormat, LabelAvery5160, LabelRoll)
 	}
-	if e.need != nil {
-		return e.need(p)
-	}
-	return nil
+	return e.checkNeeded(p)
 }
 
-var allFilters = []string{
-	FilterLocation, FilterState, FilterBorrower, FilterRecordType, FilterPatient, FilterVolume,
-	FilterOrder, FilterDate, FilterFrom, FilterTo, FilterVolumes, FilterLabelFormat, FilterStartPosition,
-	FilterBatch, FilterScans, FilterDestroyed,
+// checkNeeded refuses a report without a filter it declares Required, or
+// without any of its OneOf filters.
+func (e entry) checkNeeded(p Params) error {
+	what := strings.ToLower(e.title)
+	for _, f := range e.filters {
+		if f.Required && !isSet(p, f.Kind) {
+			return f.Errorf("choose one: the %s needs it", what)
+		}
+	}
+	if len(e.oneOf) == 0 {
+		return nil
+	}
+	var labels []string
+	for _, f := range e.filters {
+		if !slices.Contains(e.oneOf, f.Name) {
+			continue
+		}
+		if isSet(p, f.Kind) {
+			return nil
+		}
+		labels = append(labels, "a "+strings.ToLower(f.Label))
+	}
+	first, _ := e.report().Filter(e.oneOf[0])
+	return first.Errorf("choose %s: the %s needs one", strings.Join(labels, " or "), what)
 }
 
-func takes(filters []string) string {
+// takes lists the names of filters, as an error tells them.
+func takes(filters []Filter) string {
 	if len(filters) == 0 {
 		return "no filters"
 	}
-	return strings.Join(filters, ", ")
+	names := make([]string, 0, len(filters))
+	for _, f := range filters {
+		if !slices.Contains(names, f.Name) {
+			names = append(names, f.Name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // describeFilters turns the parameters into the words printed under the
@@ -260,17 +338,17 @@ func (j *job) describeFilters(e entry) ([]string, error) {
 	if p.BatchID != 0 {
 		out = append(out, fmt.Sprintf("Destruction batch %d", p.BatchID))
 	}
-	if slices.Contains(e.filters, FilterDestroyed) && !slices.Contains(p.States, records.StateDestroyed) {
+	if e.takes(KindIncludeDestroyed) && !slices.Contains(p.States, records.StateDestroyed) {
 		if p.IncludeDestroyed {
 			out = append(out, "Destroyed folders included")
 		} else {
 			out = append(out, "Destroyed folders left out")
 		}
 	}
-	if slices.Contains(e.filters, FilterScans) {
+	if e.takes(KindScans) {
 		out = append(out, "Scanned: "+count(len(p.Scans), "barcode", "barcodes"))
 	}
-	if slices.Contains(e.filters, FilterOrder) {
+	if e.takes(KindOrder) {
 		out = append(out, "Order: "+orderText(p.Order, j.set.Filing))
 	} else if e.filing {
 		out = append(out, "Order: "+orderText(records.OrderFiling, j.set.Filing))

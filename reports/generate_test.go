@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/reports/needtool"
 )
 
 func clerkCtx() context.Context {
 	return records.WithActor(context.Background(), records.Actor{UserID: 7, Username: "clerk.demo", Role: records.RoleClerk})
 }
 
-func generate(t *testing.T, svc records.Service, name string, p Params) []byte {
+func generate(t *testing.T, svc Store, name string, p Params) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Generate(clerkCtx(), svc, name, p, &buf); err != nil {
@@ -38,19 +39,80 @@ func TestListIsTheContract(t *testing.T) {
 		if r.Title == "" || r.Description == "" {
 			t.Errorf("%s has no title or description", r.Name)
 		}
-		for _, f := range r.Filters {
-			if !slices.Contains(allFilters, f) {
-				t.Errorf("%s lists unknown filter %q", r.Name, f)
-			}
-		}
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("List() = %v, want %v", got, want)
 	}
 	// The caller's copy is its own.
-	List()[0].Filters[0] = "changed"
-	if List()[0].Filters[0] == "changed" {
-		t.Error("List shares its filter slices")
+	List()[0].Filters[0].Name = "changed"
+	List()[0].Orders[0] = records.OrderDue
+	if List()[0].Filters[0].Name == "changed" || List()[0].Orders[0] == records.OrderDue {
+		t.Error("List shares its slices")
+	}
+}
+
+// TestFiltersAreDeclaredOnce: every report's filters are declared filters,
+// each name once in a report; a report that takes the order filter says
+// which orders, filing first; OneOf names filters the report takes.
+func TestFiltersAreDeclaredOnce(t *testing.T) {
+	used := map[FilterKind]bool{}
+	for _, r := range List() {
+		names := map[string]bool{}
+		takesOrder := false
+		for _, f := range r.Filters {
+			d := declaredKind(f.Kind)
+			if f.Name != d.Name || f.Label != d.Label || f.Help != d.Help {
+				t.Errorf("%s: filter %+v differs from its declaration %+v", r.Name, f, d)
+			}
+			if names[f.Name] {
+				t.Errorf("%s takes %s twice", r.Name, f.Name)
+			}
+			names[f.Name], used[f.Kind] = true, true
+			takesOrder = takesOrder || f.Kind == KindOrder
+		}
+		if takesOrder != (len(r.Orders) > 1) || (takesOrder && r.Orders[0] != records.OrderFiling) {
+			t.Errorf("%s: order filter %v, orders %v", r.Name, takesOrder, r.Orders)
+		}
+		for _, n := range r.OneOf {
+			if !names[n] {
+				t.Errorf("%s needs one of %v, but does not take %s", r.Name, r.OneOf, n)
+			}
+		}
+	}
+	for _, f := range Filters() {
+		if f.Name == "" || f.Label == "" || f.Help == "" || f.Required {
+			t.Errorf("filter %+v: a name, a label, a line of help, required by no default", f)
+		}
+		if !used[f.Kind] {
+			t.Errorf("no report takes %s (kind %d)", f.Name, f.Kind)
+		}
+	}
+}
+
+// TestRequiredFiltersAreRefusedWhenMissing: a report refuses to run without
+// a filter it declares required, naming that filter, as the faces promise.
+func TestRequiredFiltersAreRefusedWhenMissing(t *testing.T) {
+	svc := newFakeStore()
+	for _, r := range List() {
+		var needs []string
+		for _, f := range r.Filters {
+			if f.Required {
+				needs = append(needs, f.Name)
+			}
+		}
+		if len(r.OneOf) > 0 {
+			needs = append(needs, r.OneOf[0])
+		}
+		if len(needs) == 0 {
+			continue
+		}
+		t.Run(r.Name, func(t *testing.T) {
+			var buf bytes.Buffer
+			err := Generate(clerkCtx(), svc, r.Name, Params{Now: testNow}, &buf)
+			if records.ErrorCode(err) != records.EInvalid || !slices.Contains(needs, records.ErrorField(err)) {
+				t.Errorf("with no filters: %v (field %q), want a refusal naming one of %v", err, records.ErrorField(err), needs)
+			}
+		})
 	}
 }
 
@@ -156,8 +218,9 @@ func TestGenerateRefusesBadParams(t *testing.T) {
 		{"label format", ReportLabels, Params{Now: testNow, LabelFormat: "sheet"}, records.EInvalid, FilterLabelFormat, "not a label format"},
 		{"start past the sheet", ReportLabels, Params{Now: testNow, StartPosition: 31}, records.EInvalid, FilterStartPosition, "between 1 and 30"},
 		{"start on a roll", ReportLabels, Params{Now: testNow, LabelFormat: LabelRoll, StartPosition: 3}, records.EInvalid, FilterStartPosition, "not to a roll"},
-		{"history of nothing", ReportHistory, Params{Now: testNow}, records.EInvalid, FilterPatient, "choose a patient or a volume"},
-		{"zero volume id", ReportLabels, Params{Now: testNow, VolumeIDs: []records.ID{1, 0}}, records.EInvalid, FilterVolumes, "no id"},
+		{"history of nothing", ReportHistory, Params{Now: testNow}, records.EInvalid, FilterPatient, "Patient: choose a patient or a folder: the chart history needs one"},
+		{"zero volume id", ReportLabels, Params{Now: testNow, VolumeIDs: []records.ID{1, 0}}, records.EInvalid, FilterBarcode, "no id"},
+		{"history of two folders", ReportHistory, Params{Now: testNow, VolumeIDs: []records.ID{1, 2}}, records.EInvalid, FilterBarcode, "about one folder, not 2"},
 		{"unknown borrower", ReportOverdue, Params{Now: testNow, BorrowerID: 99}, records.ENotFound, "", "no borrower"},
 		{"unknown location", ReportLocation, Params{Now: testNow, LocationID: 99}, records.ENotFound, "", "no location"},
 	}
@@ -179,7 +242,7 @@ func TestGenerateRefusesBadParams(t *testing.T) {
 // pageSize returns what pdfinfo says of the first page's size.
 func pageSize(t *testing.T, pdf []byte) string {
 	t.Helper()
-	needTool(t, "pdfinfo")
+	needtool.Need(t, "pdfinfo")
 	path := filepath.Join(t.TempDir(), "r.pdf")
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)

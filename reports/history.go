@@ -8,14 +8,6 @@ import (
 	"github.com/chartroom/chartroom/records"
 )
 
-// needHistory asks for the chart whose history is wanted.
-func needHistory(p Params) error {
-	if p.PatientID == 0 && p.VolumeID == 0 {
-		return records.FieldError(FilterPatient, "choose a patient or a volume for the history")
-	}
-	return nil
-}
-
 // runHistory makes the chart history report.
 func runHistory(j *job, w io.Writer) error {
 	moves, err := j.svc.History(j.ctx, records.HistoryFilter{

@@ -13,14 +13,15 @@ import (
 	"testing"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/reports/needtool"
 )
 
 // decodeBarcodes renders page (1-based) of pdf at 300 dpi and returns the
 // Code 128 symbols zbarimg reads on it, sorted.
 func decodeBarcodes(t *testing.T, pdf []byte, page int) []string {
 	t.Helper()
-	needTool(t, "pdftoppm")
-	needTool(t, "zbarimg")
+	needtool.Need(t, "pdftoppm")
+	needtool.Need(t, "zbarimg")
 	dir := t.TempDir()
 	path := filepath.Join(dir, "labels.pdf")
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
@@ -103,7 +104,7 @@ func TestRollLabelsScanOnePerPage(t *testing.T) {
 // page, from the words' positions pdftotext reports.
 func labelSlots(t *testing.T, pdf []byte, page int) map[string]int {
 	t.Helper()
-	needTool(t, "pdftotext")
+	needtool.Need(t, "pdftotext")
 	path := filepath.Join(t.TempDir(), "labels.pdf")
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,8 @@
 // Package reports prints Chartroom's PDF reports, folder labels, outguides
-// and request slips with gofpdf. Data comes through records.Service only;
-// rows are streamed onto the pages, never collected, so the location report
-// of a whole record room takes the memory of its PDF and no more.
+// and request slips with gofpdf. Data comes through Store, the read calls of
+// records.Service that reports make; rows are streamed onto the pages, never
+// collected, so the location report of a whole record room takes the memory
+// of its PDF and no more.
 //
 // Every page carries the practice name, the title, the filters and the day
 // at the top, and "Page x of y", who printed it when, and the notice
@@ -15,9 +16,9 @@ import (
 	"github.com/chartroom/chartroom/records"
 )
 
-// Params are a report's filters. Only the fields a report lists in its
-// Report.Filters apply; setting another is refused, so a filter is never
-// silently ignored.
+// Params are a report's filters. Only the fields of the kinds a report
+// lists in its Report.Filters apply; setting another is refused, so a filter
+// is never silently ignored.
 type Params struct {
 	// Now is the printed-at time; the caller passes its clock so that tests
 	// are deterministic. It is required.
@@ -55,37 +56,33 @@ type Params struct {
 	Digits *records.DigitRange
 }
 
-// Report describes one report for the command line's --list and the app's
-// Reports screen.
+// Report describes one report for the command line's --list and flags and
+// for the app's Reports form, which are built from it: a face cannot offer
+// a filter or an order the report refuses.
 type Report struct {
 	Name        string
 	Title       string
 	Description string
-	// Filters names the Params a report takes (the Filter* constants), in
-	// the order a form offers them.
-	Filters []string
+	// Filters are the filters the report takes, in the order a form
+	// offers them.
+	Filters []Filter
+	// Orders are the orders the report can be sorted in (by its order
+	// filter), the default first; empty when it has one order of its own.
+	Orders []records.VolumeOrder
+	// OneOf names filters of which the report needs at least one (a
+	// history: a patient or a folder).
+	OneOf []string
 }
 
-// Filter names: which Params field a report takes. The command line's flags
-// and the Reports screen's fields carry the same names.
-const (
-	FilterLocation      = "location"          // Params.LocationID
-	FilterState         = "state"             // Params.States
-	FilterBorrower      = "borrower"          // Params.BorrowerID
-	FilterRecordType    = "record-type"       // Params.RecordTypeID
-	FilterPatient       = "patient"           // Params.PatientID
-	FilterVolume        = "volume"            // Params.VolumeID
-	FilterOrder         = "order"             // Params.Order; see ParseOrder
-	FilterDate          = "date"              // Params.Date
-	FilterFrom          = "from"              // Params.From
-	FilterTo            = "to"                // Params.To
-	FilterVolumes       = "volumes"           // Params.VolumeIDs
-	FilterLabelFormat   = "label-format"      // Params.LabelFormat
-	FilterStartPosition = "start-position"    // Params.StartPosition
-	FilterBatch         = "batch"             // Params.BatchID
-	FilterScans         = "scans"             // Params.Scans
-	FilterDestroyed     = "include-destroyed" // Params.IncludeDestroyed
-)
+// Filter returns the report's filter called name.
+func (r Report) Filter(name string) (Filter, bool) {
+	for _, f := range r.Filters {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Filter{}, false
+}
 
 // Label formats.
 const (
@@ -119,41 +116,16 @@ const (
 func List() []Report {
 	out := make([]Report, len(catalog))
 	for i, e := range catalog {
-		f := make([]string, len(e.filters))
-		copy(f, e.filters)
-		out[i] = Report{Name: e.name, Title: e.title, Description: e.description, Filters: f}
+		out[i] = e.report()
 	}
 	return out
 }
 
-// orderNames are the spellings of records.VolumeOrder on the command line.
-var orderNames = map[string]records.VolumeOrder{
-	"filing":   records.OrderFiling,
-	"borrower": records.OrderBorrower,
-	"due":      records.OrderDue,
-}
-
-// ParseOrder reads an order's name: "filing" (or ""), "borrower" or "due".
-func ParseOrder(s string) (records.VolumeOrder, error) {
-	if s == "" {
-		return records.OrderFiling, nil
-	}
-	o, ok := orderNames[s]
+// Find returns the report called name.
+func Find(name string) (Report, bool) {
+	e, ok := lookup(name)
 	if !ok {
-		return 0, records.FieldError("Order", "%q is not an order; use filing, borrower or due", s)
+		return Report{}, false
 	}
-	return o, nil
-}
-
-// OrderName is the name ParseOrder reads for o.
-func OrderName(o records.VolumeOrder) string {
-	switch o {
-	case records.OrderFiling:
-		return "filing"
-	case records.OrderBorrower:
-		return "borrower"
-	case records.OrderDue:
-		return "due"
-	}
-	return "unknown"
+	return e.report(), true
 }

@@ -6,14 +6,6 @@ import (
 	"github.com/chartroom/chartroom/records"
 )
 
-// needLocation asks for the location a shelf audit covers.
-func needLocation(p Params) error {
-	if p.LocationID == 0 {
-		return records.FieldError(FilterLocation, "choose the location whose shelves were scanned")
-	}
-	return nil
-}
-
 // runShelfAudit makes the shelf audit report: the store compares the scans
 // with the records (the rule is records.AuditShelf).
 func runShelfAudit(j *job, w io.Writer) error {

@@ -190,6 +190,8 @@ func (c *chartView) load() {
 			return
 		}
 		c.show(d)
+		// `chartroom bench` times Enter in Find to this line (--verbose).
+		c.s.log.Debug("chart: folders shown", "mrn", d.patient.MRN, "folders", len(d.volumes))
 	})
 }
 
@@ -352,7 +354,7 @@ func (c *chartView) moveOut(handOff bool) *editDialog {
 		var res records.CheckOutResult
 		return formWrite{
 			write: func() (err error) {
-				res, err = svc.CheckOutScan(ctx, in)
+				res, err = svc.CheckOut(ctx, in)
 				return err
 			},
 			after: func() {

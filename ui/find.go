@@ -141,6 +141,8 @@ func (f *findScreen) query(text string) {
 		}
 		f.show(text, hits)
 		f.answered = text
+		// `chartroom bench` times keystroke to list from this line (--verbose).
+		f.s.log.Debug("find: list shown", "query", text, "hits", len(hits))
 		if f.enterFor == text {
 			f.enterFor = ""
 			f.act(text)

@@ -17,7 +17,7 @@ func TestLooseFilingShowsWhoseChart(t *testing.T) {
 	_, out := f.patient("123456", "Quillby", "Hugo")
 	f.patient("654321", "Testwell", "Ada")
 	dr := f.borrower("Dr. Alpha Fictional", "BADGE-A")
-	if _, err := f.store.CheckOutScan(f.admin, records.CheckOutInput{Barcode: out.Barcode, BorrowerID: dr.ID}); err != nil {
+	if _, err := f.store.CheckOut(f.admin, records.CheckOutInput{Barcode: out.Barcode, BorrowerID: dr.ID}); err != nil {
 		t.Fatal(err)
 	}
 	m := f.mustSignIn(adminName, adminPassword)

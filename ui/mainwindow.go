@@ -26,6 +26,8 @@ const (
 	navAdmin
 	navRetention
 	navShelfAudit
+	navOverdue
+	navSetup
 	navCount
 )
 
@@ -57,6 +59,7 @@ func navItems() []navItem {
 		{navAdmin, "Administration", theme.SettingsIcon(), fyne.Key7, records.RoleSupervisor, func(s *shell) screen { return newAdminScreen(s) }},
 		{navRetention, "Retention", theme.DeleteIcon(), fyne.Key8, records.RoleSupervisor, func(s *shell) screen { return newRetentionScreen(s) }},
 		{navShelfAudit, "Shelf audit", theme.GridIcon(), fyne.Key9, records.RoleClerk, func(s *shell) screen { return newShelfAuditScreen(s) }},
+		{navOverdue, overdueTitle, theme.WarningIcon(), "", records.RoleClerk, func(s *shell) screen { return newOverdueScreen(s) }},
 	}
 }
 
@@ -209,6 +212,10 @@ func (m *mainWindow) openReport(name string) {
 	}
 }
 
+// openOverdue shows the overdue worklist: the status bar's "Overdue: N"
+// opens it.
+func (m *mainWindow) openOverdue() { m.show(navOverdue) }
+
 // find jumps to the Find page with the box focused: Ctrl+F from anywhere.
 func (m *mainWindow) find() {
 	m.show(navFind)
@@ -221,7 +228,9 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 		it := it
 		mi := fyne.NewMenuItem(it.title, guarded(func() { m.show(it.id) }))
 		mi.Icon = it.icon
-		mi.Shortcut = &desktop.CustomShortcut{KeyName: it.key, Modifier: fyne.KeyModifierShortcutDefault}
+		if it.key != "" {
+			mi.Shortcut = &desktop.CustomShortcut{KeyName: it.key, Modifier: fyne.KeyModifierShortcutDefault}
+		}
 		goItems = append(goItems, mi)
 	}
 	findItem := fyne.NewMenuItem("Find a chart…", guarded(m.find))
@@ -241,7 +250,9 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 func (m *mainWindow) showShortcuts() {
 	text := "Ctrl+F\tFind a chart from anywhere\n"
 	for _, it := range m.items {
-		text += "Ctrl+" + string(it.key) + "\t" + it.title + "\n"
+		if it.key != "" {
+			text += "Ctrl+" + string(it.key) + "\t" + it.title + "\n"
+		}
 	}
 	text += "Ctrl+L\tLock the window\nEnter\tOpen the selected chart / commit a scan"
 	dialog.ShowInformation("Keyboard shortcuts", text, m.s.win)

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,9 +53,14 @@ func newReportsScreen(s *shell) *reportsScreen {
 	for _, b := range r.buttons {
 		b.Disable()
 	}
-	right := container.NewVBox(r.title, r.about, r.form, r.errs.label, container.NewHBox(open, saveAs, printButton), r.busy)
-	left := container.New(minWidth{260}, r.list)
-	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(right)))
+	// The filters scroll when a long form (folder labels) is taller than a
+	// 768-pixel screen leaves room for; the buttons, and the error that
+	// stops them, stay in sight below.
+	filters := container.NewVScroll(container.NewPadded(container.NewVBox(r.title, r.about, r.form)))
+	actions := container.NewVBox(r.errs.label, container.NewHBox(open, saveAs, printButton), r.busy)
+	right := container.NewBorder(nil, container.NewPadded(actions), nil, nil, filters)
+	left := container.New(minWidth{220}, r.list)
+	split := container.NewHSplit(left, right)
 	split.SetOffset(0.25)
 	r.root = screenFrame("Reports", "PDF reports of the record room. Open shows the PDF, Print sends it to the printer.", nil, split)
 	return r
@@ -201,7 +207,8 @@ func (r *reportsScreen) saveAs() {
 	r.generate(func(pdf []byte) { savePDFAs(r.s, base, pdf) })
 }
 
-// reportParams is the form of one report's filters.
+// reportParams is the form of one report's filters, built from the
+// filters the report declares: it cannot offer one the report refuses.
 type reportParams struct {
 	s       *shell
 	rep     reports.Report
@@ -217,9 +224,16 @@ func newReportParams(s *shell, rep reports.Report, errs *formErrors) (*reportPar
 	rp := &reportParams{s: s, rep: rep, form: widget.NewForm()}
 	ctx := s.ctx()
 	for _, f := range rep.Filters {
-		if err := rp.addFilter(ctx, f, errs); err != nil {
+		input, err := rp.addFilter(ctx, f, errs)
+		if err != nil {
 			return nil, err
 		}
+		item := widget.NewFormItem(f.Label, input)
+		if f.Kind == reports.KindIncludeDestroyed {
+			item.Text = "" // the checkbox says it
+		}
+		item.HintText = rp.hint(f)
+		rp.form.AppendItem(item)
 	}
 	if len(rep.Filters) == 0 {
 		rp.form.Append("", hint("This report takes no filters."))
@@ -236,73 +250,97 @@ func newReportParams(s *shell, rep reports.Report, errs *formErrors) (*reportPar
 	return rp, nil
 }
 
-func (rp *reportParams) addFilter(ctx context.Context, f string, errs *formErrors) error {
+// hint is the line under a filter's field: whether the report needs it.
+func (rp *reportParams) hint(f reports.Filter) string {
+	if f.Required {
+		return "Required"
+	}
+	if !slices.Contains(rp.rep.OneOf, f.Name) {
+		return ""
+	}
+	var others []string
+	for _, g := range rp.rep.Filters {
+		if g.Name != f.Name && slices.Contains(rp.rep.OneOf, g.Name) {
+			others = append(others, strings.ToLower(g.Label))
+		}
+	}
+	return "This or the " + strings.Join(others, " or the ") + ": one is needed"
+}
+
+// pick is a drop-down of the options, led by "(all)" unless the report
+// requires the filter; the reader gets the index of the option chosen
+// and is not called for all (or none chosen).
+func (rp *reportParams) pick(f reports.Filter, options []string, read func(p *reports.Params, i int)) *widget.Select {
+	first := 0
+	if !f.Required {
+		options = append([]string{anyOption}, options...)
+		first = 1
+	}
+	sel := widget.NewSelect(options, nil)
+	if f.Required {
+		sel.PlaceHolder = "(choose one)"
+	} else {
+		sel.SetSelectedIndex(0)
+	}
+	rp.readers = append(rp.readers, func(p *reports.Params) error {
+		if i := sel.SelectedIndex(); i >= first {
+			read(p, i-first)
+		}
+		return nil
+	})
+	return sel
+}
+
+// addFilter makes the input for filter f, by its kind, and its reader; an
+// error under it is marked on the input (errs keys it by f.Name, the name
+// the reports package's errors give).
+func (rp *reportParams) addFilter(ctx context.Context, f reports.Filter, errs *formErrors) (fyne.CanvasObject, error) {
 	s := rp.s
-	switch f {
-	case reports.FilterLocation:
+	entry := func(placeholder string) *activeEntry {
+		return errs.field(f.Name, newEntry(s, placeholder))
+	}
+	read := func(rd func(p *reports.Params) error) { rp.readers = append(rp.readers, rd) }
+	switch f.Kind {
+	case reports.KindLocation:
 		locs, err := s.svc.ListLocations(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		opts := []string{anyOption}
-		for _, l := range locs {
-			opts = append(opts, l.Path)
+		opts := make([]string, len(locs))
+		for i, l := range locs {
+			opts[i] = l.Path
 		}
-		sel := widget.NewSelect(opts, nil)
-		sel.SetSelectedIndex(0)
-		rp.form.Append("Location", sel)
-		rp.readers = append(rp.readers, func(p *reports.Params) error {
-			if i := sel.SelectedIndex(); i > 0 {
-				p.LocationID = locs[i-1].ID
-			}
-			return nil
-		})
-	case reports.FilterBorrower:
+		return rp.pick(f, opts, func(p *reports.Params, i int) { p.LocationID = locs[i].ID }), nil
+	case reports.KindBorrower:
 		bs, err := s.svc.ListBorrowers(ctx, true)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		opts := []string{anyOption}
-		for _, b := range bs {
-			opts = append(opts, borrowerOption(b))
+		opts := make([]string, len(bs))
+		for i, b := range bs {
+			opts[i] = borrowerOption(b)
 		}
-		sel := widget.NewSelect(opts, nil)
-		sel.SetSelectedIndex(0)
-		rp.form.Append("Borrower", sel)
-		rp.readers = append(rp.readers, func(p *reports.Params) error {
-			if i := sel.SelectedIndex(); i > 0 {
-				p.BorrowerID = bs[i-1].ID
-			}
-			return nil
-		})
-	case reports.FilterRecordType:
+		return rp.pick(f, opts, func(p *reports.Params, i int) { p.BorrowerID = bs[i].ID }), nil
+	case reports.KindRecordType:
 		ts, err := s.svc.ListRecordTypes(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		opts := []string{anyOption}
-		for _, t := range ts {
-			opts = append(opts, t.Name)
+		opts := make([]string, len(ts))
+		for i, t := range ts {
+			opts[i] = t.Name
 		}
-		sel := widget.NewSelect(opts, nil)
-		sel.SetSelectedIndex(0)
-		rp.form.Append("Record type", sel)
-		rp.readers = append(rp.readers, func(p *reports.Params) error {
-			if i := sel.SelectedIndex(); i > 0 {
-				p.RecordTypeID = ts[i-1].ID
-			}
-			return nil
-		})
-	case reports.FilterState:
-		// A grid rather than one long row, so the form fits at 1280 wide.
-		grid := container.NewGridWithColumns(3)
+		return rp.pick(f, opts, func(p *reports.Params, i int) { p.RecordTypeID = ts[i].ID }), nil
+	case reports.KindStates:
+		// Two columns rather than one long row, so the form fits a
+		// 1024-pixel-wide screen.
+		grid := container.NewGridWithColumns(2)
 		checks := make([]*widget.Check, len(records.VolumeStates))
 		for i, st := range records.VolumeStates {
 			checks[i] = widget.NewCheck(stateLabel(st), nil)
 			grid.Add(checks[i])
 		}
-		rp.form.Append("States (none: all)", grid)
-		rp.readers = append(rp.readers, func(p *reports.Params) error {
+		read(func(p *reports.Params) error {
 			for i, st := range records.VolumeStates {
 				if checks[i].Checked {
 					p.States = append(p.States, st)
@@ -310,137 +348,145 @@ func (rp *reportParams) addFilter(ctx context.Context, f string, errs *formError
 			}
 			return nil
 		})
-	case reports.FilterDestroyed:
-		c := widget.NewCheck("Include destroyed folders", nil)
-		rp.form.Append("", c)
-		rp.readers = append(rp.readers, func(p *reports.Params) error {
+		return grid, nil
+	case reports.KindIncludeDestroyed:
+		c := widget.NewCheck(f.Label, nil)
+		read(func(p *reports.Params) error {
 			p.IncludeDestroyed = c.Checked
 			return nil
 		})
-	case reports.FilterOrder:
-		sel := widget.NewSelect([]string{"filing", "borrower", "due"}, nil)
-		sel.SetSelected("filing")
-		rp.form.Append("Order", sel)
-		rp.readers = append(rp.readers, func(p *reports.Params) error {
-			o, err := reports.ParseOrder(sel.Selected)
-			p.Order = o
-			return err
+		return c, nil
+	case reports.KindOrder:
+		// Only the orders this report can be sorted in.
+		opts := make([]string, len(rp.rep.Orders))
+		for i, o := range rp.rep.Orders {
+			opts[i] = reports.OrderName(o)
+		}
+		sel := widget.NewSelect(opts, nil)
+		sel.SetSelectedIndex(0)
+		read(func(p *reports.Params) error {
+			p.Order = rp.rep.Orders[max(sel.SelectedIndex(), 0)]
+			return nil
 		})
-	case reports.FilterPatient:
-		e := errs.field("Patient", newEntry(s, "MRN; empty: all"))
-		rp.form.Append("Patient", e)
-		rp.readers = append(rp.readers, func(p *reports.Params) error {
+		return sel, nil
+	case reports.KindPatient:
+		e := entry("chart number (MRN)")
+		read(func(p *reports.Params) error {
 			if strings.TrimSpace(e.Text) == "" {
 				return nil
 			}
 			pt, err := s.svc.PatientByMRN(s.ctx(), e.Text)
 			if err != nil {
-				return records.FieldError("Patient", "%s", records.ErrorMessage(err))
+				return f.Errorf("%s", records.ErrorMessage(err))
 			}
 			p.PatientID = pt.ID
 			return nil
 		})
-	case reports.FilterVolume:
-		e := errs.field("Folder", newEntry(s, "folder barcode; empty: all"))
-		rp.form.Append("Folder", e)
-		rp.readers = append(rp.readers, func(p *reports.Params) error {
+		return e, nil
+	case reports.KindVolume:
+		e := entry("folder barcode")
+		read(func(p *reports.Params) error {
 			if strings.TrimSpace(e.Text) == "" {
 				return nil
 			}
 			v, err := s.svc.VolumeByBarcode(s.ctx(), e.Text)
 			if err != nil {
-				return records.FieldError("Folder", "%s", records.ErrorMessage(err))
+				return f.Errorf("%s", records.ErrorMessage(err))
 			}
 			p.VolumeID = v.ID
 			return nil
 		})
-	case reports.FilterVolumes:
-		e := errs.field("Folders", newEntry(s, "barcodes separated by spaces; empty: all"))
-		rp.form.Append("Folders", e)
-		rp.readers = append(rp.readers, func(p *reports.Params) error {
+		return e, nil
+	case reports.KindVolumes:
+		e := entry("barcodes separated by spaces; empty: all")
+		read(func(p *reports.Params) error {
 			for _, code := range strings.FieldsFunc(e.Text, func(r rune) bool { return r == ' ' || r == ',' || r == ';' }) {
 				v, err := s.svc.VolumeByBarcode(s.ctx(), code)
 				if err != nil {
-					return records.FieldError("Folders", "%s", records.ErrorMessage(err))
+					return f.Errorf("%s", records.ErrorMessage(err))
 				}
 				p.VolumeIDs = append(p.VolumeIDs, v.ID)
 			}
 			return nil
 		})
-	case reports.FilterDate, reports.FilterFrom, reports.FilterTo:
-		label := map[string]string{reports.FilterDate: "Date", reports.FilterFrom: "From", reports.FilterTo: "To"}[f]
-		e := errs.field(label, newEntry(s, "YYYY-MM-DD"))
-		switch f {
-		case reports.FilterDate:
-			e.SetText(s.today().String())
-		case reports.FilterFrom:
-			e.SetText(s.today().AddDays(-30).String())
-		case reports.FilterTo:
-			e.SetText(s.today().String())
+		return e, nil
+	case reports.KindDate, reports.KindFrom, reports.KindTo:
+		e := entry("YYYY-MM-DD")
+		day := s.today()
+		if f.Kind == reports.KindFrom {
+			day = day.AddDays(-30)
 		}
-		rp.form.Append(label, e)
-		rp.readers = append(rp.readers, func(p *reports.Params) error {
-			d, err := dateField(label, e.Text)
-			switch f {
-			case reports.FilterDate:
+		e.SetText(day.String())
+		read(func(p *reports.Params) error {
+			d, err := records.ParseDate(strings.TrimSpace(e.Text))
+			if err != nil {
+				return f.Errorf("%s", err.Error())
+			}
+			switch f.Kind {
+			case reports.KindDate:
 				p.Date = d
-			case reports.FilterFrom:
+			case reports.KindFrom:
 				p.From = d
-			case reports.FilterTo:
+			default:
 				p.To = d
 			}
-			return err
+			return nil
 		})
-	case reports.FilterLabelFormat:
+		return e, nil
+	case reports.KindLabelFormat:
 		sel := widget.NewSelect([]string{"Avery 5160 sheet (30 labels)", "Label printer roll"}, nil)
 		sel.SetSelectedIndex(0)
-		rp.form.Append("Label format", sel)
-		rp.readers = append(rp.readers, func(p *reports.Params) error {
+		read(func(p *reports.Params) error {
 			p.LabelFormat = reports.LabelAvery5160
 			if sel.SelectedIndex() == 1 {
 				p.LabelFormat = reports.LabelRoll
 			}
 			return nil
 		})
-	case reports.FilterBatch:
-		e := errs.field("Batch", newEntry(s, "destruction batch number"))
+		return sel, nil
+	case reports.KindBatch:
+		e := entry("destruction batch number")
 		if bs, err := s.svc.ListDestructionBatches(ctx); err == nil && len(bs) > 0 {
 			e.SetText(strconv.FormatInt(int64(bs[0].ID), 10))
 		}
-		rp.form.Append("Destruction batch", e)
-		rp.readers = append(rp.readers, func(p *reports.Params) error {
-			n, err := strconv.ParseInt(strings.TrimSpace(e.Text), 10, 64)
+		read(func(p *reports.Params) error {
+			text := strings.TrimSpace(e.Text)
+			if text == "" {
+				return nil // the report says it needs one
+			}
+			n, err := strconv.ParseInt(text, 10, 64)
 			if err != nil || n <= 0 {
-				return records.FieldError("Batch", "type the number of a destruction batch")
+				return f.Errorf("type the number of a destruction batch")
 			}
 			p.BatchID = records.ID(n)
 			return nil
 		})
-	case reports.FilterScans:
-		e := errs.field("Scans", newEntry(s, "the barcodes scanned, one per line, in shelf order"))
+		return e, nil
+	case reports.KindScans:
+		e := entry("the barcodes scanned, one per line, in shelf order")
 		e.MultiLine = true
 		e.SetMinRowsVisible(5)
-		rp.form.Append("Scanned barcodes", e)
-		rp.readers = append(rp.readers, func(p *reports.Params) error {
+		read(func(p *reports.Params) error {
 			scans, err := records.ParseScanList(e.Text)
 			if err != nil {
-				return records.FieldError("Scans", "%s", records.ErrorMessage(err))
+				return f.Errorf("%s", records.ErrorMessage(err))
 			}
 			p.Scans = scans
 			return nil
 		})
-	case reports.FilterStartPosition:
-		e := errs.field("Start position", newEntry(s, "1 to 30: first free label on the sheet"))
+		return e, nil
+	case reports.KindStartPosition:
+		e := entry("1 to 30: first free label on the sheet")
 		e.SetText("1")
-		rp.form.Append("Start position", e)
-		rp.readers = append(rp.readers, func(p *reports.Params) error {
+		read(func(p *reports.Params) error {
 			n, err := strconv.Atoi(strings.TrimSpace(e.Text))
 			if err != nil || n < 1 || n > reports.Avery5160PerSheet {
-				return records.FieldError("Start position", "must be a number from 1 to %d", reports.Avery5160PerSheet)
+				return f.Errorf("must be a number from 1 to %d", reports.Avery5160PerSheet)
 			}
 			p.StartPosition = n
 			return nil
 		})
+		return e, nil
 	}
-	return nil
+	return nil, records.Internal(fmt.Sprintf("the Reports form cannot ask for the filter %q", f.Name), nil)
 }

@@ -172,7 +172,7 @@ func (r *requestsScreen) checkOutToRequester() {
 	}
 	ctx, svc := r.s.ctx(), r.s.svc
 	inBackground(r.s, func() (records.CheckOutResult, error) {
-		return svc.CheckOutScan(ctx, records.CheckOutInput{Barcode: q.Barcode, BorrowerID: q.BorrowerID})
+		return svc.CheckOut(ctx, records.CheckOutInput{Barcode: q.Barcode, BorrowerID: q.BorrowerID})
 	}, func(res records.CheckOutResult, err error) {
 		if err != nil {
 			r.s.showError(err)

@@ -176,6 +176,7 @@ func (s *shell) signedInAs(a records.Actor) {
 	s.win.SetContent(s.main.content())
 	s.win.SetMainMenu(s.main.menu())
 	s.main.show(navFind)
+	s.main.offerSetup()
 }
 
 // lock hides the work behind the sign-in form (the idle lock, Ctrl+L) with

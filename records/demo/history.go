@@ -148,7 +148,7 @@ func (g *generator) requestsAndLoose(ctx context.Context) error {
 				if _, err := g.svc.SetRequestState(ctx, r.ID, records.RequestPulled, ""); err != nil {
 					return err
 				}
-				if _, err := g.svc.CheckOutScan(ctx, records.CheckOutInput{Barcode: q.Barcode, BorrowerID: q.BorrowerID}); err != nil {
+				if _, err := g.svc.CheckOut(ctx, records.CheckOutInput{Barcode: q.Barcode, BorrowerID: q.BorrowerID}); err != nil {
 					return fmt.Errorf("demo check-out for a request: %w", err)
 				}
 			}

@@ -20,28 +20,9 @@ func rawDB(t *testing.T, path string) *sql.DB {
 	return db
 }
 
-func TestAuditChainVerifies(t *testing.T) {
-	f := newFixture(t)
-	f.patient("100001", "Quux", "Audrey")
-	problem, n, err := f.s.VerifyAudit(context.Background(), true)
-	if err != nil || problem != nil || n < 5 {
-		t.Fatalf("VerifyAudit(full) = %v, %d, %v", problem, n, err)
-	}
-	// Incremental: only what is new since the checkpoint.
-	problem, n, err = f.s.VerifyAudit(context.Background(), false)
-	if err != nil || problem != nil || n != 0 {
-		t.Fatalf("VerifyAudit(incremental, nothing new) = %v, %d, %v", problem, n, err)
-	}
-	f.patient("100002", "Quux", "Bert")
-	problem, n, err = f.s.VerifyAudit(context.Background(), false)
-	if err != nil || problem != nil || n != 1 {
-		t.Fatalf("VerifyAudit(incremental, one new) = %v, %d, %v", problem, n, err)
-	}
-}
-
 func TestAuditLogIsAppendOnly(t *testing.T) {
 	f := newFixture(t)
-	f.patient("100001", "Quux", "Audrey") // a movement to tamper with
+	f.Patient("100001", "Quux", "Audrey") // a movement to tamper with
 	db := rawDB(t, f.path)
 	for _, stmt := range []string{
 		"UPDATE audit SET detail = 'nothing happened' WHERE id = 1",
@@ -79,7 +60,7 @@ func TestAuditTamperDetection(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.patient("100001", "Quux", "Audrey")
+			f.Patient("100001", "Quux", "Audrey")
 			if problem, _, err := f.s.VerifyAudit(context.Background(), true); problem != nil || err != nil {
 				t.Fatalf("clean chain: %v %v", problem, err)
 			}
@@ -110,49 +91,10 @@ func TestAuditTamperDetection(t *testing.T) {
 			if problem.EventID != want || !strings.Contains(problem.Reason, tc.problem) {
 				t.Fatalf("problem = %+v, want event %d and %q", problem, want, tc.problem)
 			}
-			problems, err := f.s.CheckIntegrity(f.supervisor)
+			problems, err := f.s.CheckIntegrity(f.Supervisor)
 			if err != nil || len(problems) == 0 || !strings.Contains(strings.Join(problems, ";"), "audit log") {
 				t.Fatalf("CheckIntegrity = %v, %v", problems, err)
 			}
 		})
 	}
-}
-
-func TestAuditOfViewsAndChanges(t *testing.T) {
-	f := newFixture(t)
-	p := f.patient("100001", "Quux", "Viewed")
-	v := f.firstVolume(p)
-	before := countAudit(t, f, p.ID)
-	calls := []func() error{
-		func() error { _, err := f.s.Patient(f.clerk, p.ID); return err },
-		func() error { _, err := f.s.PatientByMRN(f.clerk, "10-00-01"); return err },
-		func() error { _, err := f.s.VolumesOfPatient(f.clerk, p.ID); return err },
-		func() error { _, err := f.s.Where(f.clerk, "100001"); return err },
-	}
-	for i, call := range calls {
-		if err := call(); err != nil {
-			t.Fatal(err)
-		}
-		if got := countAudit(t, f, p.ID); got != before+i+1 {
-			t.Fatalf("call %d: %d patient audit events, want %d", i, got, before+i+1)
-		}
-	}
-	if _, err := f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.drGrey.ID}); err != nil {
-		t.Fatal(err)
-	}
-	evs, err := f.s.ListAudit(f.supervisor, records.AuditFilter{Entity: "volume", EntityID: v.ID})
-	if err != nil || len(evs) == 0 || evs[0].Action != records.AuditMove || !strings.Contains(evs[0].Detail, f.drGrey.Name) {
-		t.Fatalf("check-out audit: %+v %v", evs, err)
-	}
-	_, err = f.s.ListAudit(f.clerk, records.AuditFilter{})
-	wantCode(t, err, records.EForbidden)
-}
-
-func countAudit(t *testing.T, f *fixture, patientID records.ID) int {
-	t.Helper()
-	evs, err := f.s.ListAudit(f.supervisor, records.AuditFilter{Entity: "patient", EntityID: patientID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(evs)
 }

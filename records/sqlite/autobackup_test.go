@@ -56,7 +56,7 @@ func TestAutoBackupOncePerDay(t *testing.T) {
 					t.Fatalf("first AutoBackup = %q, %v, %v", p, made, err)
 				}
 				before = p
-				f.clock.Advance(tc.after)
+				f.Clock.Advance(tc.after)
 			}
 			path, made, err := f.s.AutoBackup(ctx)
 			if err != nil {
@@ -77,7 +77,7 @@ func TestAutoBackupOncePerDay(t *testing.T) {
 				}
 				return
 			}
-			if want := "chartroom-" + f.clock.Now().Format("20060102-150405") + ".db"; filepath.Base(path) != want {
+			if want := "chartroom-" + f.Clock.Now().Format("20060102-150405") + ".db"; filepath.Base(path) != want {
 				t.Fatalf("backup name %s, want %s", filepath.Base(path), want)
 			}
 			fi, err := os.Stat(path)
@@ -91,7 +91,7 @@ func TestAutoBackupOncePerDay(t *testing.T) {
 				t.Fatalf("the backup does not check: %v %v", problems, err)
 			}
 			// The audit log says Chartroom made it, and where.
-			evs, err := f.s.ListAudit(f.supervisor, records.AuditFilter{Entity: "database"})
+			evs, err := f.s.ListAudit(f.Supervisor, records.AuditFilter{Entity: "database"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,11 +109,11 @@ func TestAutoBackupOncePerDay(t *testing.T) {
 func TestAutoBackupKeepsTheLastN(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	st, _ := f.s.Settings(f.admin)
+	st, _ := f.s.Settings(f.Admin)
 	st.BackupKeep = 3
 	st.BackupKeepWeekly, st.BackupKeepMonthly = 0, 0 // the count alone: TestPruneByPeriod has the rest
 	st.BackupDir = filepath.Join(t.TempDir(), "elsewhere")
-	if _, err := f.s.UpdateSettings(f.admin, st); err != nil {
+	if _, err := f.s.UpdateSettings(f.Admin, st); err != nil {
 		t.Fatal(err)
 	}
 	var made []string
@@ -127,11 +127,11 @@ func TestAutoBackupKeepsTheLastN(t *testing.T) {
 		}
 		made = append(made, filepath.Base(p))
 		// Exits during the day make nothing more.
-		f.clock.Advance(time.Hour)
+		f.Clock.Advance(time.Hour)
 		if _, ok, err := f.s.AutoBackup(ctx); ok || err != nil {
 			t.Fatalf("day %d: a second backup within the day: %v %v", day, ok, err)
 		}
-		f.clock.Advance(24 * time.Hour)
+		f.Clock.Advance(24 * time.Hour)
 	}
 	if left := backupsIn(t, st.BackupDir); strings.Join(left, " ") != strings.Join(made[3:], " ") {
 		t.Fatalf("left %v, want the last three %v", left, made[3:])
@@ -179,7 +179,7 @@ func TestBackupCutShortDoesNotCount(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	stamp := f.clock.Now().Format("20060102-150405")
+	stamp := f.Clock.Now().Format("20060102-150405")
 	cutShort := filepath.Join(dir, backupPrefix+stamp+backupSuffix+partialSuffix)
 	old := filepath.Join(dir, backupPrefix+"20200101-000000"+backupSuffix+partialSuffix)
 	for _, p := range []string{cutShort, cutShort + "-journal", old, old + "-journal"} {

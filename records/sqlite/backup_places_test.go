@@ -20,19 +20,19 @@ const testPassphrase = "a quiet shelf of blue folders"
 // f, and returns the place.
 func withSecondPlace(t *testing.T, f *fixture) string {
 	t.Helper()
-	if err := f.s.SetBackupPassphrase(f.admin, "", testPassphrase, false); err != nil {
+	if err := f.s.SetBackupPassphrase(f.Admin, "", testPassphrase, false); err != nil {
 		t.Fatalf("SetBackupPassphrase: %v", err)
 	}
 	second := filepath.Join(t.TempDir(), "usb-stick")
 	if err := os.Mkdir(second, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	st, err := f.s.Settings(f.admin)
+	st, err := f.s.Settings(f.Admin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st.SecondBackupDir = second
-	if _, err := f.s.UpdateSettings(f.admin, st); err != nil {
+	if _, err := f.s.UpdateSettings(f.Admin, st); err != nil {
 		t.Fatalf("UpdateSettings with a second place: %v", err)
 	}
 	return second
@@ -40,9 +40,9 @@ func withSecondPlace(t *testing.T, f *fixture) string {
 
 func TestSecondPlaceNeedsAPassphrase(t *testing.T) {
 	f := newFixture(t)
-	st, _ := f.s.Settings(f.admin)
+	st, _ := f.s.Settings(f.Admin)
 	st.SecondBackupDir = t.TempDir()
-	_, err := f.s.UpdateSettings(f.admin, st)
+	_, err := f.s.UpdateSettings(f.Admin, st)
 	wantCode(t, err, records.EInvalid)
 	if !strings.Contains(records.ErrorMessage(err), "passphrase") {
 		t.Errorf("message %q does not say a passphrase is needed", records.ErrorMessage(err))
@@ -61,12 +61,12 @@ func TestBackupPassphrase(t *testing.T) {
 		sameKeyAsBefore  bool
 		firstTimeNoCheck bool
 	}{
-		{name: "a clerk", user: f.clerk, next: testPassphrase, code: records.EForbidden},
-		{name: "too short", user: f.admin, next: "short one", code: records.EInvalid},
-		{name: "first time", user: f.admin, next: testPassphrase, opensWith: testPassphrase},
-		{name: "change with a wrong current", user: f.admin, current: "not the passphrase", next: "another long passphrase", code: records.EInvalid, opensWith: testPassphrase},
-		{name: "change with the current", user: f.admin, current: testPassphrase, next: "another long passphrase", opensWith: "another long passphrase", sameKeyAsBefore: true},
-		{name: "forgotten: a new key", user: f.admin, next: "a third long passphrase", newKey: true, opensWith: "a third long passphrase"},
+		{name: "a clerk", user: f.Clerk, next: testPassphrase, code: records.EForbidden},
+		{name: "too short", user: f.Admin, next: "short one", code: records.EInvalid},
+		{name: "first time", user: f.Admin, next: testPassphrase, opensWith: testPassphrase},
+		{name: "change with a wrong current", user: f.Admin, current: "not the passphrase", next: "another long passphrase", code: records.EInvalid, opensWith: testPassphrase},
+		{name: "change with the current", user: f.Admin, current: testPassphrase, next: "another long passphrase", opensWith: "another long passphrase", sameKeyAsBefore: true},
+		{name: "forgotten: a new key", user: f.Admin, next: "a third long passphrase", newKey: true, opensWith: "a third long passphrase"},
 	}
 	var before backupKey
 	for _, tc := range tests {
@@ -104,8 +104,8 @@ func TestBackupPassphrase(t *testing.T) {
 // of the setting the status says the second place is overdue.
 func TestAutoBackupToTheSecondPlace(t *testing.T) {
 	f := newFixture(t)
-	p := f.patient("123456", "Zorblatt", "Quentina")
-	barcode := f.firstVolume(p).Barcode
+	p := f.Patient("123456", "Zorblatt", "Quentina")
+	barcode := f.FirstVolume(p).Barcode
 	second := withSecondPlace(t, f)
 	ctx := context.Background()
 
@@ -141,14 +141,14 @@ func TestAutoBackupToTheSecondPlace(t *testing.T) {
 		t.Fatalf("the encrypted backup does not check: %v %v", problems, err)
 	}
 
-	st, err := f.s.BackupStatus(f.clerk)
+	st, err := f.s.BackupStatus(f.Clerk)
 	if err != nil || len(st.Places) != 2 || !st.PassphraseSet {
 		t.Fatalf("BackupStatus = %+v, %v", st, err)
 	}
 	if st.Places[0].LastCopy != local || st.Places[0].Encrypted || st.Places[1].LastCopy != filepath.Join(second, onStick[0]) || !st.Places[1].Encrypted {
 		t.Errorf("last copies %+v, want %s and the one on the stick", st.Places, local)
 	}
-	if _, overdue := st.SecondPlaceOverdue(f.clock.Now()); overdue {
+	if _, overdue := st.SecondPlaceOverdue(f.Clock.Now()); overdue {
 		t.Errorf("the second place is overdue right after a copy")
 	}
 
@@ -158,12 +158,12 @@ func TestAutoBackupToTheSecondPlace(t *testing.T) {
 		t.Fatal(err)
 	}
 	for day := 1; day <= 8; day++ {
-		f.clock.Advance(24 * time.Hour)
+		f.Clock.Advance(24 * time.Hour)
 		if _, made, err := f.s.AutoBackup(ctx); err != nil || !made {
 			t.Fatalf("day %d with the stick away: made %v, %v", day, made, err)
 		}
-		st, _ := f.s.BackupStatus(f.clerk)
-		if _, overdue := st.SecondPlaceOverdue(f.clock.Now()); overdue != (day > 7) {
+		st, _ := f.s.BackupStatus(f.Clerk)
+		if _, overdue := st.SecondPlaceOverdue(f.Clock.Now()); overdue != (day > 7) {
 			t.Errorf("day %d: second place overdue = %v", day, overdue)
 		}
 	}
@@ -181,8 +181,8 @@ func TestAutoBackupToTheSecondPlace(t *testing.T) {
 	if n := len(backupsIn(t, second)); n != 2 {
 		t.Errorf("second place holds %d backups, want 2", n)
 	}
-	st, _ = f.s.BackupStatus(f.clerk)
-	if _, overdue := st.SecondPlaceOverdue(f.clock.Now()); overdue {
+	st, _ = f.s.BackupStatus(f.Clerk)
+	if _, overdue := st.SecondPlaceOverdue(f.Clock.Now()); overdue {
 		t.Errorf("still overdue after a copy")
 	}
 }
@@ -191,7 +191,7 @@ func TestAutoBackupToTheSecondPlace(t *testing.T) {
 // written: the app says so, and nothing on the drive counts as a backup.
 func TestSecondPlaceUnpluggedMidWrite(t *testing.T) {
 	f := newFixture(t)
-	f.patient("123456", "Zorblatt", "Quentina")
+	f.Patient("123456", "Zorblatt", "Quentina")
 	second := withSecondPlace(t, f)
 	pulled := false
 	placeWritten = func(partial string) {
@@ -220,7 +220,7 @@ func TestSecondPlaceUnpluggedMidWrite(t *testing.T) {
 	if got := backupsIn(t, second); len(got) != 0 {
 		t.Errorf("the second place holds %v after the drive was pulled mid-write", got)
 	}
-	st, _ := f.s.BackupStatus(f.clerk)
+	st, _ := f.s.BackupStatus(f.Clerk)
 	if st.Places[1].LastCopy != "" {
 		t.Errorf("the status counts %s as the second place's last good copy", st.Places[1].LastCopy)
 	}
@@ -231,16 +231,16 @@ func TestSecondPlaceUnpluggedMidWrite(t *testing.T) {
 // the right passphrase restores.
 func TestRestoreEncrypted(t *testing.T) {
 	f := newFixture(t)
-	f.patient("123456", "Zorblatt", "Quentina")
-	if err := f.s.SetBackupPassphrase(f.admin, "", testPassphrase, false); err != nil {
+	f.Patient("123456", "Zorblatt", "Quentina")
+	if err := f.s.SetBackupPassphrase(f.Admin, "", testPassphrase, false); err != nil {
 		t.Fatal(err)
 	}
 	away := t.TempDir()
-	backup, err := f.s.Backup(f.supervisor, away)
+	backup, err := f.s.Backup(f.Supervisor, away)
 	if err != nil || !strings.HasSuffix(backup, ".db.age") {
 		t.Fatalf("Backup to a folder away from the database = %q, %v; want an encrypted backup", backup, err)
 	}
-	f.patient("654321", "Afterwards", "Added")
+	f.Patient("654321", "Afterwards", "Added")
 	if err := f.s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +285,7 @@ func TestRestoreEncrypted(t *testing.T) {
 	if _, err := Restore(ctx, f.path, backup, Unlock{Passphrase: testPassphrase}); err != nil {
 		t.Fatalf("Restore with the passphrase: %v", err)
 	}
-	s := openTestStore(t, f.path, f.clock)
+	s := openTestStore(t, f.path, f.Clock)
 	clerk, err := s.SignIn(ctx, "cleo", testPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -309,7 +309,7 @@ func fileSum(t *testing.T, path string) [32]byte {
 // with its date, while the backup folder's checks ok.
 func TestWeeklyCheckNoticesCorruption(t *testing.T) {
 	f := newFixture(t)
-	f.patient("123456", "Zorblatt", "Quentina")
+	f.Patient("123456", "Zorblatt", "Quentina")
 	second := withSecondPlace(t, f)
 	ctx := context.Background()
 	if _, _, err := f.s.AutoBackup(ctx); err != nil {
@@ -329,7 +329,7 @@ func TestWeeklyCheckNoticesCorruption(t *testing.T) {
 	if err := os.WriteFile(onStick, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	f.clock.Advance(records.BackupCheckEvery)
+	f.Clock.Advance(records.BackupCheckEvery)
 	checked, err = f.s.CheckBackups(ctx, false)
 	if err != nil || len(checked) != 2 {
 		t.Fatalf("the next week's check = %+v, %v", checked, err)
@@ -340,12 +340,12 @@ func TestWeeklyCheckNoticesCorruption(t *testing.T) {
 	if c := checked[1].Check; c.OK || c.File != onStick || !strings.Contains(c.Problems, "damaged") {
 		t.Errorf("the damaged backup on the second place checked %+v", c)
 	}
-	st, err := f.s.BackupStatus(f.clerk)
+	st, err := f.s.BackupStatus(f.Clerk)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := st.Places[1].Check; c.OK || !c.At.Equal(f.clock.Now()) || c.File != onStick {
-		t.Errorf("the status shows the second place's check as %+v, want failed at %v", c, f.clock.Now())
+	if c := st.Places[1].Check; c.OK || !c.At.Equal(f.Clock.Now()) || c.File != onStick {
+		t.Errorf("the status shows the second place's check as %+v, want failed at %v", c, f.Clock.Now())
 	}
 	if problem, _, err := f.s.VerifyAudit(ctx, true); problem != nil || err != nil {
 		t.Errorf("audit chain after the checks: %v %v", problem, err)

@@ -4,50 +4,20 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/storetest"
 )
 
 // benchPatients is the size of the generated practice the benchmarks run
 // against (a large practice; the index plans do not change with size).
 const benchPatients = 200_000
-
-// syllables build plainly fictitious names.
-var syllables = []string{"qua", "zor", "bli", "mun", "tek", "vos", "pra", "dil", "gru", "fen", "ñu", "jax", "wim", "lop", "rés", "kib"}
-
-func fakeName(r *rand.Rand, parts int) string {
-	n := ""
-	for i := 0; i < parts; i++ {
-		n += syllables[r.IntN(len(syllables))]
-	}
-	first, size := utf8.DecodeRuneInString(n)
-	return string(unicode.ToUpper(first)) + n[size:]
-}
-
-// fakeRows returns n import rows with chart numbers from start.
-func fakeRows(seed uint64, start, n int) []records.PatientRow {
-	r := rand.New(rand.NewPCG(seed, 7))
-	rows := make([]records.PatientRow, n)
-	for i := range rows {
-		rows[i] = records.PatientRow{Line: i + 2, Patient: records.Patient{
-			MRN:       fmt.Sprint(start + i),
-			LastName:  fakeName(r, 2+r.IntN(2)),
-			FirstName: fakeName(r, 2),
-			DOB:       records.NewDate(1930+r.IntN(90), time.Month(1+r.IntN(12)), 1+r.IntN(28)),
-			Sex:       []string{"F", "M"}[r.IntN(2)],
-		}}
-	}
-	return rows
-}
 
 var (
 	benchOnce sync.Once
@@ -86,7 +56,7 @@ func benchDB(b *testing.B) string {
 			return
 		}
 		a, _ := s.SignIn(ctx, "ada", testPassword)
-		_, benchErr = s.ImportPatients(records.WithActor(ctx, a), records.PatientRows(fakeRows(1, 1, benchPatients)), false)
+		_, benchErr = s.ImportPatients(records.WithActor(ctx, a), records.PatientRows(storetest.FakeRows(1, 1, benchPatients)), false)
 	})
 	if benchErr != nil {
 		b.Fatal(benchErr)
@@ -214,7 +184,7 @@ func BenchmarkCheckOut(b *testing.B) {
 // with normal durability (Bulk off); rows/s is the figure to watch.
 func BenchmarkImportPatients(b *testing.B) {
 	const n = 100_000
-	rows := fakeRows(2, 1, n)
+	rows := storetest.FakeRows(2, 1, n)
 	for b.Loop() {
 		b.StopTimer()
 		path := filepath.Join(b.TempDir(), "import.db")

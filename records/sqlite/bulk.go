@@ -20,10 +20,11 @@ type BulkStats struct {
 	Load, Indexes time.Duration // writing rows; building the indexes after
 }
 
-// bulkTables are the tables a bulk load fills; their secondary indexes are
+// BulkTables are the tables a bulk load fills; their secondary indexes are
 // dropped before the load and built again after it, which sorts each index
-// once instead of inserting into it row by row.
-var bulkTables = []string{"patients", "volumes", "movements", "requests", "loose_filing", "audit"}
+// once instead of inserting into it row by row. The sqlite3 tool's side of
+// the benchmark (records/sqlite/sqlitebench) loads the same ones from CSV.
+var BulkTables = []string{"patients", "volumes", "movements", "requests", "loose_filing", "audit"}
 
 // bulkCacheKiB is the page cache of a bulk load (negative cache_size: KiB).
 const bulkCacheKiB = 512 << 10
@@ -68,7 +69,7 @@ func BulkLoad(ctx context.Context, path string, log *slog.Logger, fill records.B
 	if err != nil {
 		return stats, err
 	}
-	indexes, err := dropIndexes(ctx, conn, bulkTables...)
+	indexes, err := dropIndexes(ctx, conn, BulkTables...)
 	if err != nil {
 		return stats, mapErr(err, "prepare the bulk load")
 	}

@@ -35,7 +35,7 @@ func TestCommitsDoNotCheckpointTheCheckpointerDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 400; i++ {
-		f.patient(fmt.Sprint(200000+i), "Quux", fmt.Sprintf("Number%d", i))
+		f.Patient(fmt.Sprint(200000+i), "Quux", fmt.Sprintf("Number%d", i))
 	}
 	if frames := walFrames(t, f.path); frames < 1200 {
 		t.Fatalf("the log holds %d frames after 400 new charts; a commit must have checkpointed", frames)
@@ -46,7 +46,7 @@ func TestCommitsDoNotCheckpointTheCheckpointerDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.s.ckpt = c
-	f.patient("300000", "Quux", "Last") // the commit the quiet time counts from
+	f.Patient("300000", "Quux", "Last") // the commit the quiet time counts from
 	deadline := time.Now().Add(10 * time.Second)
 	for c.left.Load() != 0 {
 		if time.Now().After(deadline) {
@@ -57,7 +57,7 @@ func TestCommitsDoNotCheckpointTheCheckpointerDoes(t *testing.T) {
 	// The log is folded in: the next commit starts it over from the top,
 	// so it stops growing.
 	before := walFrames(t, f.path)
-	f.patient("300001", "Quux", "After")
+	f.Patient("300001", "Quux", "After")
 	if after := walFrames(t, f.path); after > before {
 		t.Errorf("the log grew from %d to %d frames after a complete checkpoint", before, after)
 	}

@@ -96,7 +96,9 @@ func TestChildWorker(t *testing.T) {
 		var v records.Volume
 		var err error
 		if rng.IntN(2) == 0 {
-			v, err = s.CheckOut(ctx, records.CheckOutInput{Barcode: bc, BorrowerID: records.ID(borrower)})
+			var res records.CheckOutResult
+			res, err = s.CheckOut(ctx, records.CheckOutInput{Barcode: bc, BorrowerID: records.ID(borrower)})
+			v = res.Volume
 		} else {
 			var res records.CheckInResult
 			res, err = s.CheckIn(ctx, bc)
@@ -215,8 +217,8 @@ func movementPractice(t *testing.T, folders int) (*fixture, []records.Volume) {
 	f := newFixture(t)
 	var vols []records.Volume
 	for i := 0; i < folders; i++ {
-		p := f.patient(fmt.Sprintf("77%04d", i), "Crashtest", fmt.Sprintf("Folder%d", i))
-		vols = append(vols, f.firstVolume(p))
+		p := f.Patient(fmt.Sprintf("77%04d", i), "Crashtest", fmt.Sprintf("Folder%d", i))
+		vols = append(vols, f.FirstVolume(p))
 	}
 	return f, vols
 }
@@ -311,7 +313,7 @@ func TestCrashSafety(t *testing.T) {
 	var all []report
 	committed, looks := 0, 0
 	for k := 0; k < kills; k++ {
-		c := startChild(t, f.path, f.drGrey.ID, 0, k)
+		c := startChild(t, f.path, f.DrGrey.ID, 0, k)
 		// Let it commit a little first, then kill it anywhere: inside a
 		// transaction, between the commit and its report, in a checkpoint.
 		for deadline := time.Now().Add(10 * time.Second); c.count() < 1 && time.Now().Before(deadline); {
@@ -352,7 +354,7 @@ func TestTwoWriters(t *testing.T) {
 	}
 	f, _ := movementPractice(t, 3)
 	f.s.Close()
-	borrowers := []records.Borrower{f.drGrey, f.drStone}
+	borrowers := []records.Borrower{f.DrGrey, f.DrStone}
 	children := []*child{
 		startChild(t, f.path, borrowers[0].ID, span, 1),
 		startChild(t, f.path, borrowers[1].ID, span, 2),
@@ -388,7 +390,7 @@ func TestTwoWriters(t *testing.T) {
 	checkAfter(t, f.path, all)
 	t.Logf("2 writers for %s: %d movements committed, %d refusals, all conflicts naming the holder; no busy/locked", span, moves, refusals)
 	// The writer connection's settings that make this hold.
-	s := openTestStore(t, filepath.Clean(f.path), f.clock)
+	s := openTestStore(t, filepath.Clean(f.path), f.Clock)
 	var timeout int
 	s.w.QueryRow("PRAGMA busy_timeout").Scan(&timeout)
 	if timeout < 5000 {

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/storetest"
 )
 
 // The tests in this file put the store in the way of faults of the machine
@@ -29,7 +30,7 @@ const (
 
 // fingerprint is every row of every table of the database at path, read
 // without changing the file: two equal fingerprints are the same records.
-func fingerprint(t *testing.T, path string) string {
+func fingerprint(t testing.TB, path string) string {
 	t.Helper()
 	db, err := sql.Open("sqlite", dsn(path, "mode=ro"))
 	if err != nil {
@@ -108,7 +109,7 @@ func importMany(t *testing.T, f *fixture, prefix string, n int) {
 		rows[i] = records.PatientRow{Line: i + 2, Patient: records.Patient{MRN: fmt.Sprintf("%s%04d", prefix, i),
 			LastName: "Faultline", FirstName: fmt.Sprintf("Patient%d", i), DOB: records.MustParseDate("1970-01-02")}}
 	}
-	if sum, err := f.s.ImportPatients(f.supervisor, records.PatientRows(rows), false); err != nil || sum.Imported != n {
+	if sum, err := f.s.ImportPatients(f.Supervisor, records.PatientRows(rows), false); err != nil || sum.Imported != n {
 		t.Fatalf("import: %+v %v", sum, err)
 	}
 }
@@ -293,7 +294,7 @@ func TestFaultDiskFull(t *testing.T) {
 		t.Fatalf("after the failed import: %d patients and %d volumes, want %d and %d", p, v, patients, volumes)
 	}
 	// And it works again once there is room.
-	s := openTestStore(t, f.path, f.clock)
+	s := openTestStore(t, f.path, f.Clock)
 	a, err := s.SignIn(context.Background(), "sam", testPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -430,7 +431,7 @@ func TestFaultNewerDatabase(t *testing.T) {
 func TestFaultRestoreDamagedBackup(t *testing.T) {
 	f := newFixture(t)
 	importMany(t, f, "32", 300)
-	backup, err := f.s.Backup(f.supervisor, t.TempDir())
+	backup, err := f.s.Backup(f.Supervisor, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -464,21 +465,21 @@ func TestFaultRestoreDamagedBackup(t *testing.T) {
 // before it found the reason (every call is one transaction).
 func TestFaultRefusalsChangeNothing(t *testing.T) {
 	f := newFixture(t)
-	p := f.patient("330001", "Quux", "Refused")
-	v := f.firstVolume(p)
-	if _, err := f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.drGrey.ID}); err != nil {
+	p := f.Patient("330001", "Quux", "Refused")
+	v := f.FirstVolume(p)
+	if _, err := f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.DrGrey.ID}); err != nil {
 		t.Fatal(err)
 	}
-	heldP, held := f.oldPatient("330002", "Heldman", "1940-01-01", "2000-01-01")
-	if _, err := f.s.SetLegalHold(f.supervisor, heldP.ID, true, "Case 26-1 (fictitious)"); err != nil {
+	heldP, held := f.OldPatient("330002", "Heldman", "1940-01-01", "2000-01-01")
+	if _, err := f.s.SetLegalHold(f.Supervisor, heldP.ID, true, "Case 26-1 (fictitious)"); err != nil {
 		t.Fatal(err)
 	}
-	_, free := f.oldPatient("330003", "Freeman", "1940-01-01", "2000-01-01")
-	ada, err := f.s.UserByName(f.admin, "ada")
+	_, free := f.OldPatient("330003", "Freeman", "1940-01-01", "2000-01-01")
+	ada, err := f.s.UserByName(f.Admin, "ada")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cancelled, cancel := context.WithCancel(f.supervisor)
+	cancelled, cancel := context.WithCancel(f.Supervisor)
 	cancel()
 	rows := make([]records.PatientRow, 50)
 	for i := range rows {
@@ -489,25 +490,25 @@ func TestFaultRefusalsChangeNothing(t *testing.T) {
 		call       func() error
 	}{
 		{"check-out of a folder already out", records.EConflict, func() error {
-			_, err := f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.drStone.ID})
+			_, err := f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.DrStone.ID})
 			return err
 		}},
 		{"destruction of a batch with a folder on hold", records.EConflict, func() error {
-			_, err := f.s.RecordDestruction(f.supervisor, destroyInput(free.ID, held.ID))
+			_, err := f.s.RecordDestruction(f.Supervisor, storetest.DestroyInput(free.ID, held.ID))
 			return err
 		}},
 		{"patient with a chart number taken", records.EConflict, func() error {
-			_, err := f.s.CreatePatient(f.clerk, records.Patient{MRN: "330001", LastName: "Twin"})
+			_, err := f.s.CreatePatient(f.Clerk, records.Patient{MRN: "330001", LastName: "Twin"})
 			return err
 		}},
 		{"demoting the last admin", records.EConflict, func() error {
 			u := ada
 			u.Role = records.RoleClerk
-			_, err := f.s.UpdateUser(f.admin, u)
+			_, err := f.s.UpdateUser(f.Admin, u)
 			return err
 		}},
 		{"merging a chart into itself", records.EConflict, func() error {
-			_, err := f.s.MergePatients(f.supervisor, "330001", "330001", "same")
+			_, err := f.s.MergePatients(f.Supervisor, "330001", "330001", "same")
 			return err
 		}},
 		{"an import stopped before it ran", records.EConflict, func() error {

@@ -15,27 +15,27 @@ import (
 func TestBackupRestoreRoundTrip(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	keep := f.patient("111111", "Quux", "Kept")
+	keep := f.Patient("111111", "Quux", "Kept")
 	dir := filepath.Join(t.TempDir(), "backups")
-	backup, err := f.s.Backup(f.supervisor, dir)
+	backup, err := f.s.Backup(f.Supervisor, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "chartroom-" + f.clock.Now().Format("20060102-150405") + ".db"; filepath.Base(backup) != want {
+	if want := "chartroom-" + f.Clock.Now().Format("20060102-150405") + ".db"; filepath.Base(backup) != want {
 		t.Fatalf("backup name %s, want %s", filepath.Base(backup), want)
 	}
 	if fi, err := os.Stat(backup); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("backup mode: %v %v", fi.Mode(), err)
 	}
 	// A second backup in the same second gets its own name.
-	second, err := f.s.Backup(f.supervisor, dir)
+	second, err := f.s.Backup(f.Supervisor, dir)
 	if err != nil || second == backup {
 		t.Fatalf("second backup %s: %v", second, err)
 	}
 
 	// Changes after the backup are gone after the restore.
-	f.patient("222222", "Quux", "Lost")
-	if problems, err := f.s.CheckIntegrity(f.supervisor); err != nil || len(problems) != 0 {
+	f.Patient("222222", "Quux", "Lost")
+	if problems, err := f.s.CheckIntegrity(f.Supervisor); err != nil || len(problems) != 0 {
 		t.Fatalf("CheckIntegrity = %v %v", problems, err)
 	}
 	f.s.Close()
@@ -47,14 +47,14 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		t.Fatalf("kept copy %s", kept)
 	}
 	// The kept copy holds the state before the restore.
-	old := openTestStore(t, kept, f.clock)
+	old := openTestStore(t, kept, f.Clock)
 	a, _ := old.SignIn(ctx, "cleo", testPassword)
 	if hits, _ := old.Search(records.WithActor(ctx, a), "222222", 5); len(hits) != 1 {
 		t.Fatalf("kept copy lacks the later patient: %v", hits)
 	}
 	old.Close()
 
-	s := openTestStore(t, f.path, f.clock)
+	s := openTestStore(t, f.path, f.Clock)
 	a, err = s.SignIn(ctx, "cleo", testPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +93,7 @@ func TestRestoreRefuses(t *testing.T) {
 	db.Exec("CREATE TABLE recipes (name TEXT)")
 	db.Close()
 
-	backup, err := f.s.Backup(f.supervisor, dir)
+	backup, err := f.s.Backup(f.Supervisor, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,20 +140,20 @@ func TestRestoreRefuses(t *testing.T) {
 
 func TestBackupPrunesOld(t *testing.T) {
 	f := newFixture(t)
-	st, _ := f.s.Settings(f.admin)
+	st, _ := f.s.Settings(f.Admin)
 	st.BackupKeep = 2
-	if _, err := f.s.UpdateSettings(f.admin, st); err != nil {
+	if _, err := f.s.UpdateSettings(f.Admin, st); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	var made []string
 	for i := 0; i < 4; i++ {
-		p, err := f.s.Backup(f.supervisor, dir)
+		p, err := f.s.Backup(f.Supervisor, dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		made = append(made, filepath.Base(p))
-		f.clock.Advance(time.Hour)
+		f.Clock.Advance(time.Hour)
 	}
 	entries, _ := os.ReadDir(dir)
 	var left []string
@@ -163,13 +163,13 @@ func TestBackupPrunesOld(t *testing.T) {
 	if strings.Join(left, " ") != strings.Join(made[2:], " ") {
 		t.Fatalf("left %v, want %v", left, made[2:])
 	}
-	_, err := f.s.Backup(f.supervisor, "")
+	_, err := f.s.Backup(f.Supervisor, "")
 	wantCode(t, err, records.EInvalid)
 }
 
 func TestRestoreOverDamagedDatabase(t *testing.T) {
 	f := newFixture(t)
-	backup, err := f.s.Backup(f.supervisor, t.TempDir())
+	backup, err := f.s.Backup(f.Supervisor, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestRestoreOverDamagedDatabase(t *testing.T) {
 	if b, _ := os.ReadFile(kept); string(b) != "garbage garbage garbage garbage" {
 		t.Fatalf("the damaged database was not kept as it was: %q", b)
 	}
-	s := openTestStore(t, f.path, f.clock)
+	s := openTestStore(t, f.path, f.Clock)
 	if ok, err := s.Initialized(context.Background()); !ok || err != nil {
 		t.Fatalf("restored database: %v %v", ok, err)
 	}

@@ -62,35 +62,35 @@ func dumpTables(t *testing.T, f *fixture) map[string]string {
 // accounting request.
 func duplicateCharts(t *testing.T, f *fixture) (retired, survivor records.Patient) {
 	t.Helper()
-	retired = f.patient("100001", "Doe", "Jan")
-	survivor = f.duplicatePatient("200002", retired)
-	lawyer := f.borrower(records.Borrower{Name: "Quill & Ink LLP", Kind: records.BorrowerExternal, Address: "1 Example Plaza"})
-	today := records.DateOf(f.clock.Now())
+	retired = f.Patient("100001", "Doe", "Jan")
+	survivor = f.DuplicatePatient("200002", retired)
+	lawyer := f.Borrower(records.Borrower{Name: "Quill & Ink LLP", Kind: records.BorrowerExternal, Address: "1 Example Plaza"})
+	today := records.DateOf(f.Clock.Now())
 	for _, p := range []records.Patient{retired, survivor} {
-		if _, err := f.s.AddVolume(f.clerk, records.Volume{PatientID: p.ID}); err != nil {
+		if _, err := f.s.AddVolume(f.Clerk, records.Volume{PatientID: p.ID}); err != nil {
 			t.Fatal(err)
 		}
-		v := f.firstVolume(p)
-		if _, err := f.s.CheckOutScan(f.clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: lawyer.ID, Note: "subpoena " + p.MRN, Purpose: records.PurposeLegal}); err != nil {
+		v := f.FirstVolume(p)
+		if _, err := f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: lawyer.ID, Note: "subpoena " + p.MRN, Purpose: records.PurposeLegal}); err != nil {
 			t.Fatal(err)
 		}
-		f.clock.Advance(time.Hour)
-		if _, err := f.s.CheckIn(f.clerk, v.Barcode); err != nil {
+		f.Clock.Advance(time.Hour)
+		if _, err := f.s.CheckIn(f.Clerk, v.Barcode); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.CreateRequest(f.clerk, records.Request{PatientID: p.ID, BorrowerID: f.drGrey.ID, NeededOn: today.AddDays(2), Reason: "visit " + p.MRN}); err != nil {
+		if _, err := f.s.CreateRequest(f.Clerk, records.Request{PatientID: p.ID, BorrowerID: f.DrGrey.ID, NeededOn: today.AddDays(2), Reason: "visit " + p.MRN}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.AddLooseFiling(f.clerk, records.LooseFiling{PatientID: p.ID, Description: "Lab results " + p.MRN}); err != nil {
+		if _, err := f.s.AddLooseFiling(f.Clerk, records.LooseFiling{PatientID: p.ID, Description: "Lab results " + p.MRN}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.LogAccountingRequest(f.clerk, records.AccountingRequest{PatientID: p.ID, RequestedBy: "the patient"}); err != nil {
+		if _, err := f.s.LogAccountingRequest(f.Clerk, records.AccountingRequest{PatientID: p.ID, RequestedBy: "the patient"}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// The retired chart's second folder is out to a doctor during the merge.
-	vs, _ := f.s.VolumesOfPatient(f.clerk, retired.ID)
-	if _, err := f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: vs[1].Barcode, BorrowerID: f.drStone.ID}); err != nil {
+	vs, _ := f.s.VolumesOfPatient(f.Clerk, retired.ID)
+	if _, err := f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: vs[1].Barcode, BorrowerID: f.DrStone.ID}); err != nil {
 		t.Fatal(err)
 	}
 	return retired, survivor
@@ -98,7 +98,7 @@ func duplicateCharts(t *testing.T, f *fixture) (retired, survivor records.Patien
 
 func historyText(t *testing.T, f *fixture, patientID records.ID) string {
 	t.Helper()
-	h, err := f.s.History(f.clerk, records.HistoryFilter{PatientID: patientID})
+	h, err := f.s.History(f.Clerk, records.HistoryFilter{PatientID: patientID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,16 +112,16 @@ func historyText(t *testing.T, f *fixture, patientID records.ID) string {
 func TestMergeThenUndoLeavesTheDatabaseAsItWas(t *testing.T) {
 	f := newFixture(t)
 	retired, survivor := duplicateCharts(t, f)
-	third := f.duplicatePatient("300003", retired)
+	third := f.DuplicatePatient("300003", retired)
 	before := dumpTables(t, f)
 	histRetired, histSurvivor := historyText(t, f, retired.ID), historyText(t, f, survivor.ID)
-	retiredVols, _ := f.s.VolumesOfPatient(f.clerk, retired.ID)
+	retiredVols, _ := f.s.VolumesOfPatient(f.Clerk, retired.ID)
 
 	// Roles: a clerk may not merge.
-	_, err := f.s.MergePatients(f.clerk, retired.MRN, survivor.MRN, "")
+	_, err := f.s.MergePatients(f.Clerk, retired.MRN, survivor.MRN, "")
 	wantCode(t, err, records.EForbidden)
 
-	pv, err := f.s.PreviewMerge(f.supervisor, "10-00-01", "20-00-02")
+	pv, err := f.s.PreviewMerge(f.Supervisor, "10-00-01", "20-00-02")
 	if err != nil || pv.Refusal != nil {
 		t.Fatalf("preview: %+v %v", pv, err)
 	}
@@ -130,8 +130,8 @@ func TestMergeThenUndoLeavesTheDatabaseAsItWas(t *testing.T) {
 		t.Fatalf("preview %+v", pv)
 	}
 
-	f.clock.Advance(time.Hour)
-	m, err := f.s.MergePatients(f.supervisor, retired.MRN, survivor.MRN, "same person, registered twice")
+	f.Clock.Advance(time.Hour)
+	m, err := f.s.MergePatients(f.Supervisor, retired.MRN, survivor.MRN, "same person, registered twice")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestMergeThenUndoLeavesTheDatabaseAsItWas(t *testing.T) {
 
 	// The survivor holds everything; folders keep their barcodes and
 	// follow the survivor's numbers; their history came along.
-	vs, _ := f.s.VolumesOfPatient(f.clerk, survivor.ID)
+	vs, _ := f.s.VolumesOfPatient(f.Clerk, survivor.ID)
 	if len(vs) != 4 {
 		t.Fatalf("survivor has %d folders", len(vs))
 	}
@@ -156,28 +156,28 @@ func TestMergeThenUndoLeavesTheDatabaseAsItWas(t *testing.T) {
 	if h := historyText(t, f, survivor.ID); strings.Count(h, "\n") != strings.Count(histRetired+histSurvivor, "\n") {
 		t.Fatalf("survivor history:\n%s", h)
 	}
-	if got, _ := f.s.ListDisclosures(f.clerk, records.DisclosureFilter{PatientID: survivor.ID}); len(got) != 2 {
+	if got, _ := f.s.ListDisclosures(f.Clerk, records.DisclosureFilter{PatientID: survivor.ID}); len(got) != 2 {
 		t.Fatalf("survivor disclosures %d", len(got))
 	}
 
 	// The retired chart number still finds the survivor, everywhere.
-	p, err := f.s.PatientByMRN(f.clerk, "10-00-01")
+	p, err := f.s.PatientByMRN(f.Clerk, "10-00-01")
 	if err != nil || p.ID != survivor.ID {
 		t.Fatalf("PatientByMRN(retired) = %+v %v", p, err)
 	}
-	hits, err := f.s.Search(f.clerk, "100001", 10)
+	hits, err := f.s.Search(f.Clerk, "100001", 10)
 	if err != nil || len(hits) == 0 || hits[0].ID != survivor.ID || hits[0].MatchedBy != "merged" {
 		t.Fatalf("Search(retired) = %+v %v", hits, err)
 	}
-	where, err := f.s.Where(f.clerk, "100001")
+	where, err := f.s.Where(f.Clerk, "100001")
 	if err != nil || len(where) != 4 || where[0].MRN != survivor.MRN {
 		t.Fatalf("Where(retired) = %+v %v", where, err)
 	}
-	if v, err := f.s.VolumeByBarcode(f.clerk, retiredVols[0].Barcode); err != nil || v.PatientID != survivor.ID {
+	if v, err := f.s.VolumeByBarcode(f.Clerk, retiredVols[0].Barcode); err != nil || v.PatientID != survivor.ID {
 		t.Fatalf("scan of a moved folder: %+v %v", v, err)
 	}
 	// Merged charts drop out of name search: one Doe, Jan.
-	if hits, _ := f.s.Search(f.clerk, "doe, jan", 10); len(hits) != 2 || hits[0].ID != survivor.ID || hits[1].ID != third.ID {
+	if hits, _ := f.s.Search(f.Clerk, "doe, jan", 10); len(hits) != 2 || hits[0].ID != survivor.ID || hits[1].ID != third.ID {
 		t.Fatalf("name search %+v", hits)
 	}
 
@@ -188,20 +188,20 @@ func TestMergeThenUndoLeavesTheDatabaseAsItWas(t *testing.T) {
 		{"survivor merged", third.MRN, retired.MRN},
 		{"would chain", survivor.MRN, third.MRN},
 	} {
-		_, err := f.s.MergePatients(f.supervisor, tc.retired, tc.survivor, "")
+		_, err := f.s.MergePatients(f.Supervisor, tc.retired, tc.survivor, "")
 		if records.ErrorCode(err) != records.EConflict {
 			t.Errorf("%s: %v", tc.name, err)
 		}
 	}
-	_, err = f.s.MergePatients(f.supervisor, "999999", survivor.MRN, "")
+	_, err = f.s.MergePatients(f.Supervisor, "999999", survivor.MRN, "")
 	wantCode(t, err, records.ENotFound)
 
 	// Roles: a supervisor may not undo.
-	_, err = f.s.UndoMerge(f.supervisor, m.ID, "")
+	_, err = f.s.UndoMerge(f.Supervisor, m.ID, "")
 	wantCode(t, err, records.EForbidden)
 
-	f.clock.Advance(time.Hour)
-	u, err := f.s.UndoMerge(f.admin, m.ID, "two different people after all")
+	f.Clock.Advance(time.Hour)
+	u, err := f.s.UndoMerge(f.Admin, m.ID, "two different people after all")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,18 +223,18 @@ func TestMergeThenUndoLeavesTheDatabaseAsItWas(t *testing.T) {
 	if h := historyText(t, f, survivor.ID); h != histSurvivor {
 		t.Errorf("survivor history\n%s\nwant\n%s", h, histSurvivor)
 	}
-	_, err = f.s.UndoMerge(f.admin, m.ID, "")
+	_, err = f.s.UndoMerge(f.Admin, m.ID, "")
 	wantCode(t, err, records.EConflict)
 
-	ms, err := f.s.ListMerges(f.supervisor)
+	ms, err := f.s.ListMerges(f.Supervisor)
 	if err != nil || len(ms) != 1 || !ms[0].Undone() {
 		t.Fatalf("ListMerges %+v %v", ms, err)
 	}
-	ev, _ := f.s.ListAudit(f.supervisor, records.AuditFilter{Entity: "patient", EntityID: retired.ID, Limit: 1})
+	ev, _ := f.s.ListAudit(f.Supervisor, records.AuditFilter{Entity: "patient", EntityID: retired.ID, Limit: 1})
 	if len(ev) != 1 || ev[0].Action != records.AuditUnmerge {
 		t.Fatalf("undo not audited: %+v", ev)
 	}
-	if problem, _, err := f.s.VerifyAudit(f.admin, true); problem != nil || err != nil {
+	if problem, _, err := f.s.VerifyAudit(f.Admin, true); problem != nil || err != nil {
 		t.Fatalf("audit chain: %+v %v", problem, err)
 	}
 }
@@ -242,33 +242,33 @@ func TestMergeThenUndoLeavesTheDatabaseAsItWas(t *testing.T) {
 func TestUndoMergeAfterLaterChanges(t *testing.T) {
 	f := newFixture(t)
 	retired, survivor := duplicateCharts(t, f)
-	retiredVols, _ := f.s.VolumesOfPatient(f.clerk, retired.ID)
-	if _, err := f.s.UpdatePatient(f.supervisor, func() records.Patient { p := retired; p.LegalHold = true; return p }()); err != nil {
+	retiredVols, _ := f.s.VolumesOfPatient(f.Clerk, retired.ID)
+	if _, err := f.s.UpdatePatient(f.Supervisor, func() records.Patient { p := retired; p.LegalHold = true; return p }()); err != nil {
 		t.Fatal(err)
 	}
-	m, err := f.s.MergePatients(f.supervisor, retired.MRN, survivor.MRN, "")
+	m, err := f.s.MergePatients(f.Supervisor, retired.MRN, survivor.MRN, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := f.s.Patient(f.clerk, survivor.ID); !p.LegalHold {
+	if p, _ := f.s.Patient(f.Clerk, survivor.ID); !p.LegalHold {
 		t.Fatal("the retired chart's legal hold did not carry to the survivor")
 	}
 	// After the merge: a request for a moved folder, and one for the
 	// survivor's own chart. The first goes back with its folder.
-	today := records.DateOf(f.clock.Now())
-	forMoved, err := f.s.CreateRequest(f.clerk, records.Request{VolumeID: retiredVols[0].ID, BorrowerID: f.drStone.ID, NeededOn: today})
+	today := records.DateOf(f.Clock.Now())
+	forMoved, err := f.s.CreateRequest(f.Clerk, records.Request{VolumeID: retiredVols[0].ID, BorrowerID: f.DrStone.ID, NeededOn: today})
 	if err != nil {
 		t.Fatal(err)
 	}
-	forSurvivor, err := f.s.CreateRequest(f.clerk, records.Request{PatientID: survivor.ID, BorrowerID: f.drStone.ID, NeededOn: today})
+	forSurvivor, err := f.s.CreateRequest(f.Clerk, records.Request{PatientID: survivor.ID, BorrowerID: f.DrStone.ID, NeededOn: today})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.UndoMerge(f.admin, m.ID, ""); err != nil {
+	if _, err := f.s.UndoMerge(f.Admin, m.ID, ""); err != nil {
 		t.Fatal(err)
 	}
-	r1, _ := f.s.ListRequests(f.clerk, records.RequestFilter{VolumeID: retiredVols[0].ID})
-	r2, _ := f.s.ListRequests(f.clerk, records.RequestFilter{PatientID: survivor.ID})
+	r1, _ := f.s.ListRequests(f.Clerk, records.RequestFilter{VolumeID: retiredVols[0].ID})
+	r2, _ := f.s.ListRequests(f.Clerk, records.RequestFilter{PatientID: survivor.ID})
 	if len(r1) != 1 || r1[0].ID != forMoved.ID || r1[0].PatientID != retired.ID {
 		t.Fatalf("request for a moved folder: %+v", r1)
 	}
@@ -279,23 +279,23 @@ func TestUndoMergeAfterLaterChanges(t *testing.T) {
 	if !found {
 		t.Fatalf("the survivor's own new request left it: %+v", r2)
 	}
-	if p, _ := f.s.Patient(f.clerk, survivor.ID); p.LegalHold {
+	if p, _ := f.s.Patient(f.Clerk, survivor.ID); p.LegalHold {
 		t.Fatal("the carried legal hold stayed on the survivor")
 	}
-	if p, _ := f.s.Patient(f.clerk, retired.ID); p.Status != records.PatientActive || !p.LegalHold {
+	if p, _ := f.s.Patient(f.Clerk, retired.ID); p.Status != records.PatientActive || !p.LegalHold {
 		t.Fatalf("retired after undo %+v", p)
 	}
 
 	// A merge whose moved folder was changed behind its back cannot be
 	// undone exactly: refused.
-	m2, err := f.s.MergePatients(f.supervisor, retired.MRN, survivor.MRN, "")
+	m2, err := f.s.MergePatients(f.Supervisor, retired.MRN, survivor.MRN, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.s.w.Exec("UPDATE volumes SET number = 99 WHERE id = ?", int64(retiredVols[0].ID)); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.s.UndoMerge(f.admin, m2.ID, "")
+	_, err = f.s.UndoMerge(f.Admin, m2.ID, "")
 	wantCode(t, err, records.EConflict)
 	if !strings.Contains(err.Error(), "exactly") {
 		t.Fatalf("refusal %q", err)

@@ -55,17 +55,11 @@ func setPlace(ctx context.Context, tx *sql.Tx, v records.Volume, state records.V
 // is read and changed inside one IMMEDIATE transaction, so of two
 // workstations scanning the same folder exactly one wins; the other is told
 // who has it since when. A folder already out moves only as a deliberate
-// hand-off, recorded as one.
-func (s *Store) CheckOut(ctx context.Context, in records.CheckOutInput) (records.Volume, error) {
-	res, err := s.CheckOutScan(ctx, in)
-	return res.Volume, err
-}
-
-// CheckOutScan is CheckOut saying what else the scan did. A folder marked
-// missing is recorded found (back at its home) before it leaves again; a
-// check-out or hand-off to an outside party needs a purpose and records a
-// disclosure, all in the same transaction.
-func (s *Store) CheckOutScan(ctx context.Context, in records.CheckOutInput) (records.CheckOutResult, error) {
+// hand-off, recorded as one. A folder marked missing is recorded found
+// (back at its home) before it leaves again; a check-out or hand-off to an
+// outside party needs a purpose and records a disclosure, all in the same
+// transaction.
+func (s *Store) CheckOut(ctx context.Context, in records.CheckOutInput) (records.CheckOutResult, error) {
 	a, err := records.Require(ctx, records.RoleClerk, "check folders out")
 	if err != nil {
 		return records.CheckOutResult{}, err

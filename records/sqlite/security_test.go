@@ -5,327 +5,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"reflect"
-	"sort"
 	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/chartroom/chartroom/records"
 )
-
-// roleCheck is one service method called with arguments that would be
-// accepted by a user of role min or higher.
-type roleCheck struct {
-	method string // the records.Service method called
-	min    records.Role
-	call   func(ctx context.Context) error
-}
-
-// roleTag names ctx's role in test data ("nobody" signed out).
-func roleTag(ctx context.Context) string {
-	if r := ctxRole(ctx); r != "" {
-		return string(r)
-	}
-	return "nobody"
-}
-
-// notChecked are the methods of records.Service that take no signed-in
-// user, and why.
-var notChecked = map[string]string{
-	"Initialized": "says only whether the file has a practice yet; the app asks before anyone can sign in",
-	"SignIn":      "is how a user gets a role (TestSignInLockout, TestSecurityNoSecretsInLogsOrErrors)",
-	"VerifyAudit": "reveals nothing about patients; the app checks the chain at start-up before anyone signs in",
-	"AutoBackup":  "is the app's own daily backup into the settings' folder, with no signed-in user by design",
-	"BackupStatus": "holds only backup folders and dates; the app watches the second place before anyone signs in " +
-		"(CheckBackups is checked below with now: unasked, it is the app's own weekly check)",
-}
-
-// TestSecurityEveryMethodChecksTheRole calls every method of records.Service
-// as each role and signed out: roles below the method's are refused with
-// EForbidden (signed out: EUnauthorized) and those refusals change nothing
-// in the file; the roles allowed are not refused. It fails when a method is
-// added to the interface without a line here. Restore is not a service
-// method (the file is swapped while closed); the command line allows it to
-// an admin only (TestBackupRestoreRoundTrip in package main).
-func TestSecurityEveryMethodChecksTheRole(t *testing.T) {
-	f := newFixture(t)
-	p := f.patient("612345", "Quux", "Guarded")
-	other := f.patient("612346", "Quux", "Duplicate")
-	v := f.firstVolume(p)
-	sam, err := f.s.UserByName(f.admin, "sam")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cleo, err := f.s.UserByName(f.admin, "cleo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := records.MustParseDate("2025-03-01")
-	tests := []roleCheck{
-		{"Initialize", records.RoleClerk, func(ctx context.Context) error { // refused (EConflict) for everyone once there are users
-			_, err := f.s.Initialize(ctx, records.InitInput{Settings: records.Settings{PracticeName: "Usurper"}, AdminUsername: "mallory", AdminPassword: testPassword})
-			return err
-		}},
-		{"ListUsers", records.RoleAdmin, func(ctx context.Context) error { _, err := f.s.ListUsers(ctx); return err }},
-		{"CreateUser", records.RoleAdmin, func(ctx context.Context) error {
-			_, err := f.s.CreateUser(ctx, records.User{Username: "mallory" + roleTag(ctx), Role: records.RoleAdmin}, testPassword)
-			return err
-		}},
-		{"UpdateUser", records.RoleAdmin, func(ctx context.Context) error {
-			u := cleo
-			u.Role = records.RoleAdmin
-			u.DisplayName = "Promoted by " + roleTag(ctx)
-			_, err := f.s.UpdateUser(ctx, u)
-			return err
-		}},
-		{"SetPassword", records.RoleAdmin, func(ctx context.Context) error { // someone else's; one's own: any role
-			target := sam.ID
-			if ctxRole(ctx) == records.RoleSupervisor {
-				target = cleo.ID
-			}
-			return f.s.SetPassword(ctx, target, "hijacked password")
-		}},
-		{"UserByName", records.RoleAdmin, func(ctx context.Context) error { // someone else; oneself: any role
-			name := "sam"
-			if ctxRole(ctx) == records.RoleSupervisor {
-				name = "cleo"
-			}
-			_, err := f.s.UserByName(ctx, name)
-			return err
-		}},
-		{"Settings", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.Settings(ctx); return err }},
-		{"UpdateSettings", records.RoleAdmin, func(ctx context.Context) error {
-			st := records.DefaultSettings()
-			st.PracticeName = "Renamed by " + roleTag(ctx)
-			_, err := f.s.UpdateSettings(ctx, st)
-			return err
-		}},
-		{"Search", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.Search(ctx, "quux", 5); return err }},
-		{"Patient", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.Patient(ctx, p.ID); return err }},
-		{"PatientByMRN", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.PatientByMRN(ctx, p.MRN); return err }},
-		{"CreatePatient", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.CreatePatient(ctx, records.Patient{MRN: "61" + map[records.Role]string{"": "0000", records.RoleClerk: "0001", records.RoleSupervisor: "0002", records.RoleAdmin: "0003"}[ctxRole(ctx)], LastName: "Newcomer"})
-			return err
-		}},
-		{"CreateDuplicatePatient", records.RoleSupervisor, func(ctx context.Context) error {
-			q := records.Patient{MRN: "62" + map[records.Role]string{"": "0000", records.RoleClerk: "0001", records.RoleSupervisor: "0002", records.RoleAdmin: "0003"}[ctxRole(ctx)],
-				LastName: p.LastName, FirstName: p.FirstName, DOB: p.DOB}
-			_, err := f.s.CreateDuplicatePatient(ctx, q, "a different person with the same name and birth date")
-			return err
-		}},
-		{"DuplicatePatients", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.DuplicatePatients(ctx, p); return err }},
-		{"UpdatePatient", records.RoleSupervisor, func(ctx context.Context) error {
-			q := p
-			q.LastName = "Renamed"
-			_, err := f.s.UpdatePatient(ctx, q)
-			return err
-		}},
-		{"ImportPatients", records.RoleSupervisor, func(ctx context.Context) error {
-			_, err := f.s.ImportPatients(ctx, records.PatientRows([]records.PatientRow{{Line: 2, Patient: records.Patient{MRN: "619999", LastName: "Imported"}}}), false)
-			return err
-		}},
-		{"Volume", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.Volume(ctx, v.ID); return err }},
-		{"VolumeByBarcode", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.VolumeByBarcode(ctx, v.Barcode); return err }},
-		{"VolumesOfPatient", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.VolumesOfPatient(ctx, p.ID); return err }},
-		{"Where", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.Where(ctx, p.MRN); return err }},
-		{"AddVolume", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.AddVolume(ctx, records.Volume{PatientID: other.ID, RecordTypeID: f.medical.ID})
-			return err
-		}},
-		{"ListVolumes", records.RoleClerk, func(ctx context.Context) error {
-			return f.s.ListVolumes(ctx, records.VolumeFilter{}, func(records.Volume) error { return nil })
-		}},
-		{"Counts", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.Counts(ctx); return err }},
-		{"CheckOut", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.CheckOut(ctx, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.drGrey.ID, HandOff: true})
-			return err
-		}},
-		{"CheckOutScan", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.CheckOutScan(ctx, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.drStone.ID, HandOff: true})
-			return err
-		}},
-		{"CheckIn", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.CheckIn(ctx, v.Barcode); return err }},
-		{"MarkMissing", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.MarkMissing(ctx, v.ID, "not on the shelf"); return err }},
-		{"MarkFound", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.MarkFound(ctx, v.ID, "found"); return err }},
-		{"Transfer", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.Transfer(ctx, v.ID, f.room.ID, "moved"); return err }},
-		{"History", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.History(ctx, records.HistoryFilter{VolumeID: v.ID})
-			return err
-		}},
-		{"ListBorrowers", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ListBorrowers(ctx, true); return err }},
-		{"Borrower", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.Borrower(ctx, f.drGrey.ID); return err }},
-		{"FindBorrower", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.FindBorrower(ctx, "B001"); return err }},
-		{"SaveBorrower", records.RoleSupervisor, func(ctx context.Context) error {
-			_, err := f.s.SaveBorrower(ctx, records.Borrower{Name: "Nurse " + roleTag(ctx), Kind: records.BorrowerStaff})
-			return err
-		}},
-		{"ListLocations", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ListLocations(ctx); return err }},
-		{"SaveLocation", records.RoleSupervisor, func(ctx context.Context) error {
-			_, err := f.s.SaveLocation(ctx, records.Location{ParentID: f.room.ID, Name: "Cabinet " + roleTag(ctx), Kind: records.LocationCabinet, Active: true})
-			return err
-		}},
-		{"ListRecordTypes", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ListRecordTypes(ctx); return err }},
-		{"SaveRecordType", records.RoleSupervisor, func(ctx context.Context) error {
-			_, err := f.s.SaveRecordType(ctx, records.RecordType{Name: "Films " + roleTag(ctx), Code: "F" + roleTag(ctx)[:1], LoanDays: 7, Color: "#112233"})
-			return err
-		}},
-		{"CreateRequest", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.CreateRequest(ctx, records.Request{PatientID: p.ID, BorrowerID: f.drGrey.ID, NeededOn: f.s.today(), Reason: "visit"})
-			return err
-		}},
-		{"ListRequests", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ListRequests(ctx, records.RequestFilter{}); return err }},
-		{"SetRequestState", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.SetRequestState(ctx, 1, records.RequestCancelled, "not needed")
-			return err
-		}},
-		{"ExpireRequests", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ExpireRequests(ctx); return err }},
-		{"ImportAppointments", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.ImportAppointments(ctx, []records.AppointmentRow{{Line: 2, Date: f.s.today(), MRN: p.MRN, Provider: f.drGrey.Name}}, true)
-			return err
-		}},
-		{"ImportAppointmentsWith", records.RoleSupervisor, func(ctx context.Context) error { // adding providers is a supervisor's
-			_, err := f.s.ImportAppointmentsWith(ctx, []records.AppointmentRow{{Line: 2, Date: f.s.today(), MRN: p.MRN, Provider: "Dr. New Testprovider"}},
-				records.AppointmentImport{DryRun: true, AddProviders: true})
-			return err
-		}},
-		{"AddLooseFiling", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.AddLooseFiling(ctx, records.LooseFiling{PatientID: p.ID, Received: f.s.today(), Description: "lab result"})
-			return err
-		}},
-		{"ListLooseFiling", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ListLooseFiling(ctx, p.ID, ""); return err }},
-		{"MarkFiled", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.MarkFiled(ctx, 1); return err }},
-		{"ListAudit", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.ListAudit(ctx, records.AuditFilter{}); return err }},
-		{"Backup", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.Backup(ctx, t.TempDir()); return err }},
-		{"CheckIntegrity", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.CheckIntegrity(ctx); return err }},
-		{"CheckBackups", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.CheckBackups(ctx, true); return err }},
-		{"SetBackupPassphrase", records.RoleAdmin, func(ctx context.Context) error {
-			return f.s.SetBackupPassphrase(ctx, "", "the passphrase of "+roleTag(ctx), true)
-		}},
-		{"ListRetentionPresets", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ListRetentionPresets(ctx); return err }},
-		{"SaveRetentionPreset", records.RoleAdmin, func(ctx context.Context) error {
-			_, err := f.s.SaveRetentionPreset(ctx, records.RetentionPreset{Name: "Lax " + roleTag(ctx), Policy: records.DefaultSettings().Retention})
-			return err
-		}},
-		{"DeleteRetentionPreset", records.RoleAdmin, func(ctx context.Context) error { return f.s.DeleteRetentionPreset(ctx, 1) }},
-		{"SetLegalHold", records.RoleSupervisor, func(ctx context.Context) error {
-			_, err := f.s.SetLegalHold(ctx, p.ID, true, "litigation")
-			return err
-		}},
-		{"ReviewRetention", records.RoleSupervisor, func(ctx context.Context) error {
-			return f.s.ReviewRetention(ctx, f.s.today(), func(records.RetentionCandidate) error { return nil })
-		}},
-		{"RecordDestruction", records.RoleSupervisor, func(ctx context.Context) error {
-			_, err := f.s.RecordDestruction(ctx, records.DestructionInput{VolumeIDs: []records.ID{v.ID}, Note: "shredded"})
-			return err
-		}},
-		{"DestructionBatch", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.DestructionBatch(ctx, 1); return err }},
-		{"ListDestructionBatches", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.ListDestructionBatches(ctx); return err }},
-		{"ShelfAudit", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.ShelfAudit(ctx, records.ShelfSection{LocationID: f.room.ID}, []string{v.Barcode})
-			return err
-		}},
-		{"ApplyShelfAudit", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.ApplyShelfAudit(ctx, records.ShelfSection{LocationID: f.room.ID}, []string{v.Barcode})
-			return err
-		}},
-		{"ListShelfAudits", records.RoleClerk, func(ctx context.Context) error { _, err := f.s.ListShelfAudits(ctx, 10); return err }},
-		{"AddDisclosure", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.AddDisclosure(ctx, records.Disclosure{PatientID: p.ID, Date: d, Recipient: "Dewey Cheatem LLP", Description: "copies"})
-			return err
-		}},
-		{"ListDisclosures", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.ListDisclosures(ctx, records.DisclosureFilter{PatientID: p.ID})
-			return err
-		}},
-		{"LogAccountingRequest", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.LogAccountingRequest(ctx, records.AccountingRequest{PatientID: p.ID, Received: d, RequestedBy: "the patient"})
-			return err
-		}},
-		{"ListAccountingRequests", records.RoleClerk, func(ctx context.Context) error {
-			_, err := f.s.ListAccountingRequests(ctx, records.AccountingRequestFilter{})
-			return err
-		}},
-		{"AnswerAccountingRequest", records.RoleSupervisor, func(ctx context.Context) error {
-			_, err := f.s.AnswerAccountingRequest(ctx, 1, d, "sent")
-			return err
-		}},
-		{"PreviewMerge", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.PreviewMerge(ctx, other.MRN, p.MRN); return err }},
-		{"MergePatients", records.RoleSupervisor, func(ctx context.Context) error {
-			_, err := f.s.MergePatients(ctx, other.MRN, p.MRN, "duplicate")
-			return err
-		}},
-		{"UndoMerge", records.RoleAdmin, func(ctx context.Context) error { _, err := f.s.UndoMerge(ctx, 1, "not a duplicate"); return err }},
-		{"ListMerges", records.RoleSupervisor, func(ctx context.Context) error { _, err := f.s.ListMerges(ctx); return err }},
-	}
-
-	// Every method of the interface is in the table or excused.
-	svc := reflect.TypeOf((*records.Service)(nil)).Elem()
-	listed := map[string]bool{}
-	for _, tc := range tests {
-		if listed[tc.method] {
-			t.Errorf("%s is listed twice", tc.method)
-		}
-		listed[tc.method] = true
-		if _, ok := svc.MethodByName(tc.method); !ok {
-			t.Errorf("%s is not a method of records.Service", tc.method)
-		}
-	}
-	var missing []string
-	for i := 0; i < svc.NumMethod(); i++ {
-		name := svc.Method(i).Name
-		if !listed[name] && notChecked[name] == "" {
-			missing = append(missing, name)
-		}
-	}
-	sort.Strings(missing)
-	if len(missing) > 0 {
-		t.Fatalf("records.Service methods with no role check in this test: %v", missing)
-	}
-
-	roles := map[records.Role]context.Context{records.RoleClerk: f.clerk, records.RoleSupervisor: f.supervisor, records.RoleAdmin: f.admin}
-	// First every refusal: they must leave the file as it was.
-	before := fingerprint(t, f.path)
-	for _, tc := range tests {
-		want := records.EUnauthorized
-		if tc.method == "Initialize" {
-			want = records.EConflict
-		}
-		if err := tc.call(context.Background()); records.ErrorCode(err) != want {
-			t.Errorf("%s signed out: want %s, got %v", tc.method, want, err)
-		}
-		for _, role := range records.Roles {
-			if role.AtLeast(tc.min) {
-				continue
-			}
-			err := tc.call(roles[role])
-			if records.ErrorCode(err) != records.EForbidden {
-				t.Errorf("%s as %s: want forbidden, got %v", tc.method, role, err)
-			} else if !strings.Contains(err.Error(), string(tc.min)) && !strings.Contains(err.Error(), "administrator") && !strings.Contains(err.Error(), "supervisor") {
-				t.Errorf("%s as %s: the refusal does not say who may: %q", tc.method, role, err)
-			}
-		}
-	}
-	if after := fingerprint(t, f.path); after != before {
-		t.Fatal("refused calls changed the database")
-	}
-	// Then the roles allowed are not refused (the call may still fail on
-	// its arguments or the state it meets).
-	for _, tc := range tests {
-		for _, role := range records.Roles {
-			if !role.AtLeast(tc.min) || tc.method == "Initialize" {
-				continue
-			}
-			if code := records.ErrorCode(tc.call(roles[role])); code == records.EForbidden || code == records.EUnauthorized {
-				t.Errorf("%s as %s: refused (%s)", tc.method, role, code)
-			}
-		}
-	}
-	problems, err := f.s.CheckIntegrity(f.supervisor)
-	if err != nil || len(problems) != 0 {
-		t.Fatalf("after the calls: %v %v", problems, err)
-	}
-}
 
 // TestSecurityNoSecretsInLogsOrErrors signs in wrongly until locked out,
 // creates a user, resets and changes passwords, with the store logging
@@ -335,7 +20,7 @@ func TestSecurityNoSecretsInLogsOrErrors(t *testing.T) {
 	f := newFixture(t)
 	var logged bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s, err := Open(context.Background(), f.path, Options{Now: f.clock.Now, Logger: log, PasswordParams: cheapParams})
+	s, err := Open(context.Background(), f.path, Options{Now: f.Clock.Now, Logger: log, PasswordParams: cheapParams})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -474,8 +159,8 @@ func outcome(what, field, text string) hostileOutcome {
 // themselves.
 func TestSecurityHostileText(t *testing.T) {
 	f := newFixture(t)
-	pat := f.patient("700000", "Quux", "Anchor")
-	vol := f.firstVolume(pat)
+	pat := f.Patient("700000", "Quux", "Anchor")
+	vol := f.FirstVolume(pat)
 	schema := func() string {
 		var s string
 		if err := f.s.r.QueryRow("SELECT group_concat(type || ' ' || name, ', ') FROM (SELECT type, name FROM sqlite_schema ORDER BY name)").Scan(&s); err != nil {
@@ -485,7 +170,7 @@ func TestSecurityHostileText(t *testing.T) {
 	}
 	before := schema()
 	for _, wildcard := range []string{"%", "_", "%%", "\\"} {
-		if hits, err := f.s.Search(f.clerk, wildcard, 50); err != nil || len(hits) != 0 {
+		if hits, err := f.s.Search(f.Clerk, wildcard, 50); err != nil || len(hits) != 0 {
 			t.Errorf("Search(%q) = %d hits, %v: a wildcard matched", wildcard, len(hits), err)
 		}
 	}
@@ -512,9 +197,9 @@ func TestSecurityHostileText(t *testing.T) {
 			mrn++
 			set := map[string]*string{"Last name": &p.LastName, "First name": &p.FirstName, "Middle name": &p.MiddleName, "Phone": &p.Phone}
 			*set[field] = text
-			got, err := f.s.CreatePatient(f.clerk, p)
+			got, err := f.s.CreatePatient(f.Clerk, p)
 			if err == nil {
-				got, err = f.s.Patient(f.clerk, got.ID)
+				got, err = f.s.Patient(f.Clerk, got.ID)
 			}
 			read := map[string]string{"Last name": got.LastName, "First name": got.FirstName, "Middle name": got.MiddleName, "Phone": got.Phone}
 			check("patient", field, text, read[field], err)
@@ -523,17 +208,17 @@ func TestSecurityHostileText(t *testing.T) {
 			b := records.Borrower{Name: fmt.Sprintf("Hostile borrower %d %s", i, field), Kind: records.BorrowerExternal}
 			set := map[string]*string{"Name": &b.Name, "Phone": &b.Phone, "Room": &b.Room, "Address": &b.Address, "Badge": &b.Badge}
 			*set[field] = text
-			got, err := f.s.SaveBorrower(f.supervisor, b)
+			got, err := f.s.SaveBorrower(f.Supervisor, b)
 			if err == nil {
-				got, err = f.s.Borrower(f.clerk, got.ID)
+				got, err = f.s.Borrower(f.Clerk, got.ID)
 			}
 			read := map[string]string{"Name": got.Name, "Phone": got.Phone, "Room": got.Room, "Address": got.Address, "Badge": got.Badge}
 			check("borrower", field, text, read[field], err)
 		}
-		loc, err := f.s.SaveLocation(f.supervisor, records.Location{ParentID: f.room.ID, Name: text, Kind: records.LocationCabinet, Active: true})
+		loc, err := f.s.SaveLocation(f.Supervisor, records.Location{ParentID: f.Room.ID, Name: text, Kind: records.LocationCabinet, Active: true})
 		if err == nil {
 			var locs []records.Location
-			locs, err = f.s.ListLocations(f.clerk)
+			locs, err = f.s.ListLocations(f.Clerk)
 			for _, l := range locs {
 				if l.ID == loc.ID {
 					loc = l
@@ -545,10 +230,10 @@ func TestSecurityHostileText(t *testing.T) {
 			l := records.LooseFiling{PatientID: pat.ID, Received: f.s.today(), Description: "lab result", From: "Lab"}
 			set := map[string]*string{"Description": &l.Description, "From": &l.From}
 			*set[field] = text
-			got, err := f.s.AddLooseFiling(f.clerk, l)
+			got, err := f.s.AddLooseFiling(f.Clerk, l)
 			if err == nil {
 				var list []records.LooseFiling
-				list, err = f.s.ListLooseFiling(f.clerk, pat.ID, "")
+				list, err = f.s.ListLooseFiling(f.Clerk, pat.ID, "")
 				for _, x := range list {
 					if x.ID == got.ID {
 						got = x
@@ -558,14 +243,14 @@ func TestSecurityHostileText(t *testing.T) {
 			read := map[string]string{"Description": got.Description, "From": got.From}
 			check("loose filing", field, text, read[field], err)
 		}
-		_, err = f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: vol.Barcode, BorrowerID: f.drGrey.ID, Note: text})
+		_, err = f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: vol.Barcode, BorrowerID: f.DrGrey.ID, Note: text})
 		var note string
 		if err == nil {
-			hist, herr := f.s.History(f.clerk, records.HistoryFilter{VolumeID: vol.ID, Limit: 1})
+			hist, herr := f.s.History(f.Clerk, records.HistoryFilter{VolumeID: vol.ID, Limit: 1})
 			if err = herr; err == nil && len(hist) == 1 {
 				note = hist[0].Note
 			}
-			if _, err := f.s.CheckIn(f.clerk, vol.Barcode); err != nil {
+			if _, err := f.s.CheckIn(f.Clerk, vol.Barcode); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -576,7 +261,7 @@ func TestSecurityHostileText(t *testing.T) {
 	}
 	// A wildcard finds only names that start with it, never every patient.
 	for _, q := range []string{"%", "_"} {
-		hits, err := f.s.Search(f.clerk, q, 500)
+		hits, err := f.s.Search(f.Clerk, q, 500)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -586,11 +271,11 @@ func TestSecurityHostileText(t *testing.T) {
 			}
 		}
 	}
-	hits, err := f.s.Search(f.clerk, "Robert');", 50)
+	hits, err := f.s.Search(f.Clerk, "Robert');", 50)
 	if err != nil || len(hits) != 1 || hits[0].LastName != "Robert'); DROP TABLE patients;--" {
 		t.Errorf("Search for a last name of SQL: %+v %v", hits, err)
 	}
-	if problems, err := f.s.CheckIntegrity(f.supervisor); err != nil || len(problems) != 0 {
+	if problems, err := f.s.CheckIntegrity(f.Supervisor); err != nil || len(problems) != 0 {
 		t.Fatalf("after the hostile text: %v %v", problems, err)
 	}
 }
@@ -627,15 +312,15 @@ func TestSecurityTamperMovementsAndUsers(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
-			p := f.patient("800001", "Quux", "Tampered")
-			v := f.firstVolume(p)
-			if _, err := f.s.CheckOut(f.clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.drGrey.ID}); err != nil {
+			p := f.Patient("800001", "Quux", "Tampered")
+			v := f.FirstVolume(p)
+			if _, err := f.s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.DrGrey.ID}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.s.CheckIn(f.clerk, v.Barcode); err != nil {
+			if _, err := f.s.CheckIn(f.Clerk, v.Barcode); err != nil {
 				t.Fatal(err)
 			}
-			hist, err := f.s.History(f.clerk, records.HistoryFilter{VolumeID: v.ID})
+			hist, err := f.s.History(f.Clerk, records.HistoryFilter{VolumeID: v.ID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -645,7 +330,7 @@ func TestSecurityTamperMovementsAndUsers(t *testing.T) {
 					ids[checkOut] = m.ID
 				}
 			}
-			cleo, err := f.s.UserByName(f.admin, "cleo")
+			cleo, err := f.s.UserByName(f.Admin, "cleo")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -656,7 +341,7 @@ func TestSecurityTamperMovementsAndUsers(t *testing.T) {
 			if ids[checkOut] == 0 || ids[checkOut] == ids[newMovement]-1 {
 				t.Fatalf("the check-out is not a movement in the middle: %v", ids)
 			}
-			if problems, err := f.s.CheckIntegrity(f.supervisor); err != nil || len(problems) != 0 {
+			if problems, err := f.s.CheckIntegrity(f.Supervisor); err != nil || len(problems) != 0 {
 				t.Fatalf("before tampering: %v %v", problems, err)
 			}
 			db := rawDB(t, f.path)
@@ -667,7 +352,7 @@ func TestSecurityTamperMovementsAndUsers(t *testing.T) {
 				}
 			}
 			row := fmt.Sprintf("%s %d", strings.TrimSuffix(tc.table, "s"), ids[tc.bad])
-			problems, err := f.s.CheckIntegrity(f.supervisor)
+			problems, err := f.s.CheckIntegrity(f.Supervisor)
 			named := false
 			for _, p := range problems {
 				named = named || strings.HasPrefix(p, tc.table+": "+row) && strings.Contains(p, tc.problem)
@@ -704,11 +389,11 @@ func TestSecuritySignInKeepsTamperEvidence(t *testing.T) {
 			return err
 		}},
 		{"admin changes the user", func(f *fixture) error {
-			_, err := f.s.UpdateUser(f.admin, records.User{ID: 3, DisplayName: "Cleo", Role: records.RoleClerk, Active: true})
+			_, err := f.s.UpdateUser(f.Admin, records.User{ID: 3, DisplayName: "Cleo", Role: records.RoleClerk, Active: true})
 			return err
 		}},
 		{"admin sets a password", func(f *fixture) error {
-			return f.s.SetPassword(f.admin, 3, "another long passphrase")
+			return f.s.SetPassword(f.Admin, 3, "another long passphrase")
 		}},
 	}
 	for _, c := range cases {
@@ -722,7 +407,7 @@ func TestSecuritySignInKeepsTamperEvidence(t *testing.T) {
 				!strings.Contains(records.ErrorMessage(err), "chartroom verify") {
 				t.Fatalf("%s on a forged user row: %v", c.name, err)
 			}
-			problems, err := f.s.CheckIntegrity(f.supervisor)
+			problems, err := f.s.CheckIntegrity(f.Supervisor)
 			if err != nil || len(problems) == 0 || !strings.Contains(strings.Join(problems, "; "), "users: user 3 (cleo) was changed") {
 				t.Fatalf("after %s, the check says %q %v", c.name, problems, err)
 			}

@@ -99,6 +99,14 @@ func (s *Store) look(ctx context.Context, what string, fn func(tx *sql.Tx) error
 // call and reset after. The pragma cannot change inside a transaction, and
 // the pool must not lend the connection to another call while it is set:
 // it is held throughout.
+//
+// The transaction is begun without ctx's cancellation; fn's statements
+// still see it (they run with ctx) and a cancelled one rolls the whole call
+// back at once. A transaction bound to ctx and cancelled between fn and
+// its commit (the search box cancels the search of the keystroke before)
+// is rolled back by database/sql on a goroutine of its own, after the
+// reset below has found it still open: the writer connection was dropped,
+// and with it its page cache and prepared statements.
 func (s *Store) writeWith(ctx context.Context, what, set, reset string, sealed bool, fn func(tx *sql.Tx) error) error {
 	conn, err := s.w.Conn(ctx)
 	if err != nil {
@@ -108,7 +116,12 @@ func (s *Store) writeWith(ctx context.Context, what, set, reset string, sealed b
 	if _, err := conn.ExecContext(ctx, "PRAGMA "+set); err != nil {
 		return mapErr(err, what)
 	}
-	err = s.writeOn(ctx, conn, what, sealed, fn)
+	err = s.writeOn(context.WithoutCancel(ctx), conn, what, sealed, func(tx *sql.Tx) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
 	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA "+reset); rerr != nil {
 		// A writer left relaxed would weaken every later change: the pool
 		// drops this connection and opens a new one with the DSN's pragmas.

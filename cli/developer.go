@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"os"
+
+	"github.com/chartroom/chartroom/cli/internal/bench"
+	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/ui"
+)
+
+// The developers' commands: the performance bench (cli/internal/bench) and
+// the bare window it weighs the app against. `chartroom help` lists them
+// apart from the clerk's commands.
+
+var benchCommand = &command{
+	name:      "bench",
+	usage:     "bench [--quick] [--patients N] [--dir DIR] [--reps N] [--gui SCRIPT]",
+	summary:   "build a large demo practice and print the performance table",
+	developer: true,
+	detail: `Builds a demo practice of N patients (default 1,000,000: about 1.5 million folders and
+10 million movements) in bulk; then times search, check-out, import, the chart location
+report and the audit chain check, each beside its floor measured in the same run (a bare
+query through the same driver, a bare write + fdatasync, the sqlite3 tool's build and
+.import of the same rows, a bare gofpdf loop), and with --gui, under Xvfb, the desktop
+app's start, memory and the latencies a clerk feels at the desk. Prints one table with the
+median and p99 of each figure, its floor and the ratio. Needs the sqlite3 tool on the PATH.
+At the default size it takes about 17 minutes on two idle cores and 15 GB of free disk in
+DIR; --quick (50,000 patients, fewer repetitions) is sized for three.`,
+	setup: func(fs *flag.FlagSet) action {
+		o := bench.Options{Patients: 1_000_000, Reps: 1000}
+		var quick bool
+		fs.BoolVar(&quick, "quick", false, "a quick run: 50,000 patients and fewer repetitions (flags given beside it still apply)")
+		fs.IntVar(&o.Patients, "patients", o.Patients, "the size of the practice (`N` patients)")
+		fs.StringVar(&o.Dir, "dir", "", "the working folder (`DIR`; default: a new temporary folder, removed after)")
+		fs.IntVar(&o.Reps, "reps", o.Reps, "repetitions of each fast figure (`N`; slow ones run fewer)")
+		fs.IntVar(&o.AppStarts, "app-starts", 7, "times the app is started and signed in to under Xvfb (`N`)")
+		fs.IntVar(&o.DeskReps, "desk-reps", 200, "surnames typed, folders scanned and charts opened in the app under Xvfb (`N`)")
+		fs.StringVar(&o.GUI, "gui", "", "the `SCRIPT` that measures the desktop app under Xvfb (.ci/bench-gui.sh)")
+		fs.BoolVar(&o.SkipSQLite3, "skip-sqlite3", false, "skip the sqlite3 tool's builds (the ratios to it are not printed)")
+		fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of each step into `DIR` (for go tool pprof)")
+		fs.StringVar(&o.Only, "only", "", "run only the steps whose names contain `WORDS` (and the build), e.g. \"import\"")
+		fs.BoolVar(&o.Reuse, "reuse", false, "with --only: keep the practice already built in --dir")
+		return func(ctx context.Context, c *invocation, args []string) error {
+			if len(args) > 0 {
+				return usagef("unexpected argument %q", args[0])
+			}
+			if quick {
+				o = bench.QuickOf(o, fs)
+			}
+			if err := o.Check(); err != nil {
+				return usagef("%v", err)
+			}
+			self, err := os.Executable()
+			if err != nil {
+				return records.Internal("cannot find the chartroom program to run", err)
+			}
+			return bench.Run(ctx, o, bench.Env{Stdout: c.stdout, Stderr: c.stderr, Log: c.log, Self: self})
+		}
+	},
+}
+
+var benchWindowCommand = &command{
+	name:      "bench-window",
+	usage:     "bench-window",
+	summary:   "open an empty window: the memory floor `chartroom bench` compares the app with",
+	developer: true,
+	setup: func(fs *flag.FlagSet) action {
+		return func(ctx context.Context, c *invocation, args []string) error {
+			if len(args) > 0 {
+				return usagef("bench-window takes no arguments")
+			}
+			bench.Window(ctx, ui.AppID)
+			return nil
+		}
+	},
+}

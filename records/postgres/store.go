@@ -1,0 +1,115 @@
+// Package postgres is the PostgreSQL store, for a practice whose
+// workstations share one server: the records services over pgx, with its
+// own embedded numbered migrations, one transaction per operation and an
+// injectable clock, as records/sqlite has. It is being built: today it
+// opens and migrates a database and keeps the audit chain (audit.go); the
+// services follow, each when it passes records/storetest, and only then is
+// it wired to --db postgres://.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// Options configure a store.
+type Options struct {
+	Now    func() time.Time // the clock; nil means time.Now
+	Logger *slog.Logger     // nil discards
+}
+
+// Store is an open PostgreSQL practice database.
+type Store struct {
+	pool *pgxpool.Pool
+	now  func() time.Time
+	log  *slog.Logger
+}
+
+// Open connects to the database at address (postgres://user@host:port/db?
+// sslmode=...) and brings its schema up to date. The password comes from
+// PGPASSWORD or the pgpass file, never from the address: an address
+// carrying one is refused, so it does not end up in a shell's history or a
+// shortcut.
+func Open(ctx context.Context, address string, opt Options) (*Store, error) {
+	if err := refusePassword(address); err != nil {
+		return nil, err
+	}
+	cfg, err := pgxpool.ParseConfig(address)
+	if err != nil {
+		return nil, records.Errorf(records.EInvalid, "%s is not a PostgreSQL address such as postgres://chartroom@db.example.org:5432/chartroom?sslmode=verify-full: %v", redact(address), err)
+	}
+	s := &Store{now: opt.Now, log: opt.Logger}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		return nil, unreachable(cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
+	}
+	if err := s.pool.Ping(ctx); err != nil {
+		s.pool.Close()
+		return nil, unreachable(cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close ends the store's connections.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// refusePassword refuses an address that names a password, in the user
+// part or as a password= parameter.
+func refusePassword(address string) error {
+	u, err := url.Parse(address)
+	if err != nil {
+		return nil // ParseConfig names the problem
+	}
+	_, inUser := u.User.Password()
+	if inUser || u.Query().Has("password") {
+		return records.Errorf(records.EInvalid,
+			"the database address %s carries a password; give it in PGPASSWORD or the pgpass file (%%APPDATA%%\\postgresql\\pgpass.conf on Windows, ~/.pgpass elsewhere) instead", redact(address))
+	}
+	return nil
+}
+
+// redact is address with any password replaced, fit for a message or a log.
+func redact(address string) string {
+	u, err := url.Parse(address)
+	if err != nil {
+		return "the database address"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+// unreachable tells a clerk that the server could not be reached or let
+// them in, with PostgreSQL's reason.
+func unreachable(host, db string, err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return records.Internal(fmt.Sprintf("the practice server %s refused the database %s: %s", host, db, pgErr.Message), err)
+	}
+	return records.Internal(fmt.Sprintf("cannot reach the practice server %s (is it running, and is this PC on the practice network?)", strings.TrimSpace(host)), err)
+}

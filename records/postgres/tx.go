@@ -1,0 +1,71 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// write runs fn as one transaction: everything it does is kept, or nothing
+// is. what names the operation in the message a failure gives. A
+// connection that broke (the server restarted, a cable pulled) is dropped
+// from the pool, so the next operation connects afresh.
+func (s *Store) write(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return s.failed(ctx, what, err, false)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if err := fn(tx); err != nil {
+		return s.failed(ctx, what, err, false)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return s.failed(ctx, what, err, true)
+	}
+	return nil
+}
+
+// failed turns an operation's failure into what the clerk is told. Only
+// a connection lost during the commit leaves the outcome unknown.
+func (s *Store) failed(ctx context.Context, what string, err error, committing bool) error {
+	var re *records.Error
+	switch {
+	case errors.As(err, &re):
+		return err
+	case ctx.Err() != nil:
+		return records.Errorf(records.EConflict, "%s stopped before it finished; nothing was saved", what)
+	case connectionLost(err) && committing:
+		s.log.Warn("connection lost during commit", "operation", what, "err", err)
+		return records.Internal("the connection to the practice server broke while "+what+" was being saved: look whether it was before doing it again", err)
+	case connectionLost(err):
+		s.log.Warn("practice server unreachable", "operation", what, "err", err)
+		return records.Internal("cannot reach the practice server, so "+what+" was not saved; Chartroom connects again by itself: try again when the server is back", err)
+	}
+	return records.Internal(what+" failed; nothing was saved", err)
+}
+
+// connectionLost reports whether err means the server went away rather than
+// refused the statement: a failed connect, a closed or reset socket, or
+// the server ending the session (SQLSTATE class 08, or 57P01-57P03 when it
+// shuts down).
+func connectionLost(err error) bool {
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	var pgErr *pgconn.PgError
+	switch {
+	case errors.As(err, &pgErr):
+		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
+	case errors.As(err, &connectErr), errors.As(err, &netErr):
+		return true
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
+		return true
+	}
+	return false
+}

@@ -1,0 +1,83 @@
+// Package storetest is the contract every Chartroom store keeps: one suite of
+// tests that says what the records services must do, run against each store
+// from that store's own tests (records/sqlite's TestContract; records/postgres
+// runs it once it serves every method). A behaviour that differs between
+// the stores is a bug in one of them.
+//
+// A store runs the suite with Run, giving it a way to make an empty
+// database and open stores on it; tests of a store's own internals (files,
+// crash safety, migrations from its old versions, bulk loading) stay with
+// the store.
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// Database is one test's empty database, as its store gives it to the
+// suite.
+type Database struct {
+	// Open opens one more store on the database with the clock now, as
+	// another workstation would; the store is closed when t ends.
+	Open func(t testing.TB, now func() time.Time) records.Service
+	// Fingerprint is every row of every table, read without changing
+	// anything: two equal fingerprints are the same records.
+	Fingerprint func(t testing.TB) string
+}
+
+// NewDatabase makes an empty database for one test, removed when t ends.
+type NewDatabase func(t *testing.T) Database
+
+// contract lists the suite's tests by name.
+var contract = []struct {
+	name string
+	test func(*testing.T, NewDatabase)
+}{
+	{"LocationsTree", testLocationsTree},
+	{"RecordTypesAndBorrowers", testRecordTypesAndBorrowers},
+	{"ListVolumesAndCounts", testListVolumesAndCounts},
+	{"AuditChainVerifies", testAuditChainVerifies},
+	{"AuditOfViewsAndChanges", testAuditOfViewsAndChanges},
+	{"ManualDisclosuresAndAccountingRequests", testManualDisclosuresAndAccountingRequests},
+	{"MissingFolderFoundByAnyScan", testMissingFolderFoundByAnyScan},
+	{"CreatePatientRefusesALikelyDuplicate", testCreatePatientRefusesALikelyDuplicate},
+	{"PullingARequestWhoseFolderIsOut", testPullingARequestWhoseFolderIsOut},
+	{"ImportPatients", testImportPatients},
+	{"ImportAppointmentsAndRequests", testImportAppointmentsAndRequests},
+	{"ImportStopsPartWay", testImportStopsPartWay},
+	{"ImportIntoEmptyPractice", testImportIntoEmptyPractice},
+	{"ImportMatchesOnExternalIDsAndAssignsChartNumbers", testImportMatchesOnExternalIDsAndAssignsChartNumbers},
+	{"ImportAssignsNoNumberBeyondTheWidth", testImportAssignsNoNumberBeyondTheWidth},
+	{"ExternalIDsAreFoundAndUnique", testExternalIDsAreFoundAndUnique},
+	{"ImportAppointmentsFindsPatientsAndProviders", testImportAppointmentsFindsPatientsAndProviders},
+	{"CheckOutAndIn", testCheckOutAndIn},
+	{"CheckOutRules", testCheckOutRules},
+	{"MissingFoundTransfer", testMissingFoundTransfer},
+	{"MovesReturnTheStoredFolder", testMovesReturnTheStoredFolder},
+	{"WorkstationsRaceForOneFolder", testWorkstationsRaceForOneFolder},
+	{"RetentionPresets", testRetentionPresets},
+	{"LegalHold", testLegalHold},
+	{"ReviewRetention", testReviewRetention},
+	{"Search", testSearch},
+	{"Where", testWhere},
+	{"Initialize", testInitialize},
+	{"SecurityEveryMethodChecksTheRole", testSecurityEveryMethodChecksTheRole},
+	{"SignInLockout", testSignInLockout},
+	{"AdminUnlocksAndPasswords", testAdminUnlocksAndPasswords},
+	{"RolesEnforced", testRolesEnforced},
+	{"ShelfAuditFindings", testShelfAuditFindings},
+	{"ApplyShelfAudit", testApplyShelfAudit},
+	{"ApplyShelfAuditOfASection", testApplyShelfAuditOfASection},
+}
+
+// Run runs the whole contract against the store newDB opens, each test as
+// a subtest named after it, one after another: a store under test may
+// share one server between its tests.
+func Run(t *testing.T, newDB NewDatabase) {
+	for _, c := range contract {
+		t.Run(c.name, func(t *testing.T) { c.test(t, newDB) })
+	}
+}
