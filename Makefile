@@ -12,7 +12,15 @@ APT_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
 	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev \
 	xvfb xauth xdotool imagemagick poppler-utils zbar-tools sqlite3 x11-utils tesseract-ocr \
 	postgresql
+# What make dist and make windows-test need besides: the mingw-w64 cross
+# compiler (Fyne's Windows build is cgo), NSIS, zip, dpkg-shlibdeps, and
+# Wine to run the installer and the program.
+DIST_APT_PACKAGES := gcc-mingw-w64-x86-64 nsis zip xz-utils dpkg-dev imagemagick wine64 \
+	xvfb xauth xdotool poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The version, written once in FyneApp.toml; the release files carry it.
+VERSION := $(shell sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\(.*\)"[[:space:]]*$$/\1/p' FyneApp.toml)
+SETUP := dist/chartroom-$(VERSION)-windows-amd64-setup.exe
 # Fyne parses its colour emoji font once more for every text style the app
 # draws (the README says how much memory that costs). A record room shows no
 # emoji; every go command of this Makefile leaves it out.
@@ -20,11 +28,13 @@ ifeq ($(findstring no_emoji,$(GOFLAGS)),)
 export GOFLAGS := $(strip $(GOFLAGS) -tags=no_emoji)
 endif
 
-.PHONY: help deps tools build run demo test lint unit fuzz-short e2e fuzz long bench bench-quick bench-go clean
+.PHONY: help deps dist-deps tools build run demo test lint unit fuzz-short e2e dist windows-test fuzz long bench bench-quick bench-go clean
 
 help:
 	@echo "make run     install what the build needs, build, and open the app (DB=FILE to choose the database)"
-	@echo "make test    every check CI runs: gofmt, go vet, staticcheck, go test -race, fuzz seeds and 5,000 inputs of each fuzz target, GUI under Xvfb"
+	@echo "make test    every check CI runs: gofmt, go vet, staticcheck, go test -race, fuzz seeds and 5,000 inputs of each fuzz target, GUI under Xvfb, the Windows installer under Wine"
+	@echo "make dist    the release files in dist/: Windows installer and zip, Linux tar.xz and .deb (version from FyneApp.toml)"
+	@echo "make windows-test  make dist, then the Windows installer and program under Wine and Xvfb (screenshots in \$$OUT, printed)"
 	@echo "make demo    create a demo database at /tmp/chartroom-demo.db and open the app on it"
 	@echo "make e2e     the end-to-end suite: the built app driven under Xvfb, screenshots in \$$OUT (printed)"
 	@echo "make fuzz    run each fuzz target for FUZZTIME (default 10m); make fuzz-short: 5,000 inputs each (CI)"
@@ -36,6 +46,11 @@ help:
 deps:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
 		$(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+dist-deps:
+	@if ! dpkg -s $(DIST_APT_PACKAGES) >/dev/null 2>&1; then \
+		$(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DIST_APT_PACKAGES); \
 	fi
 
 tools:
@@ -53,12 +68,13 @@ demo: build
 	./$(BIN) demo --db /tmp/chartroom-demo.db
 	./$(BIN) --db /tmp/chartroom-demo.db
 
-test: deps tools lint unit fuzz-short e2e
+test: deps tools lint unit fuzz-short e2e windows-test
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	GOOS=windows $(GO) vet ./records/... ./ui/...
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck ./...
 
 # go test runs every fuzz target's seed corpus (and testdata/fuzz) as tests.
@@ -69,6 +85,17 @@ unit:
 # E2E_RUN='TestE2E/1366x768/FindByName' runs one scenario.
 e2e: build
 	bash .ci/e2e.sh $(BIN)
+
+# The release files (.ci/dist.sh): the Windows programs are cross-compiled
+# with mingw-w64; the first build of Fyne's C parts for Windows takes about a
+# quarter of an hour on two cores, later ones reuse Go's build cache.
+dist: build dist-deps
+	bash .ci/dist.sh $(BIN)
+
+# The installer of make dist installed, run and uninstalled under Wine and
+# Xvfb (.ci/windows.sh); OUT=DIR keeps the screenshots and the prefix there.
+windows-test: dist
+	bash .ci/windows.sh $(SETUP)
 
 # Each fuzz target for FUZZTIME. A failing input is written to the
 # package's testdata/fuzz/FuzzX folder: commit it, and every `go test` then
@@ -115,4 +142,4 @@ bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 clean:
-	rm -rf bin
+	rm -rf bin dist

@@ -5,7 +5,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -204,7 +206,7 @@ func scenarioShelfAuditSection(c *e2eCase) {
 			break
 		}
 	}
-	s.key("ctrl+9")
+	s.key("ctrl+7")
 	s.clickText("Choose the location to audit")
 	// The option "Record room" itself, not "Record room > X-ray cabinet".
 	s.click(s.waitLabel("Record room", true).centre())
@@ -251,5 +253,167 @@ func scenarioBackupPassphrase(c *e2eCase) {
 	s.stopApp()
 	if raw, err := os.ReadFile(s.db); err == nil && bytes.Contains(raw, []byte(passphrase)) {
 		s.t.Error("the backup passphrase is stored in the clear in the database file")
+	}
+}
+
+// scenarioChartKeys: the chart's keys with no mouse: Ctrl+O opens the
+// check-out, Escape cancels it (the folder stays in file), Ctrl+O again and
+// the form checks the folder out, Ctrl+I checks it back in, Ctrl+B goes
+// back to Find.
+func scenarioChartKeys(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	p := s.uniquePatient("Quill")
+	inFile := func() map[string]bool {
+		out := map[string]bool{}
+		for _, l := range s.where(p.mrn) {
+			if l.mrn == p.mrn && l.state == "in-file" {
+				out[l.barcode] = true
+			}
+		}
+		return out
+	}
+	before := inFile()
+	if len(before) == 0 {
+		s.t.Fatalf("no folder of %s in file", p.mrn)
+	}
+	s.key("ctrl+f")
+	s.typeText(p.mrn)
+	s.key("Return")
+	s.expectChartOpened(p.mrn, p.surname)
+	s.key("ctrl+o")
+	s.waitText("Purpose")
+	s.shot("check-out form")
+	s.key("Escape")
+	s.waitGone("Purpose")
+	if got := inFile(); len(got) != len(before) {
+		s.t.Fatalf("Escape on the check-out form left %d of %d folders in file", len(got), len(before))
+	}
+	s.key("ctrl+o")
+	s.waitText("Purpose")
+	s.choose("Borrower", "Alder Testwood")
+	s.clickDialogButton("Check out")
+	s.waitGone("Purpose")
+	var out string
+	s.waitFor("a folder of "+p.mrn+" checked out to Dr. Alder Testwood", func() bool {
+		for _, l := range s.where(p.mrn) {
+			if before[l.barcode] && l.state == "checked-out" && strings.Contains(l.place, "Alder Testwood") {
+				out = l.barcode
+				return true
+			}
+		}
+		return false
+	})
+	s.shot("checked out")
+	s.key("ctrl+i")
+	s.waitFor(out+" back in file", func() bool { return s.folderState(out).state == "in-file" })
+	s.key("ctrl+b")
+	s.waitText("Find a chart")
+	s.shot("back")
+}
+
+// scenarioRequestsMarkAllPulled: the requests of the coming days, Mark
+// all, then Pulled (N) once: every pending request whose folder is on the
+// shelf is pulled in the database; one whose folder is out stays pending
+// and a notice says why, which Enter closes.
+func scenarioRequestsMarkAllPulled(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	today := records.DateOf(time.Now())
+	week := records.RequestFilter{From: today, To: today.AddDays(7)}
+	states := func() map[records.ID]records.RequestState {
+		out := map[records.ID]records.RequestState{}
+		s.service(func(ctx context.Context, svc records.Service) {
+			reqs, err := svc.ListRequests(ctx, week)
+			if err != nil {
+				s.t.Fatal(err)
+			}
+			for _, q := range reqs {
+				out[q.ID] = q.State
+			}
+		})
+		return out
+	}
+	// What Pulled should do to each pending request: pulled when its
+	// folder is in file, else left pending.
+	want := map[records.ID]records.RequestState{}
+	refused := 0
+	s.service(func(ctx context.Context, svc records.Service) {
+		reqs, err := svc.ListRequests(ctx, week)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		for _, q := range reqs {
+			if q.State != records.RequestPending {
+				continue
+			}
+			if s.folderState(q.Barcode).state == "in-file" {
+				want[q.ID] = records.RequestPulled
+			} else {
+				want[q.ID] = records.RequestPending
+				refused++
+			}
+		}
+	})
+	if len(want)-refused < 2 {
+		s.t.Fatal("the demo has fewer than two pending requests on the shelf this week")
+	}
+	s.key("ctrl+3")
+	s.waitText("marks several")
+	s.clickText("Mark all")
+	s.waitText("marked")
+	s.shot("all marked")
+	// The Pulled button is the one left of Check out to requester (the
+	// state filter says "pulled" too).
+	b := s.waitText("out to requester")
+	_, y := b.centre()
+	s.click(b.left-150, y)
+	s.waitFor("the pending requests on the shelf pulled in the database, the others still pending", func() bool {
+		got := states()
+		for id, st := range want {
+			if got[id] != st {
+				return false
+			}
+		}
+		return true
+	})
+	if refused > 0 {
+		s.waitText("were not changed")
+		s.shot("told why")
+		s.key("Return")
+		s.waitGone("were not changed")
+	}
+	s.waitText("marks several")
+	s.shot("pulled")
+}
+
+// scenarioStatusBarAndShortcuts: the window fits the screen (the status
+// bar with the clerk's name and the red Overdue count shows), Overdue
+// opens the overdue list, Help > Keyboard shortcuts lists the scan
+// station's keys and Escape closes it; the window's size is remembered in
+// the app's preferences when it closes.
+func scenarioStatusBarAndShortcuts(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	s.waitText("Casey Clerk")
+	// The Overdue button is white on red, which OCR does not read: it is
+	// the button right of the loose papers' count.
+	s.clickRightOf("papers:", 70)
+	s.waitText("Overdue charts")
+	s.shot("overdue list")
+	s.clickText("Help")
+	s.clickText("Keyboard shortcuts")
+	s.waitText("Hand-off mode")
+	s.shot("shortcuts")
+	s.key("Escape")
+	s.waitGone("Hand-off mode")
+	s.stopApp()
+	prefs, err := os.ReadFile(filepath.Join(s.home, ".config", "fyne", "org.chartroom.app", "preferences.json"))
+	if err != nil {
+		s.t.Fatalf("no preferences after closing: %v", err)
+	}
+	var p map[string]float64
+	if err := json.Unmarshal(prefs, &p); err != nil {
+		s.t.Fatalf("preferences %s: %v", prefs, err)
+	}
+	if p["window.width"] <= 0 || p["window.width"] > float64(s.size.w) || p["window.height"] <= 0 || p["window.height"] > float64(s.size.h) {
+		s.t.Errorf("remembered window %vx%v, want a size within the %dx%d screen", p["window.width"], p["window.height"], s.size.w, s.size.h)
 	}
 }

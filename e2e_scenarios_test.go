@@ -59,6 +59,9 @@ var e2eFuncs = map[string]func(c *e2eCase){
 	"BackupToFolder":               scenarioBackupToFolder,
 	"RestoreBackup":                scenarioRestoreBackup,
 	"ImportAppointments":           scenarioImportAppointments,
+	"FirstDayChecklist":            scenarioFirstDayChecklist,
+	"ImportPatients":               scenarioImportPatients,
+	"OverdueWorklist":              scenarioOverdueWorklist,
 	"FirstRun":                     scenarioFirstRun,
 	"DamagedDatabaseRestore":       scenarioDamagedDatabaseRestore,
 	"NewPatient":                   scenarioNewPatient,
@@ -75,6 +78,9 @@ var e2eFuncs = map[string]func(c *e2eCase){
 	"ShelfAudit":                   scenarioShelfAudit,
 	"Disclosures":                  scenarioDisclosures,
 	"LegalHold":                    scenarioLegalHold,
+	"ChartKeys":                    scenarioChartKeys,
+	"RequestsMarkAllPulled":        scenarioRequestsMarkAllPulled,
+	"StatusBarAndShortcuts":        scenarioStatusBarAndShortcuts,
 }
 
 // TestE2E runs every scenario at 1366x768, then those marked narrow at
@@ -565,7 +571,7 @@ func scenarioFirstRun(c *e2eCase) {
 	s.typeText("first-run-pass")
 	s.clickText("Create the practice")
 	s.waitText("The practice is ready")
-	s.signIn("firstadmin", "first-run-pass")
+	s.signInTo("firstadmin", "first-run-pass", "Getting started")
 	out, errOut, err := s.cliAs([2]string{"firstadmin", "first-run-pass"}, "users", "list")
 	if err != nil || !strings.Contains(out, "firstadmin") {
 		s.t.Errorf("chartroom users list as the new admin: %v\n%s%s", err, out, errOut)
@@ -998,7 +1004,7 @@ func scenarioShelfAudit(c *e2eCase) {
 	if notScanned.barcode == "" {
 		s.t.Fatal("fewer than three demo folders in file in the record room")
 	}
-	s.key("ctrl+9")
+	s.key("ctrl+7")
 	s.clickText("Choose the location to audit")
 	// The option "Record room" itself, not "Record room > X-ray cabinet".
 	s.click(s.waitLabel("Record room", true).centre())

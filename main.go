@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	_ "embed"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -15,9 +17,11 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/BurntSushi/toml"
 	"github.com/chartroom/chartroom/assets"
 	"github.com/chartroom/chartroom/cli"
 	"github.com/chartroom/chartroom/ui"
+	"github.com/go-gl/glfw/v3.4/glfw"
 )
 
 func main() {
@@ -50,6 +54,7 @@ func runGUI(ctx context.Context, dbPath string, log *slog.Logger) int {
 		Now:      time.Now,
 		Restore:  db.Restore,
 		MakeDemo: db.MakeDemo,
+		Screen:   screenWorkArea,
 	}
 	if svc, err := db.Open(ctx); err != nil {
 		log.Error("cannot open the database", "path", dbPath, "err", err)
@@ -70,4 +75,52 @@ func runGUI(ctx context.Context, dbPath string, log *slog.Logger) int {
 		return cli.ExitRefused
 	}
 	return cli.ExitOK
+}
+
+// screenWorkArea is the primary screen's work area (the screen less the
+// task bar) in pixels. Fyne has no call for it; the window toolkit it runs
+// on has, and the app asks once it has started, on the main thread.
+func screenWorkArea() (width, height int, ok bool) {
+	m := glfw.GetPrimaryMonitor()
+	if m == nil {
+		return 0, 0, false
+	}
+	_, _, w, h := m.GetWorkarea()
+	if w <= 0 || h <= 0 {
+		return 0, 0, false
+	}
+	return w, h, true
+}
+
+// fyneAppTOML is the app's metadata file, the one place Chartroom's version
+// is written: the fyne packager, make dist (the release files' names, the
+// Windows version resource, the installer) and 'chartroom version' all read
+// it there.
+//
+//go:embed FyneApp.toml
+var fyneAppTOML string
+
+// The command line's version is FyneApp.toml's Details.Version.
+func init() { cli.Version = mustAppVersion(fyneAppTOML) }
+
+// appVersion reads Details.Version from FyneApp.toml's text.
+func appVersion(text string) (string, error) {
+	var meta struct{ Details struct{ Version string } }
+	if _, err := toml.Decode(text, &meta); err != nil {
+		return "", fmt.Errorf("FyneApp.toml: %w", err)
+	}
+	if meta.Details.Version == "" {
+		return "", fmt.Errorf("FyneApp.toml has no Details.Version")
+	}
+	return meta.Details.Version, nil
+}
+
+// mustAppVersion is appVersion for the embedded file, which the build
+// carries: a broken one is a mistake of the build, caught by its tests.
+func mustAppVersion(text string) string {
+	v, err := appVersion(text)
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

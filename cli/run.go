@@ -12,10 +12,10 @@ import (
 	"github.com/chartroom/chartroom/records"
 )
 
-// Version is Chartroom's version; a release build may set it with
-// -ldflags "-X github.com/chartroom/chartroom/cli.Version=...". It matches
-// FyneApp.toml (a test checks).
-var Version = "0.1.0"
+// Version is Chartroom's version, which 'chartroom version' prints. Package
+// main sets it from FyneApp.toml, the one place it is written, before
+// anything runs; "devel" only in this package's own tests.
+var Version = "devel"
 
 // Exit statuses of the command line, as DESIGN.md promises them.
 const (

@@ -7,6 +7,9 @@ type Actor struct {
 	UserID   ID
 	Username string
 	Role     Role
+	// DisplayName is how people know the user ("Casey Clerk"); the desk
+	// shows it. Empty when the store did not fill it.
+	DisplayName string
 }
 
 type actorKey struct{}

@@ -29,4 +29,5 @@
 //	merge.go        merging duplicate charts   retention.go    retention rules
 //	destruction.go  the retention review and destruction
 //	shelfaudit.go   shelf audits               disclosure.go   disclosures and their accounting
+//	firstday.go     the first-day checklist, decided from the practice's data
 package records

@@ -23,6 +23,7 @@ func adminTabs() []adminTab {
 		{"Retention policy", records.RoleAdmin, func(s *shell) screen { return newRetentionTab(s) }},
 		{"Merge charts", records.RoleSupervisor, func(s *shell) screen { return newMergeTab(s) }},
 		{"Backup & checks", records.RoleSupervisor, func(s *shell) screen { return newBackupTab(s) }},
+		{importTabTitle, records.RoleSupervisor, func(s *shell) screen { return newImportTab(s) }},
 	}
 }
 
@@ -58,6 +59,18 @@ func (a *adminScreen) shownTab() {
 	if i := a.tabs.SelectedIndex(); i >= 0 && i < len(a.pages) {
 		a.pages[i].shown()
 	}
+}
+
+// selectTab brings the tab called title to the front, if the role shows it.
+func (a *adminScreen) selectTab(title string) bool {
+	for _, t := range a.tabs.Items {
+		if t.Text == title {
+			a.tabs.Select(t)
+			a.shownTab()
+			return true
+		}
+	}
+	return false
 }
 
 // tabTitles lists the tabs shown, for tests.

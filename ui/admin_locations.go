@@ -121,7 +121,7 @@ func (l *locationsTab) editLocation(x records.Location) {
 	errs := newFormErrors()
 	name := errs.field("Name", newEntry(l.s, "e.g. Cabinet A"))
 	name.SetText(x.Name)
-	kind := widget.NewSelect(locationKindOptions(), nil)
+	kind := newSelect(locationKindOptions(), nil)
 	kind.SetSelected(string(x.Kind))
 	def := widget.NewCheck("Default place for new folders", nil)
 	def.SetChecked(x.Default)

@@ -50,6 +50,7 @@ func newChartCard(s *shell, role string) *chartCard {
 		{"Where", 200, func(v records.Volume) string { return v.Where() }},
 	}, nil)
 	c.volumes.set(nil, "")
+	c.volumes.tone = func(v records.Volume) widget.Importance { return volumeTone(v, s.today()) }
 	c.root = container.NewBorder(container.NewVBox(c.title, c.details), nil, nil, nil, c.volumes.view())
 	return c
 }

@@ -25,7 +25,7 @@ type retentionTab struct {
 	errs     *formErrors
 	current  records.Settings
 	presets  []records.RetentionPreset
-	use      *widget.Select
+	use      *selectBox
 	fields   [5]*activeEntry // adult, majority, minor, deceased, billing
 	list     *widget.List
 	selected int
@@ -47,7 +47,7 @@ func newRetentionTab(s *shell) *retentionTab {
 	for i, name := range policyFields {
 		t.fields[i] = t.errs.field(name, newEntry(s, ""))
 	}
-	t.use = widget.NewSelect(nil, guarded1(func(string) { t.fillPolicy() }))
+	t.use = newSelect(nil, guarded1(func(string) { t.fillPolicy() }))
 	t.saved = hint("")
 	save := widget.NewButtonWithIcon("Save the policy", theme.DocumentSaveIcon(), guarded(t.save))
 	save.Importance = widget.HighImportance

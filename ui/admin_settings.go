@@ -23,7 +23,7 @@ type settingsTab struct {
 
 	practice, address, idle, expiry *activeEntry
 	backupDir, backupKeep           *activeEntry
-	width, filing, paper            *widget.Select
+	width, filing, paper            *selectBox
 	saved                           *widget.Label
 	root                            fyne.CanvasObject
 }
@@ -42,9 +42,9 @@ func newSettingsTab(s *shell) *settingsTab {
 	for w := records.MinMRNWidth; w <= records.MaxMRNWidth; w++ {
 		widths = append(widths, strconv.Itoa(w))
 	}
-	t.width = widget.NewSelect(widths, nil)
-	t.filing = widget.NewSelect(filingLabels(), nil)
-	t.paper = widget.NewSelect([]string{string(records.PaperLetter), string(records.PaperA4)}, nil)
+	t.width = newSelect(widths, nil)
+	t.filing = newSelect(filingLabels(), nil)
+	t.paper = newSelect([]string{string(records.PaperLetter), string(records.PaperA4)}, nil)
 	t.saved = hint("")
 	save := widget.NewButtonWithIcon("Save settings", theme.DocumentSaveIcon(), guarded(t.save))
 	save.Importance = widget.HighImportance

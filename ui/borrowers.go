@@ -43,6 +43,12 @@ func newBorrowersScreen(s *shell) *borrowersScreen {
 		}
 	}
 	b.list.onSelect = b.loadOut
+	b.list.tone = func(x records.Borrower) widget.Importance {
+		if !x.Active {
+			return widget.LowImportance
+		}
+		return widget.MediumImportance
+	}
 	b.out = newRowTable([]column[records.Volume]{
 		{"MRN", 110, func(v records.Volume) string { return s.mrn(v.MRN) }},
 		{"Name", 240, func(v records.Volume) string { return v.PatientName }},
@@ -50,6 +56,7 @@ func newBorrowersScreen(s *shell) *borrowersScreen {
 		{"Out since", 140, func(v records.Volume) string { return when(v.OutSince) }},
 		{"Due", 160, func(v records.Volume) string { return dueText(v, s.today()) }},
 	}, func(v records.Volume) { s.main.openChart(v.PatientID) })
+	b.out.tone = func(v records.Volume) widget.Importance { return volumeTone(v, s.today()) }
 	b.outTitle = heading("Charts out")
 	b.inactive = widget.NewCheck("Show inactive", guarded1(func(bool) { b.shown() }))
 	add := widget.NewButtonWithIcon("New borrower…", theme.ContentAddIcon(), guarded(func() {
@@ -117,7 +124,7 @@ func (b *borrowersScreen) loadOut(x records.Borrower) {
 
 func loanDaysText(n int) string {
 	if n == 0 {
-		return "by type"
+		return "the record type's"
 	}
 	return strconv.Itoa(n)
 }
@@ -133,7 +140,7 @@ func yesNo(b bool) string {
 func showBorrowerDialog(s *shell, x records.Borrower, onSaved func()) {
 	errs := newFormErrors()
 	name := errs.field("Name", newEntry(s, "e.g. Dr. Ada Testwell"))
-	kind := widget.NewSelect(borrowerKindLabels(), nil)
+	kind := newSelect(borrowerKindLabels(), nil)
 	phone := errs.field("Phone", newEntry(s, ""))
 	room := errs.field("Room", newEntry(s, ""))
 	address := errs.field("Address", newEntry(s, "for outside parties: where records go"))
@@ -190,13 +197,13 @@ func activeBorrowersCtx(ctx context.Context, svc records.Service) ([]records.Bor
 
 // borrowerSelect is a drop-down of borrowers.
 type borrowerSelect struct {
-	sel  *widget.Select
+	sel  *selectBox
 	list []records.Borrower
 }
 
 func newBorrowerSelect(list []records.Borrower) *borrowerSelect {
 	b := &borrowerSelect{list: list}
-	b.sel = widget.NewSelect(nil, nil)
+	b.sel = newSelect(nil, nil)
 	b.sel.PlaceHolder = "Choose a borrower"
 	b.setList(list)
 	return b
@@ -244,6 +251,26 @@ func (b *borrowerSelect) choose(x records.Borrower) {
 func showNotice(s *shell, title, message string) {
 	l := widget.NewLabel(message)
 	l.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom(title, "OK", container.New(minWidth{460}, l), s.win)
+	s.showNoticeDialog(dialog.NewCustom(title, "OK", container.New(minWidth{460}, l), s.win))
+}
+
+// showNoBorrowers says a check-out needs a borrower first; whoever may add
+// one is offered the form at once.
+func showNoBorrowers(s *shell) {
+	if !s.can(records.RoleSupervisor) {
+		showNotice(s, "No borrowers yet", "A folder is checked out to a borrower, and there are none yet. Ask a supervisor to add the doctors and staff who take charts (Borrowers page).")
+		return
+	}
+	msg := widget.NewLabel("A folder is checked out to a borrower, and there are none yet. Add the doctors and staff who take charts, with their badges, then check the folder out.")
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("No borrowers yet", "Add a borrower…", "Close", container.New(minWidth{460}, msg), guarded1(func(add bool) {
+		if add {
+			showBorrowerDialog(s, records.Borrower{Kind: records.BorrowerProvider, Active: true}, nil)
+		}
+	}), s.win)
 	d.Show()
+	s.track(d, func() {
+		d.Hide()
+		showBorrowerDialog(s, records.Borrower{Kind: records.BorrowerProvider, Active: true}, nil)
+	})
 }

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -71,6 +72,7 @@ func newChartView(s *shell, patientID records.ID, back func()) *chartView {
 		{"Due", 150, func(v records.Volume) string { return dueText(v, s.today()) }},
 	}, nil)
 	c.volumes.onSelect = func(records.Volume) { c.updateActions() }
+	c.volumes.tone = func(v records.Volume) widget.Importance { return volumeTone(v, s.today()) }
 
 	c.history = newRowTable([]column[records.Movement]{
 		{"When", 140, func(m records.Movement) string { return when(m.At) }},
@@ -88,6 +90,7 @@ func newChartView(s *shell, patientID records.ID, back func()) *chartView {
 		{"State", 100, func(r records.Request) string { return requestStateLabel(r.State) }},
 		{"Reason", 260, func(r records.Request) string { return r.Reason }},
 	}, nil)
+	c.requests.tone = requestTone
 	c.loose = newRowTable([]column[records.LooseFiling]{
 		{"Received", 110, func(l records.LooseFiling) string { return l.Received.String() }},
 		{"Description", 320, func(l records.LooseFiling) string { return l.Description }},
@@ -108,14 +111,15 @@ func newChartView(s *shell, patientID records.ID, back func()) *chartView {
 	c.outguide = widget.NewButtonWithIcon("Outguide", theme.DocumentPrintIcon(), guarded(c.printOutguide))
 	c.historyReport = widget.NewButtonWithIcon("History PDF", theme.DocumentPrintIcon(), guarded(c.printHistory))
 
-	backButton := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), guarded(back))
+	backButton := widget.NewButtonWithIcon("Back (Ctrl+B)", theme.NavigateBackIcon(), guarded(back))
 	c.hold = newHoldButton(c)
-	printing := container.NewHBox(c.label, c.outguide, c.historyReport, c.edit, c.hold)
+	// Rows of buttons wrap, so a narrow window still shows them all.
+	printing := container.New(layout.NewRowWrapLayout(), c.label, c.outguide, c.historyReport, c.edit, c.hold)
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, backButton, printing, c.title),
-		c.details, c.notice,
+		container.NewBorder(nil, nil, backButton, nil, c.title),
+		printing, c.details, c.notice,
 	)
-	actions := container.NewHBox(c.checkOut, c.checkIn, c.handOff, c.missing, c.found, widget.NewSeparator(), c.addVolume)
+	actions := container.New(layout.NewRowWrapLayout(), c.checkOut, c.checkIn, c.handOff, c.missing, c.found, c.addVolume)
 	folders := container.NewBorder(container.NewVBox(heading("Folders"), actions), nil, nil, nil, c.volumes.view())
 	c.tabs = container.NewAppTabs(
 		container.NewTabItem("History", c.history.view()),
@@ -308,7 +312,7 @@ func (c *chartView) moveOut(handOff bool) *editDialog {
 		return nil
 	}
 	if len(borrowers) == 0 {
-		c.s.showError(records.Errorf(records.ENotFound, "there are no borrowers yet; a supervisor adds them under Borrowers"))
+		showNoBorrowers(c.s)
 		return nil
 	}
 	errs := newFormErrors()
@@ -440,7 +444,7 @@ func (c *chartView) addFolder() {
 		}
 	}
 	errs := newFormErrors()
-	kind := widget.NewSelect(names, nil)
+	kind := newSelect(names, nil)
 	kind.SetSelected(def)
 	barcode := errs.field("Barcode", newEntry(c.s, "empty: Chartroom makes one"))
 	items := []*widget.FormItem{widget.NewFormItem("Record type", kind), widget.NewFormItem("Barcode", barcode)}
@@ -509,4 +513,12 @@ func checkInNotes(res records.CheckInResult) string {
 		lines = append(lines, l)
 	}
 	return strings.Join(lines, "\n\n")
+}
+
+// press runs a button's action from the keyboard, as long as the button
+// offers it (shown and enabled for the selected folder).
+func (c *chartView) press(b *widget.Button) {
+	if b.Visible() && !b.Disabled() && b.OnTapped != nil {
+		b.OnTapped()
+	}
 }

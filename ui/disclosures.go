@@ -26,13 +26,13 @@ func purposeLabels() []string {
 }
 
 // newPurposeSelect is the category drop-down, set to "Other (reportable)".
-func newPurposeSelect() *widget.Select {
-	sel := widget.NewSelect(purposeLabels(), nil)
+func newPurposeSelect() *selectBox {
+	sel := newSelect(purposeLabels(), nil)
 	sel.SetSelected(records.PurposeOther.Label())
 	return sel
 }
 
-func selectedPurpose(sel *widget.Select) records.DisclosurePurpose {
+func selectedPurpose(sel *selectBox) records.DisclosurePurpose {
 	p, ok := records.PurposeFromLabel(sel.Selected)
 	if !ok {
 		return records.PurposeOther
@@ -122,10 +122,19 @@ func newDisclosuresPanel(c *chartView) *disclosuresPanel {
 
 // disclosureKind says whether a disclosure is in the accounting and why.
 func disclosureKind(x records.Disclosure) string {
-	if x.Reportable() {
-		return "Reportable: " + x.Category.Label()
+	return disclosureKindText(x.Reportable(), x.Category.Label())
+}
+
+// disclosureKindText says reportable or exempt, then the category, without
+// saying it twice when the category's label says it too.
+func disclosureKindText(reportable bool, category string) string {
+	for _, tag := range []string{" (reportable)", " (exempt)"} {
+		category = strings.TrimSuffix(category, tag)
 	}
-	return "Exempt: " + x.Category.Label()
+	if reportable {
+		return "Reportable: " + category
+	}
+	return "Exempt: " + category
 }
 
 // accountingStatus is where a request for an accounting stands.

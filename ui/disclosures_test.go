@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/chartroom/chartroom/records"
 )
@@ -44,7 +43,7 @@ func TestScanStationAsksThePurposeOfAnOutsideCheckOut(t *testing.T) {
 		t.Fatalf("empty purpose accepted: %q", dlg.errs.label.Text)
 	}
 	test.Type(dlg.form.Items[0].Widget.(*activeEntry), "subpoena, made-up case")
-	dlg.form.Items[1].Widget.(*widget.Select).SetSelected(records.PurposeLegal.Label())
+	dlg.form.Items[1].Widget.(*selectBox).SetSelected(records.PurposeLegal.Label())
 	test.Tap(dlg.save)
 	if !strings.Contains(sc.banner.Text, "purpose: subpoena, made-up case") {
 		t.Fatalf("banner %q", sc.banner.Text)
@@ -91,8 +90,8 @@ func TestChartViewCheckOutToOutsidePartyAsksPurpose(t *testing.T) {
 	c := m.chart
 	c.volumes.selectRow(0)
 	dlg := c.moveOut(false)
-	pick := dlg.form.Items[0].Widget.(*widget.Select)
-	category := dlg.form.Items[3].Widget.(*widget.Select)
+	pick := dlg.form.Items[0].Widget.(*selectBox)
+	category := dlg.form.Items[3].Widget.(*selectBox)
 	if category.Visible() {
 		t.Fatal("the category shows before an outside party is chosen")
 	}

@@ -42,8 +42,7 @@ func (s *shell) showError(err error) {
 		s.signOut(records.ErrorMessage(err))
 		return
 	}
-	d := dialog.NewInformation(errorTitle(err), capitalized(records.ErrorMessage(err)), s.win)
-	d.Show()
+	s.showNoticeDialog(dialog.NewInformation(errorTitle(err), capitalized(records.ErrorMessage(err)), s.win))
 }
 
 // formErrors shows a form's error under it and marks the field it names, so

@@ -25,6 +25,9 @@ type findScreen struct {
 	results *rowTable[records.SearchHit]
 	summary *widget.Label
 	root    fyne.CanvasObject
+	// where says, for the first rows of the answer, where the chart's
+	// folders are now and how that looks (overdue, missing in red).
+	where map[records.ID]whereabouts
 
 	foundDlg    *dialog.ConfirmDialog // the last "missing folder turned up" question
 	foundAnswer func(found bool)      // its answer, which tests give directly
@@ -63,9 +66,10 @@ func newFindScreen(s *shell) *findScreen {
 		{"Date of birth", 120, func(h records.SearchHit) string { return h.DOB.String() }},
 		{"Sex", 50, func(h records.SearchHit) string { return h.Sex }},
 		{"Folders", 80, func(h records.SearchHit) string { return strconv.Itoa(h.Volumes) }},
-		{"Out", 60, func(h records.SearchHit) string { return strconv.Itoa(h.Out) }},
+		{"Where now", 260, func(h records.SearchHit) string { return f.where[h.ID].text }},
 		{"Status", 200, hitStatus},
 	}, func(h records.SearchHit) { s.main.openChart(h.ID) })
+	f.results.tone = func(h records.SearchHit) widget.Importance { return hitTone(h, f.where[h.ID]) }
 	f.results.onTap = func() { f.chosen = true }
 	f.results.set(nil, findEmptyText)
 	f.summary = hint("")
@@ -122,9 +126,18 @@ func (f *findScreen) query(text string) {
 	ctx, cancel := context.WithCancel(f.s.ctx())
 	f.cancel, f.asked = cancel, text
 	svc := f.s.svc
-	inBackground(f.s, func() ([]records.SearchHit, error) {
-		return svc.Search(ctx, text, findLimit)
-	}, func(hits []records.SearchHit, err error) {
+	type answer struct {
+		hits  []records.SearchHit
+		where map[records.ID]whereabouts
+	}
+	inBackground(f.s, func() (answer, error) {
+		hits, err := svc.Search(ctx, text, findLimit)
+		if err != nil {
+			return answer{}, err
+		}
+		return answer{hits, whereaboutsOf(ctx, svc, hits, f.s.today())}, nil
+	}, func(a answer, err error) {
+		hits := a.hits
 		if seq != f.seq {
 			return // a newer keystroke already asked again
 		}
@@ -139,6 +152,7 @@ func (f *findScreen) query(text string) {
 			f.results.set(nil, "")
 			return
 		}
+		f.where = a.where
 		f.show(text, hits)
 		f.answered = text
 		// `chartroom bench` times keystroke to list from this line (--verbose).
@@ -163,4 +177,79 @@ func (f *findScreen) show(text string, hits []records.SearchHit) {
 	}
 	f.results.set(hits, "")
 	f.results.selectRow(0)
+}
+
+// findWhereRows is how many rows of an answer say where their folders are:
+// the rows a clerk looks at, without a lookup for each of two hundred.
+const findWhereRows = 40
+
+// whereabouts is where a chart's folders are now, as Find shows it.
+type whereabouts struct {
+	text string
+	tone widget.Importance
+}
+
+// whereaboutsOf looks up where the folders of the first hits are. A lookup
+// that fails (a newer keystroke cancelled it) leaves the column empty: the
+// answer itself still shows.
+func whereaboutsOf(ctx context.Context, svc records.Service, hits []records.SearchHit, today records.Date) map[records.ID]whereabouts {
+	out := map[records.ID]whereabouts{}
+	for i, h := range hits {
+		if i == findWhereRows {
+			break
+		}
+		var vols []records.Volume
+		err := svc.ListVolumes(ctx, records.VolumeFilter{PatientID: h.ID}, func(v records.Volume) error {
+			vols = append(vols, v)
+			return nil
+		})
+		if err != nil {
+			break
+		}
+		out[h.ID] = folderWhereabouts(vols, today)
+	}
+	return out
+}
+
+// folderWhereabouts says where the folders are in one line: each place or
+// borrower once, "overdue" and "missing" named (and the line red).
+func folderWhereabouts(vols []records.Volume, today records.Date) whereabouts {
+	var parts []string
+	seen := map[string]bool{}
+	tone := widget.MediumImportance
+	for _, v := range vols {
+		var part string
+		switch v.State {
+		case records.StateInFile:
+			part = v.HomePath
+		case records.StateMissing:
+			part = "missing"
+			tone = widget.DangerImportance
+		case records.StateDestroyed:
+			part = "destroyed"
+		default:
+			part = v.BorrowerName
+			if records.Overdue(v, today) {
+				part += " (overdue)"
+				tone = widget.DangerImportance
+			}
+		}
+		if part != "" && !seen[part] {
+			seen[part] = true
+			parts = append(parts, part)
+		}
+	}
+	return whereabouts{text: strings.Join(parts, "; "), tone: tone}
+}
+
+// hitTone colours a Find row: red for a missing or overdue folder, amber
+// for a destroyed chart or a deceased patient.
+func hitTone(h records.SearchHit, w whereabouts) widget.Importance {
+	switch {
+	case w.tone == widget.DangerImportance:
+		return widget.DangerImportance
+	case h.Status == records.PatientDestroyed || !h.Deceased.IsZero():
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
 }

@@ -18,8 +18,8 @@ import (
 type firstRun struct {
 	s         *shell
 	practice  *activeEntry
-	width     *widget.Select
-	filing    *widget.Select
+	width     *selectBox
+	filing    *selectBox
 	username  *activeEntry
 	name      *activeEntry
 	password  *activeEntry
@@ -38,9 +38,9 @@ func newFirstRun(s *shell) *firstRun {
 	for w := records.MinMRNWidth; w <= records.MaxMRNWidth; w++ {
 		widths = append(widths, strconv.Itoa(w))
 	}
-	f.width = widget.NewSelect(widths, nil)
+	f.width = newSelect(widths, nil)
 	f.width.SetSelected(strconv.Itoa(records.DefaultSettings().MRNWidth))
-	f.filing = widget.NewSelect(filingLabels(), nil)
+	f.filing = newSelect(filingLabels(), nil)
 	f.filing.SetSelected(records.FilingTerminalDigit.Label())
 	f.username = f.errs.field("Username", newEntry(s, "e.g. admin"))
 	f.name = f.errs.field("Display name", newEntry(s, "your name"))

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"fyne.io/fyne/v2/widget"
+
 	"github.com/chartroom/chartroom/records"
 )
 
@@ -127,4 +129,43 @@ func dateField(field, text string) (records.Date, error) {
 		return records.Date{}, records.FieldError(field, "%s", err.Error())
 	}
 	return d, nil
+}
+
+// volumeTone colours a folder's row by its state: red when missing or
+// overdue, amber when destroyed or out, plain in file.
+func volumeTone(v records.Volume, today records.Date) widget.Importance {
+	switch {
+	case v.State == records.StateMissing || records.Overdue(v, today):
+		return widget.DangerImportance
+	case v.State == records.StateDestroyed:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
+}
+
+// requestTone colours a request's row: red when refused (not fillable) or
+// its folder is missing, amber when cancelled or expired, green fulfilled.
+func requestTone(q records.Request) widget.Importance {
+	switch {
+	case q.State == records.RequestNotFillable || (q.State.Open() && q.FolderMissing()):
+		return widget.DangerImportance
+	case q.State == records.RequestCancelled || q.State == records.RequestExpired:
+		return widget.WarningImportance
+	case q.State == records.RequestFulfilled:
+		return widget.SuccessImportance
+	}
+	return widget.MediumImportance
+}
+
+// roleLabel names a role in the desk's words.
+func roleLabel(r records.Role) string {
+	switch r {
+	case records.RoleAdmin:
+		return "Administrator"
+	case records.RoleSupervisor:
+		return "Supervisor"
+	case records.RoleClerk:
+		return "Clerk"
+	}
+	return string(r)
 }

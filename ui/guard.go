@@ -30,9 +30,9 @@ func recoverUI(where string) {
 	}
 	s.caught(where, r, debug.Stack())
 	s.later(func() {
-		dialog.ShowInformation("That did not work",
+		s.showNoticeDialog(dialog.NewInformation("That did not work",
 			"Chartroom ran into a fault of its own and stopped that action. What was saved before is safe, and the window keeps working.\n\n"+
-				"Try again; if it happens again, tell your administrator (the details are in Chartroom's log).", s.win)
+				"Try again; if it happens again, tell your administrator (the details are in Chartroom's log).", s.win))
 	})
 }
 

@@ -76,5 +76,8 @@ func (e *activeEntry) TypedKey(k *fyne.KeyEvent) {
 	if e.onKey != nil && e.onKey(k) {
 		return
 	}
+	if k.Name == fyne.KeyEscape && e.s.dismissTopDialog() {
+		return
+	}
 	e.Entry.TypedKey(k)
 }

@@ -24,7 +24,7 @@ type looseScreen struct {
 	done     *widget.Label // what the last save recorded
 	lookup   int           // number of the latest chart lookup; older answers are dropped
 	add      *widget.Button
-	show     *widget.Select
+	show     *selectBox
 	list     *rowTable[records.LooseFiling]
 	filed    *widget.Button
 	root     fyne.CanvasObject
@@ -53,7 +53,7 @@ func newLooseScreen(s *shell) *looseScreen {
 	for _, e := range []*activeEntry{l.chart, l.desc, l.from, l.received} {
 		e.OnSubmitted = guarded1(func(string) { l.record() })
 	}
-	l.show = widget.NewSelect([]string{looseShowWaiting, looseShowFiled}, guarded1(func(string) { l.shown() }))
+	l.show = newSelect([]string{looseShowWaiting, looseShowFiled}, guarded1(func(string) { l.shown() }))
 	l.show.Selected = looseShowWaiting
 	l.list = newRowTable([]column[records.LooseFiling]{
 		{"Received", 110, func(x records.LooseFiling) string { return x.Received.String() }},

@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -26,6 +28,8 @@ const (
 	navAdmin
 	navRetention
 	navShelfAudit
+	navOverdue
+	navSetup
 	navCount
 )
 
@@ -41,22 +45,22 @@ type navItem struct {
 	id    navID
 	title string
 	icon  fyne.Resource
-	key   fyne.KeyName
 	min   records.Role
 	build func(*shell) screen
 }
 
 func navItems() []navItem {
 	return []navItem{
-		{navFind, "Find", theme.SearchIcon(), fyne.Key1, records.RoleClerk, func(s *shell) screen { return newFindScreen(s) }},
-		{navScan, "Scan station", theme.MailForwardIcon(), fyne.Key2, records.RoleClerk, func(s *shell) screen { return newScanScreen(s) }},
-		{navRequests, "Requests & pull lists", theme.ListIcon(), fyne.Key3, records.RoleClerk, func(s *shell) screen { return newRequestsScreen(s) }},
-		{navLoose, "Loose filing", theme.DocumentIcon(), fyne.Key4, records.RoleClerk, func(s *shell) screen { return newLooseScreen(s) }},
-		{navBorrowers, "Borrowers", theme.AccountIcon(), fyne.Key5, records.RoleClerk, func(s *shell) screen { return newBorrowersScreen(s) }},
-		{navReports, "Reports", theme.DocumentPrintIcon(), fyne.Key6, records.RoleClerk, func(s *shell) screen { return newReportsScreen(s) }},
-		{navAdmin, "Administration", theme.SettingsIcon(), fyne.Key7, records.RoleSupervisor, func(s *shell) screen { return newAdminScreen(s) }},
-		{navRetention, "Retention", theme.DeleteIcon(), fyne.Key8, records.RoleSupervisor, func(s *shell) screen { return newRetentionScreen(s) }},
-		{navShelfAudit, "Shelf audit", theme.GridIcon(), fyne.Key9, records.RoleClerk, func(s *shell) screen { return newShelfAuditScreen(s) }},
+		{navFind, "Find", theme.SearchIcon(), records.RoleClerk, func(s *shell) screen { return newFindScreen(s) }},
+		{navScan, "Scan station", theme.MailForwardIcon(), records.RoleClerk, func(s *shell) screen { return newScanScreen(s) }},
+		{navRequests, "Requests & pull lists", theme.ListIcon(), records.RoleClerk, func(s *shell) screen { return newRequestsScreen(s) }},
+		{navLoose, "Loose filing", theme.DocumentIcon(), records.RoleClerk, func(s *shell) screen { return newLooseScreen(s) }},
+		{navBorrowers, "Borrowers", theme.AccountIcon(), records.RoleClerk, func(s *shell) screen { return newBorrowersScreen(s) }},
+		{navReports, "Reports", theme.DocumentPrintIcon(), records.RoleClerk, func(s *shell) screen { return newReportsScreen(s) }},
+		{navAdmin, "Administration", theme.SettingsIcon(), records.RoleSupervisor, func(s *shell) screen { return newAdminScreen(s) }},
+		{navRetention, "Retention", theme.DeleteIcon(), records.RoleSupervisor, func(s *shell) screen { return newRetentionScreen(s) }},
+		{navShelfAudit, "Shelf audit", theme.GridIcon(), records.RoleClerk, func(s *shell) screen { return newShelfAuditScreen(s) }},
+		{navOverdue, overdueTitle, theme.WarningIcon(), records.RoleClerk, func(s *shell) screen { return newOverdueScreen(s) }},
 	}
 }
 
@@ -72,8 +76,11 @@ type mainWindow struct {
 	screens map[navID]screen
 	current navID
 	chart   *chartView // the chart on show, nil otherwise
-	stopped chan struct{}
-	syncNav bool // selecting in the list programmatically
+	// chartItems are the menu's Back, Check out and Check in: enabled
+	// while a chart is on show.
+	chartItems []*fyne.MenuItem
+	stopped    chan struct{}
+	syncNav    bool // selecting in the list programmatically
 }
 
 func newMainWindow(s *shell) *mainWindow {
@@ -143,6 +150,7 @@ func (m *mainWindow) show(id navID) {
 	}
 	m.s.touch()
 	m.current, m.chart = id, nil
+	m.chartShown(false)
 	m.body.Objects = []fyne.CanvasObject{sc.view()}
 	m.body.Refresh()
 	for i, it := range m.items {
@@ -161,6 +169,7 @@ func (m *mainWindow) openChart(patientID records.ID) {
 	back := m.current
 	cv := newChartView(m.s, patientID, func() { m.show(back) })
 	m.chart = cv
+	m.chartShown(true)
 	m.body.Objects = []fyne.CanvasObject{cv.view()}
 	m.body.Refresh()
 	m.syncNav = true
@@ -209,6 +218,37 @@ func (m *mainWindow) openReport(name string) {
 	}
 }
 
+// openOverdue shows the overdue worklist: the status bar's "Overdue: N"
+// opens it.
+func (m *mainWindow) openOverdue() { m.show(navOverdue) }
+
+// chartShown enables the chart's menu items while a chart is on show.
+func (m *mainWindow) chartShown(on bool) {
+	for _, it := range m.chartItems {
+		it.Disabled = !on
+	}
+	if mm := m.s.win.MainMenu(); mm != nil {
+		mm.Refresh()
+	}
+}
+
+// goKeys numbers the pages the user's role sees, Ctrl+1 to Ctrl+9 in the
+// order of the list, so no number is left bound to a page the role lacks.
+// The first-day checklist, listed only until the practice is set up, takes
+// no number: the other pages keep theirs when it goes.
+func (m *mainWindow) goKeys() map[navID]fyne.KeyName {
+	keys := map[navID]fyne.KeyName{}
+	n := 0
+	for _, it := range m.items {
+		if it.id == navSetup || n == 9 {
+			continue
+		}
+		n++
+		keys[it.id] = fyne.KeyName(strconv.Itoa(n))
+	}
+	return keys
+}
+
 // find jumps to the Find page with the box focused: Ctrl+F from anywhere.
 func (m *mainWindow) find() {
 	m.show(navFind)
@@ -217,12 +257,32 @@ func (m *mainWindow) find() {
 // menu is the main menu; its shortcuts work wherever the focus is.
 func (m *mainWindow) menu() *fyne.MainMenu {
 	var goItems []*fyne.MenuItem
+	keys := m.goKeys()
 	for _, it := range m.items {
-		it := it
 		mi := fyne.NewMenuItem(it.title, guarded(func() { m.show(it.id) }))
 		mi.Icon = it.icon
-		mi.Shortcut = &desktop.CustomShortcut{KeyName: it.key, Modifier: fyne.KeyModifierShortcutDefault}
+		if key, ok := keys[it.id]; ok {
+			mi.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
+		}
 		goItems = append(goItems, mi)
+	}
+	// The chart's keys act on the chart on show, not under a dialog.
+	onChart := func(act func(*chartView)) func() {
+		return guarded(func() {
+			if m.chart != nil && m.s.win.Canvas().Overlays().Top() == nil {
+				act(m.chart)
+			}
+		})
+	}
+	back := fyne.NewMenuItem("Back from the chart", onChart(func(c *chartView) { c.back() }))
+	back.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyB, Modifier: fyne.KeyModifierShortcutDefault}
+	checkOut := fyne.NewMenuItem("Check out…", onChart(func(c *chartView) { c.press(c.checkOut) }))
+	checkOut.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
+	checkIn := fyne.NewMenuItem("Check in", onChart(func(c *chartView) { c.press(c.checkIn) }))
+	checkIn.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
+	m.chartItems = []*fyne.MenuItem{back, checkOut, checkIn}
+	for _, it := range m.chartItems {
+		it.Disabled = m.chart == nil
 	}
 	findItem := fyne.NewMenuItem("Find a chart…", guarded(m.find))
 	findItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
@@ -233,18 +293,89 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 	help := fyne.NewMenu("Help",
 		fyne.NewMenuItem("Keyboard shortcuts", guarded(m.showShortcuts)),
 		fyne.NewMenuItem("About Chartroom", guarded(func() {
-			dialog.ShowInformation("About Chartroom", "Chartroom keeps track of the paper charts of the record room.\nDatabase: "+m.s.deps.DBPath, m.s.win)
+			about := "Chartroom keeps track of the paper charts of the record room."
+			if m.s.can(records.RoleAdmin) {
+				about += "\nDatabase: " + m.s.deps.DBPath
+			}
+			m.s.showNoticeDialog(dialog.NewInformation("About Chartroom", about, m.s.win))
 		})))
-	return fyne.NewMainMenu(file, fyne.NewMenu("Go", goItems...), help)
+	chart := fyne.NewMenu("Chart", back, fyne.NewMenuItemSeparator(), checkOut, checkIn)
+	return fyne.NewMainMenu(file, fyne.NewMenu("Go", goItems...), chart, help)
 }
 
-func (m *mainWindow) showShortcuts() {
-	text := "Ctrl+F\tFind a chart from anywhere\n"
+// shortcutsSecondHalf is the section the shortcuts' second column starts
+// with.
+const shortcutsSecondHalf = "A chart"
+
+// shortcutRows are the keyboard shortcuts as Help shows them: the key,
+// then what it does; a row with no key is a heading.
+func (m *mainWindow) shortcutRows() [][2]string {
+	rows := [][2]string{{"", "Anywhere"}, {"Ctrl+F", "Find a chart"}}
+	keys := m.goKeys()
 	for _, it := range m.items {
-		text += "Ctrl+" + string(it.key) + "\t" + it.title + "\n"
+		if key, ok := keys[it.id]; ok {
+			rows = append(rows, [2]string{"Ctrl+" + string(key), it.title})
+		}
 	}
-	text += "Ctrl+L\tLock the window\nEnter\tOpen the selected chart / commit a scan"
-	dialog.ShowInformation("Keyboard shortcuts", text, m.s.win)
+	return append(rows,
+		[2]string{"Ctrl+L", "Lock the window"},
+		[2]string{"Tab, Shift+Tab", "Move to the next or previous box, button or list"},
+		[2]string{"", "Find"},
+		[2]string{"Up, Down", "Choose a row of the results"},
+		[2]string{"Enter", "Open the chart typed or chosen"},
+		[2]string{"", "Dialogs"},
+		[2]string{"Escape", "Cancel or close"},
+		[2]string{"Enter", "Confirm a notice, or save a form"},
+		[2]string{"", shortcutsSecondHalf},
+		[2]string{"Ctrl+B", "Back to the page before"},
+		[2]string{"Ctrl+O", "Check out the selected folder"},
+		[2]string{"Ctrl+I", "Check in the selected folder"},
+		[2]string{"", "Scan station"},
+		[2]string{"F2", "Check out mode"},
+		[2]string{"F3", "Check in mode"},
+		[2]string{"F4", "Hand-off mode"},
+		[2]string{"Enter", "Commit the code typed (a scanner sends it)"},
+		[2]string{"", "Lists"},
+		[2]string{"Up, Down, Home, End", "Choose a row"},
+		[2]string{"Enter", "Open the row"},
+		[2]string{"Space", "Mark or unmark the row (lists that act on several)"},
+		[2]string{"Ctrl+click, Shift+click", "Mark several rows"},
+	)
+}
+
+// showShortcuts shows the shortcuts as a table of key and action, its
+// sections side by side in two halves so that most fit without scrolling.
+func (m *mainWindow) showShortcuts() {
+	rows := m.shortcutRows()
+	split := len(rows)
+	for i, r := range rows {
+		if r == [2]string{"", shortcutsSecondHalf} {
+			split = i
+		}
+	}
+	halves := container.NewGridWithColumns(2, shortcutGrid(rows[:split]), shortcutGrid(rows[split:]))
+	scroll := container.NewVScroll(halves)
+	size := m.s.win.Canvas().Size()
+	scroll.SetMinSize(fyne.NewSize(min(900, size.Width-80), min(600, size.Height-140)))
+	m.s.showNoticeDialog(dialog.NewCustom("Keyboard shortcuts", "Close", scroll, m.s.win))
+}
+
+// shortcutGrid lays rows out in two columns: the key, what it does; a row
+// with no key is a section's heading.
+func shortcutGrid(rows [][2]string) fyne.CanvasObject {
+	grid := container.New(layout.NewFormLayout())
+	for _, r := range rows {
+		if r[0] == "" {
+			grid.Add(widget.NewLabel(""))
+			grid.Add(widget.NewLabelWithStyle(r[1], fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+			continue
+		}
+		grid.Add(widget.NewLabelWithStyle(r[0], fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true}))
+		action := widget.NewLabel(r[1])
+		action.Wrapping = fyne.TextWrapWord
+		grid.Add(action)
+	}
+	return container.NewVBox(grid)
 }
 
 // statusEvery is how often the status bar counts refresh on their own, so

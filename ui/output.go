@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/privatefile"
 	"github.com/chartroom/chartroom/reports"
 )
 
@@ -59,12 +60,9 @@ func reportFilesDir() (string, error) {
 		return "", records.Internal("could not find this user's cache folder for the PDF", err)
 	}
 	dir := filepath.Join(base, "chartroom", "reports")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", records.Internal("could not make a folder for the PDF", err)
-	}
-	// MkdirAll leaves an existing folder's mode as it was.
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return "", records.Internal("could not make the PDF folder private", err)
+	// An existing folder is protected again: the user may have loosened it.
+	if err := privatefile.MkdirAll(dir); err != nil {
+		return "", records.Internal("could not make a private folder for the PDF", err)
 	}
 	return dir, nil
 }
@@ -264,7 +262,7 @@ func savePDFAs(s *shell, base string, pdf []byte) {
 		}
 		path := w.URI().Path()
 		if werr == nil && w.URI().Scheme() == "file" {
-			werr = os.Chmod(path, 0o600)
+			werr = privatefile.Protect(path)
 			if werr == nil {
 				path, werr = withPDFExtension(path)
 			}
@@ -281,32 +279,60 @@ func savePDFAs(s *shell, base string, pdf []byte) {
 	showFileDialog(s.win, d)
 }
 
+// windowsPrintScript prints the PDF named by CHARTROOM_PRINT_FILE with the
+// print verb of the program Windows opens PDFs with. A fresh Windows whose
+// PDF viewer is Edge registers no such verb: the script then opens the PDF
+// in the viewer, whose Print button works, and exits with
+// exitOpenedInstead. The path travels in the environment, not in the
+// script, so no quote or accent in it can change what runs.
+const windowsPrintScript = `$f = $env:CHARTROOM_PRINT_FILE
+try {
+	if ((New-Object System.Diagnostics.ProcessStartInfo $f).Verbs -notcontains 'print') { throw 'no print verb for PDF' }
+	Start-Process -FilePath $f -Verb Print -ErrorAction Stop
+} catch {
+	Start-Process -FilePath $f -ErrorAction Stop
+	exit 3
+}`
+
+// exitOpenedInstead is windowsPrintScript's exit status when it opened the
+// PDF in the viewer because nothing could print it directly.
+const exitOpenedInstead = 3
+
 // printCommand is how this system prints a file: lp on Linux and macOS, the
-// shell's print verb on Windows.
-func printCommand(path string) (*exec.Cmd, error) {
+// PDF program's print verb on Windows (windowsPrintScript).
+func printCommand(ctx context.Context, path string) (*exec.Cmd, error) {
 	if runtime.GOOS == "windows" {
-		return exec.Command("powershell", "-NoProfile", "-NonInteractive", "-Command",
-			"Start-Process -FilePath '"+strings.ReplaceAll(path, "'", "''")+"' -Verb Print"), nil
+		cmd := exec.CommandContext(ctx, "powershell", "-NoProfile", "-NonInteractive", "-Command", windowsPrintScript)
+		cmd.Env = append(os.Environ(), "CHARTROOM_PRINT_FILE="+path)
+		hideConsoleWindow(cmd)
+		return cmd, nil
 	}
 	lp, err := exec.LookPath("lp")
 	if err != nil {
 		return nil, records.Errorf(records.EConflict, "this computer has no print command (lp); open the PDF and print it from the viewer")
 	}
-	return exec.Command(lp, "--", path), nil
+	return exec.CommandContext(ctx, lp, "--", path), nil
 }
 
 // printFile sends a PDF to the default printer and says clearly when there
-// is none.
+// is none, or when the PDF went to the viewer instead (Windows).
 func printFile(ctx context.Context, path string) (string, error) {
-	cmd, err := printCommand(path)
+	cmd, err := printCommand(ctx, path)
 	if err != nil {
 		return "", err
 	}
-	cmd = exec.CommandContext(ctx, cmd.Path, cmd.Args[1:]...)
 	out, err := cmd.CombinedOutput()
-	msg := strings.TrimSpace(string(out))
+	return printOutcome(strings.TrimSpace(string(out)), err)
+}
+
+// printOutcome turns what the print command printed and its error into the
+// message for the clerk.
+func printOutcome(msg string, err error) (string, error) {
 	if err != nil {
 		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) && exitErr.ExitCode() == exitOpenedInstead {
+			return "", records.Errorf(records.EConflict, "no program on this computer prints PDFs directly, so the PDF is open in the PDF viewer instead: print it there with its Print button (Ctrl+P)")
+		}
 		if msg == "" && errors.As(err, &exitErr) {
 			msg = exitErr.Error()
 		} else if msg == "" {

@@ -1,12 +1,16 @@
 package ui
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/chartroom/chartroom/records"
 	"github.com/chartroom/chartroom/reports"
 )
 
@@ -134,5 +138,38 @@ func TestWithPDFExtension(t *testing.T) {
 		if _, err := os.Stat(got); err != nil {
 			t.Errorf("%s: %v", c.name, err)
 		}
+	}
+}
+
+func TestPrintOutcome(t *testing.T) {
+	exit := func(code int) error {
+		return exec.Command("sh", "-c", fmt.Sprintf("exit %d", code)).Run()
+	}
+	tests := []struct {
+		name      string
+		out       string
+		err       error
+		wantMsg   string
+		wantError string
+	}{
+		{"sent", "request id is office-17 (1 file(s))", nil, "request id is office-17 (1 file(s))", ""},
+		{"opened in the viewer instead", "", exit(exitOpenedInstead), "", "the PDF is open in the PDF viewer instead: print it there"},
+		{"refused with a reason", "lp: The printer or class does not exist.", exit(1), "", "could not be printed: lp: The printer or class does not exist."},
+		{"refused without a word", "", exit(4), "", "could not be printed: exit status 4"},
+		{"not started", "", exec.ErrNotFound, "", "could not be printed: executable file not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg, err := printOutcome(tt.out, tt.err)
+			if msg != tt.wantMsg {
+				t.Errorf("message %q, want %q", msg, tt.wantMsg)
+			}
+			switch {
+			case tt.wantError == "" && err != nil:
+				t.Errorf("error %v, want none", err)
+			case tt.wantError != "" && (err == nil || !strings.Contains(records.ErrorMessage(err), tt.wantError)):
+				t.Errorf("error %v, want one saying %q", err, tt.wantError)
+			}
+		})
 	}
 }

@@ -28,8 +28,8 @@ func showPatientDialog(s *shell, p records.Patient, onSaved func(records.Patient
 	deceased := errs.field("Date of death", newEntry(s, "YYYY-MM-DD, empty if alive"))
 	reason := errs.field("Reason", newEntry(s, "why this person needs a second chart"))
 	existing := container.NewVBox()
-	sex := widget.NewSelect(sexOptions, nil)
-	status := widget.NewSelect(patientStatuses, nil)
+	sex := newSelect(sexOptions, nil)
+	status := newSelect(patientStatuses, nil)
 	hold := widget.NewCheck("Legal hold: never destroy", nil)
 
 	editing := p.ID != 0

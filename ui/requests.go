@@ -1,13 +1,16 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,12 +31,13 @@ type requestsScreen struct {
 	s     *shell
 	from  *activeEntry
 	to    *activeEntry
-	state *widget.Select
+	state *selectBox
 	list  *rowTable[records.Request]
 	errs  *formErrors
 	count *widget.Label
 
 	pulled, checkOut, notFillable, cancel, open *widget.Button
+	markAll, unmark                             *widget.Button
 	root                                        fyne.CanvasObject
 }
 
@@ -49,7 +53,7 @@ func newRequestsScreen(s *shell) *requestsScreen {
 	for _, st := range records.RequestStates {
 		states = append(states, requestStateLabel(st))
 	}
-	r.state = widget.NewSelect(states, guarded1(func(string) { r.shown() }))
+	r.state = newSelect(states, guarded1(func(string) { r.shown() }))
 	r.state.Selected = stateOpen
 	r.list = newRowTable([]column[records.Request]{
 		{"Needed", 120, func(q records.Request) string { return strings.TrimSpace(q.NeededOn.String() + " " + q.NeededAt) }},
@@ -62,9 +66,12 @@ func newRequestsScreen(s *shell) *requestsScreen {
 		{"Reason", 100, func(q records.Request) string { return strings.TrimSpace(q.Reason + " " + q.StateReason) }},
 	}, func(q records.Request) { s.main.openChart(q.PatientID) })
 	r.list.onSelect = func(records.Request) { r.updateActions() }
+	r.list.tone = requestTone
+	r.list.multi = true
+	r.list.onMarked = func() { r.updateActions() }
 	r.count = hint("")
 
-	r.pulled = widget.NewButtonWithIcon("Pulled", theme.ConfirmIcon(), guarded(func() { r.setState(records.RequestPulled, "") }))
+	r.pulled = widget.NewButtonWithIcon("Pulled", theme.ConfirmIcon(), guarded(r.markPulled))
 	r.checkOut = widget.NewButtonWithIcon("Check out to requester", theme.MailSendIcon(), guarded(r.checkOutToRequester))
 	r.notFillable = widget.NewButtonWithIcon("Not fillable…", theme.WarningIcon(), guarded(func() { r.askReason(records.RequestNotFillable) }))
 	r.cancel = widget.NewButtonWithIcon("Cancel request…", theme.CancelIcon(), guarded(func() { r.askReason(records.RequestCancelled) }))
@@ -73,6 +80,8 @@ func newRequestsScreen(s *shell) *requestsScreen {
 			s.main.openChart(q.PatientID)
 		}
 	}))
+	r.markAll = widget.NewButtonWithIcon("Mark all", theme.CheckButtonCheckedIcon(), guarded(r.list.markAll))
+	r.unmark = widget.NewButtonWithIcon("Clear marks", theme.CheckButtonIcon(), guarded(r.list.unmarkAll))
 	newReq := widget.NewButtonWithIcon("New request…", theme.ContentAddIcon(), guarded(func() { showRequestDialog(s, r.shown) }))
 	newReq.Importance = widget.HighImportance
 	importCSV := widget.NewButtonWithIcon("Import appointments…", theme.UploadIcon(), guarded(r.importAppointments))
@@ -80,11 +89,12 @@ func newRequestsScreen(s *shell) *requestsScreen {
 	outguides := widget.NewButtonWithIcon("Outguides", theme.DocumentPrintIcon(), guarded(func() { r.print(reports.ReportOutguides) }))
 	slips := widget.NewButtonWithIcon("Request slips", theme.DocumentPrintIcon(), guarded(func() { r.print(reports.ReportRequestSlips) }))
 
-	filters := container.NewHBox(widget.NewLabel("Needed from"), container.New(minWidth{130}, r.from),
+	// Rows that wrap keep every button on screen in a narrow window.
+	filters := container.New(layout.NewRowWrapLayout(), widget.NewLabel("Needed from"), container.New(minWidth{130}, r.from),
 		widget.NewLabel("to"), container.New(minWidth{130}, r.to), container.New(minWidth{240}, r.state),
 		widget.NewButtonWithIcon("Show", theme.ViewRefreshIcon(), guarded(r.shown)))
-	tools := container.NewHBox(newReq, importCSV, widget.NewSeparator(), widget.NewLabel("Print for the first day:"), pullList, outguides, slips)
-	actions := container.NewHBox(r.pulled, r.checkOut, r.notFillable, r.cancel, r.open)
+	tools := container.New(layout.NewRowWrapLayout(), newReq, importCSV, widget.NewLabel("Print for the first day:"), pullList, outguides, slips)
+	actions := container.New(layout.NewRowWrapLayout(), r.pulled, r.checkOut, r.notFillable, r.cancel, r.open, r.markAll, r.unmark)
 	top := container.NewVBox(tools, filters, r.errs.label, actions, r.count)
 	help := "Charts wanted by a date. Pull them in the order listed (filing order), mark them pulled, then check each out to the one who asked: the check-out fulfils the request."
 	r.root = screenFrame("Requests & pull lists", help, top, r.list.view())
@@ -133,43 +143,135 @@ func (r *requestsScreen) shown() {
 			return
 		}
 		r.list.set(list, "No requests in these days. Add one with New request, or import the appointments of the day.")
-		r.count.SetText(plural(len(list), "request"))
 		r.updateActions()
 	})
 }
 
+// updateActions offers what the chosen requests allow: the marked ones,
+// else the selected one. Each button names how many it acts on.
 func (r *requestsScreen) updateActions() {
-	q, ok := r.list.current()
-	set := func(b *widget.Button, on bool) {
-		if on {
+	var pending, open, withFolder int
+	chosen := r.list.chosen()
+	for _, q := range chosen {
+		if q.State == records.RequestPending {
+			pending++
+		}
+		if q.State.Open() {
+			open++
+			if q.Barcode != "" {
+				withFolder++
+			}
+		}
+	}
+	set := func(b *widget.Button, label string, n int) {
+		if len(r.list.marked) > 0 && n > 0 {
+			label += " (" + strconv.Itoa(n) + ")"
+		}
+		b.SetText(label)
+		if n > 0 {
 			b.Enable()
 		} else {
 			b.Disable()
 		}
 	}
-	set(r.pulled, ok && q.State == records.RequestPending)
-	set(r.checkOut, ok && q.State.Open() && q.Barcode != "")
-	set(r.notFillable, ok && q.State.Open())
-	set(r.cancel, ok && q.State.Open())
-	set(r.open, ok)
+	set(r.pulled, "Pulled", pending)
+	set(r.checkOut, "Check out to requester", withFolder)
+	set(r.notFillable, "Not fillable…", open)
+	set(r.cancel, "Cancel request…", open)
+	_, one := r.list.current()
+	if one {
+		r.open.Enable()
+	} else {
+		r.open.Disable()
+	}
+	count := plural(len(r.list.rows), "request")
+	if n := len(r.list.marked); n > 0 {
+		count += ", " + strconv.Itoa(n) + " marked"
+	} else if len(r.list.rows) > 1 {
+		count += ". Ctrl+click or Space marks several to act on them at once."
+	}
+	r.count.SetText(count)
 }
 
-func (r *requestsScreen) setState(st records.RequestState, reason string) {
-	q, ok := r.list.current()
-	if !ok {
+// markPulled marks every chosen pending request pulled: one walk along the
+// shelves, one click.
+func (r *requestsScreen) markPulled() {
+	var reqs []records.Request
+	for _, q := range r.list.chosen() {
+		if q.State == records.RequestPending {
+			reqs = append(reqs, q)
+		}
+	}
+	r.setStates(reqs, records.RequestPulled, "")
+}
+
+// setStates moves each request to st, each in its own transaction; one
+// refused (another desk moved it first) does not stop the rest, and the
+// clerk is told which.
+func (r *requestsScreen) setStates(reqs []records.Request, st records.RequestState, reason string) {
+	if len(reqs) == 0 {
 		return
 	}
 	ctx, svc := r.s.ctx(), r.s.svc
-	inBackground(r.s, func() (records.Request, error) { return svc.SetRequestState(ctx, q.ID, st, reason) }, r.afterChange)
+	inBackground(r.s, func() ([]string, error) { return setRequestStates(ctx, svc, reqs, st, reason) }, func(refused []string, err error) {
+		r.afterChange(records.Request{}, err)
+		if err == nil && len(refused) > 0 {
+			showNotice(r.s, "Some requests were not changed", strings.Join(refused, "\n"))
+		}
+	})
 }
 
 // checkOutToRequester checks the requested folder out to the one who asked;
 // the check-out fulfils the request, so the chart and the request agree.
 func (r *requestsScreen) checkOutToRequester() {
-	q, ok := r.list.current()
-	if !ok {
+	var reqs []records.Request
+	for _, q := range r.list.chosen() {
+		if q.State.Open() && q.Barcode != "" {
+			reqs = append(reqs, q)
+		}
+	}
+	switch len(reqs) {
+	case 0:
+		return
+	case 1:
+		r.checkOutOne(reqs[0])
 		return
 	}
+	ctx, svc := r.s.ctx(), r.s.svc
+	type outcome struct{ done, refused []string }
+	inBackground(r.s, func() (outcome, error) {
+		var o outcome
+		for _, q := range reqs {
+			res, err := svc.CheckOut(ctx, records.CheckOutInput{Barcode: q.Barcode, BorrowerID: q.BorrowerID})
+			if err != nil {
+				if ctx.Err() != nil || records.ErrorCode(err) == records.EInternal {
+					return o, err
+				}
+				o.refused = append(o.refused, q.PatientName+": "+records.ErrorMessage(err))
+				continue
+			}
+			line := q.Barcode + " (" + q.PatientName + ") to " + res.Volume.BorrowerName
+			if notes := checkOutNotes(res); notes != "" {
+				line += ". " + notes
+			}
+			o.done = append(o.done, line)
+		}
+		return o, nil
+	}, func(o outcome, err error) {
+		r.afterChange(records.Request{}, err)
+		if err != nil {
+			return
+		}
+		msg := plural(len(o.done), "folder") + " checked out; their requests are fulfilled.\n" + strings.Join(o.done, "\n")
+		if len(o.refused) > 0 {
+			msg += "\n\nNot checked out:\n" + strings.Join(o.refused, "\n")
+		}
+		showNotice(r.s, "Checked out", msg)
+	})
+}
+
+// checkOutOne checks one requested folder out and says so in full.
+func (r *requestsScreen) checkOutOne(q records.Request) {
 	ctx, svc := r.s.ctx(), r.s.svc
 	inBackground(r.s, func() (records.CheckOutResult, error) {
 		return svc.CheckOut(ctx, records.CheckOutInput{Barcode: q.Barcode, BorrowerID: q.BorrowerID})
@@ -203,25 +305,56 @@ func (r *requestsScreen) afterChange(_ records.Request, err error) {
 	}
 }
 
+// setRequestStates moves each request to st in its own transaction and
+// returns, in the clerk's words, those refused; a fault stops it.
+func setRequestStates(ctx context.Context, svc records.Service, reqs []records.Request, st records.RequestState, reason string) ([]string, error) {
+	var refused []string
+	for _, q := range reqs {
+		if _, err := svc.SetRequestState(ctx, q.ID, st, reason); err != nil {
+			if ctx.Err() != nil || records.ErrorCode(err) == records.EInternal {
+				return refused, err
+			}
+			refused = append(refused, q.PatientName+": "+records.ErrorMessage(err))
+		}
+	}
+	return refused, nil
+}
+
+// askReason asks why the chosen open requests cannot be filled or are
+// cancelled, then records it on each.
 func (r *requestsScreen) askReason(st records.RequestState) {
-	q, ok := r.list.current()
-	if !ok {
+	var reqs []records.Request
+	for _, q := range r.list.chosen() {
+		if q.State.Open() {
+			reqs = append(reqs, q)
+		}
+	}
+	if len(reqs) == 0 {
 		return
 	}
 	errs := newFormErrors()
 	reason := errs.field("Reason", newEntry(r.s, "why"))
-	title := requestStateLabel(st) + ": " + q.PatientName
+	title := requestStateLabel(st) + ": " + reqs[0].PatientName
+	if len(reqs) > 1 {
+		title = requestStateLabel(st) + ": " + plural(len(reqs), "request")
+	}
+	var refused []string
 	showWriteDialog(r.s, title, requestStateLabel(st), []*widget.FormItem{widget.NewFormItem("Reason", reason)}, errs, func() (formWrite, error) {
 		if strings.TrimSpace(reason.Text) == "" {
 			return formWrite{}, records.FieldError("Reason", "say why, for whoever asked for the chart")
 		}
 		ctx, svc, why := r.s.ctx(), r.s.svc, reason.Text
 		return formWrite{
-			write: func() error {
-				_, err := svc.SetRequestState(ctx, q.ID, st, why)
+			write: func() (err error) {
+				refused, err = setRequestStates(ctx, svc, reqs, st, why)
 				return err
 			},
-			after: func() { r.afterChange(records.Request{}, nil) },
+			after: func() {
+				r.afterChange(records.Request{}, nil)
+				if len(refused) > 0 {
+					showNotice(r.s, "Some requests were not changed", strings.Join(refused, "\n"))
+				}
+			},
 		}, nil
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/chartroom/chartroom/records"
 )
@@ -33,7 +32,7 @@ func TestRequestsDayTimeAndCheckOutToRequester(t *testing.T) {
 		test.Type(formEntry(t, ed, "Chart"), "12-34-56")
 		for _, it := range ed.form.Items {
 			if it.Text == "Borrower" {
-				it.Widget.(*widget.Select).SetSelectedIndex(0)
+				it.Widget.(*selectBox).SetSelectedIndex(0)
 			}
 		}
 		formEntry(t, ed, "Needed on").SetText(c.needed)

@@ -28,7 +28,7 @@ type retentionScreen struct {
 	chosen   map[records.ID]bool
 	day      records.Date // of the list on show
 	destroy  *widget.Button
-	batches  *widget.Select
+	batches  *selectBox
 	list     []records.DestructionBatch
 	lastForm *destructionForm // the form on show, for tests
 	root     fyne.CanvasObject
@@ -69,7 +69,7 @@ func newRetentionScreen(s *shell) *retentionScreen {
 			openReport(s, reports.ReportRetention, reports.Params{Date: day}, "retention-"+day.String())
 		}
 	}))
-	r.batches = widget.NewSelect(nil, nil)
+	r.batches = newSelect(nil, nil)
 	r.batches.PlaceHolder = "Destruction batches"
 	cert := widget.NewButtonWithIcon("Certificate", theme.DocumentPrintIcon(), guarded(func() {
 		if i := r.batches.SelectedIndex(); i >= 0 && i < len(r.list) {
@@ -77,12 +77,12 @@ func newRetentionScreen(s *shell) *retentionScreen {
 		}
 	}))
 	top := container.NewVBox(
-		container.NewHBox(widget.NewLabel("As of:"), container.New(minWidth{140}, r.asOf), review, pdf, layout.NewSpacer(),
+		container.New(layout.NewRowWrapLayout(), widget.NewLabel("As of:"), container.New(minWidth{140}, r.asOf), review, pdf,
 			container.New(minWidth{300}, r.batches), cert),
 		r.errs.label,
-		container.NewHBox(all, none, r.destroy, r.summary),
+		container.New(layout.NewRowWrapLayout(), all, none, r.destroy, r.summary),
 	)
-	help := "Folders the retention policy allows to destroy on the day, in filing order. Tap a row to choose it; only folders in file can be destroyed. Charts on legal hold are never listed."
+	help := "Folders the retention policy allows to destroy on the day, in filing order. Click a row (or press Space on it) to choose it; only folders in file can be destroyed. Charts on legal hold are never listed."
 	r.root = screenFrame("Retention review", help, top, r.table.view())
 	return r
 }

@@ -355,7 +355,10 @@ func runScan(ctx context.Context, svc records.Service, job scanJob, now time.Tim
 			return badgeOutcome(res, b)
 		}
 	}
-	res.Message = records.ErrorMessage(moveErr)
+	res.Message = capitalized(records.ErrorMessage(moveErr))
+	if records.ErrorCode(moveErr) == records.ENotFound {
+		res.Message = unknownCodeMessage(code)
+	}
 	if v, err := svc.VolumeByBarcode(ctx, code); err == nil {
 		res.Chart = volumeChart(v, mrn)
 		if job.mode != modeCheckIn && job.hasB && (v.State == records.StateCheckedOut || v.State == records.StateOffsite) && v.BorrowerID == job.borrower.ID {
@@ -364,6 +367,14 @@ func runScan(ctx context.Context, svc records.Service, job scanJob, now time.Tim
 		}
 	}
 	return scanOutcome{result: res}
+}
+
+// unknownCodeMessage is the scan station's answer to a code that is
+// neither a folder's barcode nor a borrower's badge: what it is not, and
+// what to do next.
+func unknownCodeMessage(code string) string {
+	return "No folder or badge has the code " + code + ". Scan it again or type the code from the label; " +
+		"a folder without a label is found with Find (Ctrl+F) by its chart number."
 }
 
 func badgeOutcome(res scanResult, b records.Borrower) scanOutcome {

@@ -24,7 +24,7 @@ import (
 // so a scan costs no database call unless the folder is not expected there.
 type shelfAuditScreen struct {
 	s        *shell
-	location *widget.Select
+	location *selectBox
 	sections *activeEntry // terminal-digit sections, empty for all
 	locs     []records.Location
 	box      *activeEntry
@@ -51,7 +51,7 @@ type shelfAuditScreen struct {
 
 func newShelfAuditScreen(s *shell) *shelfAuditScreen {
 	a := &shelfAuditScreen{s: s}
-	a.location = widget.NewSelect(nil, guarded1(func(string) { a.start() }))
+	a.location = newSelect(nil, guarded1(func(string) { a.start() }))
 	a.location.PlaceHolder = "Choose the location to audit"
 	a.sections = newEntry(s, "all, or e.g. 00-09")
 	a.sections.OnSubmitted = guarded1(func(string) { a.start() })
@@ -94,7 +94,10 @@ func newShelfAuditScreen(s *shell) *shelfAuditScreen {
 				widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), guarded(a.start))),
 			a.location),
 		big,
-		container.NewBorder(nil, nil, nil, container.NewHBox(a.clear, a.pdf, a.apply), a.counts),
+		// The counts wrap on their own line and the buttons' row wraps, so
+		// a narrow window keeps them all on screen.
+		a.counts,
+		container.New(layout.NewRowWrapLayout(), a.clear, a.pdf, a.apply),
 		a.notSeen,
 	)
 	help := "Choose the location and, for a section a day, its terminal-digit sections; then scan every folder there in order. Each scan is flagged at once: out of filing order, recorded out, missing or elsewhere, or unknown. Nothing changes until you mark missing and found, and then only inside the section scanned."

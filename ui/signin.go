@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"runtime/debug"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -58,8 +60,9 @@ func (si *signInScreen) content() fyne.CanvasObject {
 		widget.NewFormItem("Username", si.username),
 		widget.NewFormItem("Password", si.password),
 	)
-	body := container.NewVBox(si.message, form, si.button,
-		hint("Database: "+si.s.deps.DBPath))
+	// The database's path is for administrators (the status bar shows it
+	// to them once signed in), not for whoever walks up to the desk.
+	body := container.NewVBox(si.message, form, si.button)
 	return centeredCard(420, "Chartroom", "Sign in to the record room", body)
 }
 
@@ -92,12 +95,35 @@ func (si *signInScreen) submit() {
 		si.button.Enable()
 		if err != nil {
 			si.password.SetText("")
-			si.fail(records.ErrorMessage(err))
+			si.fail(si.s.signInRefusal(user, err))
 			si.s.win.Canvas().Focus(si.password)
 			return
 		}
 		si.s.signedInAs(a)
 	})
+}
+
+// signInRefusal says why a sign-in was refused and, for a wrong password,
+// that the account locks after MaxFailedSignIns in a row and how many tries
+// this desk has seen left. (Failures typed at another desk are not counted
+// here; the lock itself is the store's.)
+func (s *shell) signInRefusal(username string, err error) string {
+	msg := capitalized(records.ErrorMessage(err))
+	if records.ErrorCode(err) != records.EUnauthorized || strings.Contains(msg, "locked") || strings.Contains(msg, "disabled") {
+		delete(s.signInFailures, username)
+		return msg
+	}
+	if s.signInFailures == nil {
+		s.signInFailures = map[string]int{}
+	}
+	s.signInFailures[username]++
+	left := max(1, records.MaxFailedSignIns-s.signInFailures[username])
+	tries := "1 try"
+	if left > 1 {
+		tries = fmt.Sprintf("%d tries", left)
+	}
+	return fmt.Sprintf("%s. Check the username and type the password again: after %d wrong passwords in a row the account locks for %d minutes (%s left).",
+		strings.TrimSuffix(msg, "."), records.MaxFailedSignIns, int(records.LockoutDuration.Minutes()), tries)
 }
 
 // openErrorScreen explains that the database could not be opened and what to

@@ -31,8 +31,8 @@ func TestSignIn(t *testing.T) {
 				t.Fatalf("signed in = %v, want %v", got, c.wantIn)
 			}
 			if c.wantIn {
-				if got := f.s.main.status.user.Text; !strings.Contains(got, adminName) {
-					t.Errorf("status bar user = %q, want it to name %s", got, adminName)
+				if got := f.s.main.status.user.Text; got != "Ada Admin · Administrator" {
+					t.Errorf("status bar user = %q, want the display name and role", got)
 				}
 				if got := f.win.Title(); !strings.Contains(got, adminName) {
 					t.Errorf("window title = %q, want it to name %s", got, adminName)

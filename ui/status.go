@@ -21,6 +21,10 @@ type statusBar struct {
 	user   *widget.Label
 	db     *widget.Label
 	counts *widget.Label
+	// overdue and requests are counts a clerk acts on: red when there are
+	// overdue charts, each opens its list.
+	overdue  *widget.Button
+	requests *widget.Button
 	// accounting shows the patients' requests for an accounting of
 	// disclosures still open (red when one is overdue); it opens their list.
 	accounting *widget.Button
@@ -36,11 +40,27 @@ type statusBar struct {
 func newStatusBar(s *shell) *statusBar {
 	b := &statusBar{s: s}
 	b.user = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	b.user.SetText(fmt.Sprintf("%s (%s)", s.actor.Username, s.actor.Role))
-	b.db = widget.NewLabel("Database: " + s.deps.DBPath)
+	b.user.SetText(userText(s.actor))
+	b.db = widget.NewLabel("")
+	if s.can(records.RoleAdmin) {
+		b.db.SetText("Database: " + s.deps.DBPath)
+	}
 	b.db.Truncation = fyne.TextTruncateEllipsis
 	b.db.Importance = widget.LowImportance
 	b.counts = widget.NewLabel("")
+	b.overdue = widget.NewButton("", guarded(func() {
+		if s.main != nil {
+			s.main.openOverdue()
+		}
+	}))
+	b.overdue.Hide()
+	b.requests = widget.NewButton("", guarded(func() {
+		if s.main != nil {
+			s.main.show(navRequests)
+		}
+	}))
+	b.requests.Importance = widget.LowImportance
+	b.requests.Hide()
 	b.accounting = widget.NewButtonWithIcon("", theme.MailComposeIcon(), guarded(func() { showAccountingRequests(s) }))
 	b.accounting.Hide()
 	b.lock = widget.NewButtonWithIcon("Lock", theme.LogoutIcon(), guarded(func() { s.lock("Locked. Sign in again to continue.") }))
@@ -58,7 +78,7 @@ func newStatusBar(s *shell) *statusBar {
 func (b *statusBar) view() fyne.CanvasObject {
 	return container.NewVBox(b.alert, b.caution, container.NewBorder(nil, nil,
 		container.NewHBox(widget.NewIcon(theme.AccountIcon()), b.user),
-		container.NewHBox(b.counts, b.accounting, b.lock),
+		container.NewHBox(b.counts, b.overdue, b.requests, b.accounting, b.lock),
 		b.db, layout.NewSpacer()))
 }
 
@@ -155,18 +175,40 @@ func (b *statusBar) refresh() {
 		b.loading = false
 		if err != nil {
 			b.counts.SetText("Counts unavailable")
+			b.overdue.Hide()
+			b.requests.Hide()
 			b.s.log.Warn("status counts", "err", err)
 			return
 		}
 		b.last = c
 		b.counts.SetText(countsText(c))
+		b.overdue.SetText(fmt.Sprintf("Overdue: %d", c.Overdue))
+		b.overdue.Importance = widget.LowImportance
+		if c.Overdue > 0 {
+			b.overdue.Importance = widget.DangerImportance
+		}
+		b.overdue.Show()
+		b.overdue.Refresh()
+		b.requests.SetText(fmt.Sprintf("Requests due by today: %d", c.RequestsDue))
+		b.requests.Show()
 		b.showAccounting(c)
 	})
 }
 
-// countsText is the status bar's summary line.
+// countsText is the status bar's plain counts; overdue charts and the
+// requests due are buttons beside it.
 func countsText(c records.Counts) string {
-	return fmt.Sprintf("Out: %d   Overdue: %d   Requests due today: %d   Loose papers: %d", c.Out, c.Overdue, c.RequestsDue, c.LooseWaiting)
+	return fmt.Sprintf("Out: %d   Loose papers: %d", c.Out, c.LooseWaiting)
+}
+
+// userText names the signed-in user as people know them, with the role
+// (which decides what the window offers).
+func userText(a records.Actor) string {
+	name := a.DisplayName
+	if name == "" {
+		name = a.Username
+	}
+	return name + " · " + roleLabel(a.Role)
 }
 
 // showAccounting shows the open requests for an accounting until answered.

@@ -2,57 +2,107 @@ package ui
 
 import (
 	"image/color"
+	"sort"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
-// column is one column of a rowTable: its header, width and cell text.
+// column is one column of a rowTable: its header, widest width and cell text.
 type column[T any] struct {
 	title string
+	// width is the column's width before it has rows; sized to its
+	// content it may grow to columnMaxWidth (or width, if that is more),
+	// where longer text ends in an ellipsis until the clerk drags the
+	// column wider.
 	width float32
 	text  func(T) string
 }
 
+// Bounds of a column sized to its content.
+const (
+	columnMinWidth = 48
+	columnMaxWidth = 260
+	// columnSampleRows is how many rows are measured to size the columns:
+	// enough to see the long names, few enough to stay quick on a big list.
+	columnSampleRows = 300
+)
+
 // rowTable is a virtualized table of rows of T: only the visible cells
 // exist, so ten rows or ten thousand scroll the same. A tap selects a row, a
-// double tap (or Enter in a box that drives it) opens it.
+// double tap (or Enter) opens it. Its columns size to their content, the
+// clerk can drag a header's edge to resize one and tap a header to sort by
+// it. With the keyboard: Tab reaches it, Up/Down choose, Enter opens, Space
+// marks when several rows may be marked.
 type rowTable[T any] struct {
 	rows     []T
 	cols     []column[T]
-	table    *widget.Table
+	widths   []float32 // each column's width sized to its content
+	least    []float32 // each column's header width: it never gets narrower
+	width    float32   // the table's width at its last layout
+	table    *keyTable
 	empty    *widget.Label
 	selected int
 	onOpen   func(T)
 	onSelect func(T)
 	onTap    func() // the clerk picked a row in the table itself
+
+	// tone colours a row by its state (overdue, missing, refused…); nil or
+	// MediumImportance leaves it plain.
+	tone func(T) widget.Importance
+
+	// sortCol is the column the rows are sorted by (-1: as they came),
+	// sortDesc its direction.
+	sortCol  int
+	sortDesc bool
+	// resized is set once the clerk dragged a column's edge: from then on
+	// the table keeps the clerk's widths instead of sizing to content.
+	resized bool
+
+	// multi lets the clerk mark several rows (Ctrl+click, Shift+click,
+	// Space) to act on them at once; marked holds their indexes in rows.
+	multi    bool
+	marked   map[int]bool
+	onMarked func() // the marks changed
+	// clickMods is the modifier held at the last mouse press on a cell.
+	clickMods fyne.KeyModifier
 }
 
 func newRowTable[T any](cols []column[T], onOpen func(T)) *rowTable[T] {
-	t := &rowTable[T]{cols: cols, selected: -1, onOpen: onOpen}
-	t.table = widget.NewTable(
-		func() (int, int) { return len(t.rows), len(t.cols) },
-		func() fyne.CanvasObject { return newCell(t) },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			if id.Row < len(t.rows) && id.Col < len(t.cols) {
-				o.(*cell[T]).show(id.Row, t.cols[id.Col].text(t.rows[id.Row]))
-			}
-		})
-	t.table.ShowHeaderRow = true
-	t.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < len(t.cols) {
-			o.(*widget.Label).SetText(t.cols[id.Col].title)
+	t := &rowTable[T]{cols: cols, selected: -1, onOpen: onOpen, sortCol: -1, marked: map[int]bool{}}
+	t.widths = make([]float32, len(cols))
+	t.least = make([]float32, len(cols))
+	t.table = &keyTable{}
+	t.table.Length = func() (int, int) { return len(t.rows), len(t.cols) }
+	t.table.CreateCell = func() fyne.CanvasObject { return newCell(t) }
+	t.table.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < len(t.rows) && id.Col < len(t.cols) {
+			o.(*cell[T]).show(id.Row, t.cols[id.Col].text(t.rows[id.Row]))
 		}
 	}
-	for i, c := range cols {
-		t.table.SetColumnWidth(i, c.width)
+	t.table.ExtendBaseWidget(t.table)
+	t.table.onKey = t.typedKey
+	t.table.onFocus = func() {
+		if t.selected < 0 && len(t.rows) > 0 {
+			t.selectRow(0)
+		}
+		t.table.Refresh()
 	}
+	t.table.onResize = func() { t.resized = true }
+	t.table.ShowHeaderRow = true
+	t.table.CreateHeader = func() fyne.CanvasObject { return newHeaderCell(t) }
+	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(t.cols) {
+			o.(*headerCell[T]).show(id.Col)
+		}
+	}
+	t.fitColumns()
 	// Rows are selected by the cells (whole-row shading), not by the
 	// table's own one-cell selection.
 	t.table.OnSelected = guarded1(func(id widget.TableCellID) {
@@ -79,18 +129,12 @@ func (t *rowTable[T]) view() fyne.CanvasObject {
 
 // stretchLast lays the table out with its last column widened to fill the
 // width, so row shading and separators reach the right edge at any window
-// size.
+// size (until the clerk resizes a column by hand).
 type stretchLast[T any] struct{ t *rowTable[T] }
 
 func (l stretchLast[T]) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	n := len(l.t.cols)
-	if n > 0 {
-		used := float32(0)
-		for _, c := range l.t.cols[:n-1] {
-			used += c.width + theme.Padding()
-		}
-		l.t.table.SetColumnWidth(n-1, max(l.t.cols[n-1].width, size.Width-used-2*theme.Padding()))
-	}
+	l.t.width = size.Width
+	l.t.stretch()
 	for _, o := range objs {
 		o.Move(fyne.NewPos(0, 0))
 		o.Resize(size)
@@ -101,10 +145,69 @@ func (l stretchLast[T]) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(0, 0).Max(objs[0].MinSize())
 }
 
+// fitColumns sizes every column to its header and the widest of the first
+// rows' text, no wider than the column's width.
+func (t *rowTable[T]) fitColumns() {
+	if t.resized {
+		return
+	}
+	pad := 2*theme.InnerPadding() + theme.Padding()
+	style := fyne.TextStyle{}
+	size := theme.TextSize()
+	for i, c := range t.cols {
+		// The header always fits, with room for its sort arrow.
+		header := fyne.MeasureText(c.title, size, fyne.TextStyle{Bold: true}).Width + pad + theme.IconInlineSize() + theme.Padding()
+		content := float32(0)
+		for r := 0; r < len(t.rows) && r < columnSampleRows; r++ {
+			content = max(content, fyne.MeasureText(c.text(t.rows[r]), size, style).Width+pad)
+		}
+		t.least[i] = max(columnMinWidth, header)
+		w := max(columnMinWidth, header, min(content, max(c.width, columnMaxWidth)))
+		if len(t.rows) == 0 {
+			w = max(header, c.width)
+		}
+		t.widths[i] = w
+	}
+	t.stretch()
+}
+
+// stretch fits the columns to the table's width: the last one widened to
+// the edge (see stretchLast), or, when the content is wider than the
+// table, the wide columns narrowed alike (never below their header) so
+// every column stays in sight at 1024x768.
+func (t *rowTable[T]) stretch() {
+	n := len(t.cols)
+	if n == 0 || t.resized {
+		return
+	}
+	avail := t.width - 2*theme.Padding() - float32(n-1)*theme.Padding()
+	total, slack := float32(0), float32(0)
+	for i, w := range t.widths {
+		total += w
+		slack += w - t.least[i]
+	}
+	shrink := float32(0)
+	if t.width > 0 && total > avail && slack > 0 {
+		shrink = min(1, (total-avail)/slack)
+	}
+	used := float32(0)
+	for i, w := range t.widths {
+		w -= (w - t.least[i]) * shrink
+		if i == n-1 {
+			w = max(w, avail-used)
+		}
+		used += w
+		t.table.SetColumnWidth(i, w)
+	}
+}
+
 // set replaces the rows; emptyText says what to do when there are none.
 func (t *rowTable[T]) set(rows []T, emptyText string) {
 	t.rows = rows
 	t.selected = -1
+	clear(t.marked)
+	t.sortRows()
+	t.fitColumns()
 	t.empty.SetText(emptyText)
 	if len(rows) == 0 && emptyText != "" {
 		t.empty.Show()
@@ -115,6 +218,80 @@ func (t *rowTable[T]) set(rows []T, emptyText string) {
 	}
 	t.table.Refresh()
 	t.table.ScrollToTop()
+	if t.onMarked != nil {
+		t.onMarked()
+	}
+}
+
+// sortBy sorts the rows by column col: a second tap on the same header
+// turns the order round.
+func (t *rowTable[T]) sortBy(col int) {
+	if col < 0 || col >= len(t.cols) {
+		return
+	}
+	if t.sortCol == col {
+		t.sortDesc = !t.sortDesc
+	} else {
+		t.sortCol, t.sortDesc = col, false
+	}
+	// The selected and marked rows stay selected and marked where they move to.
+	order := t.sortRows()
+	newIndex := make(map[int]int, len(order))
+	for to, from := range order {
+		newIndex[from] = to
+	}
+	if t.selected >= 0 {
+		t.selected = newIndex[t.selected]
+	}
+	marked := map[int]bool{}
+	for i := range t.marked {
+		marked[newIndex[i]] = true
+	}
+	t.marked = marked
+	t.table.Refresh()
+	if t.selected >= 0 {
+		t.table.ScrollTo(widget.TableCellID{Row: t.selected, Col: 0})
+	}
+}
+
+// sortRows puts the rows in the chosen column's order (numbers as numbers,
+// the rest as text, ties in the order they came) and returns, for each new
+// position, the row's old index.
+func (t *rowTable[T]) sortRows() []int {
+	order := make([]int, len(t.rows))
+	for i := range order {
+		order[i] = i
+	}
+	if t.sortCol < 0 || t.sortCol >= len(t.cols) {
+		return order
+	}
+	keys := make([]string, len(t.rows))
+	for i, r := range t.rows {
+		keys[i] = t.cols[t.sortCol].text(r)
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		if t.sortDesc {
+			return lessCell(keys[order[b]], keys[order[a]])
+		}
+		return lessCell(keys[order[a]], keys[order[b]])
+	})
+	sorted := make([]T, len(t.rows))
+	for to, from := range order {
+		sorted[to] = t.rows[from]
+	}
+	t.rows = sorted
+	return order
+}
+
+// lessCell orders two cells' text: both whole numbers by value, otherwise
+// case-insensitively (dates are written YYYY-MM-DD, so they sort as text).
+func lessCell(a, b string) bool {
+	na, errA := strconv.Atoi(strings.TrimSpace(a))
+	nb, errB := strconv.Atoi(strings.TrimSpace(b))
+	if errA == nil && errB == nil {
+		return na < nb
+	}
+	return strings.ToLower(a) < strings.ToLower(b)
 }
 
 // current returns the selected row.
@@ -124,6 +301,56 @@ func (t *rowTable[T]) current() (T, bool) {
 		return zero, false
 	}
 	return t.rows[t.selected], true
+}
+
+// chosen returns the marked rows in the order shown, or else the selected
+// row: what an action on "these rows" acts on.
+func (t *rowTable[T]) chosen() []T {
+	var out []T
+	for i, r := range t.rows {
+		if t.marked[i] {
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		if r, ok := t.current(); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// markAll marks every row (multi tables only).
+func (t *rowTable[T]) markAll() {
+	if !t.multi {
+		return
+	}
+	for i := range t.rows {
+		t.marked[i] = true
+	}
+	t.marksChanged()
+}
+
+// unmarkAll clears the marks.
+func (t *rowTable[T]) unmarkAll() {
+	clear(t.marked)
+	t.marksChanged()
+}
+
+func (t *rowTable[T]) toggleMark(row int) {
+	if t.marked[row] {
+		delete(t.marked, row)
+	} else {
+		t.marked[row] = true
+	}
+	t.marksChanged()
+}
+
+func (t *rowTable[T]) marksChanged() {
+	t.table.Refresh()
+	if t.onMarked != nil {
+		t.onMarked()
+	}
 }
 
 // move shifts the selection by delta (arrow keys in a search box).
@@ -160,48 +387,206 @@ func (t *rowTable[T]) open() {
 	t.onOpen(t.rows[0])
 }
 
+// typedKey is the table's keyboard while it has the focus.
+func (t *rowTable[T]) typedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyDown:
+		t.move(1)
+	case fyne.KeyUp:
+		t.move(-1)
+	case fyne.KeyPageDown:
+		t.move(10)
+	case fyne.KeyPageUp:
+		t.move(-10)
+	case fyne.KeyHome:
+		t.move(-len(t.rows))
+	case fyne.KeyEnd:
+		t.move(len(t.rows))
+	case fyne.KeyReturn, fyne.KeyEnter:
+		t.open()
+	case fyne.KeySpace:
+		if t.selected < 0 {
+			t.move(0)
+			return
+		}
+		if t.multi {
+			t.toggleMark(t.selected)
+		}
+	case fyne.KeyEscape:
+		if s := guardShell.Load(); s != nil {
+			s.dismissTopDialog()
+		}
+	}
+}
+
+// tapped is a click on row: with Ctrl it marks or unmarks the row, with
+// Shift it marks the rows from the selected one to it (multi tables).
+func (t *rowTable[T]) tapped(row int) {
+	if row >= len(t.rows) {
+		return
+	}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(t.table); c != nil {
+		c.Focus(t.table)
+	}
+	switch {
+	case t.multi && t.clickMods&fyne.KeyModifierShortcutDefault != 0:
+		// The row picked before the first Ctrl+click is one of the several.
+		if len(t.marked) == 0 && t.selected >= 0 && t.selected != row {
+			t.marked[t.selected] = true
+		}
+		t.toggleMark(row)
+	case t.multi && t.clickMods&fyne.KeyModifierShift != 0 && t.selected >= 0:
+		for i := min(t.selected, row); i <= max(t.selected, row); i++ {
+			t.marked[i] = true
+		}
+		t.marksChanged()
+	}
+	t.clickMods = 0
+	t.selectRow(row)
+	if t.onTap != nil {
+		t.onTap()
+	}
+}
+
+// keyTable is a widget.Table whose keyboard the rowTable handles (whole
+// rows, Enter opens) and that tells it when the clerk drags a column's edge.
+type keyTable struct {
+	widget.Table
+	onKey    func(*fyne.KeyEvent)
+	onFocus  func()
+	onResize func()
+	focused  bool
+}
+
+func (k *keyTable) TypedKey(e *fyne.KeyEvent) {
+	defer recoverUI("a key in a table")
+	if s := guardShell.Load(); s != nil {
+		s.touch()
+	}
+	k.onKey(e)
+}
+
+func (k *keyTable) FocusGained() {
+	k.focused = true
+	k.Table.FocusGained()
+	k.onFocus()
+}
+
+func (k *keyTable) FocusLost() {
+	k.focused = false
+	k.Table.FocusLost()
+}
+
+func (k *keyTable) Dragged(e *fyne.DragEvent) {
+	k.Table.Dragged(e)
+	k.onResize()
+}
+
+// headerCell is a column's title; a tap sorts by the column, and an arrow
+// shows the order.
+type headerCell[T any] struct {
+	widget.BaseWidget
+	t     *rowTable[T]
+	col   int
+	label *widget.Label
+	arrow *widget.Icon
+}
+
+func newHeaderCell[T any](t *rowTable[T]) *headerCell[T] {
+	h := &headerCell[T]{t: t, label: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), arrow: widget.NewIcon(nil)}
+	h.label.Truncation = fyne.TextTruncateEllipsis
+	h.ExtendBaseWidget(h)
+	return h
+}
+
+func (h *headerCell[T]) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, h.arrow, h.label))
+}
+
+func (h *headerCell[T]) show(col int) {
+	h.col = col
+	h.label.SetText(h.t.cols[col].title)
+	switch {
+	case h.t.sortCol != col:
+		h.arrow.SetResource(nil)
+	case h.t.sortDesc:
+		h.arrow.SetResource(theme.MoveDownIcon())
+	default:
+		h.arrow.SetResource(theme.MoveUpIcon())
+	}
+}
+
+func (h *headerCell[T]) Tapped(*fyne.PointEvent) {
+	defer recoverUI("a table header")
+	h.t.sortBy(h.col)
+}
+
 // cell is a table cell that selects its row on a tap and opens it on a
 // double tap (widget.Table alone has neither a row selection nor a double
-// tap); the selected row is shaded across all its cells.
+// tap); the selected and marked rows are shaded across all their cells, the
+// row's state colours its text, and the selected row of a focused table is
+// outlined.
 type cell[T any] struct {
 	widget.BaseWidget
 	t     *rowTable[T]
 	row   int
 	label *widget.Label
 	bg    *canvas.Rectangle
+	ring  *canvas.Rectangle
 }
 
 func newCell[T any](t *rowTable[T]) *cell[T] {
-	c := &cell[T]{t: t, label: widget.NewLabel(""), bg: canvas.NewRectangle(color.Transparent)}
+	c := &cell[T]{t: t, label: widget.NewLabel(""), bg: canvas.NewRectangle(color.Transparent), ring: canvas.NewRectangle(color.Transparent)}
 	c.label.Truncation = fyne.TextTruncateEllipsis
+	c.ring.StrokeWidth = 2
 	c.ExtendBaseWidget(c)
 	return c
 }
 
 func (c *cell[T]) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewStack(c.bg, c.label))
+	return widget.NewSimpleRenderer(container.NewStack(c.bg, c.label, c.ring))
 }
 
 // show fills the cell for row with text.
 func (c *cell[T]) show(row int, text string) {
 	c.row = row
-	c.label.SetText(text)
-	if row == c.t.selected {
+	imp := widget.MediumImportance
+	if c.t.tone != nil && row < len(c.t.rows) {
+		imp = c.t.tone(c.t.rows[row])
+	}
+	if c.label.Text != text || c.label.Importance != imp {
+		c.label.Importance = imp
+		c.label.Text = text
+		c.label.Refresh()
+	}
+	switch {
+	case c.t.marked[row]:
 		c.bg.FillColor = theme.Color(theme.ColorNameSelection)
-	} else {
+	case row == c.t.selected && len(c.t.marked) > 0:
+		// With rows marked, the cursor row not among them is only hinted.
+		c.bg.FillColor = theme.Color(theme.ColorNameHover)
+	case row == c.t.selected:
+		c.bg.FillColor = theme.Color(theme.ColorNameSelection)
+	default:
 		c.bg.FillColor = color.Transparent
 	}
+	c.ring.StrokeColor = color.Transparent
+	if row == c.t.selected && c.t.table.focused {
+		c.ring.StrokeColor = theme.Color(theme.ColorNameFocus)
+	}
 	c.bg.Refresh()
+	c.ring.Refresh()
 }
+
+// MouseDown notes the modifier keys of a click (Tapped does not carry
+// them); the press itself is the tap's.
+func (c *cell[T]) MouseDown(e *desktop.MouseEvent) { c.t.clickMods = e.Modifier }
+
+func (c *cell[T]) MouseUp(*desktop.MouseEvent) {}
 
 func (c *cell[T]) Tapped(*fyne.PointEvent) {
 	defer recoverUI("a table row")
-	if c.row < len(c.t.rows) {
-		c.t.selectRow(c.row)
-		if c.t.onTap != nil {
-			c.t.onTap()
-		}
-	}
+	c.t.tapped(c.row)
 }
 
 func (c *cell[T]) DoubleTapped(*fyne.PointEvent) {

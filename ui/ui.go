@@ -29,6 +29,9 @@ type Deps struct {
 	// MakeDemo fills a fresh database with fictitious data and returns the
 	// account it created.
 	MakeDemo func(ctx context.Context, progress func(done, total int)) (svc records.Service, username, password string, err error)
+	// Screen, when set, tells the screen's work area in pixels; it is asked
+	// once the app has started, to fit the window to the screen.
+	Screen func() (width, height int, ok bool)
 	// OpenError is set when the database could not be opened at all.
 	OpenError error
 	// OnPanic, when set, is told of every panic the UI's guard caught (the
@@ -40,13 +43,20 @@ type Deps struct {
 // database from opening) and returns it; main calls ShowAndRun.
 func Start(a fyne.App, d Deps) fyne.Window {
 	w := a.NewWindow("Chartroom")
-	w.Resize(fyne.NewSize(1280, 800))
 	s := newShell(a, w, d)
+	w.Resize(s.windowSize(nil))
+	a.Lifecycle().SetOnStarted(func() {
+		defer recoverUI("fitting the window to the screen")
+		s.fitScreen()
+	})
 	s.async = true
 	// Report PDFs a crash left behind go after a day; the rest as the app
 	// closes.
 	s.cleanReportFilesAt(s.now().Add(-reportFilesMaxAge))
-	a.Lifecycle().SetOnStopped(func() { s.cleanReportFilesAt(time.Time{}) })
+	a.Lifecycle().SetOnStopped(func() {
+		s.rememberWindowSize()
+		s.cleanReportFilesAt(time.Time{})
+	})
 	s.startIdleWatch()
 	s.showStart()
 	if d.OpenError == nil && d.Service != nil {
@@ -77,7 +87,13 @@ type shell struct {
 	// alerts are the warnings the status bar keeps showing in red until
 	// their cause is gone (a failed automatic backup, a tampered audit
 	// log), keyed by what raised them; see setAlert.
-	alerts    map[string]string
+	alerts map[string]string
+	// signInFailures counts the wrong passwords typed at this desk in a
+	// row, by username, to say how many tries are left before the lock.
+	signInFailures map[string]int
+	// dialogs are the dialogs on show that Escape and Enter act on, by
+	// their overlay; see track.
+	dialogs   map[fyne.CanvasObject]trackedDialog
 	backingUp bool // an automatic backup is running
 	ticking   bool // the hourly automatic-backup check is running
 
@@ -98,6 +114,7 @@ func newShell(a fyne.App, w fyne.Window, d Deps) *shell {
 	}
 	s := &shell{app: a, win: w, deps: d, svc: d.Service, log: d.Logger, now: d.Now}
 	guardShell.Store(s)
+	w.Canvas().SetOnTypedKey(s.windowKey)
 	return s
 }
 
@@ -155,6 +172,7 @@ func (s *shell) showStart() {
 func (s *shell) signedInAs(a records.Actor) {
 	s.actor, s.signedIn = a, true
 	s.signIn = nil
+	delete(s.signInFailures, a.Username)
 	s.touch()
 	st, err := s.svc.Settings(s.ctx())
 	if err != nil {
@@ -176,6 +194,7 @@ func (s *shell) signedInAs(a records.Actor) {
 	s.win.SetContent(s.main.content())
 	s.win.SetMainMenu(s.main.menu())
 	s.main.show(navFind)
+	s.main.offerSetup()
 }
 
 // lock hides the work behind the sign-in form (the idle lock, Ctrl+L) with

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/chartroom/chartroom/records"
 )
@@ -88,6 +89,9 @@ func (r *reader) readHeader() ([]string, error) {
 			return nil, records.Internal("the file could not be read", err)
 		}
 		if !blank(rec) {
+			if binary(rec) {
+				return nil, records.Errorf(records.EInvalid, "the file is not CSV text (its first line holds binary data): save the list from the other system or the spreadsheet as CSV and choose that file")
+			}
 			return rec, nil
 		}
 	}
@@ -121,6 +125,19 @@ func (r *reader) rows(reject func(records.RowError), each func(rec []string, lin
 			return nil
 		}
 	}
+}
+
+// binary reports whether a header holds control characters no text file
+// has (a PDF, a spreadsheet's .xlsx, a picture read as text).
+func binary(rec []string) bool {
+	for _, c := range rec {
+		for _, r := range c {
+			if r < ' ' && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || r == unicode.ReplacementChar {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func blank(rec []string) bool {
@@ -244,6 +261,11 @@ func OpenPatients(in io.Reader, opt Options) (*PatientFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openPatients(r, header, opt)
+}
+
+// openPatients maps the header r has read.
+func openPatients(r *reader, header []string, opt Options) (*PatientFile, error) {
 	m, err := matchHeader(header, PatientFields, patientKeys, opt.Map)
 	if err != nil {
 		return nil, err
@@ -254,11 +276,10 @@ func OpenPatients(in io.Reader, opt Options) (*PatientFile, error) {
 		m.Columns[m.Index("name")].Field = "" // separate name columns make the whole name redundant
 		delete(m.fields, "name")
 	}
-	if err := requireOne(m, header, "mrn", "external_id"); err != nil {
-		return nil, err
-	}
-	if err := requireOne(m, header, "last", "name"); err != nil {
-		return nil, err
+	for _, required := range KindPatients.Required() {
+		if err := requireOne(m, header, required...); err != nil {
+			return nil, err
+		}
 	}
 	return &PatientFile{r: r, m: m, opt: opt, notes: newNotes(r)}, nil
 }
@@ -457,11 +478,16 @@ func OpenAppointments(in io.Reader, opt Options) (*AppointmentFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openAppointments(r, header, opt)
+}
+
+// openAppointments maps the header r has read.
+func openAppointments(r *reader, header []string, opt Options) (*AppointmentFile, error) {
 	m, err := matchHeader(header, AppointmentFields, appointmentKeys, opt.Map)
 	if err != nil {
 		return nil, err
 	}
-	for _, required := range [][]string{{"date"}, {"mrn", "external_id"}, {"provider"}} {
+	for _, required := range KindAppointments.Required() {
 		if err := requireOne(m, header, required...); err != nil {
 			return nil, err
 		}

@@ -18,6 +18,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/privatefile"
 )
 
 // backupPrefix and backupSuffix frame a backup's file name:
@@ -250,7 +251,7 @@ func (s *Store) freshCopy(ctx context.Context) (string, error) {
 		removePartial(path)
 		return "", mapErr(err, "copy the database for the backup")
 	}
-	if err := os.Chmod(path, 0o600); err != nil {
+	if err := privatefile.Protect(path); err != nil {
 		removePartial(path)
 		return "", records.Internal("could not protect the backup's working copy", err)
 	}
@@ -273,7 +274,7 @@ func (s *Store) writeInto(p place, src string, key backupKey) (string, error) {
 		if !reachable(p.dir) {
 			return "", records.Errorf(records.ENotFound, "the second backup place %s cannot be reached (is the drive plugged in, the network folder there?)", p.dir)
 		}
-	} else if err := os.MkdirAll(p.dir, 0o700); err != nil {
+	} else if err := privatefile.MkdirAll(p.dir); err != nil {
 		return "", records.Internal("could not create the backup folder "+p.dir, err)
 	}
 	suffix := backupSuffix
@@ -432,7 +433,16 @@ func reserveBackupFile(dir string, now time.Time, suffix string) (final, partial
 		partial = final + partialSuffix
 		f, err := os.OpenFile(partial, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err == nil {
-			return final, partial, f.Close()
+			if err := f.Close(); err != nil {
+				return "", "", records.Internal("could not create the backup file "+partial, err)
+			}
+			// The second place may be a shared folder: the backup keeps
+			// its own access list there (renaming it keeps the list).
+			if err := privatefile.Protect(partial); err != nil {
+				removePartial(partial)
+				return "", "", records.Internal("could not make the backup file "+partial+" private", err)
+			}
+			return final, partial, nil
 		}
 		if !errors.Is(err, os.ErrExist) {
 			return "", "", records.Internal("could not create the backup file "+partial, err)

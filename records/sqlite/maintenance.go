@@ -14,6 +14,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/privatefile"
 )
 
 // CheckIntegrity runs SQLite's integrity and foreign key checks and verifies
@@ -276,7 +277,11 @@ func writeSynced(dst string, flag int, r io.Reader) error {
 		out.Close()
 		return err
 	}
-	return out.Close()
+	if err := out.Close(); err != nil {
+		return err
+	}
+	// A copy of the database or a backup key: private on Windows too.
+	return privatefile.Protect(dst)
 }
 
 // syncDir flushes a directory so a rename in it survives a power cut; some

@@ -139,7 +139,7 @@ func (s *Store) SignIn(ctx context.Context, username, password string) (records.
 			return commitThen{badSignIn()}
 		})
 	}
-	actor := records.Actor{UserID: u.ID, Username: u.Username, Role: u.Role}
+	actor := records.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, DisplayName: u.DisplayName}
 	if now.Before(u.LockedUntil) {
 		return records.Actor{}, s.write(ctx, "sign in", func(tx *sql.Tx) error {
 			if err := s.auditor(tx, actor).add(ctx, records.AuditSignInFailed, "user", u.ID, "account locked until %s", u.LockedUntil.Format(time.RFC3339)); err != nil {

@@ -47,6 +47,7 @@ import (
 	"time"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/privatefile"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -193,13 +194,17 @@ func dsn(path string, params ...string) string {
 // its owner (SQLite gives the -wal and -shm files the same mode), and refuses
 // a file that is not a SQLite database before SQLite touches it.
 func prepareFile(path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := privatefile.MkdirAll(filepath.Dir(path)); err != nil {
 		return records.Internal("could not create the folder "+filepath.Dir(path)+" for the database "+path+
 			"; check the path (is part of it a file, or a folder you may not write in?) or choose another place for the database", err)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err == nil {
-		return f.Close()
+		if err := f.Close(); err != nil {
+			return err
+		}
+		// On Windows the mode above means nothing: an access list does.
+		return privatefile.Protect(path)
 	}
 	if !errors.Is(err, os.ErrExist) {
 		return records.Internal("could not create the database file "+path+

@@ -1,0 +1,330 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+type deskRow struct {
+	name string
+	days string
+}
+
+func newDeskTable(t *testing.T, opened *[]string) *rowTable[deskRow] {
+	t.Helper()
+	test.NewTempApp(t)
+	rt := newRowTable([]column[deskRow]{
+		{"Name", 120, func(r deskRow) string { return r.name }},
+		{"Days", 60, func(r deskRow) string { return r.days }},
+	}, func(r deskRow) { *opened = append(*opened, r.name) })
+	rt.set([]deskRow{{"Quillby", "10"}, {"adams", "9"}, {"Nettle", "100"}}, "none")
+	return rt
+}
+
+func names(rows []deskRow) string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, r.name)
+	}
+	return strings.Join(out, ",")
+}
+
+// A header tap sorts by its column (numbers as numbers, text regardless of
+// case); a second tap turns the order round; the selected row moves with
+// its row.
+func TestRowTableSortsByHeader(t *testing.T) {
+	var opened []string
+	rt := newDeskTable(t, &opened)
+	rt.selectRow(0) // Quillby
+	cases := []struct {
+		col  int
+		want string
+	}{
+		{1, "adams,Quillby,Nettle"},
+		{1, "Nettle,Quillby,adams"},
+		{0, "adams,Nettle,Quillby"},
+	}
+	for _, c := range cases {
+		h := newHeaderCell(rt)
+		h.show(c.col)
+		test.Tap(h)
+		if got := names(rt.rows); got != c.want {
+			t.Errorf("after a tap on column %d: %s, want %s", c.col, got, c.want)
+		}
+		if r, _ := rt.current(); r.name != "Quillby" {
+			t.Errorf("the selection moved to %q, want it to stay on Quillby", r.name)
+		}
+	}
+	// New rows come in the chosen order.
+	rt.set([]deskRow{{"Zed", "1"}, {"Bo", "2"}}, "")
+	if got := names(rt.rows); got != "Bo,Zed" {
+		t.Errorf("new rows %s, want them sorted by name", got)
+	}
+}
+
+func TestLessCell(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want bool
+	}{
+		{"9", "10", true},
+		{"10", "9", false},
+		{"adams", "Baker", true},
+		{"2026-01-31", "2026-02-01", true},
+		{"", "a", true},
+	}
+	for _, c := range cases {
+		if got := lessCell(c.a, c.b); got != c.want {
+			t.Errorf("lessCell(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// Columns fit their content, never narrower than their header; a table
+// narrower than its content narrows the wide columns so the last one stays
+// in sight.
+func TestRowTableColumnsFitContentAndWidth(t *testing.T) {
+	var opened []string
+	rt := newDeskTable(t, &opened)
+	long := strings.Repeat("Núñez-Testa ", 8)
+	rt.set([]deskRow{{long, "1"}, {"B", "2"}}, "")
+	if rt.widths[0] <= 120 || rt.widths[0] > columnMaxWidth {
+		t.Errorf("name column %v wide, want more than its default 120 and at most %v", rt.widths[0], float32(columnMaxWidth))
+	}
+	if rt.widths[1] < rt.least[1] {
+		t.Errorf("days column %v narrower than its header %v", rt.widths[1], rt.least[1])
+	}
+	w := test.NewTempWindow(t, rt.view())
+	w.Resize(fyne.NewSize(240, 300))
+	rt.stretch()
+	if total := rt.table.Size().Width; total > 240 {
+		t.Errorf("table %v wide in a 240 window", total)
+	}
+}
+
+// With the focus, Up/Down choose a row, Enter opens it, Space marks it
+// where several may be marked, and Ctrl+click adds a row to the marks.
+func TestRowTableKeyboardAndMarks(t *testing.T) {
+	var opened []string
+	rt := newDeskTable(t, &opened)
+	rt.multi = true
+	w := test.NewTempWindow(t, rt.view())
+	w.Canvas().Focus(rt.table)
+	if rt.selected != 0 {
+		t.Fatalf("focus selected row %d, want the first", rt.selected)
+	}
+	for _, k := range []fyne.KeyName{fyne.KeyDown, fyne.KeySpace, fyne.KeyDown, fyne.KeySpace, fyne.KeyReturn} {
+		rt.table.TypedKey(&fyne.KeyEvent{Name: k})
+	}
+	if got := names(rt.chosen()); got != "adams,Nettle" {
+		t.Errorf("marked %s, want adams,Nettle", got)
+	}
+	if strings.Join(opened, ",") != "Nettle" {
+		t.Errorf("Enter opened %v, want Nettle", opened)
+	}
+	rt.unmarkAll()
+	rt.selectRow(0)
+	c := newCell(rt)
+	c.show(2, "Nettle")
+	c.MouseDown(&desktop.MouseEvent{Modifier: fyne.KeyModifierShortcutDefault})
+	test.Tap(c)
+	if got := names(rt.chosen()); got != "Quillby,Nettle" {
+		t.Errorf("Ctrl+click marked %s, want the row picked before and the one clicked", got)
+	}
+}
+
+func TestFolderWhereabouts(t *testing.T) {
+	today := records.MustParseDate("2026-03-02")
+	out := func(name string, due string) records.Volume {
+		return records.Volume{State: records.StateCheckedOut, BorrowerName: name, Due: records.MustParseDate(due), OutSince: time.Date(2026, 2, 1, 9, 0, 0, 0, time.Local)}
+	}
+	cases := []struct {
+		name     string
+		vols     []records.Volume
+		wantText string
+		wantTone widget.Importance
+	}{
+		{"in file", []records.Volume{{State: records.StateInFile, HomePath: "Record room"}, {State: records.StateInFile, HomePath: "Record room"}}, "Record room", widget.MediumImportance},
+		{"out on time", []records.Volume{out("Dr. Alder Testwood", "2026-03-05")}, "Dr. Alder Testwood", widget.MediumImportance},
+		{"overdue", []records.Volume{{State: records.StateInFile, HomePath: "Record room"}, out("Dr. Alder Testwood", "2026-02-20")}, "Record room; Dr. Alder Testwood (overdue)", widget.DangerImportance},
+		{"missing", []records.Volume{{State: records.StateMissing, HomePath: "Record room"}}, "missing", widget.DangerImportance},
+		{"no folders", nil, "", widget.MediumImportance},
+	}
+	for _, c := range cases {
+		got := folderWhereabouts(c.vols, today)
+		if got.text != c.wantText || got.tone != c.wantTone {
+			t.Errorf("%s: %q tone %v, want %q tone %v", c.name, got.text, got.tone, c.wantText, c.wantTone)
+		}
+	}
+}
+
+func TestDisclosureKindTextSaysItOnce(t *testing.T) {
+	cases := []struct {
+		reportable bool
+		category   string
+		want       string
+	}{
+		{true, records.PurposeOther.Label(), "Reportable: Other"},
+		{false, records.PurposeTreatment.Label(), "Exempt: Treatment"},
+		{true, records.PurposeLegal.Label(), "Reportable: Legal: subpoena or court order"},
+	}
+	for _, c := range cases {
+		if got := disclosureKindText(c.reportable, c.category); got != c.want {
+			t.Errorf("%q: %q, want %q", c.category, got, c.want)
+		}
+	}
+}
+
+// A wrong password is told with the lock after five in a row and the
+// tries left; the lock itself is told as the store says it.
+func TestSignInTellsTriesLeft(t *testing.T) {
+	f := newFixture(t, true)
+	for i, want := range []string{"4 tries left", "3 tries left", "2 tries left", "1 try left", "locked"} {
+		f.signIn(adminName, "not the password")
+		msg := f.s.signIn.message.Text
+		if !strings.Contains(msg, want) {
+			t.Errorf("attempt %d: %q, want it to say %q", i+1, msg, want)
+		}
+		if i < 4 && !strings.Contains(msg, "locks for 15 minutes") {
+			t.Errorf("attempt %d: %q does not say the account locks", i+1, msg)
+		}
+	}
+}
+
+// The Go menu numbers the pages the role sees, so a clerk's Ctrl+7 is
+// Shelf audit and no number is dead; Help lists them with F2-F4 and the
+// Find keys.
+func TestGoMenuNumbersWhatTheRoleSees(t *testing.T) {
+	f := newFixture(t, true)
+	f.user("casey", records.RoleClerk, "clerk-password-1")
+	m := f.mustSignIn("casey", "clerk-password-1")
+	var goMenu *fyne.Menu
+	for _, mm := range m.menu().Items {
+		if mm.Label == "Go" {
+			goMenu = mm
+		}
+	}
+	if goMenu == nil || len(goMenu.Items) != 7 {
+		t.Fatalf("clerk's Go menu: %+v, want 7 pages", goMenu)
+	}
+	for i, it := range goMenu.Items {
+		sc := it.Shortcut.(*desktop.CustomShortcut)
+		if want := fyne.KeyName(string(rune('1' + i))); sc.KeyName != want {
+			t.Errorf("%s is Ctrl+%s, want Ctrl+%s", it.Label, sc.KeyName, want)
+		}
+	}
+	if last := goMenu.Items[6].Label; last != "Shelf audit" {
+		t.Errorf("Ctrl+7 is %q, want Shelf audit", last)
+	}
+	var keys []string
+	for _, r := range m.shortcutRows() {
+		keys = append(keys, r[0]+"="+r[1])
+	}
+	all := strings.Join(keys, "\n")
+	for _, want := range []string{"Ctrl+7=Shelf audit", "F2=", "F3=", "F4=", "Up, Down=", "Ctrl+B=", "Escape="} {
+		if !strings.Contains(all, want) {
+			t.Errorf("shortcuts lack %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "Ctrl+8") || strings.Contains(all, "Ctrl+9") {
+		t.Errorf("a clerk's shortcuts name Ctrl+8 or Ctrl+9:\n%s", all)
+	}
+	if got := m.status.user.Text; got != "casey · Clerk" {
+		t.Errorf("status bar user %q", got)
+	}
+	if m.status.db.Text != "" {
+		t.Errorf("a clerk is shown the database path: %q", m.status.db.Text)
+	}
+}
+
+// Escape closes a dialog as its Cancel would and Enter confirms a notice,
+// from a text box as well as with nothing focused.
+func TestEscapeAndEnterInDialogs(t *testing.T) {
+	f := newFixture(t, true)
+	f.mustSignIn(adminName, adminPassword)
+	overlays := f.win.Canvas().Overlays()
+
+	showNotice(f.s, "Checked out", "done")
+	f.s.windowKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if overlays.Top() != nil {
+		t.Fatalf("Enter left the notice open")
+	}
+	showNotice(f.s, "Checked out", "done")
+	f.s.windowKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if overlays.Top() != nil {
+		t.Fatalf("Escape left the notice open")
+	}
+
+	ed := showRequestDialog(f.s, nil)
+	entry := formEntry(t, ed, "Reason")
+	f.win.Canvas().Focus(entry)
+	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if overlays.Top() != nil {
+		t.Fatalf("Escape in a form's box left the form open")
+	}
+	ed = showRequestDialog(f.s, nil)
+	ed.form.Items[1].Widget.(*selectBox).TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if overlays.Top() != nil {
+		t.Fatalf("Escape on a drop-down left the form open")
+	}
+	reqs, err := f.store.ListRequests(f.admin, records.RequestFilter{})
+	if err != nil || len(reqs) != 0 {
+		t.Fatalf("requests after cancelling: %+v %v", reqs, err)
+	}
+}
+
+// Several requests marked are pulled with one click; the status bar's
+// overdue count turns red once a folder is overdue and opens the overdue
+// list.
+func TestRequestsMarkAllPulledAndOverdueButton(t *testing.T) {
+	f := newFixture(t, true)
+	dr := f.borrower("Dr. Alpha Fictional", "BADGE-A")
+	for _, p := range []struct{ mrn, last string }{{"123456", "Quillby"}, {"234567", "Nettle"}, {"345678", "Sparrow"}} {
+		pt, _ := f.patient(p.mrn, p.last, "Hugo")
+		if _, err := f.store.CreateRequest(f.admin, records.Request{PatientID: pt.ID, BorrowerID: dr.ID, NeededOn: records.MustParseDate("2026-03-02")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := f.mustSignIn(adminName, adminPassword)
+	m.show(navRequests)
+	r := m.page(navRequests).(*requestsScreen)
+	test.Tap(r.markAll)
+	if r.pulled.Text != "Pulled (3)" || r.pulled.Disabled() {
+		t.Fatalf("with three marked the button says %q (disabled %v)", r.pulled.Text, r.pulled.Disabled())
+	}
+	test.Tap(r.pulled)
+	reqs, err := f.store.ListRequests(f.admin, records.RequestFilter{})
+	if err != nil || len(reqs) != 3 {
+		t.Fatalf("requests %+v %v", reqs, err)
+	}
+	for _, q := range reqs {
+		if q.State != records.RequestPulled {
+			t.Errorf("request %d is %s, want pulled", q.ID, q.State)
+		}
+	}
+
+	if m.status.overdue.Importance == widget.DangerImportance {
+		t.Errorf("Overdue is red with nothing overdue")
+	}
+	_, vol := f.patient("456789", "Overdue", "Olive")
+	if _, err := f.store.CheckOut(f.admin, records.CheckOutInput{Barcode: vol.Barcode, BorrowerID: dr.ID, Due: records.MustParseDate("2026-03-03")}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(72 * time.Hour)
+	m.changed()
+	if m.status.overdue.Text != "Overdue: 1" || m.status.overdue.Importance != widget.DangerImportance {
+		t.Errorf("status bar: %q importance %v, want Overdue: 1 in red", m.status.overdue.Text, m.status.overdue.Importance)
+	}
+	test.Tap(m.status.overdue)
+	if m.current != navReports {
+		t.Errorf("Overdue opened page %d, want the overdue list (Reports)", m.current)
+	}
+}
