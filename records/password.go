@@ -87,3 +87,16 @@ const (
 
 // LockoutDuration is how long a locked account stays locked.
 const LockoutDuration = 15 * time.Minute
+
+// BadSignIn is the one answer for an unknown username and a wrong
+// password, so the sign-in screen does not reveal which usernames exist.
+func BadSignIn() error {
+	return Errorf(EUnauthorized, "wrong username or password")
+}
+
+// LockedOut tells a user their account is locked until until, after
+// MaxFailedSignIns failed sign-ins.
+func LockedOut(username string, until time.Time) error {
+	return Errorf(EUnauthorized, "the account %s is locked until %s after %d failed sign-ins; try again then, or ask an administrator",
+		username, until.In(time.Local).Format("2006-01-02 15:04"), MaxFailedSignIns)
+}

@@ -94,12 +94,6 @@ func (s *Store) Initialize(ctx context.Context, in records.InitInput) (records.U
 	return u, nil
 }
 
-// badSignIn is the one answer for an unknown username and a wrong password,
-// so the sign-in screen does not reveal which usernames exist.
-func badSignIn() error {
-	return records.Errorf(records.EUnauthorized, "wrong username or password")
-}
-
 // dummyHash is checked against when the username is unknown, so a wrong
 // username takes as long as a wrong password.
 func (s *Store) dummyHash() string {
@@ -140,7 +134,7 @@ func (s *Store) SignIn(ctx context.Context, username, password string) (records.
 				fmt.Sprintf("unknown username %q", username)); err != nil {
 				return err
 			}
-			return commitThen{badSignIn()}
+			return commitThen{records.BadSignIn()}
 		})
 	}
 	actor := records.Actor{UserID: u.ID, Username: u.Username, Role: u.Role}
@@ -150,7 +144,7 @@ func (s *Store) SignIn(ctx context.Context, username, password string) (records.
 				"account locked until "+u.LockedUntil.Format(time.RFC3339)); err != nil {
 				return err
 			}
-			return commitThen{lockedError(u.Username, u.LockedUntil)}
+			return commitThen{records.LockedOut(u.Username, u.LockedUntil)}
 		})
 	}
 	if !records.CheckPassword(password, hash) {
@@ -173,7 +167,7 @@ func (s *Store) SignIn(ctx context.Context, username, password string) (records.
 			return commitThen{records.Errorf(records.EUnauthorized, "the account %s is disabled; ask an administrator", u.Username)}
 		}
 		if now.Before(locked) {
-			return commitThen{lockedError(u.Username, locked)}
+			return commitThen{records.LockedOut(u.Username, locked)}
 		}
 		if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = NULL, last_sign_in = $1 WHERE id = $2", now, int64(u.ID)); err != nil {
 			return err
@@ -198,7 +192,7 @@ func (s *Store) failSignIn(ctx context.Context, tx pgx.Tx, actor records.Actor, 
 		return err
 	}
 	if n < records.MaxFailedSignIns {
-		return commitThen{badSignIn()}
+		return commitThen{records.BadSignIn()}
 	}
 	until := now.Add(records.LockoutDuration)
 	if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2", until, int64(actor.UserID)); err != nil {
@@ -208,10 +202,5 @@ func (s *Store) failSignIn(ctx context.Context, tx pgx.Tx, actor records.Actor, 
 		fmt.Sprintf("locked until %s after %d failed sign-ins", until.Format(time.RFC3339), n)); err != nil {
 		return err
 	}
-	return commitThen{lockedError(actor.Username, until)}
-}
-
-func lockedError(username string, until time.Time) error {
-	return records.Errorf(records.EUnauthorized, "the account %s is locked until %s after %d failed sign-ins; try again then, or ask an administrator",
-		username, until.In(time.Local).Format("2006-01-02 15:04"), records.MaxFailedSignIns)
+	return commitThen{records.LockedOut(actor.Username, until)}
 }

@@ -94,12 +94,6 @@ func (s *Store) Initialize(ctx context.Context, in records.InitInput) (records.U
 	return u, nil
 }
 
-// badSignIn is the one answer for an unknown username and a wrong password,
-// so the sign-in screen does not reveal which usernames exist.
-func badSignIn() error {
-	return records.Errorf(records.EUnauthorized, "wrong username or password")
-}
-
 // dummyHash is checked against when the username is unknown, so a wrong
 // username takes as long as a wrong password.
 func (s *Store) dummyHash() string {
@@ -136,7 +130,7 @@ func (s *Store) SignIn(ctx context.Context, username, password string) (records.
 			if err := s.auditor(tx, records.Actor{Username: username}).add(ctx, records.AuditSignInFailed, "user", 0, "unknown username %q", username); err != nil {
 				return err
 			}
-			return commitThen{badSignIn()}
+			return commitThen{records.BadSignIn()}
 		})
 	}
 	actor := records.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, DisplayName: u.DisplayName}
@@ -145,7 +139,7 @@ func (s *Store) SignIn(ctx context.Context, username, password string) (records.
 			if err := s.auditor(tx, actor).add(ctx, records.AuditSignInFailed, "user", u.ID, "account locked until %s", u.LockedUntil.Format(time.RFC3339)); err != nil {
 				return err
 			}
-			return commitThen{lockedError(u.Username, u.LockedUntil)}
+			return commitThen{records.LockedOut(u.Username, u.LockedUntil)}
 		})
 	}
 	if !records.CheckPassword(password, hash) {
@@ -169,7 +163,7 @@ func (s *Store) SignIn(ctx context.Context, username, password string) (records.
 			return commitThen{records.Errorf(records.EUnauthorized, "the account %s is disabled; ask an administrator", u.Username)}
 		}
 		if now.Before(locked) {
-			return commitThen{lockedError(u.Username, locked)}
+			return commitThen{records.LockedOut(u.Username, locked)}
 		}
 		if err := s.touchUser(ctx, tx, u.ID); err != nil {
 			return err
@@ -200,7 +194,7 @@ func (s *Store) failSignIn(ctx context.Context, tx *sql.Tx, actor records.Actor,
 		return err
 	}
 	if n < records.MaxFailedSignIns {
-		return commitThen{badSignIn()}
+		return commitThen{records.BadSignIn()}
 	}
 	until := now.Add(records.LockoutDuration)
 	if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?", tval(until), int64(actor.UserID)); err != nil {
@@ -209,10 +203,5 @@ func (s *Store) failSignIn(ctx context.Context, tx *sql.Tx, actor records.Actor,
 	if err := au.add(ctx, records.AuditLocked, "user", actor.UserID, "locked until %s after %d failed sign-ins", until.Format(time.RFC3339), n); err != nil {
 		return err
 	}
-	return commitThen{lockedError(actor.Username, until)}
-}
-
-func lockedError(username string, until time.Time) error {
-	return records.Errorf(records.EUnauthorized, "the account %s is locked until %s after %d failed sign-ins; try again then, or ask an administrator",
-		username, until.In(time.Local).Format("2006-01-02 15:04"), records.MaxFailedSignIns)
+	return commitThen{records.LockedOut(actor.Username, until)}
 }
