@@ -20,6 +20,7 @@ var passing = []string{
 	"AuditChainVerifies",
 	"AuditOfViewsAndChanges",
 	"CreatePatientRefusesALikelyDuplicate",
+	"PullingARequestWhoseFolderIsOut",
 	"CheckOutAndIn",
 	"CheckOutRules",
 	"MissingFoundTransfer",
