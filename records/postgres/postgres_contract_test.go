@@ -17,8 +17,10 @@ import (
 var passing = []string{
 	"LocationsTree",
 	"RecordTypesAndBorrowers",
+	"ListVolumesAndCounts",
 	"AuditChainVerifies",
 	"AuditOfViewsAndChanges",
+	"MissingFolderFoundByAnyScan",
 	"CreatePatientRefusesALikelyDuplicate",
 	"PullingARequestWhoseFolderIsOut",
 	"CheckOutAndIn",

@@ -288,3 +288,26 @@ func (s *Store) ListVolumes(ctx context.Context, f records.VolumeFilter, fn func
 		return rows.Err()
 	})
 }
+
+// Counts returns the live figures of the status bar, all read in one
+// snapshot.
+func (s *Store) Counts(ctx context.Context) (records.Counts, error) {
+	if _, err := records.Require(ctx, records.RoleClerk, "see the counts"); err != nil {
+		return records.Counts{}, err
+	}
+	today := s.today().String()
+	var c records.Counts
+	err := s.read(ctx, "the counts", func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM volumes WHERE state IN ('checked-out', 'in-transit', 'offsite')),
+			(SELECT count(*) FROM volumes v JOIN borrowers b ON b.id = v.borrower_id
+				WHERE v.state IN ('checked-out', 'in-transit') AND b.kind <> $2 AND v.due IS NOT NULL AND v.due < $1::date),
+			(SELECT count(*) FROM requests WHERE state = 'pending' AND needed_on <= $1::date),
+			(SELECT count(*) FROM loose_filing WHERE state = 'waiting'),
+			(SELECT count(*) FROM volumes WHERE state = 'missing'),
+			(SELECT count(*) FROM accounting_requests WHERE answered IS NULL),
+			(SELECT count(*) FROM accounting_requests WHERE answered IS NULL AND due < $1::date)`, today, string(records.BorrowerOffsite)).
+			Scan(&c.Out, &c.Overdue, &c.RequestsDue, &c.LooseWaiting, &c.Missing, &c.AccountingOpen, &c.AccountingOverdue)
+	})
+	return c, err
+}
