@@ -20,6 +20,7 @@ var passing = []string{
 	"ListVolumesAndCounts",
 	"AuditChainVerifies",
 	"AuditOfViewsAndChanges",
+	"ManualDisclosuresAndAccountingRequests",
 	"MissingFolderFoundByAnyScan",
 	"CreatePatientRefusesALikelyDuplicate",
 	"PullingARequestWhoseFolderIsOut",
