@@ -29,6 +29,8 @@ var passing = []string{
 	"MissingFoundTransfer",
 	"MovesReturnTheStoredFolder",
 	"WorkstationsRaceForOneFolder",
+	"LegalHold",
+	"ReviewRetention",
 	"Search",
 	"Where",
 	"Initialize",
