@@ -11,9 +11,8 @@ import (
 
 // Looking a patient or its folders up returns the stored rows and leaves a
 // view in the audit log; a new patient's folder 1 is in file at the
-// default location with its create movement. The contract's Search, Where
-// and movement tests cover these once this store passes them, and this
-// test can go then.
+// default location with its create movement. (This store's own check of
+// look-ups the contract suite reaches only in passing.)
 func TestPatientLookUpsAreAudited(t *testing.T) {
 	clock := storetest.NewClock()
 	s, err := Open(t.Context(), pgtest.Database(t), Options{Now: clock.Now, PasswordParams: cheapParams})
