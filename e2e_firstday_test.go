@@ -112,7 +112,8 @@ func scenarioImportPatients(c *e2eCase) {
 	s.chooseInFileDialog(filepath.Join(s.home, "people.csv"))
 	s.waitText("Surname")
 	s.clickLast("First lines") // the tab, below the help text that names it too
-	s.waitText("Ready to import")
+	s.waitText("Importperson")
+	s.waitText("Ready to") // the Outcome column may be cut to "Ready to im…"
 	s.clickText("Import the file")
 	s.waitText("Import done")
 	s.waitText("imported 2")

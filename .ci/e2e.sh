@@ -9,6 +9,6 @@ cd "$(dirname "$0")/.."
 BIN=$(realpath "${1:-bin/chartroom}")
 export OUT=${OUT:-$(mktemp -d /tmp/chartroom-e2e.XXXXXX)}
 status=0
-CHARTROOM_E2E_BIN="$BIN" go test -tags e2e,no_emoji -count=1 -run "${E2E_RUN:-TestE2E}" -v -timeout 25m . || status=$?
+CHARTROOM_E2E_BIN="$BIN" go test -tags e2e,no_emoji -count=1 -run "${E2E_RUN:-TestE2E}" -v -timeout 45m . || status=$?
 echo "e2e: screenshots and app logs in $OUT"
 exit $status

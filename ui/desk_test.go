@@ -200,8 +200,8 @@ func TestSignInTellsTriesLeft(t *testing.T) {
 }
 
 // The Go menu numbers the pages the role sees, so a clerk's Ctrl+7 is
-// Shelf audit and no number is dead; Help lists them with F2-F4 and the
-// Find keys.
+// Shelf audit, Ctrl+8 the overdue worklist and no number is dead; Help
+// lists them with F2-F4 and the Find keys.
 func TestGoMenuNumbersWhatTheRoleSees(t *testing.T) {
 	f := newFixture(t, true)
 	f.user("casey", records.RoleClerk, "clerk-password-1")
@@ -212,8 +212,8 @@ func TestGoMenuNumbersWhatTheRoleSees(t *testing.T) {
 			goMenu = mm
 		}
 	}
-	if goMenu == nil || len(goMenu.Items) != 7 {
-		t.Fatalf("clerk's Go menu: %+v, want 7 pages", goMenu)
+	if goMenu == nil || len(goMenu.Items) != 8 {
+		t.Fatalf("clerk's Go menu: %+v, want 8 pages", goMenu)
 	}
 	for i, it := range goMenu.Items {
 		sc := it.Shortcut.(*desktop.CustomShortcut)
@@ -221,8 +221,11 @@ func TestGoMenuNumbersWhatTheRoleSees(t *testing.T) {
 			t.Errorf("%s is Ctrl+%s, want Ctrl+%s", it.Label, sc.KeyName, want)
 		}
 	}
-	if last := goMenu.Items[6].Label; last != "Shelf audit" {
-		t.Errorf("Ctrl+7 is %q, want Shelf audit", last)
+	if seventh := goMenu.Items[6].Label; seventh != "Shelf audit" {
+		t.Errorf("Ctrl+7 is %q, want Shelf audit", seventh)
+	}
+	if last := goMenu.Items[7].Label; last != overdueTitle {
+		t.Errorf("Ctrl+8 is %q, want %s", last, overdueTitle)
 	}
 	var keys []string
 	for _, r := range m.shortcutRows() {
@@ -234,8 +237,8 @@ func TestGoMenuNumbersWhatTheRoleSees(t *testing.T) {
 			t.Errorf("shortcuts lack %q:\n%s", want, all)
 		}
 	}
-	if strings.Contains(all, "Ctrl+8") || strings.Contains(all, "Ctrl+9") {
-		t.Errorf("a clerk's shortcuts name Ctrl+8 or Ctrl+9:\n%s", all)
+	if !strings.Contains(all, "Ctrl+8="+overdueTitle) || strings.Contains(all, "Ctrl+9") {
+		t.Errorf("a clerk's shortcuts should end at Ctrl+8, the overdue worklist:\n%s", all)
 	}
 	if got := m.status.user.Text; got != "casey · Clerk" {
 		t.Errorf("status bar user %q", got)
@@ -324,7 +327,7 @@ func TestRequestsMarkAllPulledAndOverdueButton(t *testing.T) {
 		t.Errorf("status bar: %q importance %v, want Overdue: 1 in red", m.status.overdue.Text, m.status.overdue.Importance)
 	}
 	test.Tap(m.status.overdue)
-	if m.current != navReports {
-		t.Errorf("Overdue opened page %d, want the overdue list (Reports)", m.current)
+	if m.current != navOverdue {
+		t.Errorf("Overdue opened page %d, want the overdue worklist", m.current)
 	}
 }

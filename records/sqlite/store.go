@@ -193,10 +193,17 @@ func dsn(path string, params ...string) string {
 // prepareFile creates the database folder and an empty file readable only by
 // its owner (SQLite gives the -wal and -shm files the same mode), and refuses
 // a file that is not a SQLite database before SQLite touches it.
+//
+// A folder Chartroom creates for the database is made private; a folder
+// that was already there is the user's (their Documents, a read-only copy
+// on a CD) and is left as it is: the file itself is private.
 func prepareFile(path string) error {
-	if err := privatefile.MkdirAll(filepath.Dir(path)); err != nil {
-		return records.Internal("could not create the folder "+filepath.Dir(path)+" for the database "+path+
-			"; check the path (is part of it a file, or a folder you may not write in?) or choose another place for the database", err)
+	dir := filepath.Dir(path)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		if err := privatefile.MkdirAll(dir); err != nil {
+			return records.Internal("could not create the folder "+dir+" for the database "+path+
+				"; check the path (is part of it a file, or a folder you may not write in?) or choose another place for the database", err)
+		}
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err == nil {
