@@ -238,3 +238,9 @@ func JoinRefusals(what string, refusals []string, max int) *Error {
 	}
 	return Errorf(EConflict, "%s", msg)
 }
+
+// RetentionPresetNameTaken is the refusal of a preset name another preset
+// has (case not counting).
+func RetentionPresetNameTaken(name string) error {
+	return FieldError("Name", "a retention preset named %s already exists", name)
+}

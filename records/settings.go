@@ -2,6 +2,7 @@ package records
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -140,4 +141,30 @@ func ValidateSettings(s *Settings) error {
 		return e
 	}
 	return nil
+}
+
+// CheckSecondBackupPlace says what stops dir from becoming the second
+// backup place: backups that leave the PC are encrypted, so the practice
+// needs a backup passphrase (hasKey) first; the place is a whole folder
+// path, and it must be there now (a drive plugged in, a network folder
+// connected).
+func CheckSecondBackupPlace(dir string, hasKey bool) error {
+	if !hasKey {
+		return FieldError("Second backup place", "needs a backup passphrase first: backups that leave this PC are encrypted with it")
+	}
+	if !filepath.IsAbs(dir) {
+		return FieldError("Second backup place", "must be a whole folder path (such as E:\\Chartroom or /media/usb/chartroom), not %s", dir)
+	}
+	if !BackupPlaceReachable(dir) {
+		return FieldError("Second backup place", "%s cannot be reached now: plug the drive in or connect the network folder first", dir)
+	}
+	return nil
+}
+
+// BackupPlaceReachable reports whether a second place is there: an
+// existing folder. It is never created, so a drive that is not plugged in
+// is not mistaken for an empty folder on the PC's own disk.
+func BackupPlaceReachable(dir string) bool {
+	fi, err := os.Stat(dir)
+	return err == nil && fi.IsDir()
 }

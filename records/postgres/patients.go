@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/chartroom/chartroom/records"
 )
@@ -323,4 +324,66 @@ func (s *Store) PatientByMRN(ctx context.Context, mrn string) (records.Patient, 
 		return err
 	})
 	return p, err
+}
+
+// UpdatePatient changes a patient's index entry (supervisor or admin). The
+// external id is not changed here: it is the other system's, and only an
+// import of that system's file sets it. The patient's row is locked while
+// it is checked and changed, and the patients lock held, so that a chart
+// number it takes is not being given to a new patient at the same time.
+func (s *Store) UpdatePatient(ctx context.Context, p records.Patient) (records.Patient, error) {
+	a, err := records.Require(ctx, records.RoleSupervisor, "change patients")
+	if err != nil {
+		return records.Patient{}, err
+	}
+	var out records.Patient
+	err = s.write(ctx, "the patient's changes", func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(patientsLock)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "SELECT 1 FROM patients WHERE id = $1 FOR UPDATE", int64(p.ID)); err != nil {
+			return err
+		}
+		old, err := loadPatient(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
+		st, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := records.ValidatePatient(&p, st, s.today()); err != nil {
+			return err
+		}
+		if (p.Status == records.PatientMerged) != (old.Status == records.PatientMerged) {
+			return records.FieldError("Status", "merging charts moves their folders and history; it is not done by editing a patient")
+		}
+		k := keysOf(st, p)
+		_, err = tx.Exec(ctx, `UPDATE patients SET mrn = $1, last_name = $2, first_name = $3, middle_name = $4, last_fold = $5,
+			first_fold = $6, dob = $7, sex = $8, deceased = $9, last_visit = $10, status = $11, legal_hold = $12, phone = $13,
+			filing_key = $14, updated_at = $15 WHERE id = $16`,
+			p.MRN, p.LastName, p.FirstName, p.MiddleName, k.lastFold, k.firstFold,
+			dval(p.DOB), p.Sex, dval(p.Deceased), dval(p.LastVisit), string(p.Status), p.LegalHold, p.Phone,
+			k.filing, s.now().Truncate(time.Microsecond), int64(p.ID))
+		if uniqueViolation(err, "patients_mrn_key") {
+			return mrnTaken(p.MRN, st)
+		}
+		if err != nil {
+			return err
+		}
+		if out, err = loadPatient(ctx, tx, p.ID); err != nil {
+			return err
+		}
+		_, err = s.appendAudit(ctx, tx, a, records.AuditUpdate, "patient", p.ID,
+			fmt.Sprintf("chart %s changed: %s", p.MRN, records.PatientChanges(old, out)))
+		return err
+	})
+	return out, err
+}
+
+// uniqueViolation reports whether err is PostgreSQL refusing a row that
+// would repeat a value the unique constraint named keeps distinct.
+func uniqueViolation(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == constraint
 }

@@ -159,3 +159,87 @@ func (s *Store) ReviewRetention(ctx context.Context, asOf records.Date, fn func(
 		return err
 	})
 }
+
+// SaveRetentionPreset creates (ID 0) or changes a preset (admin: presets
+// are settings). A change reaches the policy at once when the settings
+// follow this preset.
+func (s *Store) SaveRetentionPreset(ctx context.Context, p records.RetentionPreset) (records.RetentionPreset, error) {
+	a, err := records.Require(ctx, records.RoleAdmin, "change retention presets")
+	if err != nil {
+		return records.RetentionPreset{}, err
+	}
+	if err := records.ValidateRetentionPreset(&p); err != nil {
+		return records.RetentionPreset{}, err
+	}
+	var out records.RetentionPreset
+	err = s.write(ctx, "the retention preset", func(tx pgx.Tx) error {
+		r := p.Policy
+		action := records.AuditCreate
+		if p.ID == 0 {
+			err := tx.QueryRow(ctx, `INSERT INTO retention_presets (name, adult_years, majority_age, minor_years, deceased_years,
+				billing_years, note) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+				p.Name, r.AdultYears, r.MajorityAge, r.MinorYears, r.DeceasedYears, r.BillingOnlyYears, p.Note).Scan(&p.ID)
+			if uniqueViolation(err, "retention_presets_name") {
+				return records.RetentionPresetNameTaken(p.Name)
+			}
+			if err != nil {
+				return err
+			}
+		} else {
+			action = records.AuditUpdate
+			if _, err := tx.Exec(ctx, "SELECT 1 FROM retention_presets WHERE id = $1 FOR UPDATE", int64(p.ID)); err != nil {
+				return err
+			}
+			if _, err := loadRetentionPreset(ctx, tx, p.ID); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `UPDATE retention_presets SET name = $1, adult_years = $2, majority_age = $3, minor_years = $4,
+				deceased_years = $5, billing_years = $6, note = $7 WHERE id = $8`, p.Name, r.AdultYears, r.MajorityAge, r.MinorYears,
+				r.DeceasedYears, r.BillingOnlyYears, p.Note, int64(p.ID))
+			if uniqueViolation(err, "retention_presets_name") {
+				return records.RetentionPresetNameTaken(p.Name)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		var err error
+		if out, err = loadRetentionPreset(ctx, tx, p.ID); err != nil {
+			return err
+		}
+		_, err = s.appendAudit(ctx, tx, a, action, "retention-preset", p.ID, records.RetentionPresetDetail(p))
+		return err
+	})
+	return out, err
+}
+
+// DeleteRetentionPreset removes a preset the settings do not follow
+// (admin). The settings row is locked, so they cannot be made to follow
+// the preset while it goes.
+func (s *Store) DeleteRetentionPreset(ctx context.Context, id records.ID) error {
+	a, err := records.Require(ctx, records.RoleAdmin, "change retention presets")
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, "the deletion of the retention preset", func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT 1 FROM settings WHERE id = 1 FOR UPDATE"); err != nil {
+			return err
+		}
+		p, err := loadRetentionPreset(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		var inUse bool
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM settings WHERE retention_preset_id = $1)", int64(id)).Scan(&inUse); err != nil {
+			return err
+		}
+		if inUse {
+			return records.Errorf(records.EConflict, "the retention policy follows %s; choose another preset or custom values first", p.Name)
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM retention_presets WHERE id = $1", int64(id)); err != nil {
+			return err
+		}
+		_, err = s.appendAudit(ctx, tx, a, records.AuditUpdate, "retention-preset", id, fmt.Sprintf("retention preset %s deleted", p.Name))
+		return err
+	})
+}

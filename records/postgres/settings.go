@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -88,4 +89,143 @@ func loadRetentionPreset(ctx context.Context, tx pgx.Tx, id records.ID) (records
 		return p, records.Errorf(records.ENotFound, "there is no retention preset with id %d", id)
 	}
 	return p, err
+}
+
+// UpdateSettings changes the settings (admin). A new filing system or MRN
+// width re-pads every chart number and recomputes every filing key in the
+// same transaction; narrowing below a chart number in use is refused. The
+// settings row is locked, so two changes do not interleave, and the
+// patients lock held, so no patient is added under the old width while
+// the numbers are re-padded.
+func (s *Store) UpdateSettings(ctx context.Context, in records.Settings) (records.Settings, error) {
+	a, err := records.Require(ctx, records.RoleAdmin, "change the settings")
+	if err != nil {
+		return records.Settings{}, err
+	}
+	if err := records.ValidateSettings(&in); err != nil {
+		return records.Settings{}, err
+	}
+	if err := records.ValidateRetentionPolicy(in.Retention); err != nil {
+		return records.Settings{}, err
+	}
+	err = s.write(ctx, "the settings", func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(patientsLock)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "SELECT 1 FROM settings WHERE id = 1 FOR UPDATE"); err != nil {
+			return err
+		}
+		old, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if in.SecondBackupDir != "" && in.SecondBackupDir != old.SecondBackupDir {
+			if err := records.CheckSecondBackupPlace(in.SecondBackupDir, backupPassphraseKept); err != nil {
+				return err
+			}
+		}
+		if in.RetentionPresetID != 0 {
+			// Locked so that it is not deleted before the settings follow it.
+			if _, err := tx.Exec(ctx, "SELECT 1 FROM retention_presets WHERE id = $1 FOR SHARE", int64(in.RetentionPresetID)); err != nil {
+				return err
+			}
+			p, err := loadRetentionPreset(ctx, tx, in.RetentionPresetID)
+			if err != nil {
+				return records.FieldError("Retention preset", "%s", records.ErrorMessage(err))
+			}
+			in.Retention = p.Policy
+		}
+		if in.MRNWidth != old.MRNWidth {
+			if err := repadMRNs(ctx, tx, old.MRNWidth, in.MRNWidth); err != nil {
+				return err
+			}
+		}
+		if err := saveSettings(ctx, tx, in); err != nil {
+			return err
+		}
+		if in.MRNWidth != old.MRNWidth || in.Filing != old.Filing {
+			if err := refile(ctx, tx, in.Filing); err != nil {
+				return err
+			}
+		}
+		_, err = s.appendAudit(ctx, tx, a, records.AuditUpdate, "settings", 1, "settings changed: "+records.SettingsChanges(old, in))
+		return err
+	})
+	if err != nil {
+		return records.Settings{}, err
+	}
+	return in, nil
+}
+
+// backupPassphraseKept says whether the practice has a backup passphrase.
+// The PostgreSQL store keeps none yet (its backups are pg_dump's, and the
+// passphrase comes with its maintenance service), so a second backup place
+// is refused as it is on a SQLite practice without one.
+const backupPassphraseKept = false
+
+// repadMRNs changes every stored chart number from width from to width to.
+// Widening adds leading zeros; narrowing removes them, and is refused when a
+// chart number has a digit other than 0 where the new width ends. Every
+// number has the old width before and the new one after, so no row takes
+// a number another still has while the update runs.
+func repadMRNs(ctx context.Context, tx pgx.Tx, from, to int) error {
+	if to > from {
+		_, err := tx.Exec(ctx, "UPDATE patients SET mrn = $1 || mrn", strings.Repeat("0", to-from))
+		return err
+	}
+	cut := from - to
+	var n int
+	var example string
+	err := tx.QueryRow(ctx, "SELECT count(*), coalesce(min(mrn), '') FROM patients WHERE substr(mrn, 1, $1) <> $2",
+		cut, strings.Repeat("0", cut)).Scan(&n, &example)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return records.FieldError("MRN width", "cannot be %d digits: %d chart numbers are longer, for example %s", to, n, strings.TrimLeft(example, "0"))
+	}
+	_, err = tx.Exec(ctx, "UPDATE patients SET mrn = substr(mrn, $1)", cut+1)
+	return err
+}
+
+// refileBatch is how many patients' filing keys refile computes and writes
+// at once: one query reads them and one statement writes them, so a
+// million patients never sit in memory nor cost a round trip each.
+const refileBatch = 5000
+
+// refile recomputes every patient's filing key (records.FilingKey decides
+// it, so the rule is written once for both stores).
+func refile(ctx context.Context, tx pgx.Tx, fs records.FilingSystem) error {
+	after := int64(0)
+	for {
+		rows, err := tx.Query(ctx, "SELECT id, mrn, last_name, first_name, dob FROM patients WHERE id > $1 ORDER BY id LIMIT $2", after, refileBatch)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		var keys []string
+		for rows.Next() {
+			var id int64
+			var mrn, last, first string
+			var dob records.Date
+			if err := rows.Scan(&id, &mrn, &last, &first, dateCol{&dob}); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+			keys = append(keys, records.FilingKey(fs, mrn, last, first, dob))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE patients p SET filing_key = k.key FROM unnest($1::bigint[], $2::text[]) AS k (id, key)
+			WHERE p.id = k.id`, ids, keys); err != nil {
+			return err
+		}
+		after = ids[len(ids)-1]
+	}
 }

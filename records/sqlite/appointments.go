@@ -3,62 +3,55 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"strings"
 
 	"github.com/chartroom/chartroom/records"
 )
 
-// appointmentPatient finds an appointment's patient: by the scheduling
-// system's id when the row has one and a patient carries it, else by the
-// chart number (which may be that same id, in a file whose only id column
-// is the chart number). reason says why no patient was found.
-func appointmentPatient(ctx context.Context, tx *sql.Tx, st records.Settings, row records.AppointmentRow) (records.Patient, string, error) {
-	if row.ExternalID != "" {
-		p, err := patientByExternalID(ctx, tx, row.ExternalID)
-		if err == nil {
-			return p, "", nil
-		}
-		if records.ErrorCode(err) != records.ENotFound {
-			return p, "", err
-		}
-	}
-	mrn, err := records.NormalizeMRN(row.MRN, st.MRNWidth)
-	if err != nil {
-		if row.ExternalID != "" {
-			return records.Patient{}, fmt.Sprintf("no patient has the external id %s", row.ExternalID), nil
-		}
-		return records.Patient{}, "MRN: " + err.Error(), nil
-	}
-	p, _, err := resolveMRN(ctx, tx, mrn)
-	if records.ErrorCode(err) == records.ENotFound {
-		if row.ExternalID != "" && row.ExternalID != row.MRN {
-			return p, fmt.Sprintf("no patient has the external id %s or the chart number %s", row.ExternalID, records.FormatMRN(mrn, st.Filing)), nil
-		}
-		return p, fmt.Sprintf("no patient has the chart number %s", records.FormatMRN(mrn, st.Filing)), nil
-	}
-	return p, "", err
+// appointmentRecords is an appointments import's reads and writes, in its
+// transaction (records.ImportAppointmentRows decides each row).
+type appointmentRecords struct {
+	ctx context.Context
+	s   *Store
+	tx  *sql.Tx
+	a   records.Actor
+	dup *sql.Stmt
 }
 
-// addProvider makes a provider the import met but no borrower carries
-// known to the summary, and, when add is set, a provider borrower.
-func addProvider(ctx context.Context, s *Store, tx *sql.Tx, a records.Actor, name string, add bool, sum *records.ImportSummary) (records.Borrower, error) {
-	if !add {
-		sum.UnknownProviders = append(sum.UnknownProviders, name)
-		return records.Borrower{}, nil
+func (r appointmentRecords) PatientByExternalID(id string) (records.Patient, error) {
+	return patientByExternalID(r.ctx, r.tx, id)
+}
+
+func (r appointmentRecords) PatientByMRN(mrn string) (records.Patient, error) {
+	p, _, err := resolveMRN(r.ctx, r.tx, mrn)
+	return p, err
+}
+
+func (r appointmentRecords) BorrowerNamed(name string) (records.Borrower, bool, error) {
+	found, err := queryBorrowers(r.ctx, r.tx, "SELECT "+borrowerColumns+" FROM borrowers WHERE name = ? COLLATE NOCASE", name)
+	if err != nil || len(found) == 0 {
+		return records.Borrower{}, false, err
 	}
-	b := records.Borrower{Name: name, Kind: records.BorrowerProvider, Active: true}
-	if err := records.ValidateBorrower(&b); err != nil {
-		sum.UnknownProviders = append(sum.UnknownProviders, name)
-		return records.Borrower{}, nil
-	}
-	id, err := insertBorrower(ctx, tx, b)
+	return found[0], true, nil
+}
+
+func (r appointmentRecords) AddProvider(b records.Borrower) (records.Borrower, error) {
+	id, err := insertBorrower(r.ctx, r.tx, b)
 	if err != nil {
 		return b, err
 	}
 	b.ID = id
-	sum.AddedProviders = append(sum.AddedProviders, b.Name)
-	return b, s.auditor(tx, a).add(ctx, records.AuditCreate, "borrower", b.ID, "borrower %s (%s) added by an appointments import", b.Name, b.Kind)
+	return b, r.s.auditor(r.tx, r.a).add(r.ctx, records.AuditCreate, "borrower", b.ID, "%s", records.AddedProviderDetail(b))
+}
+
+func (r appointmentRecords) RequestImported(q records.Request) (bool, error) {
+	var n int
+	err := r.dup.QueryRowContext(r.ctx, int64(q.PatientID), int64(q.BorrowerID), q.NeededOn.String(), q.NeededAt).Scan(&n)
+	return n > 0, err
+}
+
+func (r appointmentRecords) AddRequest(q records.Request) error {
+	_, err := r.s.insertRequest(r.ctx, r.tx, r.a, q)
+	return err
 }
 
 // ImportAppointments creates a pending request per appointment row (clerk);
@@ -98,68 +91,10 @@ func (s *Store) ImportAppointmentsWith(ctx context.Context, rows []records.Appoi
 			return err
 		}
 		defer dup.Close()
-		borrowers := map[string]records.Borrower{}
-		for _, row := range rows {
-			reject := func(format string, args ...any) {
-				sum.Rejected = append(sum.Rejected, records.RowError{Line: row.Line, Reason: fmt.Sprintf(format, args...)})
-			}
-			if row.Date.IsZero() {
-				reject("the appointment date is missing")
-				continue
-			}
-			p, reason, err := appointmentPatient(ctx, tx, st, row)
-			if err != nil {
-				return err
-			}
-			if reason != "" {
-				reject("%s", reason)
-				continue
-			}
-			name := strings.TrimSpace(row.Provider)
-			key := strings.ToLower(name)
-			b, ok := borrowers[key]
-			if !ok {
-				found, err := queryBorrowers(ctx, tx, "SELECT "+borrowerColumns+" FROM borrowers WHERE name = ? COLLATE NOCASE", name)
-				if err != nil {
-					return err
-				}
-				if len(found) > 0 {
-					b = found[0]
-				} else if name != "" {
-					if b, err = addProvider(ctx, s, tx, a, name, opt.AddProviders, &sum); err != nil {
-						return err
-					}
-				}
-				borrowers[key] = b
-			}
-			if b.ID == 0 {
-				reject("no borrower is named %q; add the provider as a borrower first", row.Provider)
-				continue
-			}
-			if !b.Active {
-				reject("%s is not an active borrower", b.Name)
-				continue
-			}
-			r := records.Request{PatientID: p.ID, BorrowerID: b.ID, NeededOn: row.Date, NeededAt: row.Time, Reason: row.Reason, Source: "appointment"}
-			if err := records.ValidateRequest(&r, s.today()); err != nil {
-				reject("%s", records.ErrorMessage(err))
-				continue
-			}
-			var n int
-			if err := dup.QueryRowContext(ctx, int64(r.PatientID), int64(r.BorrowerID), r.NeededOn.String(), r.NeededAt).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				sum.Unchanged++
-				continue
-			}
-			if _, err := s.insertRequest(ctx, tx, a, r); err != nil {
-				return err
-			}
-			sum.Imported++
+		if sum, err = records.ImportAppointmentRows(rows, st, s.today(), opt.AddProviders, appointmentRecords{ctx, s, tx, a, dup}); err != nil {
+			return err
 		}
-		if err := s.auditor(tx, a).add(ctx, records.AuditImport, "request", 0, "appointments imported: %d new, %d unchanged, %d rejected",
-			sum.Imported, sum.Unchanged, len(sum.Rejected)); err != nil {
+		if err := s.auditor(tx, a).add(ctx, records.AuditImport, "request", 0, "%s", records.AppointmentImportDetail(sum)); err != nil {
 			return err
 		}
 		if dryRun {

@@ -153,13 +153,8 @@ func (s *Store) places(st records.Settings, hasKey bool) []place {
 	return ps
 }
 
-// reachable reports whether a second place is there: an existing folder.
-// It is never created, so a drive that is not plugged in is not mistaken
-// for an empty folder on the PC's own disk.
-func reachable(dir string) bool {
-	fi, err := os.Stat(dir)
-	return err == nil && fi.IsDir()
-}
+// reachable reports whether a second place is there (an existing folder).
+func reachable(dir string) bool { return records.BackupPlaceReachable(dir) }
 
 // inDatabaseFolder reports whether dir is the database's folder or inside
 // it: a backup there stays on the PC, beside the database, and is not

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -119,8 +118,7 @@ func (s *Store) ImportPatients(ctx context.Context, src records.PatientSource, d
 		if err := rebuild(); err != nil {
 			return err
 		}
-		if err := s.auditor(tx, a).add(ctx, records.AuditImport, "patient", 0, "patients imported: %d new, %d updated, %d unchanged, %d rejected",
-			sum.Imported, sum.Updated, sum.Unchanged, len(sum.Rejected)); err != nil {
+		if err := s.auditor(tx, a).add(ctx, records.AuditImport, "patient", 0, "%s", records.PatientImportDetail(sum)); err != nil {
 			return err
 		}
 		if dryRun {
@@ -178,8 +176,7 @@ func checkRows(src records.PatientSource, st records.Settings, today records.Dat
 				return false
 			}
 		}
-		firstLine := map[string]int{}
-		firstExternal := map[string]int{}
+		check := records.NewPatientRowCheck(st, today)
 		var b checkedRows
 		for row, err := range src {
 			select {
@@ -191,39 +188,12 @@ func checkRows(src records.PatientSource, st records.Settings, today records.Dat
 				send(checkedRows{err: err})
 				return
 			}
-			p := row.Patient
-			reason := ""
-			var err error
-			if row.AssignMRN {
-				p.MRN = ""
-				err = records.ValidatePatientDetails(&p, today)
-				if err == nil && p.ExternalID == "" {
-					err = records.FieldError("External id", "is required of a row whose chart number Chartroom assigns")
-				}
-			} else {
-				err = records.ValidatePatient(&p, st, today)
-			}
-			extKey := externalKey(p.ExternalID)
-			if err != nil {
-				reason = records.ErrorMessage(err)
-			} else if p.Status == records.PatientMerged {
-				reason = "Status: a merged chart cannot be imported"
-			} else if first, seen := firstLine[p.MRN]; seen && p.MRN != "" {
-				reason = fmt.Sprintf("chart number %s is repeated (first on line %d)", records.FormatMRN(p.MRN, st.Filing), first)
-			} else if first, seen := firstExternal[extKey]; seen && extKey != "" {
-				reason = fmt.Sprintf("external id %s is repeated (first on line %d)", p.ExternalID, first)
-			}
+			row, reason := check.Check(row)
 			if reason != "" {
 				b.rejected = append(b.rejected, records.RowError{Line: row.Line, Reason: reason})
 				continue
 			}
-			if p.MRN != "" {
-				firstLine[p.MRN] = row.Line
-			}
-			if extKey != "" {
-				firstExternal[extKey] = row.Line
-			}
-			b.rows = append(b.rows, importRow{records.PatientRow{Line: row.Line, Patient: p, AssignMRN: row.AssignMRN}, keysOf(st, p)})
+			b.rows = append(b.rows, importRow{row, keysOf(st, row.Patient)})
 			if len(b.rows) == importChunk {
 				if !send(b) {
 					return
@@ -240,34 +210,15 @@ func checkRows(src records.PatientSource, st records.Settings, today records.Dat
 	}
 }
 
-// reject names a bad line in the summary.
-func reject(sum *records.ImportSummary, line int, format string, args ...any) {
-	sum.Rejected = append(sum.Rejected, records.RowError{Line: line, Reason: fmt.Sprintf(format, args...)})
-}
-
-// externalKey is the form two external ids are compared in: case does not
-// tell them apart (the column's NOCASE collation folds ASCII letters only).
-func externalKey(id string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'A' && r <= 'Z' {
-			return r + ('a' - 'A')
-		}
-		return r
-	}, id)
-}
-
-// importer holds an import's prepared statements.
+// importer holds an import's prepared statements and the rules deciding
+// each row (records.PatientImport).
 type importer struct {
 	tx     *sql.Tx
 	st     records.Settings
 	ins    *patientInserter
 	update *sql.Stmt
 	fresh  bool // the practice had no patients when the import began
-	// The chart numbers given out: the highest one written so far (read
-	// from the store at the first need), and the line of each one assigned.
-	topMRN      uint64
-	topMRNKnown bool
-	assigned    map[string]int
+	rules  *records.PatientImport
 }
 
 func (s *Store) newImporter(ctx context.Context, tx *sql.Tx, st records.Settings, a records.Actor) (*importer, error) {
@@ -275,7 +226,7 @@ func (s *Store) newImporter(ctx context.Context, tx *sql.Tx, st records.Settings
 	if err != nil {
 		return nil, err
 	}
-	im := &importer{tx: tx, st: st, ins: ins, assigned: map[string]int{}}
+	im := &importer{tx: tx, st: st, ins: ins, rules: records.NewPatientImport(st)}
 	if err := tx.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM patients)").Scan(&im.fresh); err != nil {
 		im.close()
 		return nil, err
@@ -295,16 +246,10 @@ func (im *importer) close() {
 	}
 }
 
-// stored are the patients a chunk's rows may be: by chart number and by
-// external id (externalKey).
-type stored struct {
-	byMRN, byExternal map[string]records.Patient
-}
-
 // existing looks up the stored patients of a chunk's chart numbers and
 // external ids at once.
-func (im *importer) existing(ctx context.Context, chunk []importRow) (stored, error) {
-	found := stored{byMRN: map[string]records.Patient{}, byExternal: map[string]records.Patient{}}
+func (im *importer) existing(ctx context.Context, chunk []importRow) (records.StoredPatients, error) {
+	found := records.NewStoredPatients()
 	if len(chunk) == 0 || im.fresh {
 		return found, nil // a fresh practice holds only this import's rows, and its ids are distinct
 	}
@@ -337,10 +282,7 @@ func (im *importer) existing(ctx context.Context, chunk []importRow) (stored, er
 				rows.Close()
 				return found, err
 			}
-			found.byMRN[old.MRN] = old
-			if old.ExternalID != "" {
-				found.byExternal[externalKey(old.ExternalID)] = old
-			}
+			found.Add(old)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -350,149 +292,46 @@ func (im *importer) existing(ctx context.Context, chunk []importRow) (stored, er
 	return found, nil
 }
 
-// match finds the stored patient a row is: by its external id first (the
-// other system's id is what the file is sure of), else by its chart number.
-// reason is set when the two disagree with what is stored.
-func (im *importer) match(p records.Patient, st stored) (old records.Patient, ok bool, reason string) {
-	format := func(mrn string) string { return records.FormatMRN(mrn, im.st.Filing) }
-	if p.ExternalID != "" {
-		if old, ok = st.byExternal[externalKey(p.ExternalID)]; ok {
-			if p.MRN != "" && p.MRN != old.MRN {
-				return old, false, fmt.Sprintf("external id %s belongs to chart %s, but the file gives it chart number %s",
-					p.ExternalID, format(old.MRN), format(p.MRN))
-			}
-			return old, true, ""
-		}
-	}
-	if p.MRN == "" {
-		return old, false, ""
-	}
-	if old, ok = st.byMRN[p.MRN]; ok && old.ExternalID != "" && p.ExternalID != "" {
-		return old, false, fmt.Sprintf("chart %s has the external id %s, but the file gives it %s", format(old.MRN), old.ExternalID, p.ExternalID)
-	}
-	if !ok {
-		if line, taken := im.assigned[p.MRN]; taken {
-			return old, false, fmt.Sprintf("chart number %s was given to the new patient of line %d in this import", format(p.MRN), line)
-		}
-	}
-	return old, ok, ""
-}
-
-// nextMRN is the practice's next free chart number: one more than the
-// highest there is, at the practice's width.
-func (im *importer) nextMRN(ctx context.Context) (string, error) {
-	if !im.topMRNKnown {
+// highestMRN is the highest stored chart number ("" when none).
+func (im *importer) highestMRN(ctx context.Context) func() (string, error) {
+	return func() (string, error) {
 		var top sql.NullString
-		if err := im.tx.QueryRowContext(ctx, "SELECT max(mrn) FROM patients").Scan(&top); err != nil {
-			return "", err
-		}
-		im.noteMRN(top.String)
-		im.topMRNKnown = true
-	}
-	next := strconv.FormatUint(im.topMRN+1, 10)
-	if len(next) > im.st.MRNWidth {
-		return "", records.Errorf(records.EConflict, "every chart number of %d digits up to %s is taken; there is no next free one",
-			im.st.MRNWidth, strings.Repeat("9", im.st.MRNWidth))
-	}
-	return strings.Repeat("0", im.st.MRNWidth-len(next)) + next, nil
-}
-
-// noteMRN keeps the highest chart number written, so that an assigned one
-// is never one already given.
-func (im *importer) noteMRN(mrn string) {
-	if n, err := strconv.ParseUint(mrn, 10, 64); err == nil && n > im.topMRN {
-		im.topMRN = n
+		err := im.tx.QueryRowContext(ctx, "SELECT max(mrn) FROM patients").Scan(&top)
+		return top.String, err
 	}
 }
 
-// apply imports a chunk of validated rows with distinct chart numbers and
+// apply imports a chunk of checked rows with distinct chart numbers and
 // external ids.
 func (im *importer) apply(ctx context.Context, chunk []importRow, sum *records.ImportSummary) error {
 	st, err := im.existing(ctx, chunk)
 	if err != nil {
 		return err
 	}
+	highest := im.highestMRN(ctx)
 	for _, row := range chunk {
-		p := row.Patient
-		old, ok, reason := im.match(p, st)
-		if reason != "" {
-			reject(sum, row.Line, "%s", reason)
-			continue
+		d, err := im.rules.Decide(row.PatientRow, st, highest, sum)
+		if err != nil {
+			return err
 		}
-		if !ok {
+		switch d.Outcome {
+		case records.ImportNew:
 			keys := row.keys
-			if p.MRN == "" {
-				mrn, err := im.nextMRN(ctx)
-				if err != nil {
-					reject(sum, row.Line, "%s", records.ErrorMessage(err))
-					continue
-				}
-				p.MRN = mrn
-				keys = keysOf(im.st, p)
-				im.assigned[mrn] = row.Line
-				sum.AssignedMRNs = append(sum.AssignedMRNs, mrn)
+			if row.AssignMRN {
+				keys = keysOf(im.st, d.Patient)
 			}
-			if _, err := im.ins.add(ctx, p, keys); err != nil {
+			if _, err := im.ins.add(ctx, d.Patient, keys); err != nil {
 				return err
 			}
-			im.noteMRN(p.MRN)
-			sum.Imported++
-			continue
+		case records.ImportUpdated:
+			next := d.Patient
+			k := keysOf(im.st, next)
+			_, err = im.update.ExecContext(ctx, next.ExternalID, next.LastName, next.FirstName, next.MiddleName, k.lastFold, k.firstFold,
+				dval(next.DOB), next.Sex, dval(next.Deceased), dval(next.LastVisit), next.Phone, k.filing, tval(im.ins.now), int64(d.Old.ID))
+			if err != nil {
+				return fmt.Errorf("line %d: %w", row.Line, err)
+			}
 		}
-		if old.Status == records.PatientMerged {
-			reject(sum, row.Line, "chart number %s was retired when it was merged into %s",
-				records.FormatMRN(old.MRN, im.st.Filing), records.FormatMRN(old.MergedInto, im.st.Filing))
-			continue
-		}
-		next := mergeImported(old, p)
-		if samePatientDetails(old, next) {
-			sum.Unchanged++
-			continue
-		}
-		k := keysOf(im.st, next)
-		_, err = im.update.ExecContext(ctx, next.ExternalID, next.LastName, next.FirstName, next.MiddleName, k.lastFold, k.firstFold,
-			dval(next.DOB), next.Sex, dval(next.Deceased), dval(next.LastVisit), next.Phone, k.filing, tval(im.ins.now), int64(old.ID))
-		if err != nil {
-			return fmt.Errorf("line %d: %w", row.Line, err)
-		}
-		sum.Updated++
 	}
 	return nil
-}
-
-// mergeImported lays an imported row over the stored patient: what the file
-// says wins, except that an empty optional field keeps the stored value.
-func mergeImported(old, in records.Patient) records.Patient {
-	next := old
-	if old.ExternalID == "" {
-		next.ExternalID = in.ExternalID
-	}
-	next.LastName = in.LastName
-	if in.FirstName != "" {
-		next.FirstName = in.FirstName
-	}
-	if in.MiddleName != "" {
-		next.MiddleName = in.MiddleName
-	}
-	if !in.DOB.IsZero() {
-		next.DOB = in.DOB
-	}
-	if in.Sex != "" && in.Sex != records.SexUnknown {
-		next.Sex = in.Sex
-	}
-	if !in.Deceased.IsZero() {
-		next.Deceased = in.Deceased
-	}
-	if !in.LastVisit.IsZero() {
-		next.LastVisit = in.LastVisit
-	}
-	if in.Phone != "" {
-		next.Phone = in.Phone
-	}
-	return next
-}
-
-func samePatientDetails(a, b records.Patient) bool {
-	return a.ExternalID == b.ExternalID && a.LastName == b.LastName && a.FirstName == b.FirstName && a.MiddleName == b.MiddleName && a.DOB.Equal(b.DOB) &&
-		a.Sex == b.Sex && a.Deceased.Equal(b.Deceased) && a.LastVisit.Equal(b.LastVisit) && a.Phone == b.Phone
 }

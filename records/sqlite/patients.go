@@ -283,41 +283,13 @@ func (s *Store) UpdatePatient(ctx context.Context, p records.Patient) (records.P
 		if out, err = loadPatient(ctx, tx, p.ID); err != nil {
 			return err
 		}
-		return s.auditor(tx, a).add(ctx, records.AuditUpdate, "patient", p.ID, "chart %s changed: %s", p.MRN, patientDiff(old, out))
+		return s.auditor(tx, a).add(ctx, records.AuditUpdate, "patient", p.ID, "chart %s changed: %s", p.MRN, records.PatientChanges(old, out))
 	})
 	return out, err
 }
 
 func mrnTaken(mrn string, st records.Settings) error {
 	return records.Errorf(records.EConflict, "a patient with MRN %s already exists", records.FormatMRN(mrn, st.Filing))
-}
-
-// patientDiff names the fields that changed, for the audit log (names, not
-// values: the log is not a second copy of the chart).
-func patientDiff(a, b records.Patient) string {
-	var ch []string
-	add := func(name string, changed bool) {
-		if changed {
-			ch = append(ch, name)
-		}
-	}
-	add("MRN "+a.MRN+" -> "+b.MRN, a.MRN != b.MRN)
-	add("name", a.LastName != b.LastName || a.FirstName != b.FirstName || a.MiddleName != b.MiddleName)
-	add("date of birth", !a.DOB.Equal(b.DOB))
-	add("sex", a.Sex != b.Sex)
-	add("date of death", !a.Deceased.Equal(b.Deceased))
-	add("last visit", !a.LastVisit.Equal(b.LastVisit))
-	add("status "+string(b.Status), a.Status != b.Status)
-	add("legal hold", a.LegalHold != b.LegalHold)
-	add("phone", a.Phone != b.Phone)
-	if len(ch) == 0 {
-		return "nothing"
-	}
-	out := ch[0]
-	for _, c := range ch[1:] {
-		out += ", " + c
-	}
-	return out
 }
 
 // patientByExternalID finds the patient another system knows by id (case

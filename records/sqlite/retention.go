@@ -67,7 +67,7 @@ func (s *Store) SaveRetentionPreset(ctx context.Context, p records.RetentionPres
 			res, err := tx.ExecContext(ctx, `INSERT INTO retention_presets (name, adult_years, majority_age, minor_years, deceased_years,
 				billing_years, note) VALUES (?, ?, ?, ?, ?, ?, ?)`, p.Name, r.AdultYears, r.MajorityAge, r.MinorYears, r.DeceasedYears, r.BillingOnlyYears, p.Note)
 			if _, ok := uniqueViolation(err); ok {
-				return records.FieldError("Name", "a retention preset named %s already exists", p.Name)
+				return records.RetentionPresetNameTaken(p.Name)
 			}
 			if err != nil {
 				return err
@@ -83,7 +83,7 @@ func (s *Store) SaveRetentionPreset(ctx context.Context, p records.RetentionPres
 				deceased_years = ?, billing_years = ?, note = ? WHERE id = ?`, p.Name, r.AdultYears, r.MajorityAge, r.MinorYears, r.DeceasedYears,
 				r.BillingOnlyYears, p.Note, int64(p.ID))
 			if _, ok := uniqueViolation(err); ok {
-				return records.FieldError("Name", "a retention preset named %s already exists", p.Name)
+				return records.RetentionPresetNameTaken(p.Name)
 			}
 			if err != nil {
 				return err
@@ -93,8 +93,7 @@ func (s *Store) SaveRetentionPreset(ctx context.Context, p records.RetentionPres
 		if out, err = loadRetentionPreset(ctx, tx, p.ID); err != nil {
 			return err
 		}
-		return s.auditor(tx, a).add(ctx, action, "retention-preset", p.ID, "retention preset %s: adults %d, majority %d + %d, deceased %d, billing %d",
-			p.Name, r.AdultYears, r.MajorityAge, r.MinorYears, r.DeceasedYears, r.BillingOnlyYears)
+		return s.auditor(tx, a).add(ctx, action, "retention-preset", p.ID, "%s", records.RetentionPresetDetail(p))
 	})
 	return out, err
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"strings"
 
 	"github.com/chartroom/chartroom/records"
@@ -90,16 +89,12 @@ func (s *Store) UpdateSettings(ctx context.Context, in records.Settings) (record
 			return err
 		}
 		if in.SecondBackupDir != "" && in.SecondBackupDir != old.SecondBackupDir {
-			if _, hasKey, err := loadBackupKey(ctx, tx); err != nil {
+			_, hasKey, err := loadBackupKey(ctx, tx)
+			if err != nil {
 				return err
-			} else if !hasKey {
-				return records.FieldError("Second backup place", "needs a backup passphrase first: backups that leave this PC are encrypted with it")
 			}
-			if !filepath.IsAbs(in.SecondBackupDir) {
-				return records.FieldError("Second backup place", "must be a whole folder path (such as E:\\Chartroom or /media/usb/chartroom), not %s", in.SecondBackupDir)
-			}
-			if !reachable(in.SecondBackupDir) {
-				return records.FieldError("Second backup place", "%s cannot be reached now: plug the drive in or connect the network folder first", in.SecondBackupDir)
+			if err := records.CheckSecondBackupPlace(in.SecondBackupDir, hasKey); err != nil {
+				return err
 			}
 		}
 		if in.RetentionPresetID != 0 {
@@ -122,7 +117,7 @@ func (s *Store) UpdateSettings(ctx context.Context, in records.Settings) (record
 				return err
 			}
 		}
-		return s.auditor(tx, a).add(ctx, records.AuditUpdate, "settings", 1, "settings changed: %s", settingsDiff(old, in))
+		return s.auditor(tx, a).add(ctx, records.AuditUpdate, "settings", 1, "settings changed: %s", records.SettingsChanges(old, in))
 	})
 	if err != nil {
 		return records.Settings{}, err
@@ -195,29 +190,4 @@ func refile(ctx context.Context, tx *sql.Tx, fs records.FilingSystem) error {
 		}
 		after = batch[len(batch)-1].id
 	}
-}
-
-// settingsDiff names the settings that changed, for the audit log.
-func settingsDiff(a, b records.Settings) string {
-	var ch []string
-	add := func(name string, changed bool) {
-		if changed {
-			ch = append(ch, name)
-		}
-	}
-	add("practice name", a.PracticeName != b.PracticeName)
-	add("practice address", a.PracticeAddress != b.PracticeAddress)
-	add("MRN width", a.MRNWidth != b.MRNWidth)
-	add("filing system", a.Filing != b.Filing)
-	add("paper", a.Paper != b.Paper)
-	add("idle lock", a.IdleLockMinutes != b.IdleLockMinutes)
-	add("request expiry", a.RequestExpiryDays != b.RequestExpiryDays)
-	add("retention", a.Retention != b.Retention || a.RetentionPresetID != b.RetentionPresetID)
-	add("backup folder", a.BackupDir != b.BackupDir)
-	add("backups kept", a.BackupKeep != b.BackupKeep || a.BackupKeepWeekly != b.BackupKeepWeekly || a.BackupKeepMonthly != b.BackupKeepMonthly)
-	add("second backup place", a.SecondBackupDir != b.SecondBackupDir || a.SecondPlaceDays != b.SecondPlaceDays)
-	if len(ch) == 0 {
-		return "nothing"
-	}
-	return strings.Join(ch, ", ")
 }
