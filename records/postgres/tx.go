@@ -24,7 +24,9 @@ func (s *Store) write(ctx context.Context, what string, fn func(tx pgx.Tx) error
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	var keep commitThen
-	if err := fn(tx); errors.As(err, &keep) {
+	if err := fn(tx); errors.Is(err, errDryRun) {
+		return nil // rolled back by the deferred Rollback
+	} else if errors.As(err, &keep) {
 		// Kept below: the change is saved and the error still told.
 	} else if err != nil {
 		return s.failed(ctx, what, err, false)
