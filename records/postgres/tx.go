@@ -14,8 +14,8 @@ import (
 )
 
 // write runs fn as one transaction: everything it does is kept, or nothing
-// is. what names the operation in the message a failure gives. A
-// connection that broke (the server restarted, a cable pulled) is dropped
+// is (errDryRun: nothing, and no error). what names the operation in the
+// message a failure gives. A connection that broke (the server restarted, a cable pulled) is dropped
 // from the pool, so the next operation connects afresh.
 func (s *Store) write(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
 	tx, err := s.pool.Begin(ctx)
