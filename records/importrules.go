@@ -332,3 +332,22 @@ func RetentionPresetDetail(p RetentionPreset) string {
 	return fmt.Sprintf("retention preset %s: adults %d, majority %d + %d, deceased %d, billing %d",
 		p.Name, r.AdultYears, r.MajorityAge, r.MinorYears, r.DeceasedYears, r.BillingOnlyYears)
 }
+
+// ValidatePatientEdit cleans p, the edited index entry of the stored
+// patient old, and says what is wrong with it: as ValidatePatient, and a
+// chart is neither merged nor unmerged by editing it.
+func ValidatePatientEdit(old Patient, p *Patient, st Settings, today Date) error {
+	if err := ValidatePatient(p, st, today); err != nil {
+		return err
+	}
+	if (p.Status == PatientMerged) != (old.Status == PatientMerged) {
+		return FieldError("Status", "merging charts moves their folders and history; it is not done by editing a patient")
+	}
+	return nil
+}
+
+// MRNWidthTooNarrow refuses a chart-number width that n stored numbers do
+// not fit in, example being one of them.
+func MRNWidthTooNarrow(width, n int, example string) error {
+	return FieldError("MRN width", "cannot be %d digits: %d chart numbers are longer, for example %s", width, n, strings.TrimLeft(example, "0"))
+}

@@ -283,9 +283,11 @@ func (im *importer) flush(ctx context.Context) error {
 	return nil
 }
 
-// drawIDs takes n ids from the sequence of table's id column.
+// drawIDs takes n ids from the sequence of table's id column (looked up
+// once, not per id).
 func (im *importer) drawIDs(ctx context.Context, table string, n int) ([]int64, error) {
-	rows, err := im.tx.Query(ctx, "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)", table, n)
+	rows, err := im.tx.Query(ctx, `SELECT nextval(s.seq) FROM (SELECT pg_get_serial_sequence($1, 'id')::regclass AS seq) AS s,
+		generate_series(1, $2)`, table, n)
 	if err != nil {
 		return nil, err
 	}

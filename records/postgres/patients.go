@@ -352,11 +352,8 @@ func (s *Store) UpdatePatient(ctx context.Context, p records.Patient) (records.P
 		if err != nil {
 			return err
 		}
-		if err := records.ValidatePatient(&p, st, s.today()); err != nil {
+		if err := records.ValidatePatientEdit(old, &p, st, s.today()); err != nil {
 			return err
-		}
-		if (p.Status == records.PatientMerged) != (old.Status == records.PatientMerged) {
-			return records.FieldError("Status", "merging charts moves their folders and history; it is not done by editing a patient")
 		}
 		k := keysOf(st, p)
 		_, err = tx.Exec(ctx, `UPDATE patients SET mrn = $1, last_name = $2, first_name = $3, middle_name = $4, last_fold = $5,

@@ -182,7 +182,7 @@ func repadMRNs(ctx context.Context, tx pgx.Tx, from, to int) error {
 		return err
 	}
 	if n > 0 {
-		return records.FieldError("MRN width", "cannot be %d digits: %d chart numbers are longer, for example %s", to, n, strings.TrimLeft(example, "0"))
+		return records.MRNWidthTooNarrow(to, n, example)
 	}
 	_, err = tx.Exec(ctx, "UPDATE patients SET mrn = substr(mrn, $1)", cut+1)
 	return err

@@ -260,11 +260,8 @@ func (s *Store) UpdatePatient(ctx context.Context, p records.Patient) (records.P
 		if err != nil {
 			return err
 		}
-		if err := records.ValidatePatient(&p, st, s.today()); err != nil {
+		if err := records.ValidatePatientEdit(old, &p, st, s.today()); err != nil {
 			return err
-		}
-		if (p.Status == records.PatientMerged) != (old.Status == records.PatientMerged) {
-			return records.FieldError("Status", "merging charts moves their folders and history; it is not done by editing a patient")
 		}
 		now := s.now()
 		k := keysOf(st, p)

@@ -142,7 +142,7 @@ func repadMRNs(ctx context.Context, tx *sql.Tx, from, to int) error {
 		return err
 	}
 	if n > 0 {
-		return records.FieldError("MRN width", "cannot be %d digits: %d chart numbers are longer, for example %s", to, n, strings.TrimLeft(example, "0"))
+		return records.MRNWidthTooNarrow(to, n, example)
 	}
 	_, err = tx.ExecContext(ctx, "UPDATE patients SET mrn = substr(mrn, ?)", cut+1)
 	return err
