@@ -168,3 +168,22 @@ func BackupPlaceReachable(dir string) bool {
 	fi, err := os.Stat(dir)
 	return err == nil && fi.IsDir()
 }
+
+// FollowPreset fills the policy of settings that follow a stored preset
+// from it; lookupErr, the preset's look-up failure, is told in the
+// settings' own field.
+func (s *Settings) FollowPreset(p RetentionPreset, lookupErr error) error {
+	if lookupErr != nil {
+		return FieldError("Retention preset", "%s", ErrorMessage(lookupErr))
+	}
+	s.Retention = p.Policy
+	return nil
+}
+
+// Repads reports whether changing old into s rewrites every chart number
+// (a new width), and Refiles whether it recomputes every filing key (a
+// new width or filing system).
+func (s Settings) Repads(old Settings) bool { return s.MRNWidth != old.MRNWidth }
+
+// Refiles: see Repads.
+func (s Settings) Refiles(old Settings) bool { return s.Repads(old) || s.Filing != old.Filing }

@@ -26,17 +26,15 @@ const importChunk = 500
 // with COPY (their folders and "create" movements with them).
 const importFlush = 5000
 
-// ImportPatients adds or updates patients from an import in one transaction
-// (supervisor): a new chart number creates the patient with volume 1 in file
-// at the default location; a known one with different details updates it
-// (an empty field in the file keeps what is stored, so a file without a
-// phone column wipes no phones); identical rows are counted unchanged. Bad
-// rows are rejected by line and the good ones still import. A dry run
-// reports the same summary and rolls back. records.PatientRowCheck and
-// records.PatientImport decide each row; this reads and writes them in
-// runs, never a round trip per row. The patients lock is held throughout,
-// so a patient added on another workstation meanwhile cannot take a chart
-// number this import gives.
+// ImportPatients adds or updates patients from an import in one
+// transaction (supervisor), as the SQLite store does: a new patient gets
+// volume 1 in file at the default location, an empty field keeps what is
+// stored, bad rows are rejected by line, a dry run rolls back.
+// records.PatientRowCheck and records.PatientImport decide each row; this
+// store reads and writes them in runs (one look-up and one batch of
+// updates per run, new patients with COPY), never a round trip per row. The patients lock is held
+// throughout, so a patient added on another workstation meanwhile cannot
+// take a chart number this import gives.
 func (s *Store) ImportPatients(ctx context.Context, src records.PatientSource, dryRun bool) (records.ImportSummary, error) {
 	a, err := records.Require(ctx, records.RoleSupervisor, "import patients")
 	if err != nil {

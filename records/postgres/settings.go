@@ -129,13 +129,11 @@ func (s *Store) UpdateSettings(ctx context.Context, in records.Settings) (record
 			if _, err := tx.Exec(ctx, "SELECT 1 FROM retention_presets WHERE id = $1 FOR SHARE", int64(in.RetentionPresetID)); err != nil {
 				return err
 			}
-			p, err := loadRetentionPreset(ctx, tx, in.RetentionPresetID)
-			if err != nil {
-				return records.FieldError("Retention preset", "%s", records.ErrorMessage(err))
+			if err := in.FollowPreset(loadRetentionPreset(ctx, tx, in.RetentionPresetID)); err != nil {
+				return err
 			}
-			in.Retention = p.Policy
 		}
-		if in.MRNWidth != old.MRNWidth {
+		if in.Repads(old) {
 			if err := repadMRNs(ctx, tx, old.MRNWidth, in.MRNWidth); err != nil {
 				return err
 			}
@@ -143,7 +141,7 @@ func (s *Store) UpdateSettings(ctx context.Context, in records.Settings) (record
 		if err := saveSettings(ctx, tx, in); err != nil {
 			return err
 		}
-		if in.MRNWidth != old.MRNWidth || in.Filing != old.Filing {
+		if in.Refiles(old) {
 			if err := refile(ctx, tx, in.Filing); err != nil {
 				return err
 			}
