@@ -31,6 +31,7 @@ var passing = []string{
 	"ImportAssignsNoNumberBeyondTheWidth",
 	"ExternalIDsAreFoundAndUnique",
 	"ImportAppointmentsFindsPatientsAndProviders",
+	"UpdatePatient",
 	"CheckOutAndIn",
 	"CheckOutRules",
 	"MissingFoundTransfer",

@@ -53,6 +53,7 @@ var contract = []struct {
 	{"ImportAssignsNoNumberBeyondTheWidth", testImportAssignsNoNumberBeyondTheWidth},
 	{"ExternalIDsAreFoundAndUnique", testExternalIDsAreFoundAndUnique},
 	{"ImportAppointmentsFindsPatientsAndProviders", testImportAppointmentsFindsPatientsAndProviders},
+	{"UpdatePatient", testUpdatePatient},
 	{"CheckOutAndIn", testCheckOutAndIn},
 	{"CheckOutRules", testCheckOutRules},
 	{"MissingFoundTransfer", testMissingFoundTransfer},
