@@ -16,13 +16,7 @@ import (
 // (among new ones) updates exactly those. (The contract suite's imports
 // are smaller than one COPY batch.)
 func TestLargeImportAcrossBatches(t *testing.T) {
-	clock := storetest.NewClock()
-	s, err := Open(t.Context(), pgtest.Database(t), Options{Now: clock.Now, PasswordParams: cheapParams})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	f := storetest.NewFixture(t, partialStore{Store: s}, clock)
+	s, f, _ := openFixture(t)
 	n := 2*importFlush + importChunk/2 + 3
 	rows := storetest.FakeRows(11, 100000, n)
 
@@ -73,4 +67,17 @@ func TestLargeImportAcrossBatches(t *testing.T) {
 	if p, err := s.PatientByMRN(f.Clerk, "900006"); err != nil || p.LastName != extra[6].Patient.LastName {
 		t.Fatalf("the last new patient: %+v %v", p, err)
 	}
+}
+
+// openFixture opens a store on a fresh database of the throwaway cluster
+// with the contract suite's fixture in it, on a clock the test moves.
+func openFixture(t *testing.T) (*Store, *storetest.Fixture, *records.ManualClock) {
+	t.Helper()
+	clock := storetest.NewClock()
+	s, err := Open(t.Context(), pgtest.Database(t), Options{Now: clock.Now, PasswordParams: cheapParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, storetest.NewFixture(t, partialStore{Store: s}, clock), clock
 }

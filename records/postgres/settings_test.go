@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/chartroom/chartroom/records"
-	"github.com/chartroom/chartroom/records/postgres/pgtest"
 	"github.com/chartroom/chartroom/records/storetest"
 )
 
@@ -33,13 +32,7 @@ func filingKeys(t *testing.T, s *Store) map[string]string {
 // recomputes every filing key, as records/sqlite's TestSettingsRefileAndRepad
 // checks there; narrowing below a number in use is refused, naming one.
 func TestSettingsRefileAndRepad(t *testing.T) {
-	clock := storetest.NewClock()
-	s, err := Open(t.Context(), pgtest.Database(t), Options{Now: clock.Now, PasswordParams: cheapParams})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	f := storetest.NewFixture(t, partialStore{Store: s}, clock)
+	s, f, _ := openFixture(t)
 	f.Patient("123456", "Quux", "Ann")
 	f.Patient("000789", "Blorp", "Ben")
 	if got := filingKeys(t, s); got["123456"] != "563412" || got["000789"] != "890700" {
