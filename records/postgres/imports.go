@@ -274,6 +274,12 @@ func (im *importer) flush(ctx context.Context) error {
 			if uniqueViolation(err, "patients_mrn_key") {
 				return records.Errorf(records.EConflict, "a patient with one of these chart numbers already exists")
 			}
+			if uniqueViolation(err, "patients_external_id") {
+				// Ids that differ only in the case of a letter beyond ASCII,
+				// which the server's collation folds and the import's check
+				// does not.
+				return records.Errorf(records.EConflict, "a patient with one of these external ids already exists (ids that differ only in upper and lower case are the same id)")
+			}
 			return err
 		}
 	}
