@@ -153,3 +153,17 @@ func testRecordDestruction(t *testing.T, db NewDatabase) {
 		t.Errorf("batch read back: %+v %v", full, err)
 	}
 }
+
+// DestroyedFolder records the destruction of the folder of a chart last
+// seen long ago and returns the folder and its batch: for a store's own
+// test that its database refuses to bring either back whatever program
+// asks.
+func (f *Fixture) DestroyedFolder() (records.Volume, records.DestructionBatch) {
+	f.T.Helper()
+	_, v := f.OldPatient("800001", "Shredwell", "1940-01-01", "2000-01-01")
+	b, err := f.S.RecordDestruction(f.Supervisor, DestroyInput(v.ID))
+	if err != nil {
+		f.T.Fatalf("RecordDestruction: %v", err)
+	}
+	return v, b
+}
