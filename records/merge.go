@@ -281,3 +281,14 @@ func MergePairMRNs(retiredMRN, survivorMRN string, width int) (retired, survivor
 
 // MergeViewDetail is the audit detail of a chart compared for a merge.
 func MergeViewDetail(mrn string) string { return fmt.Sprintf("compared chart %s for a merge", mrn) }
+
+// NewNumber is the number the retired chart's folder v takes on the
+// survivor: its own, unless the merge renumbers it.
+func (pv MergePreview) NewNumber(v Volume) int {
+	for _, r := range pv.Renumber {
+		if r.VolumeID == v.ID {
+			return r.To
+		}
+	}
+	return v.Number
+}

@@ -178,15 +178,8 @@ func (s *Store) MergePatients(ctx context.Context, retiredMRN, survivorMRN, note
 			retired.UpdatedAt, holdSet, survivor.UpdatedAt).Scan(&mergeID); err != nil {
 			return err
 		}
-		newNumber := map[records.ID]int{}
-		for _, r := range pv.Renumber {
-			newNumber[r.VolumeID] = r.To
-		}
 		for _, v := range pv.Retired.Volumes {
-			n, ok := newNumber[v.ID]
-			if !ok {
-				n = v.Number
-			}
+			n := pv.NewNumber(v)
 			if _, err := tx.Exec(ctx, "UPDATE volumes SET patient_id = $1, number = $2 WHERE id = $3 AND patient_id = $4",
 				int64(survivor.ID), n, int64(v.ID), int64(retired.ID)); err != nil {
 				return err

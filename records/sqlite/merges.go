@@ -140,15 +140,8 @@ func (s *Store) MergePatients(ctx context.Context, retiredMRN, survivorMRN, note
 		}
 		id, _ := res.LastInsertId()
 		mergeID := records.ID(id)
-		newNumber := map[records.ID]int{}
-		for _, r := range pv.Renumber {
-			newNumber[r.VolumeID] = r.To
-		}
 		for _, v := range pv.Retired.Volumes {
-			n, ok := newNumber[v.ID]
-			if !ok {
-				n = v.Number
-			}
+			n := pv.NewNumber(v)
 			if _, err := tx.ExecContext(ctx, "UPDATE volumes SET patient_id = ?, number = ? WHERE id = ? AND patient_id = ?",
 				int64(survivor.ID), n, int64(v.ID), int64(retired.ID)); err != nil {
 				return err
