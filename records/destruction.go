@@ -341,3 +341,17 @@ func DestructionBatchNotFound(id ID) *Error {
 func DestructionBatchViewDetail(b DestructionBatch) string {
 	return fmt.Sprintf("viewed destruction batch %d (%d folders)", b.ID, len(b.Items))
 }
+
+// BatchPatients are the patients of a batch's folders, each once, in the
+// order of their first folder: the charts that may be left with no folder.
+func BatchPatients(list []DestructionChoice) []Patient {
+	seen := map[ID]bool{}
+	var out []Patient
+	for _, c := range list {
+		if !seen[c.Patient.ID] {
+			seen[c.Patient.ID] = true
+			out = append(out, c.Patient)
+		}
+	}
+	return out
+}

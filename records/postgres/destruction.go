@@ -70,8 +70,6 @@ func (s *Store) RecordDestruction(ctx context.Context, in records.DestructionInp
 			in.Date.String(), in.Method, in.DestroyedBy, in.Witness, in.Note, dval(first), dval(last), len(list), now, int64(a.UserID)).Scan(&batch); err != nil {
 			return err
 		}
-		patients := map[records.ID]records.Patient{}
-		var order []records.ID
 		for _, c := range list {
 			v := c.Volume
 			if _, err := setPlace(ctx, tx, v, records.StateDestroyed, nil, time.Time{}, records.Date{}, now); err != nil {
@@ -90,19 +88,15 @@ func (s *Store) RecordDestruction(ctx context.Context, in records.DestructionInp
 			if _, err := s.appendAudit(ctx, tx, a, records.AuditDestroy, "volume", v.ID, records.DestroyedVolumeDetail(c, batch)); err != nil {
 				return err
 			}
-			if _, ok := patients[c.Patient.ID]; !ok {
-				order = append(order, c.Patient.ID)
-			}
-			patients[c.Patient.ID] = c.Patient
 		}
-		for _, id := range order {
+		for _, p := range records.BatchPatients(list) {
 			tag, err := tx.Exec(ctx, `UPDATE patients SET status = 'destroyed', updated_at = $1 WHERE id = $2
-				AND NOT EXISTS (SELECT 1 FROM volumes WHERE patient_id = $2 AND state <> 'destroyed')`, now, int64(id))
+				AND NOT EXISTS (SELECT 1 FROM volumes WHERE patient_id = $2 AND state <> 'destroyed')`, now, int64(p.ID))
 			if err != nil {
 				return err
 			}
 			if tag.RowsAffected() == 1 {
-				if _, err := s.appendAudit(ctx, tx, a, records.AuditDestroy, "patient", id, records.DestroyedPatientDetail(patients[id], batch)); err != nil {
+				if _, err := s.appendAudit(ctx, tx, a, records.AuditDestroy, "patient", p.ID, records.DestroyedPatientDetail(p, batch)); err != nil {
 					return err
 				}
 			}

@@ -55,7 +55,6 @@ func (s *Store) RecordDestruction(ctx context.Context, in records.DestructionInp
 		bid, _ := res.LastInsertId()
 		batch := records.ID(bid)
 		au := s.auditor(tx, a)
-		patients := map[records.ID]records.Patient{}
 		for _, c := range list {
 			v := c.Volume
 			if _, err := setPlace(ctx, tx, v, records.StateDestroyed, nil, time.Time{}, records.Date{}, now); err != nil {
@@ -74,9 +73,9 @@ func (s *Store) RecordDestruction(ctx context.Context, in records.DestructionInp
 			if err := au.add(ctx, records.AuditDestroy, "volume", v.ID, "%s", records.DestroyedVolumeDetail(c, batch)); err != nil {
 				return err
 			}
-			patients[c.Patient.ID] = c.Patient
 		}
-		for id, p := range patients {
+		for _, p := range records.BatchPatients(list) {
+			id := p.ID
 			res, err := tx.ExecContext(ctx, `UPDATE patients SET status = 'destroyed', updated_at = ? WHERE id = ?
 				AND NOT EXISTS (SELECT 1 FROM volumes WHERE patient_id = ? AND state <> 'destroyed')`, tval(now), int64(id), int64(id))
 			if err != nil {
