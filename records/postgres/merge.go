@@ -48,7 +48,9 @@ func lockPatients(ctx context.Context, tx pgx.Tx, ids ...records.ID) error {
 
 // mergePair locks and loads the two charts of a merge by their chart
 // numbers as stored, without following merges: the retired one must be the
-// row typed.
+// row typed. The rows stay locked to the end of the transaction (in id
+// order, as lockPatients), so what a merge decides on is what it moves,
+// and a preview shows the charts as no half-done merge left them.
 func mergePair(ctx context.Context, tx pgx.Tx, retiredMRN, survivorMRN string) (retired, survivor records.Patient, err error) {
 	st, err := loadSettings(ctx, tx)
 	if err != nil {
