@@ -25,13 +25,7 @@ type sealedPractice struct {
 
 func newSealedPractice(t *testing.T) sealedPractice {
 	t.Helper()
-	clock := storetest.NewClock()
-	s, err := Open(context.Background(), pgtest.Database(t), Options{Now: clock.Now, PasswordParams: cheapParams})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	f := storetest.NewFixture(t, partialStore{Store: s}, clock)
+	s, f := newPractice(t)
 	v := f.FirstVolume(f.Patient("800001", "Quux", "Tampered"))
 	if _, err := s.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.DrGrey.ID}); err != nil {
 		t.Fatal(err)
@@ -63,6 +57,19 @@ func newSealedPractice(t *testing.T) sealedPractice {
 		t.Fatalf("before tampering: %+v %v", problem, err)
 	}
 	return p
+}
+
+// newPractice opens a store on a fresh database and sets up the contract
+// suite's fixture practice in it.
+func newPractice(t *testing.T) (*Store, *storetest.Fixture) {
+	t.Helper()
+	clock := storetest.NewClock()
+	s, err := Open(context.Background(), pgtest.Database(t), Options{Now: clock.Now, PasswordParams: cheapParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, storetest.NewFixture(t, partialStore{Store: s}, clock)
 }
 
 // tamper runs SQL as the database's owner would behind Chartroom's back,
