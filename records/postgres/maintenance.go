@@ -99,16 +99,23 @@ func runTool(ctx context.Context, name string, args ...string) ([]byte, error) {
 // lacks one of them is not a whole practice.
 var dumpedTables = []string{"audit", "settings", "users", "patients", "volumes", "movements", "schema_version"}
 
-// checkDump reads the backup file at path back with pg_restore --list and
-// returns the problems found: a file pg_restore cannot read, or one
-// without a practice's tables.
+// checkDump reads the backup file at path back with pg_restore and
+// returns the problems found: a file pg_restore cannot read, one without a
+// practice's tables, or one whose data cannot be read to the end. Its
+// table of contents (--list) comes first in the file, so the whole is
+// also restored as SQL into nothing: every data block is read and
+// decompressed, and a file damaged or cut short after its table of
+// contents fails too.
 func checkDump(ctx context.Context, path string) ([]string, error) {
-	out, err := runTool(ctx, "pg_restore", "--list", path)
-	if err != nil {
+	unreadable := func(err error) ([]string, error) {
 		if records.ErrorCode(err) == records.ENotFound {
 			return nil, err
 		}
 		return []string{fmt.Sprintf("%s cannot be read back as a PostgreSQL backup (%v)", path, err)}, nil
+	}
+	out, err := runTool(ctx, "pg_restore", "--list", path)
+	if err != nil {
+		return unreadable(err)
 	}
 	var problems []string
 	for _, table := range dumpedTables {
@@ -116,7 +123,13 @@ func checkDump(ctx context.Context, path string) ([]string, error) {
 			problems = append(problems, fmt.Sprintf("%s holds no data of the table %s: it is not a whole Chartroom practice", path, table))
 		}
 	}
-	return problems, nil
+	if len(problems) > 0 {
+		return problems, nil
+	}
+	if _, err := runTool(ctx, "pg_restore", "--file="+os.DevNull, path); err != nil {
+		return unreadable(err)
+	}
+	return nil, nil
 }
 
 // Backup writes a pg_dump of the practice's database into dir (the

@@ -1,7 +1,9 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -281,3 +283,40 @@ func TestCheckIntegrityFindsTampering(t *testing.T) {
 }
 
 func itoa(id records.ID) string { return strconv.FormatInt(int64(id), 10) }
+
+// A backup damaged after its table of contents (the last bytes lost, a
+// block changed in the middle) fails the check, not only one cut in half.
+func TestCheckDumpReadsEveryBlock(t *testing.T) {
+	s, f := practice(t)
+	// Enough rows that the data blocks are more than the table of contents.
+	for i := 0; i < 200; i++ {
+		f.Patient(fmt.Sprintf("61%04d", i), "Quillfeather", fmt.Sprintf("Number%d", i))
+	}
+	path, err := s.Backup(f.Supervisor, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := checkDump(context.Background(), path); len(problems) != 0 || err != nil {
+		t.Fatalf("a sound backup: %q %v", problems, err)
+	}
+	flipped := bytes.Clone(b)
+	for i := len(b) * 3 / 4; i < len(b)*3/4+64; i++ {
+		flipped[i] ^= 0x5a
+	}
+	for name, content := range map[string][]byte{"last bytes lost": b[:len(b)-200], "a block changed": flipped} {
+		t.Run(name, func(t *testing.T) {
+			bad := filepath.Join(t.TempDir(), filepath.Base(path))
+			if err := os.WriteFile(bad, content, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			problems, err := checkDump(context.Background(), bad)
+			if err != nil || len(problems) == 0 || !strings.Contains(problems[0], "cannot be read back") {
+				t.Fatalf("checkDump = %q %v; want it unreadable", problems, err)
+			}
+		})
+	}
+}
