@@ -107,43 +107,6 @@ func TestAutoBackupOncePerDay(t *testing.T) {
 	}
 }
 
-func TestAutoBackupKeepsTheLastN(t *testing.T) {
-	f := newFixture(t)
-	ctx := context.Background()
-	st, _ := f.s.Settings(f.Admin)
-	st.BackupKeep = 3
-	st.BackupKeepWeekly, st.BackupKeepMonthly = 0, 0 // the count alone: TestPruneByPeriod has the rest
-	st.BackupDir = filepath.Join(t.TempDir(), "elsewhere")
-	if _, err := f.s.UpdateSettings(f.Admin, st); err != nil {
-		t.Fatal(err)
-	}
-	var made []string
-	for day := 0; day < 6; day++ {
-		p, ok, err := f.s.AutoBackup(ctx)
-		if err != nil || !ok {
-			t.Fatalf("day %d: AutoBackup = %q, %v, %v", day, p, ok, err)
-		}
-		if filepath.Dir(p) != st.BackupDir {
-			t.Fatalf("backup %s is not in the settings' folder %s", p, st.BackupDir)
-		}
-		made = append(made, filepath.Base(p))
-		// Exits during the day make nothing more.
-		f.Clock.Advance(time.Hour)
-		if _, ok, err := f.s.AutoBackup(ctx); ok || err != nil {
-			t.Fatalf("day %d: a second backup within the day: %v %v", day, ok, err)
-		}
-		f.Clock.Advance(24 * time.Hour)
-	}
-	if left := backupsIn(t, st.BackupDir); strings.Join(left, " ") != strings.Join(made[3:], " ") {
-		t.Fatalf("left %v, want the last three %v", left, made[3:])
-	}
-	for _, n := range made[3:] {
-		if fi, err := os.Stat(filepath.Join(st.BackupDir, n)); err != nil || fi.Mode().Perm() != 0o600 {
-			t.Fatalf("%s mode: %v %v", n, fi, err)
-		}
-	}
-}
-
 func TestAutoBackupNothingToBackUp(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "new.db")
 	s := openTestStore(t, path, newClock())

@@ -178,7 +178,8 @@ func withBackupFolder(t *testing.T, f *Fixture, keep int) string {
 // The app's own backup, with no one signed in: once a day by the store's
 // clock into the settings' folder, keeping the newest BackupKeep; a backup
 // stamped in the future (a clock that was wrong) does not count; the
-// status names the newest copy.
+// status names the newest copy. (Moved from records/sqlite's
+// TestAutoBackupKeepsTheLastN.)
 func testAutoBackupOncePerDayAndKeeps(t *testing.T, db NewDatabase) {
 	f := newFixture(t, db)
 	dir := withBackupFolder(t, f, 3)
@@ -198,6 +199,11 @@ func testAutoBackupOncePerDayAndKeeps(t *testing.T, db NewDatabase) {
 	}
 	if left := backupsIn(t, dir); strings.Join(left, " ") != strings.Join(made[2:], " ") {
 		t.Fatalf("left %v, want the newest three %v", left, made[2:])
+	}
+	for _, n := range made[2:] {
+		if fi, err := os.Stat(filepath.Join(dir, n)); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("%s mode: %v %v", n, fi, err)
+		}
 	}
 	st, err := f.S.BackupStatus(ctx)
 	if err != nil || len(st.Places) != 1 || st.Places[0].Dir != dir || filepath.Base(st.Places[0].LastCopy) != made[4] {
