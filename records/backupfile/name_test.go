@@ -55,8 +55,8 @@ func FuzzFormatTime(f *testing.F) {
 }
 
 // Reserve gives each backup of one second a name of its own (an encrypted
-// one differs by its suffix already), and the partial
-// file it makes is private; Newest skips names stamped in the future.
+// one differs by its suffix already), and the partial file it makes is
+// private; Newest skips names stamped in the future.
 func TestReserveAndNewest(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Date(2025, time.March, 10, 9, 30, 5, 0, time.Local)
