@@ -299,7 +299,13 @@ func (s *Store) freshDump(ctx context.Context) (path string, done func(), err er
 		if records.ErrorCode(err) == records.ENotFound {
 			return "", nil, err
 		}
-		return "", nil, records.Internal("pg_dump could not back up the practice server's database", fmt.Errorf("%s", strings.ReplaceAll(err.Error(), s.address, redact(s.address))))
+		reason := strings.ReplaceAll(err.Error(), s.address, redact(s.address))
+		if strings.Contains(reason, "server version mismatch") {
+			// pg_dump refuses a server newer than itself.
+			return "", nil, records.Errorf(records.EConflict, "the pg_dump on this PC is older than the practice server (%s): "+
+				"install PostgreSQL's client programs of the server's version or newer (postgresql-client), then try again", reason)
+		}
+		return "", nil, records.Internal("pg_dump could not back up the practice server's database: "+reason, err)
 	}
 	problems, err := checkDump(ctx, path)
 	if err == nil && len(problems) > 0 {
