@@ -204,22 +204,44 @@ func tablesIn(t *testing.T, address string) int {
 	return n
 }
 
-// Without pg_dump the supervisor is told which package to install, and
-// nothing counts as a backup.
-func TestBackupWithoutTheClientPrograms(t *testing.T) {
-	s, f := practice(t)
-	t.Setenv("PATH", t.TempDir())
-	old := debianClientDirs
-	debianClientDirs = filepath.Join(t.TempDir(), "*")
-	t.Cleanup(func() { debianClientDirs = old })
-	dir := t.TempDir()
-	_, err := s.Backup(f.Supervisor, dir)
-	storetest.WantCode(t, err, records.ENotFound)
-	if msg := records.ErrorMessage(err); !strings.Contains(msg, "pg_dump is not installed") || !strings.Contains(msg, "postgresql-client") {
-		t.Fatalf("message %q does not name pg_dump and the package", msg)
+// Without pg_dump, or with one older than the server, the supervisor is
+// told which package to install, and nothing counts as a backup.
+func TestBackupWithoutTheRightClientPrograms(t *testing.T) {
+	tests := []struct {
+		name    string
+		pgDump  string // the script standing for pg_dump ("": none)
+		code    string
+		message []string
+	}{
+		{"not installed", "", records.ENotFound, []string{"pg_dump is not installed", "postgresql-client"}},
+		{"older than the server", "#!/bin/sh\necho 'pg_dump: error: aborting because of server version mismatch' >&2\nexit 1\n",
+			records.EConflict, []string{"older than the practice server", "postgresql-client", "server version mismatch"}},
 	}
-	if left, _ := os.ReadDir(dir); len(left) != 0 {
-		t.Fatalf("left in the backup folder: %v", left)
+	s, f := practice(t)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			bin := t.TempDir()
+			if tc.pgDump != "" {
+				if err := os.WriteFile(filepath.Join(bin, "pg_dump"), []byte(tc.pgDump), 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
+			t.Setenv("PATH", bin)
+			old := debianClientDirs
+			debianClientDirs = filepath.Join(t.TempDir(), "*")
+			t.Cleanup(func() { debianClientDirs = old })
+			dir := t.TempDir()
+			_, err := s.Backup(f.Supervisor, dir)
+			storetest.WantCode(t, err, tc.code)
+			for _, want := range tc.message {
+				if msg := records.ErrorMessage(err); !strings.Contains(msg, want) {
+					t.Errorf("message %q does not say %q", msg, want)
+				}
+			}
+			if left, _ := os.ReadDir(dir); len(left) != 0 {
+				t.Fatalf("left in the backup folder: %v", left)
+			}
+		})
 	}
 }
 
