@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/backupfile"
 )
 
 // backupsIn lists the names in dir that count as backups (plain or
@@ -22,7 +23,7 @@ func backupsIn(t *testing.T, dir string) []string {
 	}
 	var names []string
 	for _, e := range entries {
-		if _, ok := backupTime(e.Name(), time.Local); ok {
+		if _, ok := dbFormat.Time(e.Name(), time.Local); ok {
 			names = append(names, e.Name())
 		}
 	}
@@ -106,43 +107,6 @@ func TestAutoBackupOncePerDay(t *testing.T) {
 	}
 }
 
-func TestAutoBackupKeepsTheLastN(t *testing.T) {
-	f := newFixture(t)
-	ctx := context.Background()
-	st, _ := f.s.Settings(f.Admin)
-	st.BackupKeep = 3
-	st.BackupKeepWeekly, st.BackupKeepMonthly = 0, 0 // the count alone: TestPruneByPeriod has the rest
-	st.BackupDir = filepath.Join(t.TempDir(), "elsewhere")
-	if _, err := f.s.UpdateSettings(f.Admin, st); err != nil {
-		t.Fatal(err)
-	}
-	var made []string
-	for day := 0; day < 6; day++ {
-		p, ok, err := f.s.AutoBackup(ctx)
-		if err != nil || !ok {
-			t.Fatalf("day %d: AutoBackup = %q, %v, %v", day, p, ok, err)
-		}
-		if filepath.Dir(p) != st.BackupDir {
-			t.Fatalf("backup %s is not in the settings' folder %s", p, st.BackupDir)
-		}
-		made = append(made, filepath.Base(p))
-		// Exits during the day make nothing more.
-		f.Clock.Advance(time.Hour)
-		if _, ok, err := f.s.AutoBackup(ctx); ok || err != nil {
-			t.Fatalf("day %d: a second backup within the day: %v %v", day, ok, err)
-		}
-		f.Clock.Advance(24 * time.Hour)
-	}
-	if left := backupsIn(t, st.BackupDir); strings.Join(left, " ") != strings.Join(made[3:], " ") {
-		t.Fatalf("left %v, want the last three %v", left, made[3:])
-	}
-	for _, n := range made[3:] {
-		if fi, err := os.Stat(filepath.Join(st.BackupDir, n)); err != nil || fi.Mode().Perm() != 0o600 {
-			t.Fatalf("%s mode: %v %v", n, fi, err)
-		}
-	}
-}
-
 func TestAutoBackupNothingToBackUp(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "new.db")
 	s := openTestStore(t, path, newClock())
@@ -180,14 +144,14 @@ func TestBackupCutShortDoesNotCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	stamp := f.Clock.Now().Format("20060102-150405")
-	cutShort := filepath.Join(dir, backupPrefix+stamp+backupSuffix+partialSuffix)
-	old := filepath.Join(dir, backupPrefix+"20200101-000000"+backupSuffix+partialSuffix)
+	cutShort := filepath.Join(dir, backupfile.Prefix+stamp+backupSuffix+backupfile.PartialSuffix)
+	old := filepath.Join(dir, backupfile.Prefix+"20200101-000000"+backupSuffix+backupfile.PartialSuffix)
 	for _, p := range []string{cutShort, cutShort + "-journal", old, old + "-journal"} {
 		if err := os.WriteFile(p, []byte("half a database"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	longAgo := time.Now().Add(-2 * stalePartial)
+	longAgo := time.Now().Add(-2 * backupfile.StalePartial)
 	for _, p := range []string{old, old + "-journal"} {
 		if err := os.Chtimes(p, longAgo, longAgo); err != nil {
 			t.Fatal(err)
@@ -201,7 +165,7 @@ func TestBackupCutShortDoesNotCount(t *testing.T) {
 	if got := backupsIn(t, dir); len(got) != 1 || filepath.Join(dir, got[0]) != path {
 		t.Errorf("backups = %v, want just %s", got, filepath.Base(path))
 	}
-	if _, err := os.Stat(path + partialSuffix); !os.IsNotExist(err) {
+	if _, err := os.Stat(path + backupfile.PartialSuffix); !os.IsNotExist(err) {
 		t.Errorf("the finished backup's partial file is still there (%v)", err)
 	}
 	for p, want := range map[string]bool{cutShort: true, cutShort + "-journal": true, old: false, old + "-journal": false} {
