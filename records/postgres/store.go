@@ -132,6 +132,14 @@ func redact(address string) string {
 func unreachable(host, db string, err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
+		switch {
+		case strings.HasPrefix(pgErr.Code, "28"): // invalid_authorization_specification, invalid_password
+			return &records.Error{Code: records.EUnauthorized, Err: err, Message: fmt.Sprintf(
+				"the practice server %s did not let the database user in: %s; check the database password (PGPASSWORD or the pgpass file) with the practice's IT", host, pgErr.Message)}
+		case pgErr.Code == "3D000": // invalid_catalog_name
+			return &records.Error{Code: records.ENotFound, Err: err, Message: fmt.Sprintf(
+				"the practice server %s has no database %s; check its name with the practice's IT", host, db)}
+		}
 		return records.Internal(fmt.Sprintf("the practice server %s refused the database %s: %s", host, db, pgErr.Message), err)
 	}
 	return records.Internal(fmt.Sprintf("cannot reach the practice server %s (is it running, and is this PC on the practice network?)", strings.TrimSpace(host)), err)
