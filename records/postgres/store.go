@@ -5,7 +5,8 @@
 // migrates a database, keeps the audit chain (audit.go) and serves the
 // setup, user and settings services; the others follow, each when it
 // passes records/storetest (postgres_contract_test.go lists the contract
-// tests it passes), and only then is it wired to --db postgres://.
+// tests it passes). cli opens it for --db postgres://, refusing plainly
+// the services not yet ported.
 package postgres
 
 import (
