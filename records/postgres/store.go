@@ -5,7 +5,8 @@
 // migrates a database, keeps the audit chain (audit.go) and serves the
 // setup, user and settings services; the others follow, each when it
 // passes records/storetest (postgres_contract_test.go lists the contract
-// tests it passes), and only then is it wired to --db postgres://.
+// tests it passes). cli opens it for --db postgres://, refusing plainly
+// the services not yet ported.
 package postgres
 
 import (
@@ -30,6 +31,12 @@ type Options struct {
 	Now            func() time.Time        // the clock; nil means time.Now
 	Logger         *slog.Logger            // nil discards
 	PasswordParams *records.PasswordParams // nil = records.DefaultPasswordParams
+	// Password, when set, is used instead of PGPASSWORD or the pgpass file:
+	// the app's connect form tries a typed password before saving it.
+	Password string
+	// Existing refuses a database without Chartroom's schema instead of
+	// creating it: only init sets a practice up on an empty database.
+	Existing bool
 }
 
 // Store is an open PostgreSQL practice database.
@@ -58,6 +65,9 @@ func Open(ctx context.Context, address string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, records.Errorf(records.EInvalid, "%s is not a PostgreSQL address such as postgres://chartroom@db.example.org:5432/chartroom?sslmode=verify-full: %v", redact(address), err)
 	}
+	if opt.Password != "" {
+		cfg.ConnConfig.Password = opt.Password
+	}
 	s := &Store{address: address, now: opt.Now, log: opt.Logger, params: records.DefaultPasswordParams}
 	if opt.PasswordParams != nil {
 		s.params = *opt.PasswordParams
@@ -74,6 +84,10 @@ func Open(ctx context.Context, address string, opt Options) (*Store, error) {
 	if err := s.pool.Ping(ctx); err != nil {
 		s.pool.Close()
 		return nil, unreachable(cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
+	}
+	if err := s.checkSchema(ctx, cfg.ConnConfig.Host, cfg.ConnConfig.Database, opt.Existing); err != nil {
+		s.pool.Close()
+		return nil, err
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.pool.Close()
@@ -121,6 +135,14 @@ func redact(address string) string {
 func unreachable(host, db string, err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
+		switch {
+		case strings.HasPrefix(pgErr.Code, "28"): // invalid_authorization_specification, invalid_password
+			return &records.Error{Code: records.EUnauthorized, Err: err, Message: fmt.Sprintf(
+				"the practice server %s did not let the database user in: %s; check the database password (PGPASSWORD or the pgpass file) with the practice's IT", host, pgErr.Message)}
+		case pgErr.Code == "3D000": // invalid_catalog_name
+			return &records.Error{Code: records.ENotFound, Err: err, Message: fmt.Sprintf(
+				"the practice server %s has no database %s; check its name with the practice's IT", host, db)}
+		}
 		return records.Internal(fmt.Sprintf("the practice server %s refused the database %s: %s", host, db, pgErr.Message), err)
 	}
 	return records.Internal(fmt.Sprintf("cannot reach the practice server %s (is it running, and is this PC on the practice network?)", strings.TrimSpace(host)), err)
