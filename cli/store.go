@@ -56,7 +56,7 @@ func openDB(ctx context.Context, loc string, o openOptions) (store, error) {
 		if err != nil {
 			return nil, err
 		}
-		return servePostgres(st), nil
+		return st, nil
 	}
 	o.log.Debug("opening database", "path", loc, "bulk", o.bulk)
 	st, err := sqlite.Open(ctx, loc, sqlite.Options{Now: o.now, Logger: o.log, PasswordParams: passwordParams, Bulk: o.bulk})
@@ -65,11 +65,6 @@ func openDB(ctx context.Context, loc string, o openOptions) (store, error) {
 	}
 	return st, nil
 }
-
-// servePostgres is how an open PostgreSQL store serves the command line
-// and the app. postgres_partial.go replaces it while records/postgres
-// lacks some services; without that file the Store serves them all.
-var servePostgres = func(st *postgres.Store) store { return any(st).(store) }
 
 // errRestoreOnServer refuses restoring a backup file over a practice
 // server's database: that database is the practice's IT's to restore, from

@@ -79,5 +79,5 @@ func openFixture(t *testing.T) (*Store, *storetest.Fixture, *records.ManualClock
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return s, storetest.NewFixture(t, partialStore{Store: s}, clock), clock
+	return s, storetest.NewFixture(t, s, clock), clock
 }

@@ -69,7 +69,7 @@ func newPractice(t *testing.T) (*Store, *storetest.Fixture) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return s, storetest.NewFixture(t, partialStore{Store: s}, clock)
+	return s, storetest.NewFixture(t, s, clock)
 }
 
 // tamper runs SQL as the database's owner would behind Chartroom's back,

@@ -120,7 +120,11 @@ func (s *Store) UpdateSettings(ctx context.Context, in records.Settings) (record
 			return err
 		}
 		if in.SecondBackupDir != "" && in.SecondBackupDir != old.SecondBackupDir {
-			if err := records.CheckSecondBackupPlace(in.SecondBackupDir, backupPassphraseKept); err != nil {
+			_, hasKey, err := loadBackupKey(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if err := records.CheckSecondBackupPlace(in.SecondBackupDir, hasKey); err != nil {
 				return err
 			}
 		}
@@ -154,12 +158,6 @@ func (s *Store) UpdateSettings(ctx context.Context, in records.Settings) (record
 	}
 	return in, nil
 }
-
-// backupPassphraseKept says whether the practice has a backup passphrase.
-// The PostgreSQL store keeps none yet (its backups are pg_dump's, and the
-// passphrase comes with its maintenance service), so a second backup place
-// is refused as it is on a SQLite practice without one.
-const backupPassphraseKept = false
 
 // repadMRNs changes every stored chart number from width from to width to.
 // Widening adds leading zeros; narrowing removes them, and is refused when a
