@@ -33,6 +33,9 @@ func (c *invocation) checkDBLocationFor(cmd *command) error {
 	if cmd == helpCommand || cmd == versionCommand {
 		return nil
 	}
+	if cmd == migrateCommand {
+		return nil // migrate opens a postgres:// --db itself, and refuses other schemes
+	}
 	return c.checkDBLocation()
 }
 
