@@ -192,6 +192,23 @@ func TestMigrateRoundTrip(t *testing.T) {
 	if !strings.Contains(out.String(), "audit chain verified there") {
 		t.Errorf("output: %s", out.String())
 	}
+
+	// The server's ids go on after the copied ones.
+	borrowers, err := server.ListBorrowers(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	added, err := server.SaveBorrower(ctx, records.Borrower{Name: "Dr. Newcomer (fictitious)", Kind: records.BorrowerProvider})
+	if err != nil {
+		t.Fatalf("adding a borrower after the move: %v", err)
+	}
+	var last records.ID
+	for _, b := range borrowers {
+		last = max(last, b.ID)
+	}
+	if added.ID != last+1 {
+		t.Fatalf("the new borrower got id %d, want %d, the one after the copied ones", added.ID, last+1)
+	}
 }
 
 // failingReader is a source whose reading fails at one table, part way

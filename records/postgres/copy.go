@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -251,14 +252,16 @@ func fromNeutral(v any, typ string) (any, error) {
 				return nil, fmt.Errorf("%q is not a time written as Chartroom stores times (%s)", s, records.CopyTimeLayout)
 			}
 			if t.Nanosecond()%1000 != 0 {
-				return nil, records.Errorf(records.EConflict,
-					"the time %s is finer than the microseconds PostgreSQL keeps, and the audit chain covers it to the nanosecond", s)
+				return nil, errFinerThanMicroseconds
 			}
 			return t, nil
 		}
 	}
 	return nil, fmt.Errorf("a %T (%v) does not fit a %s column", v, v, typ)
 }
+
+// errFinerThanMicroseconds is a time PostgreSQL cannot keep exactly.
+var errFinerThanMicroseconds = errors.New("a time finer than microseconds")
 
 // WritePractice fills this database, which must hold no practice, in one
 // transaction: the rows, the identity counters after them, and the audit
@@ -319,8 +322,11 @@ func (w *tableCopies) WriteRows(ctx context.Context, table string, columns []str
 	for r, row := range rows {
 		typed[r] = make([]any, len(row))
 		for i, v := range row {
-			if typed[r][i], err = fromNeutral(v, types[i]); err != nil {
-				return fmt.Errorf("%s.%s: %w", table, columns[i], err)
+			if typed[r][i], err = fromNeutral(v, types[i]); errors.Is(err, errFinerThanMicroseconds) {
+				return records.Errorf(records.EConflict,
+					"%s.%s holds the time %v, finer than the microseconds PostgreSQL keeps; the audit chain covers times to the nanosecond, so this practice (recorded by an earlier Chartroom) cannot move to PostgreSQL with its chain intact: keep working on the file, and report this", table, columns[i], v)
+			} else if err != nil {
+				return records.Internal(fmt.Sprintf("cannot copy %s.%s", table, columns[i]), err)
 			}
 		}
 	}
