@@ -248,7 +248,11 @@ func (c *invocation) copyPractice(ctx context.Context, source practiceStore, fro
 		return err
 	}
 	if problem != nil {
-		return records.Errorf(records.EConflict, "the copy's audit chain does not verify (%s); do not use the copy at %s: report this, and keep working on %s", problem.Reason, to, from)
+		kept := "the copy was not kept"
+		if server, _ := isPostgres(to, "--to"); server {
+			kept = "do not use the copy at " + to + " (drop that database and create it empty again before another try)"
+		}
+		return records.Errorf(records.EConflict, "the copy's audit chain does not verify (%s); %s: report this, and keep working on %s", problem.Reason, kept, from)
 	}
 	fmt.Fprintf(c.stdout, "moved the practice from %s to %s: %d rows in %d tables; audit chain verified there: %d events\n", from, to, rows, len(targetTables), events)
 	return nil
