@@ -238,3 +238,120 @@ func JoinRefusals(what string, refusals []string, max int) *Error {
 	}
 	return Errorf(EConflict, "%s", msg)
 }
+
+// MaxRefusalsShown bounds the folders a refused batch names.
+const MaxRefusalsShown = 20
+
+// DestructionChoice is one folder of a batch, checked and about to be
+// destroyed: the folder, its patient and the decision that allows it.
+type DestructionChoice struct {
+	Volume   Volume
+	Patient  Patient
+	Decision RetentionDecision
+}
+
+// Item is the folder as the batch keeps it.
+func (c DestructionChoice) Item() DestructionItem {
+	first, last := RecordDates(c.Volume, c.Patient)
+	return DestructionItem{VolumeID: c.Volume.ID, Barcode: c.Volume.Barcode, MRN: c.Volume.MRN, PatientName: c.Volume.PatientName,
+		DOB: c.Patient.DOB, VolumeLabel: c.Volume.Label(), First: first, Last: last, Rule: c.Decision.Rule, EligibleOn: c.Decision.EligibleOn}
+}
+
+// NoSuchFolderRefusal is a batch's refusal of a folder id no folder has.
+func NoSuchFolderRefusal(id ID) string { return fmt.Sprintf("folder id %d: no such folder", id) }
+
+// CheckDestruction decides a batch: each folder found (nil when no folder
+// has that id) is checked against policy on the batch's day and must be in
+// file. It returns the folders to destroy, or the refusal naming every
+// folder refused, and then nothing may be saved.
+func CheckDestruction(in DestructionInput, found []*DestructionCandidate, policy RetentionPolicy) ([]DestructionChoice, error) {
+	var list []DestructionChoice
+	var refusals []string
+	for i, c := range found {
+		if c == nil {
+			refusals = append(refusals, NoSuchFolderRefusal(in.VolumeIDs[i]))
+			continue
+		}
+		d := Retention(c.Patient, c.BillingOnly, policy, in.Date)
+		if r := DestructionRefusal(c.Volume, d, in.Date); r != "" {
+			refusals = append(refusals, r)
+			continue
+		}
+		list = append(list, DestructionChoice{Volume: c.Volume, Patient: c.Patient, Decision: d})
+	}
+	if err := JoinRefusals("The destruction was not recorded", refusals, MaxRefusalsShown); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// DestructionCandidate is a folder named for a batch as the store read it:
+// with its patient and whether its record type is billing-only.
+type DestructionCandidate struct {
+	Volume      Volume
+	Patient     Patient
+	BillingOnly bool
+}
+
+// BatchDates are the earliest and latest dates the destroyed folders
+// cover: the "dates covered" of the certificate.
+func BatchDates(list []DestructionChoice) (first, last Date) {
+	for _, c := range list {
+		f, l := RecordDates(c.Volume, c.Patient)
+		if !f.IsZero() && (first.IsZero() || f.Before(first)) {
+			first = f
+		}
+		if l.After(last) {
+			last = l
+		}
+	}
+	return first, last
+}
+
+// DestroyMovementNote is the note of a destroyed folder's last movement.
+func DestroyMovementNote(batch ID, in DestructionInput) string {
+	return fmt.Sprintf("destruction batch %d on %s: %s", batch, in.Date, in.Method)
+}
+
+// DestroyedVolumeDetail is the audit detail of one folder of a batch.
+func DestroyedVolumeDetail(c DestructionChoice, batch ID) string {
+	v := c.Volume
+	return fmt.Sprintf("destroyed %s (%s, chart %s) in batch %d: %s", v.Barcode, v.Label(), v.MRN, batch, c.Decision.Reason)
+}
+
+// DestroyedPatientDetail is the audit detail of a chart a batch left with
+// no folder.
+func DestroyedPatientDetail(p Patient, batch ID) string {
+	return fmt.Sprintf("every folder of chart %s destroyed (batch %d); the index entry is kept", p.MRN, batch)
+}
+
+// DestructionBatchDetail is the audit detail of the batch itself.
+func DestructionBatchDetail(batch ID, folders int, in DestructionInput) string {
+	return fmt.Sprintf("destruction batch %d: %d folder(s) destroyed on %s by %s, witness %s, method: %s",
+		batch, folders, in.Date, in.DestroyedBy, in.Witness, in.Method)
+}
+
+// DestructionBatchNotFound is the answer for an id no batch has.
+func DestructionBatchNotFound(id ID) *Error {
+	return Errorf(ENotFound, "there is no destruction batch %d", id)
+}
+
+// DestructionBatchViewDetail is the audit detail of a batch read with the
+// names of its patients.
+func DestructionBatchViewDetail(b DestructionBatch) string {
+	return fmt.Sprintf("viewed destruction batch %d (%d folders)", b.ID, len(b.Items))
+}
+
+// BatchPatients are the patients of a batch's folders, each once, in the
+// order of their first folder: the charts that may be left with no folder.
+func BatchPatients(list []DestructionChoice) []Patient {
+	seen := map[ID]bool{}
+	var out []Patient
+	for _, c := range list {
+		if !seen[c.Patient.ID] {
+			seen[c.Patient.ID] = true
+			out = append(out, c.Patient)
+		}
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package records
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -55,4 +56,29 @@ func ValidateLooseFiling(l *LooseFiling, today Date) error {
 		return FieldError("Received", "%s is in the future", l.Received)
 	}
 	return nil
+}
+
+// LooseForMergedChart refuses papers for a chart merged into another.
+func LooseForMergedChart(p Patient) *Error {
+	return Errorf(EConflict, "chart %s was merged into %s; file the papers there", p.MRN, p.MergedInto)
+}
+
+// LooseNotFound is the answer for an id no loose papers have.
+func LooseNotFound(id ID) *Error {
+	return Errorf(ENotFound, "there are no loose papers with id %d", id)
+}
+
+// LooseAlreadyFiled refuses to file papers twice.
+func LooseAlreadyFiled(l LooseFiling) *Error {
+	return Errorf(EConflict, "those papers were already filed on %s", l.FiledAt.Format("2006-01-02"))
+}
+
+// LooseAddedDetail is the audit detail of papers recorded.
+func LooseAddedDetail(l LooseFiling) string {
+	return fmt.Sprintf("loose papers for chart %s: %s", l.MRN, l.Description)
+}
+
+// LooseFiledDetail is the audit detail of papers filed.
+func LooseFiledDetail(l LooseFiling) string {
+	return fmt.Sprintf("loose papers filed in chart %s", l.MRN)
 }

@@ -2,7 +2,9 @@ package records
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -170,4 +172,123 @@ type MergeService interface {
 	UndoMerge(ctx context.Context, mergeID ID, note string) (Merge, error)
 	// ListMerges returns merges, newest first (supervisor).
 	ListMerges(ctx context.Context) ([]Merge, error)
+}
+
+// MergeMoveKind names a kind of row a merge moves, as a merge's record of
+// its moves keeps it and as the audit log names a row ("request 12").
+type MergeMoveKind string
+
+// The kinds of row a merge moves.
+const (
+	MoveKindVolume            MergeMoveKind = "volume"
+	MoveKindRequest           MergeMoveKind = "request"
+	MoveKindLoose             MergeMoveKind = "loose"
+	MoveKindDisclosure        MergeMoveKind = "disclosure"
+	MoveKindAccountingRequest MergeMoveKind = "accounting-request"
+)
+
+// MergeMove is one row a merge moved from the retired chart to the
+// survivor; a folder keeps the number it had (OldNumber) and the one it
+// was given (NewNumber).
+type MergeMove struct {
+	Kind                 MergeMoveKind
+	RowID                ID
+	OldNumber, NewNumber int
+}
+
+// MergeFollowKinds are the rows made after a merge that go back with a
+// moved folder on an undo, because they name it (a request for it, a
+// disclosure of it).
+var MergeFollowKinds = []MergeMoveKind{MoveKindRequest, MoveKindDisclosure}
+
+// MovedText says what a merge moved, for the audit log.
+func MovedText(c MergeCounts) string {
+	return fmt.Sprintf("%d folder(s) (%d renumbered), %d request(s), %d loose filing(s), %d disclosure(s), %d accounting request(s)",
+		c.Volumes, c.Renumbered, c.Requests, c.Loose, c.Disclosures, c.AccountingRequests)
+}
+
+// MergeDetail is the audit detail of a merge, recorded on both charts.
+func MergeDetail(m Merge, holdSet bool) string {
+	detail := fmt.Sprintf("merge #%d: chart %s merged into %s; moved %s", m.ID, m.RetiredMRN, m.SurvivorMRN, MovedText(m.Moved))
+	if holdSet {
+		detail += "; legal hold carried to the survivor"
+	}
+	if m.Note != "" {
+		detail += "; note: " + m.Note
+	}
+	return detail
+}
+
+// UnmergeDetail is the audit detail of an undone merge m, recorded on both
+// charts; followed are the rows made after the merge that went back with
+// their folders.
+func UnmergeDetail(m Merge, followed []MergeMove) string {
+	detail := fmt.Sprintf("merge #%d undone: chart %s separated from %s again; restored %s", m.ID, m.RetiredMRN, m.SurvivorMRN, MovedText(m.Moved))
+	if len(followed) > 0 {
+		names := make([]string, len(followed))
+		for i, f := range followed {
+			names[i] = fmt.Sprintf("%s %d", f.Kind, f.RowID)
+		}
+		detail += "; made after the merge and sent back with their folders: " + strings.Join(names, ", ")
+	}
+	if m.UndoNote != "" {
+		detail += "; note: " + m.UndoNote
+	}
+	return detail
+}
+
+// MergeNotFound is the answer for a merge id no merge has.
+func MergeNotFound(id ID) *Error { return Errorf(ENotFound, "there is no merge #%d", id) }
+
+// MergeAlreadyUndone refuses a second undo of m.
+func MergeAlreadyUndone(m Merge) *Error {
+	return Errorf(EConflict, "merge #%d (chart %s into %s) was already undone on %s", m.ID, m.RetiredMRN, m.SurvivorMRN, m.UndoneAt.Format("2006-01-02 15:04"))
+}
+
+// UndoGone refuses the undo of m when a row it moved no longer exists.
+func UndoGone(m Merge, mv MergeMove) *Error {
+	return Errorf(EConflict, "merge #%d cannot be undone exactly: %s %d it moved no longer exists", m.ID, mv.Kind, mv.RowID)
+}
+
+// UndoMoved checks that a row m moved still sits where the merge put it:
+// on the survivor (patientID) and, a folder, with the number it was given
+// (number). It returns the refusal of the undo, or nil.
+func UndoMoved(m Merge, mv MergeMove, patientID ID, number int) *Error {
+	if patientID == m.SurvivorID && (mv.Kind != MoveKindVolume || number == mv.NewNumber) {
+		return nil
+	}
+	return Errorf(EConflict, "merge #%d cannot be undone exactly: %s %d it moved to chart %s has changed since (now on another chart or renumbered)",
+		m.ID, mv.Kind, mv.RowID, m.SurvivorMRN)
+}
+
+// UndoRetiredHasFolders refuses the undo of m when the retired chart has
+// folders of its own again.
+func UndoRetiredHasFolders(m Merge) *Error {
+	return Errorf(EConflict, "merge #%d cannot be undone exactly: chart %s has folders of its own again", m.ID, m.RetiredMRN)
+}
+
+// MergePairMRNs normalizes the two chart numbers of a merge under the
+// practice's width, naming the field of the one that is wrong.
+func MergePairMRNs(retiredMRN, survivorMRN string, width int) (retired, survivor string, err error) {
+	if retired, err = NormalizeMRN(retiredMRN, width); err != nil {
+		return "", "", FieldError("Retired chart", "%s", err.Error())
+	}
+	if survivor, err = NormalizeMRN(survivorMRN, width); err != nil {
+		return "", "", FieldError("Surviving chart", "%s", err.Error())
+	}
+	return retired, survivor, nil
+}
+
+// MergeViewDetail is the audit detail of a chart compared for a merge.
+func MergeViewDetail(mrn string) string { return fmt.Sprintf("compared chart %s for a merge", mrn) }
+
+// NewNumber is the number the retired chart's folder v takes on the
+// survivor: its own, unless the merge renumbers it.
+func (pv MergePreview) NewNumber(v Volume) int {
+	for _, r := range pv.Renumber {
+		if r.VolumeID == v.ID {
+			return r.To
+		}
+	}
+	return v.Number
 }

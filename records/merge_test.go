@@ -61,3 +61,62 @@ func TestRenumberVolumes(t *testing.T) {
 		t.Fatalf("no retired folders, yet renumbered %+v", r)
 	}
 }
+
+func TestMergePreviewNewNumber(t *testing.T) {
+	pv := MergePreview{Renumber: []VolumeRenumber{{VolumeID: 5, From: 1, To: 3}}}
+	for _, tt := range []struct {
+		v    Volume
+		want int
+	}{
+		{Volume{ID: 5, Number: 1}, 3},
+		{Volume{ID: 7, Number: 2}, 2},
+	} {
+		if got := pv.NewNumber(tt.v); got != tt.want {
+			t.Errorf("NewNumber(%+v) = %d, want %d", tt.v, got, tt.want)
+		}
+	}
+}
+
+func TestUndoMoved(t *testing.T) {
+	m := Merge{ID: 4, SurvivorID: 2, SurvivorMRN: "000002"}
+	folder := MergeMove{Kind: MoveKindVolume, RowID: 9, OldNumber: 1, NewNumber: 3}
+	request := MergeMove{Kind: MoveKindRequest, RowID: 11}
+	for _, tt := range []struct {
+		name    string
+		mv      MergeMove
+		patient ID
+		number  int
+		refused bool
+	}{
+		{"folder where the merge put it", folder, 2, 3, false},
+		{"folder renumbered since", folder, 2, 4, true},
+		{"folder on another chart", folder, 5, 3, true},
+		{"request where the merge put it", request, 2, 0, false},
+		{"request on another chart", request, 5, 0, true},
+	} {
+		err := UndoMoved(m, tt.mv, tt.patient, tt.number)
+		if (err != nil) != tt.refused || (err != nil && err.Code != EConflict) {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+	}
+}
+
+func TestMergeAuditDetails(t *testing.T) {
+	m := Merge{ID: 7, RetiredMRN: "000001", SurvivorMRN: "000002", Note: "registered twice",
+		Moved: MergeCounts{Volumes: 2, Renumbered: 1, Requests: 1}}
+	tests := []struct{ name, got, want string }{
+		{"merge", MergeDetail(m, true), "merge #7: chart 000001 merged into 000002; moved 2 folder(s) (1 renumbered), 1 request(s), 0 loose filing(s), " +
+			"0 disclosure(s), 0 accounting request(s); legal hold carried to the survivor; note: registered twice"},
+		{"merge without hold or note", MergeDetail(Merge{ID: 8, RetiredMRN: "000003", SurvivorMRN: "000004"}, false),
+			"merge #8: chart 000003 merged into 000004; moved 0 folder(s) (0 renumbered), 0 request(s), 0 loose filing(s), 0 disclosure(s), 0 accounting request(s)"},
+		{"undo", UnmergeDetail(Merge{ID: 7, RetiredMRN: "000001", SurvivorMRN: "000002", UndoNote: "two people"},
+			[]MergeMove{{Kind: MoveKindRequest, RowID: 12}, {Kind: MoveKindDisclosure, RowID: 3}}),
+			"merge #7 undone: chart 000001 separated from 000002 again; restored 0 folder(s) (0 renumbered), 0 request(s), 0 loose filing(s), " +
+				"0 disclosure(s), 0 accounting request(s); made after the merge and sent back with their folders: request 12, disclosure 3; note: two people"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.name, tt.got, tt.want)
+		}
+	}
+}

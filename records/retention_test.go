@@ -186,3 +186,34 @@ func TestRecordDates(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckDestruction(t *testing.T) {
+	policy := DefaultSettings().Retention
+	on := MustParseDate("2025-03-10")
+	old := DestructionCandidate{
+		Volume:  Volume{ID: 1, Barcode: "V1", State: StateInFile, Opened: MustParseDate("1990-04-01"), MRN: "000001", TypeName: "Medical", Number: 1},
+		Patient: Patient{DOB: MustParseDate("1940-01-01"), LastVisit: MustParseDate("2000-01-01")},
+	}
+	older := old
+	older.Volume.ID, older.Volume.Barcode, older.Volume.Opened = 2, "V2", MustParseDate("1980-02-01")
+	recent := old
+	recent.Volume.ID, recent.Volume.Barcode, recent.Patient.LastVisit = 3, "V3", MustParseDate("2020-01-01")
+	in := DestructionInput{Date: on, VolumeIDs: []ID{1, 2, 3, 4}}
+
+	_, err := CheckDestruction(in, []*DestructionCandidate{&old, &older, &recent, nil}, policy)
+	msg := ErrorMessage(err)
+	if ErrorCode(err) != EConflict || !strings.Contains(msg, "2 folder(s) refused") || !strings.Contains(msg, "V3 ") || !strings.Contains(msg, NoSuchFolderRefusal(4)) {
+		t.Fatalf("refusal %q", msg)
+	}
+	in.VolumeIDs = []ID{1, 2}
+	list, err := CheckDestruction(in, []*DestructionCandidate{&old, &older}, policy)
+	if err != nil || len(list) != 2 || list[1].Decision.Rule != RuleAdult {
+		t.Fatalf("CheckDestruction = %+v, %v", list, err)
+	}
+	if first, last := BatchDates(list); first.String() != "1980-02-01" || last.String() != "2000-01-01" {
+		t.Errorf("BatchDates = %s, %s", first, last)
+	}
+	if it := list[0].Item(); it.VolumeID != 1 || it.VolumeLabel != "Medical 1" || it.First.String() != "1990-04-01" || it.Last.String() != "2000-01-01" || it.Rule != RuleAdult {
+		t.Errorf("Item = %+v", it)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/chartroom/chartroom/records"
-	"github.com/chartroom/chartroom/records/postgres/pgtest"
 	"github.com/chartroom/chartroom/records/storetest"
 )
 
@@ -14,13 +13,8 @@ import (
 // default location with its create movement. (This store's own check of
 // look-ups the contract suite reaches only in passing.)
 func TestPatientLookUpsAreAudited(t *testing.T) {
-	clock := storetest.NewClock()
-	s, err := Open(t.Context(), pgtest.Database(t), Options{Now: clock.Now, PasswordParams: cheapParams})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	f := storetest.NewFixture(t, partialStore{Store: s}, clock)
+	f, s := newFixture(t)
+	clock := f.Clock
 	p := f.Patient("4321", "Quuxley", "Zed")
 	byID, err := s.Patient(f.Clerk, p.ID)
 	if err != nil || byID.MRN != "004321" || byID.LastName != "Quuxley" || !byID.DOB.Equal(records.MustParseDate("1970-01-02")) || byID.MergedInto != "" {

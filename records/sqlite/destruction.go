@@ -3,14 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"github.com/chartroom/chartroom/records"
 )
-
-// maxRefusalsShown bounds the folders a refused batch names.
-const maxRefusalsShown = 20
 
 // RecordDestruction destroys the folders of a batch (supervisor). In one
 // transaction every folder is checked again against the policy on the
@@ -33,42 +29,22 @@ func (s *Store) RecordDestruction(ctx context.Context, in records.DestructionInp
 		if err != nil {
 			return err
 		}
-		type chosen struct {
-			v records.Volume
-			p records.Patient
-			d records.RetentionDecision
-		}
-		var list []chosen
-		var refusals []string
-		for _, id := range in.VolumeIDs {
+		found := make([]*records.DestructionCandidate, len(in.VolumeIDs))
+		for i, id := range in.VolumeIDs {
 			v, p, billing, err := scanCandidate(tx.QueryRowContext(ctx, candidateSelect+" WHERE v.id = ?", int64(id)))
 			if err == sql.ErrNoRows {
-				refusals = append(refusals, fmt.Sprintf("folder id %d: no such folder", id))
 				continue
 			}
 			if err != nil {
 				return err
 			}
-			d := records.Retention(p, billing, st.Retention, in.Date)
-			if r := records.DestructionRefusal(v, d, in.Date); r != "" {
-				refusals = append(refusals, r)
-				continue
-			}
-			list = append(list, chosen{v, p, d})
+			found[i] = &records.DestructionCandidate{Volume: v, Patient: p, BillingOnly: billing}
 		}
-		if err := records.JoinRefusals("The destruction was not recorded", refusals, maxRefusalsShown); err != nil {
+		list, err := records.CheckDestruction(in, found, st.Retention)
+		if err != nil {
 			return err
 		}
-		var first, last records.Date
-		for _, c := range list {
-			f, l := records.RecordDates(c.v, c.p)
-			if !f.IsZero() && (first.IsZero() || f.Before(first)) {
-				first = f
-			}
-			if l.After(last) {
-				last = l
-			}
-		}
+		first, last := records.BatchDates(list)
 		now := s.now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO destruction_batches (destroyed_on, method, destroyed_by, witness, note, first_date,
 			last_date, volumes, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -79,41 +55,39 @@ func (s *Store) RecordDestruction(ctx context.Context, in records.DestructionInp
 		bid, _ := res.LastInsertId()
 		batch := records.ID(bid)
 		au := s.auditor(tx, a)
-		patients := map[records.ID]records.Patient{}
 		for _, c := range list {
-			v := c.v
+			v := c.Volume
 			if _, err := setPlace(ctx, tx, v, records.StateDestroyed, nil, time.Time{}, records.Date{}, now); err != nil {
 				return err
 			}
-			note := fmt.Sprintf("destruction batch %d on %s: %s", batch, in.Date, in.Method)
-			if err := s.addMovement(ctx, tx, a, v.ID, now, move{kind: records.MoveDestroy, fromLoc: v.HomeID, note: note}); err != nil {
+			if err := s.addMovement(ctx, tx, a, v.ID, now, move{kind: records.MoveDestroy, fromLoc: v.HomeID, note: records.DestroyMovementNote(batch, in)}); err != nil {
 				return err
 			}
-			f, l := records.RecordDates(v, c.p)
+			it := c.Item()
 			if _, err := tx.ExecContext(ctx, `INSERT INTO destruction_items (batch_id, volume_id, barcode, mrn, patient_name, dob, volume_label,
 				first_date, last_date, rule, eligible_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				bid, int64(v.ID), v.Barcode, v.MRN, v.PatientName, dval(c.p.DOB), v.Label(), dval(f), dval(l), string(c.d.Rule), dval(c.d.EligibleOn)); err != nil {
+				bid, int64(it.VolumeID), it.Barcode, it.MRN, it.PatientName, dval(it.DOB), it.VolumeLabel, dval(it.First), dval(it.Last),
+				string(it.Rule), dval(it.EligibleOn)); err != nil {
 				return err
 			}
-			if err := au.add(ctx, records.AuditDestroy, "volume", v.ID, "destroyed %s (%s, chart %s) in batch %d: %s", v.Barcode, v.Label(), v.MRN, batch, c.d.Reason); err != nil {
+			if err := au.add(ctx, records.AuditDestroy, "volume", v.ID, "%s", records.DestroyedVolumeDetail(c, batch)); err != nil {
 				return err
 			}
-			patients[c.p.ID] = c.p
 		}
-		for id, p := range patients {
+		for _, p := range records.BatchPatients(list) {
+			id := p.ID
 			res, err := tx.ExecContext(ctx, `UPDATE patients SET status = 'destroyed', updated_at = ? WHERE id = ?
 				AND NOT EXISTS (SELECT 1 FROM volumes WHERE patient_id = ? AND state <> 'destroyed')`, tval(now), int64(id), int64(id))
 			if err != nil {
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 1 {
-				if err := au.add(ctx, records.AuditDestroy, "patient", id, "every folder of chart %s destroyed (batch %d); the index entry is kept", p.MRN, batch); err != nil {
+				if err := au.add(ctx, records.AuditDestroy, "patient", id, "%s", records.DestroyedPatientDetail(p, batch)); err != nil {
 					return err
 				}
 			}
 		}
-		if err := au.add(ctx, records.AuditDestroy, "destruction-batch", batch, "destruction batch %d: %d folder(s) destroyed on %s by %s, witness %s, method: %s",
-			batch, len(list), in.Date, in.DestroyedBy, in.Witness, in.Method); err != nil {
+		if err := au.add(ctx, records.AuditDestroy, "destruction-batch", batch, "%s", records.DestructionBatchDetail(batch, len(list), in)); err != nil {
 			return err
 		}
 		out, err = loadBatch(ctx, tx, batch, true)
@@ -135,7 +109,7 @@ func loadBatch(ctx context.Context, q querier, id records.ID, items bool) (recor
 	var b records.DestructionBatch
 	err := scanBatch(q.QueryRowContext(ctx, "SELECT "+batchColumns+" FROM destruction_batches b LEFT JOIN users u ON u.id = b.recorded_by WHERE b.id = ?", int64(id)), &b)
 	if err == sql.ErrNoRows {
-		return b, records.Errorf(records.ENotFound, "there is no destruction batch %d", id)
+		return b, records.DestructionBatchNotFound(id)
 	}
 	if err != nil || !items {
 		return b, err
@@ -169,7 +143,7 @@ func (s *Store) DestructionBatch(ctx context.Context, id records.ID) (records.De
 		if b, err = loadBatch(ctx, tx, id, true); err != nil {
 			return err
 		}
-		return s.auditor(tx, a).add(ctx, records.AuditView, "destruction-batch", id, "viewed destruction batch %d (%d folders)", id, len(b.Items))
+		return s.auditor(tx, a).add(ctx, records.AuditView, "destruction-batch", id, "%s", records.DestructionBatchViewDetail(b))
 	})
 	return b, err
 }

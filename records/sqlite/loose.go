@@ -52,7 +52,7 @@ func (s *Store) AddLooseFiling(ctx context.Context, l records.LooseFiling) (reco
 			return err
 		}
 		if p.Status == records.PatientMerged {
-			return records.Errorf(records.EConflict, "chart %s was merged into %s; file the papers there", p.MRN, p.MergedInto)
+			return records.LooseForMergedChart(p)
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO loose_filing (patient_id, received, description, from_whom, state, created_at)
 			VALUES (?, ?, ?, ?, 'waiting', ?)`, int64(l.PatientID), dval(l.Received), l.Description, l.From, tval(s.now()))
@@ -65,7 +65,7 @@ func (s *Store) AddLooseFiling(ctx context.Context, l records.LooseFiling) (reco
 			return err
 		}
 		out = rows[0]
-		return s.auditor(tx, a).add(ctx, records.AuditCreate, "loose-filing", out.ID, "loose papers for chart %s: %s", p.MRN, l.Description)
+		return s.auditor(tx, a).add(ctx, records.AuditCreate, "loose-filing", out.ID, "%s", records.LooseAddedDetail(out))
 	})
 	return out, err
 }
@@ -111,13 +111,13 @@ func (s *Store) MarkFiled(ctx context.Context, id records.ID) (records.LooseFili
 			return err
 		}
 		if len(rows) == 0 {
-			return records.Errorf(records.ENotFound, "there are no loose papers with id %d", id)
+			return records.LooseNotFound(id)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return records.Errorf(records.EConflict, "those papers were already filed on %s", rows[0].FiledAt.Format("2006-01-02"))
+			return records.LooseAlreadyFiled(rows[0])
 		}
 		out = rows[0]
-		return s.auditor(tx, a).add(ctx, records.AuditUpdate, "loose-filing", id, "loose papers filed in chart %s", out.MRN)
+		return s.auditor(tx, a).add(ctx, records.AuditUpdate, "loose-filing", id, "%s", records.LooseFiledDetail(out))
 	})
 	return out, err
 }

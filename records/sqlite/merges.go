@@ -13,11 +13,14 @@ import (
 // mergedTables are the tables whose rows belong to a patient and move with
 // a merge, under the kind merge_moves records them as. Volumes are handled
 // on their own (they may be renumbered); their movements follow them.
-var mergedTables = []struct{ kind, table string }{
-	{"request", "requests"},
-	{"loose", "loose_filing"},
-	{"disclosure", "disclosures"},
-	{"accounting-request", "accounting_requests"},
+var mergedTables = []struct {
+	kind  records.MergeMoveKind
+	table string
+}{
+	{records.MoveKindRequest, "requests"},
+	{records.MoveKindLoose, "loose_filing"},
+	{records.MoveKindDisclosure, "disclosures"},
+	{records.MoveKindAccountingRequest, "accounting_requests"},
 }
 
 // mergePair loads the two charts of a merge by their chart numbers as
@@ -27,17 +30,14 @@ func mergePair(ctx context.Context, tx *sql.Tx, retiredMRN, survivorMRN string) 
 	if err != nil {
 		return retired, survivor, err
 	}
-	load := func(field, mrn string) (records.Patient, error) {
-		norm, err := records.NormalizeMRN(mrn, st.MRNWidth)
-		if err != nil {
-			return records.Patient{}, records.FieldError(field, "%s", err.Error())
-		}
-		return patientRowByMRN(ctx, tx, norm)
-	}
-	if retired, err = load("Retired chart", retiredMRN); err != nil {
+	retiredMRN, survivorMRN, err = records.MergePairMRNs(retiredMRN, survivorMRN, st.MRNWidth)
+	if err != nil {
 		return retired, survivor, err
 	}
-	survivor, err = load("Surviving chart", survivorMRN)
+	if retired, err = patientRowByMRN(ctx, tx, retiredMRN); err != nil {
+		return retired, survivor, err
+	}
+	survivor, err = patientRowByMRN(ctx, tx, survivorMRN)
 	return retired, survivor, err
 }
 
@@ -92,7 +92,7 @@ func (s *Store) PreviewMerge(ctx context.Context, retiredMRN, survivorMRN string
 		}
 		au := s.auditor(tx, a)
 		for _, p := range []records.Patient{retired, survivor} {
-			if err := au.add(ctx, records.AuditView, "patient", p.ID, "compared chart %s for a merge", p.MRN); err != nil {
+			if err := au.add(ctx, records.AuditView, "patient", p.ID, "%s", records.MergeViewDetail(p.MRN)); err != nil {
 				return err
 			}
 		}
@@ -140,15 +140,8 @@ func (s *Store) MergePatients(ctx context.Context, retiredMRN, survivorMRN, note
 		}
 		id, _ := res.LastInsertId()
 		mergeID := records.ID(id)
-		newNumber := map[records.ID]int{}
-		for _, r := range pv.Renumber {
-			newNumber[r.VolumeID] = r.To
-		}
 		for _, v := range pv.Retired.Volumes {
-			n, ok := newNumber[v.ID]
-			if !ok {
-				n = v.Number
-			}
+			n := pv.NewNumber(v)
 			if _, err := tx.ExecContext(ctx, "UPDATE volumes SET patient_id = ?, number = ? WHERE id = ? AND patient_id = ?",
 				int64(survivor.ID), n, int64(v.ID), int64(retired.ID)); err != nil {
 				return err
@@ -180,13 +173,7 @@ func (s *Store) MergePatients(ctx context.Context, retiredMRN, survivorMRN, note
 		if out, err = loadMerge(ctx, tx, mergeID); err != nil {
 			return err
 		}
-		detail := fmt.Sprintf("merge #%d: chart %s merged into %s; moved %s", mergeID, retired.MRN, survivor.MRN, movedText(out.Moved))
-		if holdSet {
-			detail += "; legal hold carried to the survivor"
-		}
-		if note != "" {
-			detail += "; note: " + note
-		}
+		detail := records.MergeDetail(out, holdSet)
 		au := s.auditor(tx, a)
 		if err := au.add(ctx, records.AuditMerge, "patient", retired.ID, "%s", detail); err != nil {
 			return err
@@ -194,19 +181,6 @@ func (s *Store) MergePatients(ctx context.Context, retiredMRN, survivorMRN, note
 		return au.add(ctx, records.AuditMerge, "patient", survivor.ID, "%s", detail)
 	})
 	return out, err
-}
-
-// movedText says what a merge moved, for the audit log.
-func movedText(c records.MergeCounts) string {
-	return fmt.Sprintf("%d folder(s) (%d renumbered), %d request(s), %d loose filing(s), %d disclosure(s), %d accounting request(s)",
-		c.Volumes, c.Renumbered, c.Requests, c.Loose, c.Disclosures, c.AccountingRequests)
-}
-
-// mergeMove is one row merge_moves recorded.
-type mergeMove struct {
-	kind       string
-	rowID      int64
-	old, moved sql.NullInt64
 }
 
 // UndoMerge puts back exactly the rows a merge moved (admin): each folder
@@ -233,7 +207,7 @@ func (s *Store) UndoMerge(ctx context.Context, mergeID records.ID, note string) 
 			return err
 		}
 		if m.Undone() {
-			return records.Errorf(records.EConflict, "merge #%d (chart %s into %s) was already undone on %s", m.ID, m.RetiredMRN, m.SurvivorMRN, m.UndoneAt.Format("2006-01-02 15:04"))
+			return records.MergeAlreadyUndone(m.Merge)
 		}
 		moves, err := loadMergeMoves(ctx, tx, m.ID)
 		if err != nil {
@@ -247,10 +221,10 @@ func (s *Store) UndoMerge(ctx context.Context, mergeID records.ID, note string) 
 			return err
 		}
 		for _, mv := range moves {
-			if mv.kind == "volume" {
-				_, err = tx.ExecContext(ctx, "UPDATE volumes SET patient_id = ?, number = ? WHERE id = ?", int64(m.RetiredID), mv.old.Int64, mv.rowID)
+			if mv.Kind == records.MoveKindVolume {
+				_, err = tx.ExecContext(ctx, "UPDATE volumes SET patient_id = ?, number = ? WHERE id = ?", int64(m.RetiredID), mv.OldNumber, int64(mv.RowID))
 			} else {
-				_, err = tx.ExecContext(ctx, "UPDATE "+tableOfKind(mv.kind)+" SET patient_id = ? WHERE id = ?", int64(m.RetiredID), mv.rowID)
+				_, err = tx.ExecContext(ctx, "UPDATE "+tableOfKind(mv.Kind)+" SET patient_id = ? WHERE id = ?", int64(m.RetiredID), int64(mv.RowID))
 			}
 			if err != nil {
 				return err
@@ -266,13 +240,7 @@ func (s *Store) UndoMerge(ctx context.Context, mergeID records.ID, note string) 
 		if out, err = loadMerge(ctx, tx, m.ID); err != nil {
 			return err
 		}
-		detail := fmt.Sprintf("merge #%d undone: chart %s separated from %s again; restored %s", m.ID, m.RetiredMRN, m.SurvivorMRN, movedText(m.Moved))
-		if followed != "" {
-			detail += "; made after the merge and sent back with their folders: " + followed
-		}
-		if note != "" {
-			detail += "; note: " + note
-		}
+		detail := records.UnmergeDetail(out, followed)
 		au := s.auditor(tx, a)
 		if err := au.add(ctx, records.AuditUnmerge, "patient", m.RetiredID, "%s", detail); err != nil {
 			return err
@@ -282,27 +250,29 @@ func (s *Store) UndoMerge(ctx context.Context, mergeID records.ID, note string) 
 	return out, err
 }
 
-func tableOfKind(kind string) string {
+func tableOfKind(kind records.MergeMoveKind) string {
 	for _, t := range mergedTables {
 		if t.kind == kind {
 			return t.table
 		}
 	}
-	panic("unknown merge row kind " + kind)
+	panic("unknown merge row kind " + string(kind))
 }
 
-func loadMergeMoves(ctx context.Context, q querier, mergeID records.ID) ([]mergeMove, error) {
+func loadMergeMoves(ctx context.Context, q querier, mergeID records.ID) ([]records.MergeMove, error) {
 	rows, err := q.QueryContext(ctx, "SELECT kind, row_id, old_number, new_number FROM merge_moves WHERE merge_id = ? ORDER BY kind, row_id", int64(mergeID))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []mergeMove
+	var out []records.MergeMove
 	for rows.Next() {
-		var mv mergeMove
-		if err := rows.Scan(&mv.kind, &mv.rowID, &mv.old, &mv.moved); err != nil {
+		var mv records.MergeMove
+		var old, moved sql.NullInt64
+		if err := rows.Scan(&mv.Kind, &mv.RowID, &old, &moved); err != nil {
 			return nil, err
 		}
+		mv.OldNumber, mv.NewNumber = int(old.Int64), int(moved.Int64)
 		out = append(out, mv)
 	}
 	return out, rows.Err()
@@ -310,25 +280,24 @@ func loadMergeMoves(ctx context.Context, q querier, mergeID records.ID) ([]merge
 
 // checkUndoExact refuses an undo when a moved row is no longer where the
 // merge put it: the survivor's, a folder with the number it was given.
-func checkUndoExact(ctx context.Context, tx *sql.Tx, m mergeRecord, moves []mergeMove) error {
+func checkUndoExact(ctx context.Context, tx *sql.Tx, m mergeRecord, moves []records.MergeMove) error {
 	for _, mv := range moves {
 		var patient int64
 		var number sql.NullInt64
 		var err error
-		if mv.kind == "volume" {
-			err = tx.QueryRowContext(ctx, "SELECT patient_id, number FROM volumes WHERE id = ?", mv.rowID).Scan(&patient, &number)
+		if mv.Kind == records.MoveKindVolume {
+			err = tx.QueryRowContext(ctx, "SELECT patient_id, number FROM volumes WHERE id = ?", int64(mv.RowID)).Scan(&patient, &number)
 		} else {
-			err = tx.QueryRowContext(ctx, "SELECT patient_id FROM "+tableOfKind(mv.kind)+" WHERE id = ?", mv.rowID).Scan(&patient)
+			err = tx.QueryRowContext(ctx, "SELECT patient_id FROM "+tableOfKind(mv.Kind)+" WHERE id = ?", int64(mv.RowID)).Scan(&patient)
 		}
 		if err == sql.ErrNoRows {
-			return records.Errorf(records.EConflict, "merge #%d cannot be undone exactly: %s %d it moved no longer exists", m.ID, mv.kind, mv.rowID)
+			return records.UndoGone(m.Merge, mv)
 		}
 		if err != nil {
 			return err
 		}
-		if records.ID(patient) != m.SurvivorID || (mv.kind == "volume" && number.Int64 != mv.moved.Int64) {
-			return records.Errorf(records.EConflict, "merge #%d cannot be undone exactly: %s %d it moved to chart %s has changed since (now on another chart or renumbered)",
-				m.ID, mv.kind, mv.rowID, m.SurvivorMRN)
+		if refusal := records.UndoMoved(m.Merge, mv, records.ID(patient), int(number.Int64)); refusal != nil {
+			return refusal
 		}
 	}
 	var clash int
@@ -336,7 +305,7 @@ func checkUndoExact(ctx context.Context, tx *sql.Tx, m mergeRecord, moves []merg
 		return err
 	}
 	if clash > 0 {
-		return records.Errorf(records.EConflict, "merge #%d cannot be undone exactly: chart %s has folders of its own again", m.ID, m.RetiredMRN)
+		return records.UndoRetiredHasFolders(m.Merge)
 	}
 	return nil
 }
@@ -344,48 +313,49 @@ func checkUndoExact(ctx context.Context, tx *sql.Tx, m mergeRecord, moves []merg
 // followFolders sends rows made after the merge that name a folder the
 // merge moved (requests for it, disclosures of it) back to the retired
 // chart with that folder, and says which they were.
-func followFolders(ctx context.Context, tx *sql.Tx, m mergeRecord, moves []mergeMove) (string, error) {
+func followFolders(ctx context.Context, tx *sql.Tx, m mergeRecord, moves []records.MergeMove) ([]records.MergeMove, error) {
 	var folders []string
-	moved := map[string]bool{}
+	moved := map[records.MergeMove]bool{}
 	for _, mv := range moves {
-		if mv.kind == "volume" {
-			folders = append(folders, fmt.Sprint(mv.rowID))
+		if mv.Kind == records.MoveKindVolume {
+			folders = append(folders, fmt.Sprint(mv.RowID))
 		}
-		moved[mv.kind+fmt.Sprint(mv.rowID)] = true
+		moved[records.MergeMove{Kind: mv.Kind, RowID: mv.RowID}] = true
 	}
 	if len(folders) == 0 {
-		return "", nil
+		return nil, nil
 	}
-	var done []string
-	for _, t := range []struct{ kind, table string }{{"request", "requests"}, {"disclosure", "disclosures"}} {
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM "+t.table+" WHERE patient_id = ? AND volume_id IN ("+strings.Join(folders, ",")+") ORDER BY id",
+	var done []records.MergeMove
+	for _, kind := range records.MergeFollowKinds {
+		table := tableOfKind(kind)
+		rows, err := tx.QueryContext(ctx, "SELECT id FROM "+table+" WHERE patient_id = ? AND volume_id IN ("+strings.Join(folders, ",")+") ORDER BY id",
 			int64(m.SurvivorID))
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		var ids []int64
+		var follow []records.MergeMove
 		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
+			row := records.MergeMove{Kind: kind}
+			if err := rows.Scan(&row.RowID); err != nil {
 				rows.Close()
-				return "", err
+				return nil, err
 			}
-			if !moved[t.kind+fmt.Sprint(id)] {
-				ids = append(ids, id)
+			if !moved[row] {
+				follow = append(follow, row)
 			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return "", err
+			return nil, err
 		}
-		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, "UPDATE "+t.table+" SET patient_id = ? WHERE id = ?", int64(m.RetiredID), id); err != nil {
-				return "", err
+		for _, row := range follow {
+			if _, err := tx.ExecContext(ctx, "UPDATE "+table+" SET patient_id = ? WHERE id = ?", int64(m.RetiredID), int64(row.RowID)); err != nil {
+				return nil, err
 			}
-			done = append(done, fmt.Sprintf("%s %d", t.kind, id))
+			done = append(done, row)
 		}
 	}
-	return strings.Join(done, ", "), nil
+	return done, nil
 }
 
 // mergeRecord is a merge with the values it overwrote on the patient rows.
@@ -447,7 +417,7 @@ func loadMergeRecord(ctx context.Context, q querier, id records.ID) (mergeRecord
 		return mergeRecord{}, err
 	}
 	if len(ms) == 0 {
-		return mergeRecord{}, records.Errorf(records.ENotFound, "there is no merge #%d", id)
+		return mergeRecord{}, records.MergeNotFound(id)
 	}
 	return ms[0], nil
 }

@@ -24,7 +24,9 @@ type Database struct {
 	// another workstation would; the store is closed when t ends.
 	Open func(t testing.TB, now func() time.Time) records.Service
 	// Fingerprint is every row of every table, read without changing
-	// anything: two equal fingerprints are the same records.
+	// anything: two equal fingerprints are the same records. Each table
+	// is a line starting with its name, then its rows, each a line in
+	// double quotes (%q), so a test can leave tables out.
 	Fingerprint func(t testing.TB) string
 }
 
@@ -45,6 +47,10 @@ var contract = []struct {
 	{"MissingFolderFoundByAnyScan", testMissingFolderFoundByAnyScan},
 	{"CreatePatientRefusesALikelyDuplicate", testCreatePatientRefusesALikelyDuplicate},
 	{"PullingARequestWhoseFolderIsOut", testPullingARequestWhoseFolderIsOut},
+	{"LooseFiling", testLooseFiling},
+	{"MergeThenUndoLeavesTheDatabaseAsItWas", testMergeThenUndoLeavesTheDatabaseAsItWas},
+	{"UndoMergeAfterLaterChanges", testUndoMergeAfterLaterChanges},
+	{"WorkstationsRaceForOneChart", testWorkstationsRaceForOneChart},
 	{"ImportPatients", testImportPatients},
 	{"ImportAppointmentsAndRequests", testImportAppointmentsAndRequests},
 	{"ImportStopsPartWay", testImportStopsPartWay},
@@ -61,6 +67,7 @@ var contract = []struct {
 	{"RetentionPresets", testRetentionPresets},
 	{"LegalHold", testLegalHold},
 	{"ReviewRetention", testReviewRetention},
+	{"RecordDestruction", testRecordDestruction},
 	{"Search", testSearch},
 	{"Where", testWhere},
 	{"Initialize", testInitialize},
