@@ -20,14 +20,19 @@ import (
 const auditLock = 0x63687274_0002 // "chrt", 2
 
 // appendAudit appends one event to the chain inside tx, taking auditLock
-// first.
+// first (chartroom_seal_begin, migration 0010, which also starts the
+// transaction's sealing); the event seals what tx wrote (seal.go).
 func (s *Store) appendAudit(ctx context.Context, tx pgx.Tx, a records.Actor, action, entity string, entityID records.ID, detail string) (records.AuditEvent, error) {
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(auditLock)); err != nil {
+	if err := beginSeals(ctx, tx); err != nil {
+		return records.AuditEvent{}, err
+	}
+	seal, err := sealFor(ctx, tx, entity, entityID)
+	if err != nil {
 		return records.AuditEvent{}, err
 	}
 	var lastID records.ID
 	var last string
-	err := tx.QueryRow(ctx, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").Scan(&lastID, &last)
+	err = tx.QueryRow(ctx, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").Scan(&lastID, &last)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return records.AuditEvent{}, err
 	}
@@ -43,11 +48,14 @@ func (s *Store) appendAudit(ctx context.Context, tx pgx.Tx, a records.Actor, act
 		EntityID: entityID,
 		Detail:   detail,
 		PrevHash: last,
+		Seal:     seal,
 	}
 	e.Hash = records.AuditHash(e)
-	_, err = tx.Exec(ctx, `INSERT INTO audit (id, at, user_id, username, action, entity, entity_id, detail, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		int64(e.ID), e.At, int64(e.UserID), e.Username, e.Action, e.Entity, int64(e.EntityID), e.Detail, e.PrevHash, e.Hash)
+	_, err = tx.Exec(ctx, `INSERT INTO audit (id, at, user_id, username, action, entity, entity_id, detail, prev_hash, hash,
+			seal_table, seal_first, seal_last, seal_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		int64(e.ID), e.At, int64(e.UserID), e.Username, e.Action, e.Entity, int64(e.EntityID), e.Detail, e.PrevHash, e.Hash,
+		seal.Table, int64(seal.First), int64(seal.Last), seal.Hash)
 	return e, err
 }
 
@@ -85,10 +93,9 @@ func readCheckpoint(ctx context.Context, tx pgx.Tx) (checkpoint, error) {
 // number of events checked. On success the checkpoint moves to the end of
 // the chain, so the next start-up checks only what is new. It needs no
 // signed-in user: it reveals nothing about patients.
-//
-// The events' seals (the rows of movements and users an event vouches for,
-// records/sqlite/seal.go) are not checked yet: this store writes none yet;
-// both come together.
+// Once the chain verifies, the rows of movements and users its events seal
+// are checked against them (seal.go): every movement when full, else those
+// sealed since the checkpoint; every user.
 func (s *Store) VerifyAudit(ctx context.Context, full bool) (*records.ChainProblem, int, error) {
 	var cp checkpoint
 	var problem *records.ChainProblem
@@ -104,6 +111,9 @@ func (s *Store) VerifyAudit(ctx context.Context, full bool) (*records.ChainProbl
 		}
 		var end checkpoint
 		if problem, n, end, err = verifyChain(ctx, tx, start); err != nil || problem != nil {
+			return err
+		}
+		if problem, err = verifySeals(ctx, tx, full, start.id); err != nil || problem != nil {
 			return err
 		}
 		if full && cp.id > end.id {

@@ -155,6 +155,12 @@ func (s *Store) SignIn(ctx context.Context, username, password string) (records.
 	err = s.write(ctx, "the sign-in", func(tx pgx.Tx) error {
 		// Read again inside the transaction: the account may have been
 		// disabled or locked since the password was checked.
+		// The audit lock before the row's: a check-out by this user
+		// elsewhere holds the audit lock and then shares the row, so the
+		// other order could deadlock (seal.go).
+		if err := touchUser(ctx, tx, u.ID); err != nil {
+			return err
+		}
 		var active bool
 		var locked time.Time
 		if err := tx.QueryRow(ctx, "SELECT active, locked_until FROM users WHERE id = $1 FOR UPDATE", int64(u.ID)).Scan(&active, timeCol{&locked}); err != nil {
@@ -183,6 +189,9 @@ func (s *Store) SignIn(ctx context.Context, username, password string) (records.
 
 // failSignIn counts a wrong password and locks the account at the limit.
 func (s *Store) failSignIn(ctx context.Context, tx pgx.Tx, actor records.Actor, now time.Time) error {
+	if err := touchUser(ctx, tx, actor.UserID); err != nil {
+		return err
+	}
 	var n int
 	err := tx.QueryRow(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins", int64(actor.UserID)).Scan(&n)
 	if err != nil {

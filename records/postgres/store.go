@@ -39,6 +39,8 @@ type Store struct {
 	log    *slog.Logger
 	params records.PasswordParams
 
+	address string // as given to Open, for pg_dump (maintenance.go)
+
 	dummyOnce sync.Once // dummy is made on the first sign-in of an unknown name
 	dummy     string
 }
@@ -56,7 +58,7 @@ func Open(ctx context.Context, address string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, records.Errorf(records.EInvalid, "%s is not a PostgreSQL address such as postgres://chartroom@db.example.org:5432/chartroom?sslmode=verify-full: %v", redact(address), err)
 	}
-	s := &Store{now: opt.Now, log: opt.Logger, params: records.DefaultPasswordParams}
+	s := &Store{address: address, now: opt.Now, log: opt.Logger, params: records.DefaultPasswordParams}
 	if opt.PasswordParams != nil {
 		s.params = *opt.PasswordParams
 	}

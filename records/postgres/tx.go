@@ -14,7 +14,7 @@ import (
 )
 
 // write runs fn as one transaction: everything it does is kept, or nothing
-// is. what names the operation in the message a failure gives. A
+// is, with the movements and users it wrote sealed (seal.go). what names the operation in the message a failure gives. A
 // connection that broke (the server restarted, a cable pulled) is dropped
 // from the pool, so the next operation connects afresh.
 func (s *Store) write(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
@@ -27,6 +27,9 @@ func (s *Store) write(ctx context.Context, what string, fn func(tx pgx.Tx) error
 	if err := fn(tx); errors.As(err, &keep) {
 		// Kept below: the change is saved and the error still told.
 	} else if err != nil {
+		return s.failed(ctx, what, err, false)
+	}
+	if err := s.finishSeals(ctx, tx); err != nil {
 		return s.failed(ctx, what, err, false)
 	}
 	if err := tx.Commit(ctx); err != nil {

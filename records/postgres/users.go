@@ -131,6 +131,10 @@ func (s *Store) UpdateUser(ctx context.Context, u records.User) (records.User, e
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(adminLock)); err != nil {
 			return err
 		}
+		// The audit lock before the row's (see SignIn).
+		if err := touchUser(ctx, tx, u.ID); err != nil {
+			return err
+		}
 		old, err := loadUser(ctx, tx, "id = $1", int64(u.ID), true)
 		if err != nil {
 			return err
@@ -189,6 +193,9 @@ func (s *Store) SetPassword(ctx context.Context, userID records.ID, password str
 		return records.Internal("could not protect the password", err)
 	}
 	return s.write(ctx, "the new password", func(tx pgx.Tx) error {
+		if err := touchUser(ctx, tx, userID); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2", hash, int64(userID))
 		if err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/backupfile"
 )
 
 // backupsIn lists the names in dir that count as backups (plain or
@@ -22,7 +23,7 @@ func backupsIn(t *testing.T, dir string) []string {
 	}
 	var names []string
 	for _, e := range entries {
-		if _, ok := backupTime(e.Name(), time.Local); ok {
+		if _, ok := dbFormat.Time(e.Name(), time.Local); ok {
 			names = append(names, e.Name())
 		}
 	}
@@ -180,14 +181,14 @@ func TestBackupCutShortDoesNotCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	stamp := f.Clock.Now().Format("20060102-150405")
-	cutShort := filepath.Join(dir, backupPrefix+stamp+backupSuffix+partialSuffix)
-	old := filepath.Join(dir, backupPrefix+"20200101-000000"+backupSuffix+partialSuffix)
+	cutShort := filepath.Join(dir, backupfile.Prefix+stamp+backupSuffix+backupfile.PartialSuffix)
+	old := filepath.Join(dir, backupfile.Prefix+"20200101-000000"+backupSuffix+backupfile.PartialSuffix)
 	for _, p := range []string{cutShort, cutShort + "-journal", old, old + "-journal"} {
 		if err := os.WriteFile(p, []byte("half a database"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	longAgo := time.Now().Add(-2 * stalePartial)
+	longAgo := time.Now().Add(-2 * backupfile.StalePartial)
 	for _, p := range []string{old, old + "-journal"} {
 		if err := os.Chtimes(p, longAgo, longAgo); err != nil {
 			t.Fatal(err)
@@ -201,7 +202,7 @@ func TestBackupCutShortDoesNotCount(t *testing.T) {
 	if got := backupsIn(t, dir); len(got) != 1 || filepath.Join(dir, got[0]) != path {
 		t.Errorf("backups = %v, want just %s", got, filepath.Base(path))
 	}
-	if _, err := os.Stat(path + partialSuffix); !os.IsNotExist(err) {
+	if _, err := os.Stat(path + backupfile.PartialSuffix); !os.IsNotExist(err) {
 		t.Errorf("the finished backup's partial file is still there (%v)", err)
 	}
 	for p, want := range map[string]bool{cutShort: true, cutShort + "-journal": true, old: false, old + "-journal": false} {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/backupfile"
 )
 
 const testPassphrase = "a quiet shelf of blue folders"
@@ -68,7 +69,7 @@ func TestBackupPassphrase(t *testing.T) {
 		{name: "change with the current", user: f.Admin, current: testPassphrase, next: "another long passphrase", opensWith: "another long passphrase", sameKeyAsBefore: true},
 		{name: "forgotten: a new key", user: f.Admin, next: "a third long passphrase", newKey: true, opensWith: "a third long passphrase"},
 	}
-	var before backupKey
+	var before backupfile.Key
 	for _, tc := range tests {
 		err := f.s.SetBackupPassphrase(tc.user, tc.current, tc.next, tc.newKey)
 		if tc.code != "" {
@@ -83,13 +84,13 @@ func TestBackupPassphrase(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if bytes.Contains(k.wrapped, []byte(tc.opensWith)) {
+		if bytes.Contains(k.Wrapped, []byte(tc.opensWith)) {
 			t.Errorf("%s: the passphrase is stored in the clear", tc.name)
 		}
-		if _, err := unwrapIdentities(k.wrapped, tc.opensWith); err != nil {
+		if _, err := backupfile.UnwrapIdentities(k.Wrapped, tc.opensWith); err != nil {
 			t.Errorf("%s: %q does not open the key file: %v", tc.name, tc.opensWith, err)
 		}
-		if tc.code == "" && before.recipient != nil && (k.recipient.String() == before.recipient.String()) != tc.sameKeyAsBefore {
+		if tc.code == "" && before.Recipient != nil && (k.Recipient.String() == before.Recipient.String()) != tc.sameKeyAsBefore {
 			t.Errorf("%s: same key as before = %v, want %v", tc.name, !tc.sameKeyAsBefore, tc.sameKeyAsBefore)
 		}
 		before = k
@@ -117,7 +118,7 @@ func TestAutoBackupToTheSecondPlace(t *testing.T) {
 	if len(onStick) != 1 || !strings.HasSuffix(onStick[0], ".db.age") {
 		t.Fatalf("second place holds %v, want one encrypted backup", onStick)
 	}
-	keys, _ := filepath.Glob(filepath.Join(second, keyFilePrefix+"*.age"))
+	keys, _ := filepath.Glob(filepath.Join(second, backupfile.KeyFilePrefix+"*.age"))
 	if len(keys) != 1 {
 		t.Fatalf("key files in the second place: %v", keys)
 	}
@@ -194,7 +195,7 @@ func TestSecondPlaceUnpluggedMidWrite(t *testing.T) {
 	f.Patient("123456", "Zorblatt", "Quentina")
 	second := withSecondPlace(t, f)
 	pulled := false
-	placeWritten = func(partial string) {
+	backupfile.PlaceWritten = func(partial string) {
 		if strings.HasPrefix(partial, second) {
 			pulled = true
 			if err := os.RemoveAll(second); err != nil {
@@ -202,7 +203,7 @@ func TestSecondPlaceUnpluggedMidWrite(t *testing.T) {
 			}
 		}
 	}
-	t.Cleanup(func() { placeWritten = nil })
+	t.Cleanup(func() { backupfile.PlaceWritten = nil })
 
 	local, made, err := f.s.AutoBackup(context.Background())
 	if !pulled {
@@ -378,12 +379,12 @@ func TestPruneByPeriod(t *testing.T) {
 				}
 			}
 			st := records.Settings{BackupKeep: tc.keep, BackupKeepWeekly: tc.weekly, BackupKeepMonthly: tc.monthly}
-			if err := pruneBackups(dir, st, newest); err != nil {
+			if err := dbFormat.Prune(dir, st, newest); err != nil {
 				t.Fatal(err)
 			}
 			var got []string
 			for _, n := range backupsIn(t, dir) {
-				at, _ := backupTime(n, time.Local)
+				at, _ := dbFormat.Time(n, time.Local)
 				got = append(got, at.Format("2006-01-02"))
 			}
 			sort.Sort(sort.Reverse(sort.StringSlice(got)))

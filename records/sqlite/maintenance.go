@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +13,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/chartroom/chartroom/records"
-	"github.com/chartroom/chartroom/records/privatefile"
+	"github.com/chartroom/chartroom/records/backupfile"
 )
 
 // CheckIntegrity runs SQLite's integrity and foreign key checks and verifies
@@ -159,14 +158,14 @@ func Restore(ctx context.Context, dbPath, backupPath string, un Unlock) (keptCop
 	if err != nil {
 		return "", records.Internal("could not find "+dbPath, err)
 	}
-	plain, done, err := openedBackup(backupPath, filepath.Dir(dbPath), func() ([]age.Identity, error) { return identitiesFor(backupPath, un) })
+	plain, done, err := backupfile.Opened(backupPath, filepath.Dir(dbPath), func() ([]age.Identity, error) { return backupfile.IdentitiesFor(backupPath, un) })
 	if err != nil {
 		return "", err
 	}
 	defer done()
 	problems, err := checkFile(ctx, plain)
 	if err != nil {
-		return "", namedAs(err, plain, backupPath)
+		return "", backupfile.NamedAs(err, plain, backupPath)
 	}
 	if len(problems) > 0 {
 		return "", records.Errorf(records.EInvalid, "%s failed its check and was not restored: %s", backupPath, strings.Join(problems, "; "))
@@ -183,11 +182,11 @@ func Restore(ctx context.Context, dbPath, backupPath string, un Unlock) (keptCop
 			damaged = true
 		}
 		keptCopy = dbPath + ".before-restore-" + stamp
-		if err := copyFileSync(dbPath, keptCopy); err != nil {
+		if err := backupfile.CopyFileSync(dbPath, keptCopy); err != nil {
 			return "", records.Internal("could not keep a copy of the current database", err)
 		}
 		if _, err := os.Stat(dbPath + "-wal"); err == nil && damaged {
-			if err := copyFileSync(dbPath+"-wal", keptCopy+"-wal"); err != nil {
+			if err := backupfile.CopyFileSync(dbPath+"-wal", keptCopy+"-wal"); err != nil {
 				return "", records.Internal("could not keep a copy of the current database's log", err)
 			}
 		}
@@ -195,7 +194,7 @@ func Restore(ctx context.Context, dbPath, backupPath string, un Unlock) (keptCop
 		return "", records.Internal("could not read "+dbPath, err)
 	}
 	tmp := dbPath + ".restoring-" + stamp
-	if err := copyFileSync(plain, tmp); err != nil {
+	if err := backupfile.CopyFileSync(plain, tmp); err != nil {
 		os.Remove(tmp)
 		return keptCopy, records.Internal("could not copy the backup next to the database", err)
 	}
@@ -209,7 +208,7 @@ func Restore(ctx context.Context, dbPath, backupPath string, un Unlock) (keptCop
 		os.Remove(tmp)
 		return keptCopy, records.Internal("could not put the backup in place", err)
 	}
-	syncDir(filepath.Dir(dbPath))
+	backupfile.SyncDir(filepath.Dir(dbPath))
 	return keptCopy, recordRestore(ctx, dbPath, backupPath, keptCopy)
 }
 
@@ -249,46 +248,4 @@ func checkpointWAL(ctx context.Context, path string) error {
 		return records.Errorf(records.EConflict, "the database is still in use; close Chartroom everywhere and try again")
 	}
 	return nil
-}
-
-// copyFileSync copies src to a new file dst (mode 0600) and flushes it to disk.
-func copyFileSync(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	return writeSynced(dst, os.O_EXCL, in)
-}
-
-// writeSynced writes r into dst, an owner-only file opened with
-// O_CREATE|O_WRONLY and flag (O_EXCL: new; O_TRUNC: replaced), and flushes
-// it to disk.
-func writeSynced(dst string, flag int, r io.Reader) error {
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|flag, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, r); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Close(); err != nil {
-		return err
-	}
-	// A copy of the database or a backup key: private on Windows too.
-	return privatefile.Protect(dst)
-}
-
-// syncDir flushes a directory so a rename in it survives a power cut; some
-// systems cannot sync directories, which is not worth failing over.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/backupfile"
 )
 
 func TestBackupRestoreRoundTrip(t *testing.T) {
@@ -98,13 +99,13 @@ func TestRestoreRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	newer := filepath.Join(dir, "newer.db")
-	copyFileSync(backup, newer)
+	backupfile.CopyFileSync(backup, newer)
 	db, _ = sql.Open("sqlite", newer)
 	db.Exec("PRAGMA user_version = 99")
 	db.Close()
 
 	tampered := filepath.Join(dir, "tampered.db")
-	copyFileSync(backup, tampered)
+	backupfile.CopyFileSync(backup, tampered)
 	db, _ = sql.Open("sqlite", tampered)
 	for _, q := range []string{"DROP TRIGGER audit_no_update", "UPDATE audit SET detail = 'edited' WHERE id = 2"} {
 		if _, err := db.Exec(q); err != nil {

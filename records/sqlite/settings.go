@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/backupfile"
 )
 
 const settingsColumns = `practice_name, practice_address, mrn_width, filing, paper, idle_lock_minutes,
@@ -98,7 +99,7 @@ func (s *Store) UpdateSettings(ctx context.Context, in records.Settings) (record
 			if !filepath.IsAbs(in.SecondBackupDir) {
 				return records.FieldError("Second backup place", "must be a whole folder path (such as E:\\Chartroom or /media/usb/chartroom), not %s", in.SecondBackupDir)
 			}
-			if !reachable(in.SecondBackupDir) {
+			if !backupfile.Reachable(in.SecondBackupDir) {
 				return records.FieldError("Second backup place", "%s cannot be reached now: plug the drive in or connect the network folder first", in.SecondBackupDir)
 			}
 		}
