@@ -135,6 +135,9 @@ func (c *invocation) migrate(ctx context.Context, to string) error {
 		defer target.Close()
 		return c.copyPractice(ctx, source, from, target, to)
 	}
+	if abs, err := filepath.Abs(to); err == nil {
+		to = abs
+	}
 	return c.copyToFile(ctx, source, from, to)
 }
 

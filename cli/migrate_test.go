@@ -142,31 +142,37 @@ func quietInvocation(out *bytes.Buffer) *invocation {
 		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
-// A demo practice moved to PostgreSQL and back is the same practice: every
-// row of every table equal (times, days, nulls, hashes and all), the
-// audit log the same plus one event per move, the chain and seals verified
-// on each copy.
-func TestMigrateRoundTrip(t *testing.T) {
+// demoAndEmptyServer is a demo practice in a file, open with its admin
+// signed in (ctx carries them), and an empty database on the test server.
+func demoAndEmptyServer(t *testing.T) (context.Context, *harness, *sqlite.Store, string, *postgres.Store) {
+	t.Helper()
 	ctx := context.Background()
 	h := newDemoPractice(t)
 	file, err := sqlite.Open(ctx, h.db, sqlite.Options{Now: clockNow, PasswordParams: passwordParams})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer file.Close()
+	t.Cleanup(func() { file.Close() })
 	actor, err := file.SignIn(ctx, demoAdmin, demoAdminPass)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx = records.WithActor(ctx, actor)
-	original := practiceRows(t, ctx, file)
-
 	address := pgtest.Database(t)
 	server, err := postgres.Open(ctx, address, postgres.Options{Now: clockNow})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer server.Close()
+	t.Cleanup(func() { server.Close() })
+	return records.WithActor(ctx, actor), h, file, address, server
+}
+
+// A demo practice moved to PostgreSQL and back is the same practice: every
+// row of every table equal (times, days, nulls, hashes and all), the
+// audit log the same plus one event per move, the chain and seals verified
+// on each copy.
+func TestMigrateRoundTrip(t *testing.T) {
+	ctx, h, file, address, server := demoAndEmptyServer(t)
+	original := practiceRows(t, ctx, file)
 	var out bytes.Buffer
 	c := quietInvocation(&out)
 	if err := c.copyPractice(ctx, file, h.db, server, address); err != nil {
@@ -241,24 +247,7 @@ func (f failingTable) ReadRows(ctx context.Context, table string, columns []stri
 // A copy that fails part way leaves the target as it was: the server's
 // database empty (a second try succeeds), no file at all.
 func TestMigrateFailurePartWayLeavesTheTargetAsItWas(t *testing.T) {
-	ctx := context.Background()
-	h := newDemoPractice(t)
-	file, err := sqlite.Open(ctx, h.db, sqlite.Options{Now: clockNow, PasswordParams: passwordParams})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer file.Close()
-	actor, err := file.SignIn(ctx, demoAdmin, demoAdminPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx = records.WithActor(ctx, actor)
-	address := pgtest.Database(t)
-	server, err := postgres.Open(ctx, address, postgres.Options{Now: clockNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer server.Close()
+	ctx, h, file, address, server := demoAndEmptyServer(t)
 	empty := practiceRows(t, ctx, server)
 	var out bytes.Buffer
 	c := quietInvocation(&out)
