@@ -34,7 +34,7 @@ func init() {
 		importPatientsCommand, importAppointmentsCommand,
 		checkoutCommand, checkinCommand, whereCommand,
 		reportCommand,
-		backupCommand, restoreCommand, verifyCommand,
+		backupCommand, restoreCommand, verifyCommand, migrateCommand,
 		usersAddCommand, usersListCommand, usersDisableCommand, usersEnableCommand, usersPasswdCommand,
 		borrowersAddCommand, borrowersListCommand,
 		retentionReviewCommand, retentionDestroyCommand, retentionHoldCommand, auditShelfCommand,

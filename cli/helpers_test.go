@@ -25,8 +25,8 @@ func TestMain(m *testing.M) {
 	// A cheap scrypt cost for the backup key files, for the same reason.
 	sqlite.BackupKeyWorkFactor = 10
 	clockNow = func() time.Time { return testNow }
-	// A throwaway PostgreSQL cluster for the tests of a practice on a
-	// server (postgres_test.go); they skip without one, off CI.
+	// A throwaway PostgreSQL cluster for the commands that talk to a
+	// practice server (postgres_test.go, migrate); removed at the end.
 	pgtest.Main(m)
 }
 

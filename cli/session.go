@@ -69,9 +69,15 @@ func (c *invocation) withSession(ctx context.Context, fn func(ctx context.Contex
 	return fn(ctx, st)
 }
 
+// signInService is what signIn needs of a store.
+type signInService interface {
+	Initialized(ctx context.Context) (bool, error)
+	SignIn(ctx context.Context, username, password string) (records.Actor, error)
+}
+
 // signIn signs in the user named by --user or $CHARTROOM_USER with the
 // password of $CHARTROOM_PASSWORD or typed at the prompt.
-func (c *invocation) signIn(ctx context.Context, svc records.Service) (context.Context, error) {
+func (c *invocation) signIn(ctx context.Context, svc signInService) (context.Context, error) {
 	ok, err := svc.Initialized(ctx)
 	if err != nil {
 		return ctx, err

@@ -13,9 +13,11 @@ import (
 
 // store is an open practice database as the command line and the desktop
 // app hold it, a file on this computer or the practice's PostgreSQL server
-// alike: the records services, and Close.
+// alike: the records services, the copy of a whole practice (migrate), and
+// Close.
 type store interface {
 	records.Service
+	records.TableCopier
 	Close() error
 }
 

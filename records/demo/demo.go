@@ -236,6 +236,9 @@ func newGenerator(svc records.Service, setNow func(time.Time), opts Options) (*g
 	if opts.Today.IsZero() {
 		opts.Today = time.Now()
 	}
+	// To the microsecond, as both stores keep times, so the demo's history
+	// moves to a practice server with its audit chain intact.
+	opts.Today = opts.Today.Truncate(time.Microsecond)
 	return &generator{
 		svc:    svc,
 		setNow: setNow,

@@ -182,7 +182,7 @@ func finishBulk(ctx context.Context, conn *sql.Conn, end checkpoint) error {
 	if end.id > 0 {
 		_, err := conn.ExecContext(ctx, `INSERT INTO audit_checkpoint (id, event_id, hash, at) VALUES (1, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET event_id = excluded.event_id, hash = excluded.hash, at = excluded.at`,
-			int64(end.id), end.hash, tval(time.Now()))
+			int64(end.id), end.hash, tval(time.Now().Truncate(time.Microsecond)))
 		if err != nil {
 			return mapErr(err, "record the audit check")
 		}
