@@ -24,6 +24,7 @@ type store interface {
 // The stores the command line and the app open.
 var (
 	_ store = (*sqlite.Store)(nil)
+	_ store = (*postgres.Store)(nil)
 )
 
 // isServerAddress reports whether loc names a PostgreSQL server
