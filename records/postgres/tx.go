@@ -70,6 +70,7 @@ func (s *Store) readFailed(ctx context.Context, what string, err error) error {
 		return records.Errorf(records.EConflict, "reading %s stopped before it finished", what)
 	case connectionLost(err):
 		s.log.Warn("practice server unreachable", "reading", what, "err", err)
+		s.listener.suspect()
 		return records.Internal("cannot reach the practice server to read "+what+"; Chartroom connects again by itself: try again when the server is back", err)
 	}
 	return records.Internal("cannot read "+what, err)
@@ -86,9 +87,11 @@ func (s *Store) failed(ctx context.Context, what string, err error, committing b
 		return records.Errorf(records.EConflict, "%s stopped before it finished; nothing was saved", what)
 	case connectionLost(err) && committing:
 		s.log.Warn("connection lost during commit", "operation", what, "err", err)
+		s.listener.suspect()
 		return records.Internal("the connection to the practice server broke while "+what+" was being saved: look whether it was before doing it again", err)
 	case connectionLost(err):
 		s.log.Warn("practice server unreachable", "operation", what, "err", err)
+		s.listener.suspect()
 		return records.Internal("cannot reach the practice server, so "+what+" was not saved; Chartroom connects again by itself: try again when the server is back", err)
 	}
 	return records.Internal(what+" failed; nothing was saved", err)
