@@ -15,19 +15,20 @@ import (
 // database file as a whole: open it, fill a new one with the demo, restore a
 // backup over it.
 
-// openDB opens (creating when missing) the database at path.
-func openDB(ctx context.Context, path string, log *slog.Logger, now func() time.Time, bulk bool) (*sqlite.Store, error) {
-	log.Debug("opening database", "path", path, "bulk", bulk)
-	return sqlite.Open(ctx, path, sqlite.Options{Now: now, Logger: log, PasswordParams: passwordParams, Bulk: bulk})
-}
-
 // makeDemo fills the database at path, which must hold no practice yet, with
 // the fictitious demo practice. The store is opened for bulk writing with a
 // clock the generator moves (the demo writes months of back-dated history),
 // and closed again: bulk mode is not for a clerk's work.
 func makeDemo(ctx context.Context, path string, log *slog.Logger, opts demo.Options) (demo.Result, error) {
+	if isServerAddress(path) {
+		// The demo writes months of back-dated history with its own clock
+		// and, when large, straight into a file: it is for trying
+		// Chartroom out on one PC, not for the practice's server.
+		return demo.Result{}, records.Errorf(records.EInvalid,
+			"the demo practice is made in a database file, not on a practice server (%s): name a file with --db, for example --db demo.db", path)
+	}
 	clock := records.NewManualClock(opts.Today)
-	st, err := openDB(ctx, path, log, clock.Now, true)
+	st, err := sqlite.Open(ctx, path, sqlite.Options{Now: clock.Now, Logger: log, PasswordParams: passwordParams, Bulk: true})
 	if err != nil {
 		return demo.Result{}, err
 	}
@@ -66,7 +67,7 @@ func fillDemoBulk(ctx context.Context, st *sqlite.Store, path string, log *slog.
 	}, opts)
 }
 
-func fillDemo(ctx context.Context, st *sqlite.Store, path string, clock *records.ManualClock, opts demo.Options) (demo.Result, error) {
+func fillDemo(ctx context.Context, st records.Service, path string, clock *records.ManualClock, opts demo.Options) (demo.Result, error) {
 	if ok, err := st.Initialized(ctx); err != nil {
 		return demo.Result{}, err
 	} else if ok {
@@ -89,7 +90,7 @@ type Database struct {
 	log  *slog.Logger
 
 	mu      sync.Mutex
-	st      *sqlite.Store
+	st      store
 	openErr error // why the last open failed (st is nil then)
 }
 
@@ -102,7 +103,9 @@ func (g *Database) Open(ctx context.Context) (records.Service, error) {
 
 // reopenLocked opens the database for a clerk's work (g.mu held).
 func (g *Database) reopenLocked(ctx context.Context) (records.Service, error) {
-	st, err := openDB(ctx, g.path, g.log, time.Now, false)
+	// A server's database is opened only once Chartroom has set it up
+	// (init); a file is created when missing, for the first-run screen.
+	st, err := openDB(ctx, g.path, openOptions{log: g.log, now: time.Now, existing: true})
 	g.st, g.openErr = st, err
 	if err != nil {
 		g.st = nil
@@ -154,6 +157,13 @@ func (g *Database) Close() error {
 func (g *Database) Restore(ctx context.Context, backupPath string) (records.Service, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if isServerAddress(g.path) {
+		err := errRestoreOnServer()
+		if g.st == nil {
+			return nil, err
+		}
+		return g.st, err
+	}
 	// The app has no passphrase prompt yet: an encrypted backup is
 	// restored with the command line, which asks for it.
 	if enc, err := sqlite.IsEncryptedBackup(backupPath); err == nil && enc {

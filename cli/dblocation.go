@@ -12,9 +12,9 @@ import (
 // clerk who typed the practice server's address would work on that file
 // without knowing it.
 
-// servedDBSchemes are the address schemes --db may name. None yet: every
-// database is a file.
-var servedDBSchemes []string
+// servedDBSchemes are the address schemes --db may name: a PostgreSQL
+// server's database (records/postgres), in either of libpq's spellings.
+var servedDBSchemes = []string{"postgres", "postgresql"}
 
 // checkDBLocation refuses a --db or CHARTROOM_DB written as an address of a
 // scheme Chartroom does not serve, naming where it came from.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/postgres/pgtest"
 	"github.com/chartroom/chartroom/records/sqlite"
 )
 
@@ -24,7 +25,9 @@ func TestMain(m *testing.M) {
 	// A cheap scrypt cost for the backup key files, for the same reason.
 	sqlite.BackupKeyWorkFactor = 10
 	clockNow = func() time.Time { return testNow }
-	os.Exit(m.Run())
+	// A throwaway PostgreSQL cluster for the tests of a practice on a
+	// server (postgres_test.go); they skip without one, off CI.
+	pgtest.Main(m)
 }
 
 // harness runs the command line in-process against one temporary database.

@@ -98,6 +98,9 @@ the last W weeks and of each of the last M months (W and M may be 0).`,
 					if err != nil {
 						return err
 					}
+					if isServerAddress(c.dbPath()) && strings.TrimSpace(settings.BackupDir) == "" {
+						return usagef("a practice server has no folder beside it for backups: name one with --to DIR, or set the backup folder in the settings")
+					}
 					dir = settings.BackupFolder(c.dbPath())
 				}
 				path, err := svc.Backup(ctx, dir)
@@ -156,6 +159,9 @@ database (a new computer) or a damaged one is replaced without signing in.`,
 // replace it, so the restore goes ahead, and says so.
 func (c *invocation) restore(ctx context.Context, backup, keyFile string) (string, error) {
 	path := c.dbPath()
+	if isServerAddress(path) {
+		return "", errRestoreOnServer()
+	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		un, err := c.unlock(backup, keyFile)
 		if err != nil {
@@ -167,7 +173,7 @@ func (c *invocation) restore(ctx context.Context, backup, keyFile string) (strin
 		}
 		return kept, err
 	}
-	st, err := openDB(ctx, path, c.log, c.now, false)
+	st, err := openDB(ctx, path, openOptions{log: c.log, now: c.now})
 	if records.ErrorCode(err) == records.EInvalid {
 		un, err2 := c.unlock(backup, keyFile)
 		if err2 != nil {
@@ -184,7 +190,7 @@ func (c *invocation) restore(ctx context.Context, backup, keyFile string) (strin
 
 // restoreSignedIn signs in on st and, for an admin, restores the backup
 // over the database; st is closed in every case.
-func (c *invocation) restoreSignedIn(ctx context.Context, st *sqlite.Store, backup, keyFile string) (string, error) {
+func (c *invocation) restoreSignedIn(ctx context.Context, st store, backup, keyFile string) (string, error) {
 	ctx, err := c.signIn(ctx, st)
 	if err == nil {
 		_, err = records.Require(ctx, records.RoleAdmin, "restore a backup")
@@ -204,7 +210,7 @@ func (c *invocation) restoreSignedIn(ctx context.Context, st *sqlite.Store, back
 // backup. Only an admin may; when allowed, st is closed first because the
 // file under it is about to change, whether or not the restore then
 // succeeds. It returns where the old database was kept.
-func restoreDatabase(ctx context.Context, st *sqlite.Store, dbPath, backup string, un sqlite.Unlock) (string, error) {
+func restoreDatabase(ctx context.Context, st store, dbPath, backup string, un sqlite.Unlock) (string, error) {
 	if _, err := records.Require(ctx, records.RoleAdmin, "restore a backup"); err != nil {
 		return "", err
 	}

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 
 	"github.com/chartroom/chartroom/records"
-	"github.com/chartroom/chartroom/records/sqlite"
 )
 
 // passwordParams are the argon2id costs new password hashes get; nil keeps
@@ -40,15 +39,15 @@ func defaultDBPath() string {
 // openStore opens the database. A command that works on an existing
 // practice must not create an empty file by mistake (a typo in --db), so it
 // asks for mustExist; init creates the file and its folder.
-func (c *invocation) openStore(ctx context.Context, mustExist bool) (*sqlite.Store, error) {
+func (c *invocation) openStore(ctx context.Context, mustExist bool) (store, error) {
 	path := c.dbPath()
-	if mustExist {
+	if mustExist && !isServerAddress(path) {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			return nil, records.Errorf(records.ENotFound,
 				"there is no database at %s; create one with 'chartroom init --admin NAME' or 'chartroom demo', or name another with --db", path)
 		}
 	}
-	return openDB(ctx, path, c.log, c.now, false)
+	return openDB(ctx, path, openOptions{log: c.log, now: c.now, existing: mustExist})
 }
 
 // withSession opens the existing database, signs the acting user in and runs
@@ -75,7 +74,7 @@ func (c *invocation) signIn(ctx context.Context, svc records.Service) (context.C
 	}
 	if !ok {
 		return ctx, records.Errorf(records.EConflict,
-			"the database %s has no practice yet; create it with 'chartroom init --admin NAME' or 'chartroom demo'", c.dbPath())
+			"the database %s has no practice yet; create it with %s", c.dbPath(), howToCreate(c.dbPath()))
 	}
 	user := c.globals.user
 	if user == "" {

@@ -15,8 +15,10 @@ var initCommand = &command{
 	usage:   `init --admin NAME [--name "Display Name"] [--practice "..."] [--mrn-width N] [--filing terminal-digit|numeric|alphabetic]`,
 	summary: "create a new database and its first admin",
 	detail: `The admin's password comes from CHARTROOM_PASSWORD, else it is typed twice at the
-prompt (or given as a line on standard input). The database file is --db, CHARTROOM_DB
-or the default; init refuses a database that already has a practice.`,
+prompt (or given as a line on standard input). The database is --db, CHARTROOM_DB or the
+default: a file, created, or an empty PostgreSQL database the practice's IT created
+(--db postgres://user@host:port/dbname?sslmode=verify-full), whose tables init creates.
+init refuses a database that already has a practice, or holds another application's tables.`,
 	setup: func(fs *flag.FlagSet) action {
 		admin := fs.String("admin", "", "the first admin's user `NAME` (required)")
 		name := fs.String("name", "", "the admin's display `NAME` (default: the user name)")
@@ -49,7 +51,7 @@ or the default; init refuses a database that already has a practice.`,
 			if ok, err := st.Initialized(ctx); err != nil {
 				return err
 			} else if ok {
-				return records.Errorf(records.EConflict, "the database %s already has a practice; init creates a new one (name another file with --db)", c.dbPath())
+				return records.Errorf(records.EConflict, "the database %s already has a practice; init creates a new one (%s)", c.dbPath(), anotherDatabase(c.dbPath()))
 			}
 			password, err := c.newPassword("CHARTROOM_PASSWORD", *admin)
 			if err != nil {

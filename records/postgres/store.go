@@ -30,6 +30,12 @@ type Options struct {
 	Now            func() time.Time        // the clock; nil means time.Now
 	Logger         *slog.Logger            // nil discards
 	PasswordParams *records.PasswordParams // nil = records.DefaultPasswordParams
+	// Password, when set, is used instead of PGPASSWORD or the pgpass file:
+	// the app's connect form tries a typed password before saving it.
+	Password string
+	// Existing refuses a database without Chartroom's schema instead of
+	// creating it: only init sets a practice up on an empty database.
+	Existing bool
 }
 
 // Store is an open PostgreSQL practice database.
@@ -58,6 +64,9 @@ func Open(ctx context.Context, address string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, records.Errorf(records.EInvalid, "%s is not a PostgreSQL address such as postgres://chartroom@db.example.org:5432/chartroom?sslmode=verify-full: %v", redact(address), err)
 	}
+	if opt.Password != "" {
+		cfg.ConnConfig.Password = opt.Password
+	}
 	s := &Store{now: opt.Now, log: opt.Logger, params: records.DefaultPasswordParams}
 	if opt.PasswordParams != nil {
 		s.params = *opt.PasswordParams
@@ -74,6 +83,10 @@ func Open(ctx context.Context, address string, opt Options) (*Store, error) {
 	if err := s.pool.Ping(ctx); err != nil {
 		s.pool.Close()
 		return nil, unreachable(cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
+	}
+	if err := s.checkSchema(ctx, cfg.ConnConfig.Host, cfg.ConnConfig.Database, opt.Existing); err != nil {
+		s.pool.Close()
+		return nil, err
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.pool.Close()
