@@ -97,8 +97,11 @@ func scenarioTwoWorkstations(c *e2eCase) {
 			_ = cluster.StartServer(context.Background())
 		}
 	}()
+	// The status bar's warning is red: read in the red channel.
 	for _, s := range []*session{room, desk} {
+		s.ocrPrep = ocrRed
 		s.waitText("practice server cannot be reached")
+		s.ocrPrep = nil
 	}
 	room.scan(folder.Barcode)
 	room.waitText("Cannot reach the practice server")
@@ -109,7 +112,9 @@ func scenarioTwoWorkstations(c *e2eCase) {
 	}
 	restarted = true
 	for _, s := range []*session{room, desk} {
+		s.ocrPrep = ocrRed
 		s.waitGone("practice server cannot be reached")
+		s.ocrPrep = nil
 	}
 	room.waitFor("chartroom where: the refused scan saved nothing", folderIs(room, folder.Barcode, "in-file", ""))
 	room.scan(folder.Barcode)
