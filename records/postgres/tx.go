@@ -60,7 +60,8 @@ func (s *Store) read(ctx context.Context, what string, fn func(tx pgx.Tx) error)
 	return nil
 }
 
-// readFailed turns a read's failure into what the clerk is told.
+// readFailed turns a read's failure into what the clerk is told; a lost
+// connection's cause goes to the log, as in failed.
 func (s *Store) readFailed(ctx context.Context, what string, err error) error {
 	var re *records.Error
 	switch {
@@ -71,13 +72,15 @@ func (s *Store) readFailed(ctx context.Context, what string, err error) error {
 	case connectionLost(err):
 		s.log.Warn("practice server unreachable", "reading", what, "err", err)
 		s.listener.suspect()
-		return records.Internal("cannot reach the practice server to read "+what+"; Chartroom connects again by itself: try again when the server is back", err)
+		return records.Internal("cannot reach the practice server to read "+what+"; Chartroom connects again by itself: try again when the server is back", nil)
 	}
 	return records.Internal("cannot read "+what, err)
 }
 
 // failed turns an operation's failure into what the clerk is told. Only
-// a connection lost during the commit leaves the outcome unknown.
+// a connection lost during the commit leaves the outcome unknown. A lost
+// connection's cause (a dial error naming the role and port) goes to the
+// log, not into the clerk's message.
 func (s *Store) failed(ctx context.Context, what string, err error, committing bool) error {
 	var re *records.Error
 	switch {
@@ -88,11 +91,11 @@ func (s *Store) failed(ctx context.Context, what string, err error, committing b
 	case connectionLost(err) && committing:
 		s.log.Warn("connection lost during commit", "operation", what, "err", err)
 		s.listener.suspect()
-		return records.Internal("the connection to the practice server broke while "+what+" was being saved: look whether it was before doing it again", err)
+		return records.Internal("the connection to the practice server broke while "+what+" was being saved: look whether it was before doing it again", nil)
 	case connectionLost(err):
 		s.log.Warn("practice server unreachable", "operation", what, "err", err)
 		s.listener.suspect()
-		return records.Internal("cannot reach the practice server, so "+what+" was not saved; Chartroom connects again by itself: try again when the server is back", err)
+		return records.Internal("cannot reach the practice server, so "+what+" was not saved; Chartroom connects again by itself: try again when the server is back", nil)
 	}
 	return records.Internal(what+" failed; nothing was saved", err)
 }
