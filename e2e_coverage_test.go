@@ -63,6 +63,7 @@ var e2eScenarios = []e2eScenario{
 	{"RequestsMarkAllPulled", []string{"requests.go", "table.go"}, true},
 	{"StatusBarAndShortcuts", []string{"status.go", "mainwindow.go", "window.go", "keys.go"}, true},
 	{"TwoWorkstationsOnOneServer", []string{"live.go", "status.go", "scan.go"}, true},
+	{"ConnectPracticeServer", []string{"serverform.go", "firstrun.go", "signin.go"}, true},
 }
 
 // e2eNotScreens are the ui files that draw no screen of their own, each

@@ -224,7 +224,8 @@ func (s *session) env() []string {
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "DISPLAY", "HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "CHARTROOM_USER", "CHARTROOM_PASSWORD", "CHARTROOM_DB":
+		case "DISPLAY", "HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "CHARTROOM_USER", "CHARTROOM_PASSWORD", "CHARTROOM_DB",
+			"PGPASSWORD", "PGPASSFILE":
 			continue
 		}
 		env = append(env, kv)
@@ -248,7 +249,7 @@ func (s *session) launch() {
 		if err != nil {
 			s.t.Fatal(err)
 		}
-		cmd := exec.Command(s.run.bin, "--db", s.db)
+		cmd := exec.Command(s.run.bin, s.dbArgs()...)
 		cmd.Env = s.env()
 		cmd.Dir = s.home
 		cmd.Stdout, cmd.Stderr = logFile, logFile
@@ -275,6 +276,15 @@ func (s *session) launch() {
 		s.t.Logf("launch %d: the window never appeared (exited: %v); the app said:\n%s", try, exited, tail(s.logPath, 20))
 	}
 	s.t.Fatalf("the Chartroom window never appeared after three launches; logs in %s", s.dir)
+}
+
+// dbArgs name the session's database; none when db is "" (the database
+// this computer opens by default: its file, or the server it remembers).
+func (s *session) dbArgs() []string {
+	if s.db == "" {
+		return nil
+	}
+	return []string{"--db", s.db}
 }
 
 // waitWindow polls for the app's visible window; false when the app exits
@@ -774,7 +784,7 @@ func (s *session) cli(args ...string) string {
 }
 
 func (s *session) cliAs(user [2]string, args ...string) (string, string, error) {
-	cmd := exec.Command(s.run.bin, append([]string{"--db", s.db}, args...)...)
+	cmd := exec.Command(s.run.bin, append(s.dbArgs(), args...)...)
 	cmd.Env = append(s.env(), "CHARTROOM_USER="+user[0], "CHARTROOM_PASSWORD="+user[1])
 	cmd.Dir = s.home
 	cmd.Stdin = strings.NewReader("")

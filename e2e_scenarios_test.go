@@ -82,6 +82,7 @@ var e2eFuncs = map[string]func(c *e2eCase){
 	"RequestsMarkAllPulled":        scenarioRequestsMarkAllPulled,
 	"StatusBarAndShortcuts":        scenarioStatusBarAndShortcuts,
 	"TwoWorkstationsOnOneServer":   scenarioTwoWorkstations,
+	"ConnectPracticeServer":        scenarioConnectPracticeServer,
 }
 
 // TestE2E runs every scenario at 1366x768, then those marked narrow at

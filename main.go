@@ -20,6 +20,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/chartroom/chartroom/assets"
 	"github.com/chartroom/chartroom/cli"
+	"github.com/chartroom/chartroom/records"
 	"github.com/chartroom/chartroom/ui"
 	"github.com/go-gl/glfw/v3.4/glfw"
 )
@@ -37,7 +38,8 @@ func main() {
 	os.Exit(code)
 }
 
-// runGUI opens the desktop app on the database at dbPath and returns the
+// runGUI opens the desktop app on the database at dbPath (a file, or a
+// practice server's postgres:// address) and returns the
 // process's exit status when its window closes.
 func runGUI(ctx context.Context, dbPath string, log *slog.Logger) int {
 	// A clerk's screen needs little garbage-collector throughput; a
@@ -55,6 +57,11 @@ func runGUI(ctx context.Context, dbPath string, log *slog.Logger) int {
 		Restore:  db.Restore,
 		MakeDemo: db.MakeDemo,
 		Screen:   screenWorkArea,
+		ConnectServer: func(ctx context.Context, a ui.ServerAccess) (records.Service, string, error) {
+			return db.ConnectServer(ctx, cli.ServerAccess(a))
+		},
+		UseLocalFile: db.UseLocalFile,
+		TLSModes:     cli.SSLModes,
 	}
 	if svc, err := db.Open(ctx); err != nil {
 		log.Error("cannot open the database", "path", dbPath, "err", err)

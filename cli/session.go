@@ -14,14 +14,18 @@ import (
 // the store's default. Tests set cheap ones so signing in takes no time.
 var passwordParams *records.PasswordParams
 
-// dbPath is --db, else $CHARTROOM_DB, else chartroom.db in the user's
-// configuration folder.
+// dbPath is --db, else $CHARTROOM_DB, else the practice server this
+// computer was connected to (the app's first-run screen remembers it), else
+// chartroom.db in the user's configuration folder.
 func (c *invocation) dbPath() string {
 	if c.globals.db != "" {
 		return c.globals.db
 	}
 	if p := c.env("CHARTROOM_DB"); p != "" {
 		return p
+	}
+	if addr := rememberedServer(); addr != "" {
+		return addr
 	}
 	return defaultDBPath()
 }

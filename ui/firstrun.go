@@ -27,6 +27,7 @@ type firstRun struct {
 	errs      *formErrors
 	create    *widget.Button
 	demo      *widget.Button
+	server    *widget.Button
 	progress  *widget.ProgressBar
 	status    *widget.Label
 }
@@ -58,6 +59,14 @@ func newFirstRun(s *shell) *firstRun {
 	if s.deps.MakeDemo == nil {
 		f.demo.Hide()
 	}
+	f.server = widget.NewButtonWithIcon("Connect to a practice server…", theme.StorageIcon(), guarded(func() {
+		s.showServerForm(func() {
+			s.win.SetContent(f.content())
+		})
+	}))
+	if s.deps.ConnectServer == nil {
+		f.server.Hide()
+	}
 	return f
 }
 
@@ -77,6 +86,9 @@ func (f *firstRun) content() fyne.CanvasObject {
 		widget.NewSeparator(),
 		hint("Just looking? A demo practice is filled with made-up patients and borrowers."),
 		f.demo, f.progress, f.status,
+		widget.NewSeparator(),
+		hint("Several workstations sharing the practice's PostgreSQL server? Connect this one to it."),
+		f.server,
 		hint("Database: "+f.s.deps.DBPath),
 	)
 	return centeredCard(560, "Welcome to Chartroom", "Set up a new practice", body)

@@ -144,6 +144,15 @@ func openErrorScreen(s *shell, err error) fyne.CanvasObject {
 		"restore the latest backup (" + how + ").")
 	quit := widget.NewButtonWithIcon("Quit", theme.LogoutIcon(), guarded(func() { s.app.Quit() }))
 	buttons := container.NewHBox(quit)
+	if onServer := isServerLocation(s.deps.DBPath); onServer || s.deps.ConnectServer != nil {
+		if onServer {
+			what = hint("Check that the practice server is running and that this PC is on the practice network, then start Chartroom again; " +
+				"or correct the server's details, or go back to a database file on this computer.")
+		}
+		for _, b := range serverButtons(s, err, onServer) {
+			buttons.Add(b)
+		}
+	}
 	body := container.NewVBox(msg, hint("Database: "+s.deps.DBPath), what)
 	if offerRestore {
 		status := widget.NewLabel("")

@@ -37,6 +37,24 @@ type Deps struct {
 	// OnPanic, when set, is told of every panic the UI's guard caught (the
 	// window stays alive, so tests need it to see one).
 	OnPanic func(where string, recovered any)
+	// ConnectServer, when set, makes the practice's PostgreSQL server this
+	// computer's database (the first-run screen's "Connect to a practice
+	// server"): it returns the server's store and address, or why not,
+	// changing nothing then.
+	ConnectServer func(ctx context.Context, a ServerAccess) (svc records.Service, address string, err error)
+	// UseLocalFile, when set, makes this computer's database file its
+	// database again instead of a server; it returns the store and path.
+	UseLocalFile func(ctx context.Context) (svc records.Service, path string, err error)
+	// TLSModes are the server form's TLS choices (sslmode), the
+	// recommended one first.
+	TLSModes []string
+}
+
+// ServerAccess is what the "Connect to a practice server" form asks.
+type ServerAccess struct {
+	Host, Port, Database, User string
+	SSLMode, CAFile            string
+	Password                   string // saved by ConnectServer in the pgpass file
 }
 
 // Start builds the window (first run, sign-in or the error that stopped the

@@ -12,139 +12,53 @@ import (
 	"github.com/chartroom/chartroom/records"
 )
 
-// DefaultSearchLimit is used when a caller asks for no limit.
-const DefaultSearchLimit = 50
-
 // hitColumns are a patient's columns with its folder counts.
 const hitColumns = patientColumns + `,
 	(SELECT count(*) FROM volumes c WHERE c.patient_id = p.id),
 	(SELECT count(*) FROM volumes c WHERE c.patient_id = p.id AND c.state <> 'in-file')`
 
-// finder runs the lookups of a search box inside one transaction, keeping
-// hits unique and in the order found.
-type finder struct {
-	tx    pgx.Tx
-	limit int
-	seen  map[records.ID]bool
-	hits  []records.SearchHit
+// searchLookups answers a search's look-ups (records.RunSearch decides
+// which and in what order) inside its transaction.
+type searchLookups struct{ tx pgx.Tx }
+
+func (l searchLookups) ExternalID(ctx context.Context, id string) ([]records.SearchHit, error) {
+	return l.hits(ctx, "external id", `SELECT `+hitColumns+` FROM patients p WHERE lower(p.external_id) = lower($1) AND p.external_id <> ''`, id)
 }
 
-func newFinder(tx pgx.Tx, limit int) *finder {
-	if limit <= 0 {
-		limit = DefaultSearchLimit
-	}
-	return &finder{tx: tx, limit: limit, seen: map[records.ID]bool{}}
-}
-
-func (f *finder) full() bool { return len(f.hits) >= f.limit }
-
-func (f *finder) add(h records.SearchHit) {
-	if f.full() || f.seen[h.ID] {
-		return
-	}
-	f.seen[h.ID] = true
-	f.hits = append(f.hits, h)
-}
-
-// find runs a parsed query: a number is an exact chart number (a retired one
-// finds its survivor) or another system's id, then chart numbers starting
-// with the typed digits, then a barcode; a code is a barcode, or else
-// another system's id or a surname; a name is another system's id or a
-// surname (and given name) prefix.
-func (f *finder) find(ctx context.Context, q records.Query, width int) error {
-	switch q.Kind {
-	case records.QueryNumber:
-		if mrn, err := records.NormalizeMRN(q.Digits, width); err == nil {
-			if err := f.exactMRN(ctx, mrn); err != nil {
-				return err
-			}
-		}
-		if err := f.externalID(ctx, q.Raw); err != nil {
-			return err
-		}
-		// A whole chart number that was found is the only chart it
-		// prefixes: the range scan would find it again.
-		if len(f.hits) == 0 || len(q.Digits) < width {
-			if err := f.mrnPrefix(ctx, q.Digits); err != nil {
-				return err
-			}
-		}
-		return f.barcode(ctx, q.Code)
-	case records.QueryCode:
-		if err := f.barcode(ctx, q.Code); err != nil || len(f.hits) > 0 {
-			// A scan that names a folder is that folder.
-			return err
-		}
-		if err := f.externalID(ctx, q.Raw); err != nil {
-			return err
-		}
-		return f.name(ctx, q.Last, q.First)
-	case records.QueryName:
-		if err := f.externalID(ctx, q.Raw); err != nil {
-			return err
-		}
-		return f.name(ctx, q.Last, q.First)
-	}
-	return nil
-}
-
-// externalID finds the patient another system knows by the typed id (case
-// aside).
-func (f *finder) externalID(ctx context.Context, raw string) error {
-	if f.full() || raw == "" || len(raw) > records.MaxExternalIDLength {
-		return nil
-	}
-	return f.query(ctx, "external id", `SELECT `+hitColumns+` FROM patients p WHERE lower(p.external_id) = lower($1) AND p.external_id <> ''`, raw)
-}
-
-// exactMRN finds the chart with the number mrn; a retired one finds its
+// ExactMRN finds a live chart in one statement; a retired one finds its
 // survivor.
-func (f *finder) exactMRN(ctx context.Context, mrn string) error {
-	var hit *records.SearchHit
-	err := f.scan(ctx, "mrn", func(h records.SearchHit) { hit = &h }, `SELECT `+hitColumns+` FROM patients p WHERE p.mrn = $1`, mrn)
-	if err != nil || hit == nil {
-		return err
+func (l searchLookups) ExactMRN(ctx context.Context, mrn string) ([]records.SearchHit, error) {
+	hits, err := l.hits(ctx, "mrn", `SELECT `+hitColumns+` FROM patients p WHERE p.mrn = $1`, mrn)
+	if err != nil || len(hits) == 0 || hits[0].Status != records.PatientMerged {
+		return hits, err
 	}
-	if hit.Status != records.PatientMerged {
-		f.add(*hit)
-		return nil
-	}
-	p, _, err := resolveMRN(ctx, f.tx, mrn)
+	p, _, err := resolveMRN(ctx, l.tx, mrn)
 	if records.ErrorCode(err) == records.ENotFound {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return f.query(ctx, "merged", `SELECT `+hitColumns+` FROM patients p WHERE p.id = $1`, int64(p.ID))
+	return l.hits(ctx, "merged", `SELECT `+hitColumns+` FROM patients p WHERE p.id = $1`, int64(p.ID))
 }
 
-// mrnPrefix is a range scan on the chart numbers, compared byte by byte.
-func (f *finder) mrnPrefix(ctx context.Context, digits string) error {
-	if f.full() || digits == "" {
-		return nil
-	}
-	return f.query(ctx, "mrn", `SELECT `+hitColumns+` FROM patients p
-		WHERE p.mrn COLLATE "C" >= $1 AND p.mrn COLLATE "C" < $2 AND p.status <> 'merged' ORDER BY p.mrn COLLATE "C" `+limitClause(f.limit+len(f.hits)),
+// MRNPrefix is a range scan on the chart numbers, compared byte by byte.
+func (l searchLookups) MRNPrefix(ctx context.Context, digits string, limit int) ([]records.SearchHit, error) {
+	return l.hits(ctx, "mrn", `SELECT `+hitColumns+` FROM patients p
+		WHERE p.mrn COLLATE "C" >= $1 AND p.mrn COLLATE "C" < $2 AND p.status <> 'merged' ORDER BY p.mrn COLLATE "C" `+limitClause(limit),
 		digits, records.PrefixUpperBound(digits))
 }
 
-func (f *finder) barcode(ctx context.Context, code string) error {
-	if f.full() || code == "" {
-		return nil
-	}
-	return f.query(ctx, "barcode", `SELECT `+hitColumns+` FROM patients p
+func (l searchLookups) Barcode(ctx context.Context, code string) ([]records.SearchHit, error) {
+	return l.hits(ctx, "barcode", `SELECT `+hitColumns+` FROM patients p
 		WHERE p.id = (SELECT patient_id FROM volumes WHERE barcode = $1)`, code)
 }
 
-// name is a range scan on the folded surname (and given name) prefix,
-// compared byte by byte as records.PrefixUpperBound means.
-func (f *finder) name(ctx context.Context, last, first string) error {
-	if f.full() || (last == "" && first == "") {
-		return nil
-	}
-	query, args := nameQuery(last, first, f.limit+len(f.hits))
-	return f.query(ctx, "name", query, args...)
+// NamePrefix is a range scan on the folded surname (and given name)
+// prefix, compared byte by byte as records.PrefixUpperBound means.
+func (l searchLookups) NamePrefix(ctx context.Context, last, first string, limit int) ([]records.SearchHit, error) {
+	query, args := nameQuery(last, first, limit)
+	return l.hits(ctx, "name", query, args...)
 }
 
 // nameQuery builds the name-prefix search.
@@ -172,25 +86,22 @@ func nameQuery(last, first string, limit int) (string, []any) {
 
 func limitClause(n int) string { return "LIMIT " + strconv.Itoa(n) }
 
-func (f *finder) query(ctx context.Context, matchedBy, query string, args ...any) error {
-	return f.scan(ctx, matchedBy, f.add, query, args...)
-}
-
-// scan runs a query of hitColumns and hands each hit to each.
-func (f *finder) scan(ctx context.Context, matchedBy string, each func(records.SearchHit), query string, args ...any) error {
-	rows, err := f.tx.Query(ctx, query, args...)
+// hits runs a query of hitColumns.
+func (l searchLookups) hits(ctx context.Context, matchedBy, query string, args ...any) ([]records.SearchHit, error) {
+	rows, err := l.tx.Query(ctx, query, args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
+	var out []records.SearchHit
 	for rows.Next() {
 		h := records.SearchHit{MatchedBy: matchedBy}
 		if err := rows.Scan(append(patientDest(&h.Patient), &h.Volumes, &h.Out)...); err != nil {
-			return err
+			return nil, err
 		}
-		each(h)
+		out = append(out, h)
 	}
-	return rows.Err()
+	return out, rows.Err()
 }
 
 // mrnWidth is the practice's chart-number width: all a search needs of the
@@ -223,20 +134,14 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]records.
 				return err
 			}
 		}
-		f := newFinder(tx, limit)
-		if err := f.find(ctx, q, width); err != nil {
+		if hits, err = records.RunSearch(ctx, q, width, limit, searchLookups{tx}); err != nil {
 			return err
 		}
-		hits = f.hits
 		_, err := s.appendAudit(ctx, tx, a, records.AuditSearch, "patient", 0, fmt.Sprintf("search %q: %d hits", q.Raw, len(hits)))
 		return err
 	})
 	return hits, err
 }
-
-// maxWherePatients bounds how many patients a name typed into `where`
-// lists the folders of.
-const maxWherePatients = 20
 
 // Where finds the folders a query names: a barcode gives that folder, a
 // chart number or name every folder of the patients found. Each patient
@@ -266,29 +171,11 @@ func (s *Store) Where(ctx context.Context, query string) ([]records.Volume, erro
 		if err != nil {
 			return err
 		}
-		f := newFinder(tx, maxWherePatients)
-		if q.Kind == records.QueryNumber {
-			// A chart number means that chart, not every chart it
-			// prefixes; another system's id made of digits is found too.
-			if err := f.externalID(ctx, q.Raw); err != nil {
-				return err
-			}
-			mrn, err := records.NormalizeMRN(q.Digits, width)
-			if err != nil && len(f.hits) == 0 {
-				return records.FieldError("MRN", "%s", err.Error())
-			}
-			if err == nil {
-				if err := f.exactMRN(ctx, mrn); err != nil {
-					return err
-				}
-			}
-		} else if err := f.find(ctx, q, width); err != nil {
+		hits, err := records.WherePatients(ctx, q, width, searchLookups{tx})
+		if err != nil {
 			return err
 		}
-		if len(f.hits) == 0 {
-			return records.Errorf(records.ENotFound, "nothing matches %q", q.Raw)
-		}
-		for _, h := range f.hits {
+		for _, h := range hits {
 			vs, err := queryVolumes(ctx, tx, volumeSelect+" WHERE v.patient_id = $1 ORDER BY "+filingOrder, int64(h.ID))
 			if err != nil {
 				return err

@@ -5,7 +5,8 @@
 // migrates a database, keeps the audit chain (audit.go) and serves the
 // setup, user and settings services; the others follow, each when it
 // passes records/storetest (postgres_contract_test.go lists the contract
-// tests it passes), and only then is it wired to --db postgres://.
+// tests it passes). cli opens it for --db postgres://, refusing plainly
+// the services not yet ported.
 package postgres
 
 import (
@@ -136,6 +137,14 @@ func redact(address string) string {
 func unreachable(host, db string, err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
+		switch {
+		case strings.HasPrefix(pgErr.Code, "28"): // invalid_authorization_specification, invalid_password
+			return &records.Error{Code: records.EUnauthorized, Err: err, Message: fmt.Sprintf(
+				"the practice server %s did not let the database user in: %s; check the database password (PGPASSWORD or the pgpass file) with the practice's IT", host, pgErr.Message)}
+		case pgErr.Code == "3D000": // invalid_catalog_name
+			return &records.Error{Code: records.ENotFound, Err: err, Message: fmt.Sprintf(
+				"the practice server %s has no database %s; check its name with the practice's IT", host, db)}
+		}
 		return records.Internal(fmt.Sprintf("the practice server %s refused the database %s: %s", host, db, pgErr.Message), err)
 	}
 	return records.Internal(fmt.Sprintf("cannot reach the practice server %s (is it running, and is this PC on the practice network?)", strings.TrimSpace(host)), err)

@@ -129,9 +129,9 @@ func BenchmarkNamePrefixQuery(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		p := prefixes[i%len(prefixes)]
-		f := newFinder(s.r, 50)
-		if err := f.name(ctx, p[0], p[1]); err != nil || len(f.hits) == 0 {
-			b.Fatalf("%v %v", f.hits, err)
+		hits, err := searchLookups{s.r}.NamePrefix(ctx, p[0], p[1], 50)
+		if err != nil || len(hits) == 0 {
+			b.Fatalf("%v %v", hits, err)
 		}
 	}
 }

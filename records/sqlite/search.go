@@ -10,9 +10,6 @@ import (
 	"github.com/chartroom/chartroom/records"
 )
 
-// DefaultSearchLimit is used when a caller asks for no limit.
-const DefaultSearchLimit = 50
-
 // hitColumns are a patient's columns with its folder counts. Both counts
 // come from one subquery that reads only the volumes_patient_state index (no
 // folder row), packed into one integer (folders << 32 | out; see
@@ -33,135 +30,50 @@ func (c folderCounts) Scan(v any) error {
 	return nil
 }
 
-// finder runs the lookups of a search box inside one transaction, keeping
-// hits unique and in the order found.
-type finder struct {
-	q     querier
-	limit int
-	seen  map[records.ID]bool
-	hits  []records.SearchHit
+// searchLookups answers a search's look-ups (records.RunSearch decides
+// which and in what order) inside its transaction.
+type searchLookups struct{ q querier }
+
+// ExternalID uses the unique index of external ids.
+func (l searchLookups) ExternalID(ctx context.Context, id string) ([]records.SearchHit, error) {
+	return l.hits(ctx, "external id", `SELECT `+hitColumns+` FROM patients p WHERE p.external_id = ? AND p.external_id <> ''`, id)
 }
 
-func newFinder(q querier, limit int) *finder {
-	if limit <= 0 {
-		limit = DefaultSearchLimit
+// ExactMRN is one statement with the folder counts for a live chart (the
+// scan desk's common case); a retired one finds its survivor.
+func (l searchLookups) ExactMRN(ctx context.Context, mrn string) ([]records.SearchHit, error) {
+	hits, err := l.hits(ctx, "mrn", `SELECT `+hitColumns+` FROM patients p WHERE p.mrn = ?`, mrn)
+	if err != nil || len(hits) == 0 || hits[0].Status != records.PatientMerged {
+		return hits, err
 	}
-	return &finder{q: q, limit: limit, seen: map[records.ID]bool{}}
-}
-
-func (f *finder) full() bool { return len(f.hits) >= f.limit }
-
-func (f *finder) add(h records.SearchHit) {
-	if f.full() || f.seen[h.ID] {
-		return
-	}
-	f.seen[h.ID] = true
-	f.hits = append(f.hits, h)
-}
-
-// find runs a parsed query: a number is an exact chart number (a retired one
-// finds its survivor) or another system's id, then chart numbers starting
-// with the typed digits, then a barcode; a code is a barcode, or else
-// another system's id or a surname; a name is another system's id or a
-// surname (and given name) prefix.
-func (f *finder) find(ctx context.Context, q records.Query, width int) error {
-	switch q.Kind {
-	case records.QueryNumber:
-		if mrn, err := records.NormalizeMRN(q.Digits, width); err == nil {
-			if err := f.exactMRN(ctx, mrn); err != nil {
-				return err
-			}
-		}
-		if err := f.externalID(ctx, q.Raw); err != nil {
-			return err
-		}
-		// A whole chart number that was found is the only chart it
-		// prefixes: the range scan would find it again.
-		if len(f.hits) == 0 || len(q.Digits) < width {
-			if err := f.mrnPrefix(ctx, q.Digits); err != nil {
-				return err
-			}
-		}
-		return f.barcode(ctx, q.Code)
-	case records.QueryCode:
-		if err := f.barcode(ctx, q.Code); err != nil || len(f.hits) > 0 {
-			// A scan that names a folder is that folder: the surname
-			// lookup would cost the scan desk a second query for names
-			// that do not have digits in them.
-			return err
-		}
-		if err := f.externalID(ctx, q.Raw); err != nil {
-			return err
-		}
-		return f.name(ctx, q.Last, q.First)
-	case records.QueryName:
-		if err := f.externalID(ctx, q.Raw); err != nil {
-			return err
-		}
-		return f.name(ctx, q.Last, q.First)
-	}
-	return nil
-}
-
-// externalID finds the patient another system knows by the typed id (case
-// aside), through the unique index of external ids.
-func (f *finder) externalID(ctx context.Context, raw string) error {
-	if f.full() || raw == "" || len(raw) > records.MaxExternalIDLength {
-		return nil
-	}
-	return f.query(ctx, "external id", `SELECT `+hitColumns+` FROM patients p WHERE p.external_id = ? AND p.external_id <> ''`, raw)
-}
-
-// exactMRN finds the chart with the number mrn: a live chart is one
-// statement with its folder counts (the scan desk's common case); a retired
-// one finds its survivor.
-func (f *finder) exactMRN(ctx context.Context, mrn string) error {
-	var hit *records.SearchHit
-	err := f.scan(ctx, "mrn", func(h records.SearchHit) { hit = &h }, `SELECT `+hitColumns+` FROM patients p WHERE p.mrn = ?`, mrn)
-	if err != nil || hit == nil {
-		return err
-	}
-	if hit.Status != records.PatientMerged {
-		f.add(*hit)
-		return nil
-	}
-	p, _, err := resolveMRN(ctx, f.q, mrn)
+	p, _, err := resolveMRN(ctx, l.q, mrn)
 	if records.ErrorCode(err) == records.ENotFound {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return f.query(ctx, "merged", `SELECT `+hitColumns+` FROM patients p WHERE p.id = ?`, int64(p.ID))
+	return l.hits(ctx, "merged", `SELECT `+hitColumns+` FROM patients p WHERE p.id = ?`, int64(p.ID))
 }
 
-// mrnPrefix is a range scan on the chart number index.
-func (f *finder) mrnPrefix(ctx context.Context, digits string) error {
-	if f.full() || digits == "" {
-		return nil
-	}
-	return f.query(ctx, "mrn", `SELECT `+hitColumns+` FROM patients p
-		WHERE p.mrn >= ? AND p.mrn < ? AND p.status <> 'merged' ORDER BY p.mrn `+limitClause(f.limit+len(f.hits)),
+// MRNPrefix is a range scan on the chart number index.
+func (l searchLookups) MRNPrefix(ctx context.Context, digits string, limit int) ([]records.SearchHit, error) {
+	return l.hits(ctx, "mrn", `SELECT `+hitColumns+` FROM patients p
+		WHERE p.mrn >= ? AND p.mrn < ? AND p.status <> 'merged' ORDER BY p.mrn `+limitClause(limit),
 		digits, records.PrefixUpperBound(digits))
 }
 
-func (f *finder) barcode(ctx context.Context, code string) error {
-	if f.full() || code == "" {
-		return nil
-	}
-	return f.query(ctx, "barcode", `SELECT `+hitColumns+` FROM patients p
+func (l searchLookups) Barcode(ctx context.Context, code string) ([]records.SearchHit, error) {
+	return l.hits(ctx, "barcode", `SELECT `+hitColumns+` FROM patients p
 		WHERE p.id = (SELECT patient_id FROM volumes WHERE barcode = ?)`, code)
 }
 
-// name is a range scan on the folded surname index; the given-name prefix
-// filters inside the index and the index order is the result order, so a
-// page of hits costs a few index pages even at a million patients.
-func (f *finder) name(ctx context.Context, last, first string) error {
-	if f.full() || (last == "" && first == "") {
-		return nil
-	}
-	query, args := nameQuery(last, first, f.limit+len(f.hits))
-	return f.query(ctx, "name", query, args...)
+// NamePrefix is a range scan on the folded surname index; the given-name
+// prefix filters inside the index and the index order is the result order,
+// so a page of hits costs a few index pages even at a million patients.
+func (l searchLookups) NamePrefix(ctx context.Context, last, first string, limit int) ([]records.SearchHit, error) {
+	query, args := nameQuery(last, first, limit)
+	return l.hits(ctx, "name", query, args...)
 }
 
 // nameQuery builds the name-prefix search; the query-plan test checks it.
@@ -193,25 +105,22 @@ func nameQuery(last, first string, limit int) (string, []any) {
 // entries.
 func limitClause(n int) string { return "LIMIT " + strconv.Itoa(n) }
 
-func (f *finder) query(ctx context.Context, matchedBy, query string, args ...any) error {
-	return f.scan(ctx, matchedBy, f.add, query, args...)
-}
-
-// scan runs a query of hitColumns and hands each hit to each.
-func (f *finder) scan(ctx context.Context, matchedBy string, each func(records.SearchHit), query string, args ...any) error {
-	rows, err := f.q.QueryContext(ctx, query, args...)
+// hits runs a query of hitColumns.
+func (l searchLookups) hits(ctx context.Context, matchedBy, query string, args ...any) ([]records.SearchHit, error) {
+	rows, err := l.q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
+	var out []records.SearchHit
 	for rows.Next() {
 		h := records.SearchHit{MatchedBy: matchedBy}
 		if err := rows.Scan(append(patientDest(&h.Patient), folderCounts{&h.Volumes, &h.Out})...); err != nil {
-			return err
+			return nil, err
 		}
-		each(h)
+		out = append(out, h)
 	}
-	return rows.Err()
+	return out, rows.Err()
 }
 
 // Search runs a search-box query and records it (one "search" event with
@@ -233,19 +142,13 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]records.
 				return err
 			}
 		}
-		f := newFinder(tx, limit)
-		if err := f.find(ctx, q, width); err != nil {
+		if hits, err = records.RunSearch(ctx, q, width, limit, searchLookups{tx}); err != nil {
 			return err
 		}
-		hits = f.hits
 		return s.auditor(tx, a).add(ctx, records.AuditSearch, "patient", 0, "search %q: %d hits", q.Raw, len(hits))
 	})
 	return hits, err
 }
-
-// maxWherePatients bounds how many patients a name typed into `where`
-// lists the folders of.
-const maxWherePatients = 20
 
 // Where finds the folders a query names: a barcode gives that folder, a
 // chart number or name every folder of the patients found. Each patient
@@ -274,29 +177,11 @@ func (s *Store) Where(ctx context.Context, query string) ([]records.Volume, erro
 		if err != nil {
 			return err
 		}
-		f := newFinder(tx, maxWherePatients)
-		if q.Kind == records.QueryNumber {
-			// A chart number means that chart, not every chart it
-			// prefixes; another system's id made of digits is found too.
-			if err := f.externalID(ctx, q.Raw); err != nil {
-				return err
-			}
-			mrn, err := records.NormalizeMRN(q.Digits, width)
-			if err != nil && len(f.hits) == 0 {
-				return records.FieldError("MRN", "%s", err.Error())
-			}
-			if err == nil {
-				if err := f.exactMRN(ctx, mrn); err != nil {
-					return err
-				}
-			}
-		} else if err := f.find(ctx, q, width); err != nil {
+		hits, err := records.WherePatients(ctx, q, width, searchLookups{tx})
+		if err != nil {
 			return err
 		}
-		if len(f.hits) == 0 {
-			return records.Errorf(records.ENotFound, "nothing matches %q", q.Raw)
-		}
-		for _, h := range f.hits {
+		for _, h := range hits {
 			vs, err := queryVolumes(ctx, tx, volumeSelect+" WHERE v.patient_id = ? ORDER BY "+filingOrder, int64(h.ID))
 			if err != nil {
 				return err
