@@ -62,6 +62,7 @@ var e2eScenarios = []e2eScenario{
 	{"ChartKeys", []string{"chart.go", "keys.go", "mainwindow.go"}, true},
 	{"RequestsMarkAllPulled", []string{"requests.go", "table.go"}, true},
 	{"StatusBarAndShortcuts", []string{"status.go", "mainwindow.go", "window.go", "keys.go"}, true},
+	{"TwoWorkstationsOnOneServer", []string{"live.go", "status.go", "scan.go"}, true},
 	{"ConnectPracticeServer", []string{"serverform.go", "firstrun.go", "signin.go"}, true},
 }
 

@@ -172,6 +172,9 @@ type session struct {
 	// lastWords are the words OCR read on the screenshot that last showed
 	// what a wait waited for.
 	lastWords []ocrWord
+	// ocrPrep, when set, replaces ocrGrey as how a screenshot is prepared
+	// for OCR (ocrRed reads the status bar's red warnings).
+	ocrPrep []string
 }
 
 // newSession prepares a scenario's folder and database. seed is "demo" (a
@@ -447,14 +450,26 @@ type box struct{ left, top, right, bottom int }
 
 func (b box) centre() (int, int) { return (b.left + b.right) / 2, (b.top + b.bottom) / 2 }
 
-// ocr reads the words of a screenshot. The app's dark theme and its white
+// How a screenshot is prepared for OCR. The app's dark theme and its white
 // text on blue buttons read best as black on white: grey, a threshold
-// between the button blue and white, inverted, at twice the size.
+// between the button blue and white, inverted, at twice the size
+// (ocrGrey). Red text falls below that threshold; the red channel alone
+// reads it, and white text, but not white on red (ocrRed).
+var (
+	ocrGrey = []string{"-colorspace", "Gray", "-threshold", "45%", "-negate", "-resize", "200%"}
+	ocrRed  = []string{"-channel", "R", "-separate", "-threshold", "45%", "-negate", "-resize", "200%"}
+)
+
+// ocr reads the words of a screenshot, prepared as s.ocrPrep says.
 func (s *session) ocr(png string) []ocrWord {
 	s.t.Helper()
 	prepared := strings.TrimSuffix(png, ".png") + ".ocr.png"
 	defer os.Remove(prepared)
-	if b, err := s.tool("convert", png, "-colorspace", "Gray", "-threshold", "45%", "-negate", "-resize", "200%", prepared); err != nil {
+	prep := s.ocrPrep
+	if prep == nil {
+		prep = ocrGrey
+	}
+	if b, err := s.tool("convert", append(append([]string{png}, prep...), prepared)...); err != nil {
 		s.t.Fatalf("preparing %s for OCR: %v\n%s", png, err, b)
 	}
 	tsv := prepared + ".tsv"

@@ -81,6 +81,7 @@ var e2eFuncs = map[string]func(c *e2eCase){
 	"ChartKeys":                    scenarioChartKeys,
 	"RequestsMarkAllPulled":        scenarioRequestsMarkAllPulled,
 	"StatusBarAndShortcuts":        scenarioStatusBarAndShortcuts,
+	"TwoWorkstationsOnOneServer":   scenarioTwoWorkstations,
 	"ConnectPracticeServer":        scenarioConnectPracticeServer,
 }
 

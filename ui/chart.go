@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -163,8 +164,16 @@ func movementTo(m records.Movement) string {
 }
 
 // load reads the chart in the background and shows it.
-func (c *chartView) load() {
-	ctx, svc, id := c.s.ctx(), c.s.svc, c.patientID
+func (c *chartView) load() { c.read(c.s.ctx(), c.s.showError) }
+
+// reload is load for a change made elsewhere: it does not count as the
+// clerk's activity, and a failure goes to the log, not a dialog.
+func (c *chartView) reload() { c.read(c.s.ctxQuiet(), c.s.quietError("reloading the chart")) }
+
+// read reads the chart in ctx in the background and shows it, or tells
+// failed why it could not.
+func (c *chartView) read(ctx context.Context, failed func(error)) {
+	svc, id := c.s.svc, c.patientID
 	inBackground(c.s, func() (chartData, error) {
 		var d chartData
 		var err error
@@ -190,7 +199,7 @@ func (c *chartView) load() {
 		return d, err
 	}, func(d chartData, err error) {
 		if err != nil {
-			c.s.showError(err)
+			failed(err)
 			return
 		}
 		c.show(d)
@@ -200,7 +209,6 @@ func (c *chartView) load() {
 }
 
 func (c *chartView) show(d chartData) {
-	selected, hadSel := c.volumes.current()
 	c.data = d
 	p := d.patient
 	c.title.SetText(fmt.Sprintf("%s   %s", c.s.mrn(p.MRN), p.DisplayName()))
@@ -220,15 +228,15 @@ func (c *chartView) show(d chartData) {
 	c.notice.Hidden = len(notes) == 0
 	c.notice.Refresh()
 
-	c.volumes.set(d.volumes, "This patient has no folders yet. Add one with Add folder.")
-	for i, v := range d.volumes {
-		if (hadSel && v.ID == selected.ID) || (!hadSel && i == 0) {
-			c.volumes.selectRow(i)
-		}
+	// The folder selected stays selected, and the lists stay where the
+	// clerk scrolled them, when the chart reloads after a change.
+	c.volumes.replace(d.volumes, "This patient has no folders yet. Add one with Add folder.", func(v records.Volume) records.ID { return v.ID })
+	if _, ok := c.volumes.current(); !ok && len(d.volumes) > 0 {
+		c.volumes.selectRow(0)
 	}
-	c.history.set(d.history, "No movements yet.")
-	c.requests.set(d.requests, "No open requests for this chart.")
-	c.loose.set(d.loose, "No loose papers waiting.")
+	c.history.replace(d.history, "No movements yet.", func(m records.Movement) records.ID { return m.ID })
+	c.requests.replace(d.requests, "No open requests for this chart.", func(r records.Request) records.ID { return r.ID })
+	c.loose.replace(d.loose, "No loose papers waiting.", func(l records.LooseFiling) records.ID { return l.ID })
 	c.tabs.Items[1].Text = "Requests (" + fmt.Sprint(len(d.requests)) + ")"
 	c.tabs.Items[2].Text = "Loose papers (" + fmt.Sprint(len(d.loose)) + ")"
 	c.discl.show(d.disclosures, d.accounting)

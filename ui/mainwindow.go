@@ -114,6 +114,7 @@ func (m *mainWindow) content() fyne.CanvasObject {
 	left := container.NewBorder(nil, nil, nil, widget.NewSeparator(), m.nav)
 	split := container.NewBorder(nil, nil, container.New(minWidth{220}, left), nil, container.NewPadded(m.body))
 	m.status.start(m.stopped)
+	m.follow(m.stopped)
 	return container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), m.status.view()), nil, nil, split)
 }
 

@@ -132,9 +132,19 @@ func (o *overdueScreen) shown() {
 }
 
 // load lists the folders overdue today, grouped by borrower.
-func (o *overdueScreen) load() {
+func (o *overdueScreen) load() { o.read(o.s.ctx(), o.s.showError, false) }
+
+// reload is load after a change made elsewhere: the row selected stays
+// selected, the filter typed stays, and a failure goes to the log.
+func (o *overdueScreen) reload() {
+	o.read(o.s.ctxQuiet(), o.s.quietError("reloading the overdue charts"), true)
+}
+
+// read lists the overdue folders in ctx in the background, keeping the
+// selected row when keep is set, or tells failed why it could not.
+func (o *overdueScreen) read(ctx context.Context, failed func(error), keep bool) {
 	o.seq++
-	seq, ctx, svc, today := o.seq, o.s.ctx(), o.s.svc, o.s.today()
+	seq, svc, today := o.seq, o.s.svc, o.s.today()
 	inBackground(o.s, func() ([]overdueRow, error) {
 		return overdueRows(ctx, svc, today)
 	}, func(rows []overdueRow, err error) {
@@ -142,11 +152,15 @@ func (o *overdueScreen) load() {
 			return
 		}
 		if err != nil {
-			o.s.showError(err)
+			failed(err)
 			return
 		}
 		o.all = rows
-		o.applyFilter()
+		if keep {
+			o.showRows(true)
+		} else {
+			o.applyFilter()
+		}
 	})
 }
 
@@ -172,7 +186,11 @@ func overdueRows(ctx context.Context, svc records.Service, today records.Date) (
 
 // applyFilter shows the borrowers whose name, or one of whose overdue
 // charts, matches the box; a borrower's heading shows with any of them.
-func (o *overdueScreen) applyFilter() {
+func (o *overdueScreen) applyFilter() { o.showRows(false) }
+
+// showRows shows the rows the filter matches; keep keeps the selected row
+// (a reload), else the first row is selected.
+func (o *overdueScreen) showRows(keep bool) {
 	text := strings.ToLower(strings.TrimSpace(o.filter.Text))
 	digitsOnly := strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
@@ -218,7 +236,11 @@ func (o *overdueScreen) applyFilter() {
 	if text != "" && len(o.all) > 0 {
 		empty = "No overdue chart or borrower matches \"" + o.filter.Text + "\"."
 	}
-	o.table.set(shown, empty)
+	if keep {
+		o.table.replace(shown, empty, overdueRowKey)
+	} else {
+		o.table.set(shown, empty)
+	}
 	if charts > 0 {
 		o.summary.SetText(plural(charts, "chart") + " overdue with " + plural(borrowers, "borrower") + ".")
 	} else {
@@ -226,9 +248,20 @@ func (o *overdueScreen) applyFilter() {
 	}
 	o.checkIn.Disable()
 	o.notice.Disable()
-	if len(shown) > 0 {
+	if r, ok := o.table.current(); ok {
+		o.selected(r)
+	} else if len(shown) > 0 && !keep {
 		o.table.selectRow(0)
 	}
+}
+
+// overdueRowKey tells the rows apart across a reload: a folder by its id,
+// a borrower's heading by the borrower's id made negative.
+func overdueRowKey(r overdueRow) records.ID {
+	if r.heading {
+		return -r.borrowerID
+	}
+	return r.v.ID
 }
 
 func (o *overdueScreen) selected(r overdueRow) {

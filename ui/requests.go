@@ -142,7 +142,30 @@ func (r *requestsScreen) shown() {
 			r.s.showError(err)
 			return
 		}
-		r.list.set(list, "No requests in these days. Add one with New request, or import the appointments of the day.")
+		r.list.set(list, requestsEmptyText)
+		r.updateActions()
+	})
+}
+
+const requestsEmptyText = "No requests in these days. Add one with New request, or import the appointments of the day."
+
+// reload lists the requests again after a change made elsewhere, keeping
+// the rows the clerk selected and marked; a filter being typed (not valid
+// yet) waits for the clerk, and a failure goes to the log.
+func (r *requestsScreen) reload() {
+	f, err := r.filter()
+	if err != nil {
+		return
+	}
+	ctx, svc := r.s.ctxQuiet(), r.s.svc
+	inBackground(r.s, func() ([]records.Request, error) {
+		return svc.ListRequests(ctx, f)
+	}, func(list []records.Request, err error) {
+		if err != nil {
+			r.s.quietError("reloading the requests")(err)
+			return
+		}
+		r.list.replace(list, requestsEmptyText, func(q records.Request) records.ID { return q.ID })
 		r.updateActions()
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"maps"
 	"strings"
 	"time"
 
@@ -39,6 +40,10 @@ type scanResult struct {
 	// Repeat marks a scan of a folder already out to the borrower it was
 	// scanned for (a scanner that fired twice): nothing to do, no alarm.
 	Repeat bool
+	// The folder scanned, when the code was one, and where it was after
+	// the scan: the log's Now column starts from it.
+	VolumeID, PatientID records.ID
+	Where               string
 }
 
 // bannerTone is the colour the banner flashes.
@@ -74,7 +79,10 @@ type scanScreen struct {
 	purposeBtn *widget.Button
 	purposeDlg *editDialog // the purpose dialog last shown, for tests
 
-	results  []scanResult
+	results []scanResult
+	// whereNow is where each logged folder is now, by volume id: reloaded
+	// when folders move anywhere in the practice (reloadLog).
+	whereNow map[records.ID]string
 	tone     bannerTone // of the banner now, for tests
 	queue    []string   // scans waiting their turn: a scanner is faster than the disk
 	busy     bool
@@ -82,7 +90,7 @@ type scanScreen struct {
 }
 
 func newScanScreen(s *shell) *scanScreen {
-	sc := &scanScreen{s: s}
+	sc := &scanScreen{s: s, whereNow: map[records.ID]string{}}
 	sc.mode = widget.NewRadioGroup(scanModes, guarded1(func(string) {
 		sc.modeChanged()
 		if sc.root != nil {
@@ -131,6 +139,7 @@ func newScanScreen(s *shell) *scanScreen {
 		{"Mode", 90, func(r scanResult) string { return r.Mode }},
 		{"Chart", 250, func(r scanResult) string { return r.Chart }},
 		{"Result", 300, func(r scanResult) string { return r.Message }},
+		{"Now", 200, func(r scanResult) string { return sc.whereNow[r.VolumeID] }},
 	}, nil)
 	sc.log.set(nil, "Scanned folders appear here, newest first.")
 	sc.tally = hint("")
@@ -308,6 +317,7 @@ func runScan(ctx context.Context, svc records.Service, job scanJob, now time.Tim
 		if moveErr == nil {
 			res.OK = true
 			res.Chart = volumeChart(r.Volume, mrn)
+			res.VolumeID, res.PatientID, res.Where = r.Volume.ID, r.Volume.PatientID, r.Volume.Where()
 			res.Message = "Checked in to " + r.Volume.HomePath
 			if notes := checkInNotes(r); notes != "" {
 				res.Attention = true
@@ -331,6 +341,7 @@ func runScan(ctx context.Context, svc records.Service, job scanJob, now time.Tim
 		if moveErr == nil {
 			res.OK = true
 			res.Chart = volumeChart(v, mrn)
+			res.VolumeID, res.PatientID, res.Where = v.ID, v.PatientID, v.Where()
 			verb := "Checked out to "
 			if job.mode == modeHandOff {
 				verb = "Handed off to "
@@ -361,6 +372,7 @@ func runScan(ctx context.Context, svc records.Service, job scanJob, now time.Tim
 	}
 	if v, err := svc.VolumeByBarcode(ctx, code); err == nil {
 		res.Chart = volumeChart(v, mrn)
+		res.VolumeID, res.PatientID, res.Where = v.ID, v.PatientID, v.Where()
 		if job.mode != modeCheckIn && job.hasB && (v.State == records.StateCheckedOut || v.State == records.StateOffsite) && v.BorrowerID == job.borrower.ID {
 			res.Repeat = true
 			res.Message = "Already out to " + v.BorrowerName + " since " + v.OutSince.Local().Format("2006-01-02 15:04") + ": nothing to do"
@@ -426,6 +438,9 @@ func (sc *scanScreen) apply(o scanOutcome) {
 			sc.fail++
 		}
 	}
+	if r.VolumeID != 0 {
+		sc.whereNow[r.VolumeID] = r.Where
+	}
 	sc.results = append([]scanResult{r}, sc.results...)
 	sc.log.set(sc.results, "")
 	sc.tally.SetText(fmt.Sprintf("This session: %d done, %d refused.", sc.ok, sc.fail))
@@ -473,4 +488,69 @@ func (sc *scanScreen) purposeText(b records.Borrower) string {
 		return " (an outside party: give the purpose first)"
 	}
 	return " (purpose: " + sc.purpose.note + ")"
+}
+
+// reloadBorrowers lists the borrowers again after a change made elsewhere,
+// keeping the one chosen; the keyboard stays where it is. A list open
+// over the page waits for the next time the page comes to the front.
+func (sc *scanScreen) reloadBorrowers() {
+	if sc.s.win.Canvas().Overlays().Top() != nil {
+		return
+	}
+	ctx, svc := sc.s.ctxQuiet(), sc.s.svc
+	inBackground(sc.s, func() ([]records.Borrower, error) {
+		return activeBorrowersCtx(ctx, svc)
+	}, func(bs []records.Borrower, err error) {
+		if err != nil {
+			sc.s.quietError("reloading the borrowers")(err)
+			return
+		}
+		cur, had := sc.borrower.selected()
+		sc.borrower.setList(bs)
+		if had {
+			sc.borrower.choose(cur)
+		}
+	})
+}
+
+// logReloadCharts is how many of the log's newest charts reloadLog reads:
+// the lines a clerk can see without scrolling.
+const logReloadCharts = 20
+
+// reloadLog reads where the log's folders are now, after folders moved
+// anywhere in the practice (another workstation checked one in), and
+// shows it in the Now column; the log's lines and selection stay.
+func (sc *scanScreen) reloadLog() {
+	var patients []records.ID
+	seen := map[records.ID]bool{}
+	for _, r := range sc.results {
+		if r.PatientID != 0 && !seen[r.PatientID] && len(patients) < logReloadCharts {
+			seen[r.PatientID] = true
+			patients = append(patients, r.PatientID)
+		}
+	}
+	if len(patients) == 0 {
+		return
+	}
+	ctx, svc := sc.s.ctxQuiet(), sc.s.svc
+	inBackground(sc.s, func() (map[records.ID]string, error) {
+		where := map[records.ID]string{}
+		for _, id := range patients {
+			err := svc.ListVolumes(ctx, records.VolumeFilter{PatientID: id}, func(v records.Volume) error {
+				where[v.ID] = v.Where()
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		return where, nil
+	}, func(where map[records.ID]string, err error) {
+		if err != nil {
+			sc.s.quietError("reloading the scan log")(err)
+			return
+		}
+		maps.Copy(sc.whereNow, where)
+		sc.log.table.Refresh()
+	})
 }

@@ -35,6 +35,7 @@ type statusBar struct {
 	caution *widget.Label
 	last    records.Counts
 	loading bool
+	again   bool // a refresh was asked for while one ran: its counts may be older than the change
 }
 
 func newStatusBar(s *shell) *statusBar {
@@ -93,7 +94,7 @@ const (
 
 // redAlerts and amberAlerts are the keys shown in each colour.
 var (
-	redAlerts   = []string{alertAudit, alertBackup, alertBackupCheck}
+	redAlerts   = []string{alertServer, alertAudit, alertBackup, alertBackupCheck}
 	amberAlerts = []string{alertSecondPlace}
 )
 
@@ -165,6 +166,7 @@ func (b *statusBar) start(stop <-chan struct{}) {
 // refresh reads the counts in the background.
 func (b *statusBar) refresh() {
 	if b.loading {
+		b.again = true
 		return
 	}
 	b.loading = true
@@ -173,6 +175,10 @@ func (b *statusBar) refresh() {
 		return svc.Counts(ctx)
 	}, func(c records.Counts, err error) {
 		b.loading = false
+		if b.again {
+			b.again = false
+			defer b.refresh()
+		}
 		if err != nil {
 			b.counts.SetText("Counts unavailable")
 			b.overdue.Hide()

@@ -56,7 +56,10 @@ func (s *Store) appendAudit(ctx context.Context, tx pgx.Tx, a records.Actor, act
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		int64(e.ID), e.At, int64(e.UserID), e.Username, e.Action, e.Entity, int64(e.EntityID), e.Detail, e.PrevHash, e.Hash,
 		seal.Table, int64(seal.First), int64(seal.Last), seal.Hash)
-	return e, err
+	if err != nil {
+		return e, err
+	}
+	return e, notifyChange(ctx, tx, action, entity)
 }
 
 // verifyAuditChain walks the whole chain in id order and returns the first

@@ -50,6 +50,8 @@ type Store struct {
 
 	dummyOnce sync.Once // dummy is made on the first sign-in of an unknown name
 	dummy     string
+
+	listener *listener // hears every workstation's changes (notify.go)
 }
 
 // Open connects to the database at address (postgres://user@host:port/db?
@@ -93,11 +95,13 @@ func Open(ctx context.Context, address string, opt Options) (*Store, error) {
 		s.pool.Close()
 		return nil, err
 	}
+	s.listener = newListener(cfg.ConnConfig.Copy(), s.log)
 	return s, nil
 }
 
 // Close ends the store's connections.
 func (s *Store) Close() error {
+	s.listener.close()
 	s.pool.Close()
 	return nil
 }

@@ -66,7 +66,8 @@ func (s *Store) read(ctx context.Context, what string, fn func(tx pgx.Tx) error)
 	return nil
 }
 
-// readFailed turns a read's failure into what the clerk is told.
+// readFailed turns a read's failure into what the clerk is told; a lost
+// connection's cause goes to the log, as in failed.
 func (s *Store) readFailed(ctx context.Context, what string, err error) error {
 	var re *records.Error
 	switch {
@@ -76,13 +77,16 @@ func (s *Store) readFailed(ctx context.Context, what string, err error) error {
 		return records.Errorf(records.EConflict, "reading %s stopped before it finished", what)
 	case connectionLost(err):
 		s.log.Warn("practice server unreachable", "reading", what, "err", err)
-		return records.Internal("cannot reach the practice server to read "+what+"; Chartroom connects again by itself: try again when the server is back", err)
+		s.listener.suspect()
+		return records.Internal("cannot reach the practice server to read "+what+"; Chartroom connects again by itself: try again when the server is back", nil)
 	}
 	return records.Internal("cannot read "+what, err)
 }
 
 // failed turns an operation's failure into what the clerk is told. Only
-// a connection lost during the commit leaves the outcome unknown.
+// a connection lost during the commit leaves the outcome unknown. A lost
+// connection's cause (a dial error naming the role and port) goes to the
+// log, not into the clerk's message.
 func (s *Store) failed(ctx context.Context, what string, err error, committing bool) error {
 	var re *records.Error
 	switch {
@@ -92,10 +96,12 @@ func (s *Store) failed(ctx context.Context, what string, err error, committing b
 		return records.Errorf(records.EConflict, "%s stopped before it finished; nothing was saved", what)
 	case connectionLost(err) && committing:
 		s.log.Warn("connection lost during commit", "operation", what, "err", err)
-		return records.Internal("the connection to the practice server broke while "+what+" was being saved: look whether it was before doing it again", err)
+		s.listener.suspect()
+		return records.Internal("the connection to the practice server broke while "+what+" was being saved: look whether it was before doing it again", nil)
 	case connectionLost(err):
 		s.log.Warn("practice server unreachable", "operation", what, "err", err)
-		return records.Internal("cannot reach the practice server, so "+what+" was not saved; Chartroom connects again by itself: try again when the server is back", err)
+		s.listener.suspect()
+		return records.Internal("cannot reach the practice server, so "+what+" was not saved; Chartroom connects again by itself: try again when the server is back", nil)
 	}
 	return records.Internal(what+" failed; nothing was saved", err)
 }

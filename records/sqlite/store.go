@@ -97,6 +97,8 @@ type Store struct {
 	seals  map[*sql.Tx]*txSeals // what each open write transaction sealed (seal.go)
 
 	ckpt *checkpointer // folds the write-ahead log into the file off the writer's path (checkpoint.go)
+
+	watch *watcher // hears this and other processes' changes (changes.go)
 }
 
 var _ records.Service = (*Store)(nil)
@@ -166,6 +168,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
+	s.watch = newWatcher(abs, s.log)
 	s.log.Debug("database open", "path", abs)
 	return s, nil
 }
@@ -278,6 +281,7 @@ func (s *Store) Path() string { return s.path }
 // Close closes the database; pending writes are already committed.
 func (s *Store) Close() error {
 	var errs []error
+	s.watch.close()
 	if s.ckpt != nil {
 		errs = append(errs, s.ckpt.stop())
 	}

@@ -66,6 +66,9 @@ func (s *Store) writeOn(ctx context.Context, w beginner, what string, sealed boo
 		return mapErr(cerr, what)
 	}
 	s.ckpt.committed()
+	if sealed {
+		s.watch.committed()
+	}
 	if err != nil {
 		return keep.err
 	}

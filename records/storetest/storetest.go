@@ -65,6 +65,7 @@ var contract = []struct {
 	{"MissingFoundTransfer", testMissingFoundTransfer},
 	{"MovesReturnTheStoredFolder", testMovesReturnTheStoredFolder},
 	{"WorkstationsRaceForOneFolder", testWorkstationsRaceForOneFolder},
+	{"AnotherWorkstationsChangesAreHeard", testAnotherWorkstationsChangesAreHeard},
 	{"RetentionPresets", testRetentionPresets},
 	{"LegalHold", testLegalHold},
 	{"ReviewRetention", testReviewRetention},

@@ -1,0 +1,158 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/chartroom/chartroom/records"
+)
+
+// columnText is the text a rowTable shows in column title of row i.
+func columnText[T any](t *testing.T, tb *rowTable[T], i int, title string) string {
+	t.Helper()
+	for _, c := range tb.cols {
+		if c.title == title {
+			return c.text(tb.rows[i])
+		}
+	}
+	t.Fatalf("no column %q", title)
+	return ""
+}
+
+// Another workstation checks the second folder of the chart on show out:
+// the status bar counts it and the chart shows it out, and the folder the
+// clerk selected stays selected.
+func TestChangeElsewhereRefreshesTheChartAndTheCounts(t *testing.T) {
+	f := newFixture(t, true)
+	p, first := f.patient("123456", "Testwell", "Ada")
+	second, err := f.store.AddVolume(f.admin, records.Volume{PatientID: p.ID, RecordTypeID: first.RecordTypeID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dr := f.borrower("Dr. Alpha Fictional", "BADGE-A")
+	m := f.mustSignIn(adminName, adminPassword)
+	m.openChart(p.ID)
+	c := m.chart
+	c.volumes.selectRow(0)
+	if v, _ := c.volumes.current(); v.ID != first.ID {
+		t.Fatalf("the first row is %+v, want folder 1", v)
+	}
+	if got := m.status.counts.Text; !strings.HasPrefix(got, "Out: 0") {
+		t.Fatalf("counts before: %q", got)
+	}
+
+	if _, err := f.store.CheckOut(f.admin, records.CheckOutInput{Barcode: second.Barcode, BorrowerID: dr.ID}); err != nil {
+		t.Fatal(err)
+	}
+	m.heard(records.Change{What: records.ChangedFolders})
+
+	if got := m.status.counts.Text; !strings.HasPrefix(got, "Out: 1") {
+		t.Errorf("counts after a check-out elsewhere: %q, want Out: 1", got)
+	}
+	if v, ok := c.volumes.current(); !ok || v.ID != first.ID {
+		t.Errorf("selected after the reload: %+v, want folder 1 still", v)
+	}
+	found := false
+	for i, v := range c.volumes.rows {
+		if v.ID == second.ID {
+			found = true
+			if got := columnText(t, c.volumes, i, "Location or borrower"); got != dr.Name {
+				t.Errorf("folder 2 shows %q, want it out to %s", got, dr.Name)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("folder 2 is not on the chart")
+	}
+	if len(c.history.rows) == 0 || c.history.rows[0].Kind != records.MoveCheckOut {
+		t.Errorf("history after the check-out elsewhere: %+v", c.history.rows)
+	}
+}
+
+// A request made elsewhere appears on the requests page on show; the
+// requests the clerk marked stay marked.
+func TestChangeElsewhereKeepsTheMarkedRequests(t *testing.T) {
+	f := newFixture(t, true)
+	dr := f.borrower("Dr. Alpha Fictional", "BADGE-A")
+	var patients []records.Patient
+	for _, mrn := range []string{"111111", "222222", "333333"} {
+		p, _ := f.patient(mrn, "Testwell", "Mrn"+mrn)
+		patients = append(patients, p)
+	}
+	today := records.DateOf(f.clock.Now())
+	for _, p := range patients[:2] {
+		if _, err := f.store.CreateRequest(f.admin, records.Request{PatientID: p.ID, BorrowerID: dr.ID, NeededOn: today}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := f.mustSignIn(adminName, adminPassword)
+	m.show(navRequests)
+	r := m.page(navRequests).(*requestsScreen)
+	if len(r.list.rows) != 2 {
+		t.Fatalf("%d requests listed, want 2", len(r.list.rows))
+	}
+	r.list.toggleMark(0)
+	r.list.toggleMark(1)
+	if _, err := f.store.CreateRequest(f.admin, records.Request{PatientID: patients[2].ID, BorrowerID: dr.ID, NeededOn: today}); err != nil {
+		t.Fatal(err)
+	}
+	m.heard(records.Change{What: records.ChangedRequests})
+	if len(r.list.rows) != 3 {
+		t.Fatalf("%d requests listed after one was made elsewhere, want 3", len(r.list.rows))
+	}
+	if got := len(r.list.chosen()); got != 2 || len(r.list.marked) != 2 {
+		t.Errorf("%d requests chosen after the reload, want the 2 marked", got)
+	}
+}
+
+// At the scan station another workstation checks a folder of the log back
+// in: the log's Now column says so, while what the clerk is typing in the
+// scan box stays there with the keyboard.
+func TestChangeElsewhereUpdatesTheScanLogAndKeepsTheTyping(t *testing.T) {
+	f := newFixture(t, true)
+	_, vol := f.patient("123456", "Testwell", "Ada")
+	f.borrower("Dr. Alpha Fictional", "BADGE-A")
+	m := f.mustSignIn(adminName, adminPassword)
+	m.show(navScan)
+	sc := m.page(navScan).(*scanScreen)
+	typeEnter(sc.box, "BADGE-A")
+	typeEnter(sc.box, vol.Barcode)
+	if got := columnText(t, sc.log, 0, "Now"); got != "Dr. Alpha Fictional" {
+		t.Fatalf("Now after the check-out: %q", got)
+	}
+	if _, err := f.store.CheckIn(f.admin, vol.Barcode); err != nil {
+		t.Fatal(err)
+	}
+	test.Type(sc.box, "12-3")
+	m.heard(records.Change{What: records.ChangedFolders})
+	if got := columnText(t, sc.log, 0, "Now"); got == "Dr. Alpha Fictional" || got == "" {
+		t.Errorf("Now after a check-in elsewhere: %q, want the folder's home", got)
+	}
+	if sc.box.Text != "12-3" {
+		t.Errorf("the scan box holds %q after the reload, want what the clerk typed", sc.box.Text)
+	}
+	if f.win.Canvas().Focused() != sc.box {
+		t.Error("the reload took the keyboard from the scan box")
+	}
+}
+
+// While the server cannot be reached the status bar says so in red; when
+// it is back the line goes and the counts are read again.
+func TestServerUnreachableIsSaidAndCleared(t *testing.T) {
+	f := newFixture(t, true)
+	m := f.mustSignIn(adminName, adminPassword)
+	m.heard(records.Change{Unreachable: errors.New("dial tcp 127.0.0.1:5432: connection refused")})
+	if got := m.status.alert.Text; got != serverUnreachableText || m.status.alert.Hidden {
+		t.Fatalf("status bar alert while unreachable: %q (hidden %v)", got, m.status.alert.Hidden)
+	}
+	if !strings.Contains(serverUnreachableText, "The practice server cannot be reached; retrying...") {
+		t.Fatalf("the alert %q does not say plainly what is wrong", serverUnreachableText)
+	}
+	m.heard(records.Change{What: records.ChangedEverything})
+	if got := m.status.alert.Text; got != "" || !m.status.alert.Hidden {
+		t.Errorf("status bar alert after the server came back: %q", got)
+	}
+}
