@@ -116,7 +116,9 @@ Commands:
 
 const overviewTail = `
 Options every command takes:
-  --db FILE      the database (default: $CHARTROOM_DB, else chartroom.db in the user's config folder)
+  --db FILE      the database: a file, or a practice server's postgres://user@host:port/dbname?sslmode=...
+                 (default: $CHARTROOM_DB, else the server this computer was connected to, else chartroom.db
+                 in the user's config folder)
   --user NAME    the acting user (default: $CHARTROOM_USER); the password comes from
                  $CHARTROOM_PASSWORD, else a prompt on the terminal or a line on standard input
   --verbose      log debugging detail on stderr

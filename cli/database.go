@@ -77,14 +77,16 @@ func fillDemo(ctx context.Context, st records.Service, path string, clock *recor
 	return demo.Generate(ctx, st, clock.Set, opts)
 }
 
-// NewDatabase returns the desktop app's database at path, not yet open.
+// NewDatabase returns the desktop app's database at path (a file or a
+// practice server's postgres:// address), not yet open.
 func NewDatabase(path string, log *slog.Logger) *Database {
 	return &Database{path: path, log: log}
 }
 
-// Database is the desktop app's database: the store open on one file,
-// which restoring a backup and making the demo replace (so the app asks
-// for the new one), and which makes the daily backup as the app closes.
+// Database is the desktop app's database: the store open on one file or
+// practice server, which restoring a backup, making the demo and
+// connecting to a server replace (so the app asks for the new one), and
+// which makes the daily backup as the app closes.
 type Database struct {
 	path string
 	log  *slog.Logger

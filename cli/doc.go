@@ -11,8 +11,11 @@
 //	commands.go     the command table, help, version, flag parsing
 //	session.go      the acting user: sign-in from the environment or a prompt
 //	password.go     reading passwords and passphrases from a terminal or stdin
-//	database.go     the database file as a whole: open, demo, restore, the desktop app's Database
-//	dblocation.go   --db and CHARTROOM_DB: a file, or an address of a scheme Chartroom refuses
+//	database.go     the database as a whole: demo, restore, the desktop app's Database
+//	store.go        opening a database file or a practice server (records/sqlite, records/postgres)
+//	server.go       connecting a computer to a practice server: address, pgpass, remembered address
+//	postgres_partial.go  the services records/postgres does not serve yet (goes when it serves all)
+//	dblocation.go   --db and CHARTROOM_DB: a file, a postgres:// address, or a scheme Chartroom refuses
 //	setup.go        init, demo
 //	import.go       import patients, import appointments
 //	movement.go     where, checkout, checkin

@@ -169,7 +169,7 @@ func (c *invocation) newLogger() *slog.Logger {
 }
 
 func (g *globals) register(fs *flag.FlagSet) {
-	fs.StringVar(&g.db, "db", g.db, "the database `FILE`, or a practice server's postgres://user@host:port/dbname?sslmode=... (default: $CHARTROOM_DB, else chartroom.db in the user's config folder)")
+	fs.StringVar(&g.db, "db", g.db, "the database `FILE`, or a practice server's postgres://user@host:port/dbname?sslmode=... (default: $CHARTROOM_DB, else the server this computer was connected to, else chartroom.db in the user's config folder)")
 	fs.StringVar(&g.user, "user", g.user, "the acting user's `NAME` (default: $CHARTROOM_USER); the password comes from $CHARTROOM_PASSWORD or a prompt")
 	fs.BoolVar(&g.verbose, "verbose", g.verbose, "log debugging detail on stderr")
 }

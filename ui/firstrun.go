@@ -60,7 +60,7 @@ func newFirstRun(s *shell) *firstRun {
 		f.demo.Hide()
 	}
 	f.server = widget.NewButtonWithIcon("Connect to a practice server…", theme.StorageIcon(), guarded(func() {
-		s.showServerForm(func() {
+		_ = s.showServerForm(func() {
 			s.win.SetContent(f.content())
 		})
 	}))

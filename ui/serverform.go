@@ -170,12 +170,13 @@ func (s *shell) useLocalFile(failed func(error)) {
 	})
 }
 
-// showServerForm shows the connect form; back (nil from the open-error
-// screen) returns to where it was opened.
-func (s *shell) showServerForm(back func()) {
+// showServerForm shows the connect form and returns it; back (nil from
+// the open-error screen) returns to where it was opened.
+func (s *shell) showServerForm(back func()) *serverForm {
 	f := newServerForm(s, back)
 	s.win.SetContent(f.content())
 	s.win.Canvas().Focus(f.host)
+	return f
 }
 
 // switchDatabase makes svc at location the app's database and starts again
@@ -205,7 +206,7 @@ func serverButtons(s *shell, openErr error, onServer bool) []fyne.CanvasObject {
 		if !onServer {
 			back = func() { s.win.SetContent(openErrorScreen(s, openErr)) }
 		}
-		out = append(out, widget.NewButtonWithIcon("Connect to a practice server…", theme.StorageIcon(), guarded(func() { s.showServerForm(back) })))
+		out = append(out, widget.NewButtonWithIcon("Connect to a practice server…", theme.StorageIcon(), guarded(func() { _ = s.showServerForm(back) })))
 	}
 	if onServer && s.deps.UseLocalFile != nil {
 		out = append(out, widget.NewButtonWithIcon("Use a database file on this computer", theme.NavigateBackIcon(), guarded(func() {
