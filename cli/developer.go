@@ -3,7 +3,10 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
+	"runtime/pprof"
+	"runtime/trace"
 
 	"github.com/chartroom/chartroom/cli/internal/bench"
 	"github.com/chartroom/chartroom/records"
@@ -75,4 +78,39 @@ var benchWindowCommand = &command{
 			return nil
 		}
 	},
+}
+
+// profileApp starts the profiles a developer asked for through the
+// environment before the desktop app opens: CHARTROOM_CPUPROFILE=FILE (a
+// pprof CPU profile) and CHARTROOM_TRACE=FILE (a runtime/trace execution
+// trace, for `go tool trace`). The returned stop writes them when the app's
+// window closes (a SIGTERM closes it too). A profile that cannot be started
+// is said on stderr and the app opens anyway.
+func (c *invocation) profileApp() (stop func()) {
+	var stops []func()
+	if path := c.env("CHARTROOM_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err != nil {
+			fmt.Fprintf(c.stderr, "chartroom: CHARTROOM_CPUPROFILE: %v\n", err)
+		} else if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(c.stderr, "chartroom: CHARTROOM_CPUPROFILE: %v\n", err)
+			f.Close()
+		} else {
+			stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
+		}
+	}
+	if path := c.env("CHARTROOM_TRACE"); path != "" {
+		if f, err := os.Create(path); err != nil {
+			fmt.Fprintf(c.stderr, "chartroom: CHARTROOM_TRACE: %v\n", err)
+		} else if err := trace.Start(f); err != nil {
+			fmt.Fprintf(c.stderr, "chartroom: CHARTROOM_TRACE: %v\n", err)
+			f.Close()
+		} else {
+			stops = append(stops, func() { trace.Stop(); f.Close() })
+		}
+	}
+	return func() {
+		for _, s := range stops {
+			s()
+		}
+	}
 }
