@@ -220,12 +220,10 @@ func (c *chartView) show(d chartData) {
 	c.notice.Hidden = len(notes) == 0
 	c.notice.Refresh()
 
-	c.volumes.set(d.volumes, "This patient has no folders yet. Add one with Add folder.")
-	for i, v := range d.volumes {
-		if (hadSel && v.ID == selected.ID) || (!hadSel && i == 0) {
-			c.volumes.selectRow(i)
-		}
-	}
+	// The folder selected before a reload stays selected; a chart just
+	// opened selects its first folder.
+	c.volumes.setSelecting(d.volumes, "This patient has no folders yet. Add one with Add folder.",
+		func(v records.Volume) bool { return !hadSel || v.ID == selected.ID })
 	c.history.set(d.history, "No movements yet.")
 	c.requests.set(d.requests, "No open requests for this chart.")
 	c.loose.set(d.loose, "No loose papers waiting.")
