@@ -222,14 +222,22 @@ func (t *rowTable[T]) setSelecting(rows []T, emptyText string, pick func(T) bool
 	clear(t.marked)
 	t.sortRows()
 	// Fyne's Table redraws every visible cell and header at each column
-	// width that changes and at each scroll, and a redraw of a cell whose
-	// text or width changed lays its text out again (the ellipsis). While
-	// the widths are set and the list goes back to its top the table has
-	// no cells, so those redraws are empty; the one refresh below draws
-	// the new rows, selection included.
+	// width that changes, at each scroll and when shown, and a redraw of a
+	// cell whose text or width changed lays its text out again (the
+	// ellipsis). While the widths are set, the list goes back to its top
+	// and the table is shown, the table has no cells, so those redraws are
+	// empty; the one refresh below draws the new rows, selection included.
 	t.quiet = true
 	t.fitColumns()
 	t.table.ScrollToTop()
+	t.empty.SetText(emptyText)
+	if len(rows) == 0 && emptyText != "" {
+		t.empty.Show()
+		t.table.Hide()
+	} else {
+		t.empty.Hide()
+		t.table.Show()
+	}
 	t.quiet = false
 	if pick != nil {
 		for i, r := range t.rows {
@@ -238,14 +246,6 @@ func (t *rowTable[T]) setSelecting(rows []T, emptyText string, pick func(T) bool
 				break
 			}
 		}
-	}
-	t.empty.SetText(emptyText)
-	if len(rows) == 0 && emptyText != "" {
-		t.empty.Show()
-		t.table.Hide()
-	} else {
-		t.empty.Hide()
-		t.table.Show()
 	}
 	t.table.Refresh()
 	if t.selected > 0 {
