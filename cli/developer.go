@@ -30,7 +30,11 @@ query through the same driver, a bare write + fdatasync, the sqlite3 tool's buil
 app's start, memory and the latencies a clerk feels at the desk. Prints one table with the
 median and p99 of each figure, its floor and the ratio. Needs the sqlite3 tool on the PATH.
 At the default size it takes about 17 minutes on two idle cores and 15 GB of free disk in
-DIR; --quick (50,000 patients, fewer repetitions) is sized for three.`,
+DIR; --quick (50,000 patients, fewer repetitions) is sized for three.
+
+To profile the desktop app itself, start it (or the bench, for the app that works the
+desk) with CHARTROOM_CPUPROFILE=FILE (a pprof CPU profile) or CHARTROOM_TRACE=FILE (an
+execution trace for go tool trace); each is written when the app's window closes.`,
 	setup: func(fs *flag.FlagSet) action {
 		o := bench.Options{Patients: 1_000_000, Reps: 1000}
 		var quick bool
