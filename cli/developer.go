@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"runtime/pprof"
 	"runtime/trace"
@@ -92,25 +93,29 @@ var benchWindowCommand = &command{
 // is said on stderr and the app opens anyway.
 func (c *invocation) profileApp() (stop func()) {
 	var stops []func()
-	if path := c.env("CHARTROOM_CPUPROFILE"); path != "" {
-		if f, err := os.Create(path); err != nil {
-			fmt.Fprintf(c.stderr, "chartroom: CHARTROOM_CPUPROFILE: %v\n", err)
-		} else if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintf(c.stderr, "chartroom: CHARTROOM_CPUPROFILE: %v\n", err)
-			f.Close()
-		} else {
-			stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
+	for _, p := range []struct {
+		env   string
+		start func(io.Writer) error
+		stop  func()
+	}{
+		{"CHARTROOM_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile},
+		{"CHARTROOM_TRACE", trace.Start, trace.Stop},
+	} {
+		path := c.env(p.env)
+		if path == "" {
+			continue
 		}
-	}
-	if path := c.env("CHARTROOM_TRACE"); path != "" {
-		if f, err := os.Create(path); err != nil {
-			fmt.Fprintf(c.stderr, "chartroom: CHARTROOM_TRACE: %v\n", err)
-		} else if err := trace.Start(f); err != nil {
-			fmt.Fprintf(c.stderr, "chartroom: CHARTROOM_TRACE: %v\n", err)
-			f.Close()
-		} else {
-			stops = append(stops, func() { trace.Stop(); f.Close() })
+		f, err := os.Create(path)
+		if err == nil {
+			if err = p.start(f); err != nil {
+				f.Close()
+			}
 		}
+		if err != nil {
+			fmt.Fprintf(c.stderr, "chartroom: %s: %v\n", p.env, err)
+			continue
+		}
+		stops = append(stops, func() { p.stop(); f.Close() })
 	}
 	return func() {
 		for _, s := range stops {
