@@ -226,12 +226,12 @@ func scenarioShelfAuditSection(c *e2eCase) {
 }
 
 // scenarioBackupPassphrase: an admin sets the practice's backup passphrase
-// on Backup & checks; the database then holds a backup key (its status says
+// on Backups; the database then holds a backup key (its status says
 // so), and the passphrase itself is nowhere in the database file.
 func scenarioBackupPassphrase(c *e2eCase) {
 	s := c.demoAs(e2eAdmin)
 	const passphrase = "ferns-pass under the quiet lamp"
-	s.adminTab("Backup & checks")
+	s.adminTab("Backups")
 	// The places card is below the fold at this size: scroll the page.
 	s.waitText("Back up now")
 	s.xdo("mousemove", "700", "450")

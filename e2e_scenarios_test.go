@@ -436,7 +436,7 @@ func backupsIn(t *testing.T, dir string) []string {
 	return out
 }
 
-// scenarioBackupToFolder: Administration > Backup & checks > Back up to a
+// scenarioBackupToFolder: Administration > Backups > Back up to a
 // folder…, a folder chosen in the file dialog; a backup file appears there
 // and the audit log has the backup event.
 func scenarioBackupToFolder(c *e2eCase) {
@@ -929,10 +929,10 @@ func scenarioAdminSettings(c *e2eCase) {
 }
 
 // scenarioAdminRetentionPolicy: the adults' retention years saved on the
-// Retention policy tab are the database's.
+// Retention tab are the database's.
 func scenarioAdminRetentionPolicy(c *e2eCase) {
 	s := c.demoAs(e2eAdmin)
-	s.adminTab("Retention policy")
+	s.adminTab("Retention")
 	s.fill("Adults: years after last visit", "12")
 	s.clickText("Save the policy")
 	s.waitForRecord("12 adult years in the database's retention policy", func(ctx context.Context, svc records.Service) (bool, error) {
@@ -948,7 +948,7 @@ func scenarioAdminMerge(c *e2eCase) {
 	s := c.demoAs(e2eSupervisor)
 	retired := s.uniquePatient("Bramble")
 	survivor := s.uniquePatient("S")
-	s.adminTab("Merge charts")
+	s.adminTab("Merge")
 	s.fill("Duplicate (retired)", retired.mrn)
 	s.fill("Survivor", survivor.mrn)
 	s.clickText("Compare")
