@@ -33,7 +33,6 @@ var e2eScenarios = []e2eScenario{
 	{"DamagedDatabaseRestore", []string{"signin.go", "errors.go", "filedialog.go"}, false},
 	{"NewPatient", []string{"patient.go", "formdialog.go", "layout.go"}, false},
 	{"NewRequest", []string{"requests.go", "format.go"}, false},
-	{"LooseFiling", []string{"loose.go"}, false},
 	{"Borrowers", []string{"borrowers.go"}, false},
 	{"AdminUsers", []string{"admin_users.go"}, false},
 	{"AdminLocations", []string{"admin_locations.go"}, false},

@@ -161,7 +161,8 @@ func scenarioNewPatientDuplicate(c *e2eCase) {
 }
 
 // scenarioLooseFilingShowsWhose: the typed chart number shows whose chart
-// it is before anything is saved, and the save names it.
+// it is before anything is saved; the papers recorded are in the database,
+// waiting for that patient.
 func scenarioLooseFilingShowsWhose(c *e2eCase) {
 	s := c.demoAs(e2eClerk)
 	p := s.uniquePatient("Bramble")

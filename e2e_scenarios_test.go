@@ -66,7 +66,6 @@ var e2eFuncs = map[string]func(c *e2eCase){
 	"DamagedDatabaseRestore":       scenarioDamagedDatabaseRestore,
 	"NewPatient":                   scenarioNewPatient,
 	"NewRequest":                   scenarioNewRequest,
-	"LooseFiling":                  scenarioLooseFiling,
 	"Borrowers":                    scenarioBorrowers,
 	"AdminUsers":                   scenarioAdminUsers,
 	"AdminLocations":               scenarioAdminLocations,
@@ -829,23 +828,6 @@ func scenarioNewRequest(c *e2eCase) {
 			return digits(r.MRN) == digits(p.mrn) && r.NeededOn.String() == day && r.Reason == "e2e check"
 		}), err
 	})
-}
-
-// scenarioLooseFiling: papers recorded for a chart on the Loose filing
-// page are in the database, waiting for that patient.
-func scenarioLooseFiling(c *e2eCase) {
-	s := c.demoAs(e2eClerk)
-	p := s.uniquePatient("Bramble")
-	s.key("ctrl+4")
-	s.fill("Chart", p.mrn)
-	s.fill("Description", "Lab results e2e")
-	s.clickText("Record papers")
-	pat := s.patientByMRN(p.mrn)
-	s.waitForRecord("loose papers for "+p.mrn+" in the database", func(ctx context.Context, svc records.Service) (bool, error) {
-		list, err := svc.ListLooseFiling(ctx, pat.ID, "")
-		return slices.ContainsFunc(list, func(l records.LooseFiling) bool { return l.Description == "Lab results e2e" }), err
-	})
-	s.shot("recorded")
 }
 
 // scenarioBorrowers: a supervisor adds a borrower with a badge; `chartroom
