@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -395,5 +396,35 @@ func collectTexts(o fyne.CanvasObject, into map[string]bool) {
 		for _, c := range test.WidgetRenderer(w).Objects() {
 			collectTexts(c, into)
 		}
+	}
+}
+
+// BenchmarkFindAnswerShown sets a Find-sized answer (200 rows of seven
+// columns, widths changing from one answer to the next) into a table on
+// show in a window, as each keystroke's answer is set, with its first row
+// selected.
+func BenchmarkFindAnswerShown(b *testing.B) {
+	test.NewTempApp(b)
+	type hit struct{ cells [7]string }
+	cols := make([]column[hit], 7)
+	for i := range cols {
+		cols[i] = column[hit]{fmt.Sprintf("Column %d", i), 100, func(h hit) string { return h.cells[i] }}
+	}
+	rt := newRowTable(cols, nil)
+	w := test.NewTempWindow(b, rt.view())
+	w.Resize(fyne.NewSize(1280, 700))
+	answers := make([][]hit, 2)
+	for a := range answers {
+		for r := range 200 {
+			var h hit
+			for c := range h.cells {
+				h.cells[c] = fmt.Sprintf("%s %d-%d", "Quillby-Testwell-Oster"[:4+6*a+c%5], r, c)
+			}
+			answers[a] = append(answers[a], h)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		rt.setSelecting(answers[i%2], "", func(hit) bool { return true })
 	}
 }
