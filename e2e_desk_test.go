@@ -161,7 +161,8 @@ func scenarioNewPatientDuplicate(c *e2eCase) {
 }
 
 // scenarioLooseFilingShowsWhose: the typed chart number shows whose chart
-// it is before anything is saved, and the save names it.
+// it is before anything is saved; the papers recorded are in the database,
+// waiting for that patient.
 func scenarioLooseFilingShowsWhose(c *e2eCase) {
 	s := c.demoAs(e2eClerk)
 	p := s.uniquePatient("Bramble")
@@ -226,12 +227,12 @@ func scenarioShelfAuditSection(c *e2eCase) {
 }
 
 // scenarioBackupPassphrase: an admin sets the practice's backup passphrase
-// on Backup & checks; the database then holds a backup key (its status says
+// on Backups; the database then holds a backup key (its status says
 // so), and the passphrase itself is nowhere in the database file.
 func scenarioBackupPassphrase(c *e2eCase) {
 	s := c.demoAs(e2eAdmin)
 	const passphrase = "ferns-pass under the quiet lamp"
-	s.adminTab("Backup & checks")
+	s.adminTab("Backups")
 	// The places card is below the fold at this size: scroll the page.
 	s.waitText("Back up now")
 	s.xdo("mousemove", "700", "450")

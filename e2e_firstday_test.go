@@ -98,7 +98,7 @@ func scenarioImportPatients(c *e2eCase) {
 	s.launch()
 	s.signIn(e2eAdmin[0], e2eAdmin[1])
 	s.key("ctrl+7")
-	s.waitText("Backup & checks")
+	s.waitText("Backups")
 	s.clickLast("Import")
 	s.clickText("Choose a CSV file")
 	s.waitText("Cancel")

@@ -66,7 +66,6 @@ var e2eFuncs = map[string]func(c *e2eCase){
 	"DamagedDatabaseRestore":       scenarioDamagedDatabaseRestore,
 	"NewPatient":                   scenarioNewPatient,
 	"NewRequest":                   scenarioNewRequest,
-	"LooseFiling":                  scenarioLooseFiling,
 	"Borrowers":                    scenarioBorrowers,
 	"AdminUsers":                   scenarioAdminUsers,
 	"AdminLocations":               scenarioAdminLocations,
@@ -438,7 +437,7 @@ func backupsIn(t *testing.T, dir string) []string {
 	return out
 }
 
-// scenarioBackupToFolder: Administration > Backup & checks > Back up to a
+// scenarioBackupToFolder: Administration > Backups > Back up to a
 // folder…, a folder chosen in the file dialog; a backup file appears there
 // and the audit log has the backup event.
 func scenarioBackupToFolder(c *e2eCase) {
@@ -833,23 +832,6 @@ func scenarioNewRequest(c *e2eCase) {
 	})
 }
 
-// scenarioLooseFiling: papers recorded for a chart on the Loose filing
-// page are in the database, waiting for that patient.
-func scenarioLooseFiling(c *e2eCase) {
-	s := c.demoAs(e2eClerk)
-	p := s.uniquePatient("Bramble")
-	s.key("ctrl+4")
-	s.fill("Chart", p.mrn)
-	s.fill("Description", "Lab results e2e")
-	s.clickText("Record papers")
-	pat := s.patientByMRN(p.mrn)
-	s.waitForRecord("loose papers for "+p.mrn+" in the database", func(ctx context.Context, svc records.Service) (bool, error) {
-		list, err := svc.ListLooseFiling(ctx, pat.ID, "")
-		return slices.ContainsFunc(list, func(l records.LooseFiling) bool { return l.Description == "Lab results e2e" }), err
-	})
-	s.shot("recorded")
-}
-
 // scenarioBorrowers: a supervisor adds a borrower with a badge; `chartroom
 // borrowers list` shows it.
 func scenarioBorrowers(c *e2eCase) {
@@ -931,10 +913,10 @@ func scenarioAdminSettings(c *e2eCase) {
 }
 
 // scenarioAdminRetentionPolicy: the adults' retention years saved on the
-// Retention policy tab are the database's.
+// Retention tab are the database's.
 func scenarioAdminRetentionPolicy(c *e2eCase) {
 	s := c.demoAs(e2eAdmin)
-	s.adminTab("Retention policy")
+	s.adminTab("Retention")
 	s.fill("Adults: years after last visit", "12")
 	s.clickText("Save the policy")
 	s.waitForRecord("12 adult years in the database's retention policy", func(ctx context.Context, svc records.Service) (bool, error) {
@@ -950,7 +932,7 @@ func scenarioAdminMerge(c *e2eCase) {
 	s := c.demoAs(e2eSupervisor)
 	retired := s.uniquePatient("Bramble")
 	survivor := s.uniquePatient("S")
-	s.adminTab("Merge charts")
+	s.adminTab("Merge")
 	s.fill("Duplicate (retired)", retired.mrn)
 	s.fill("Survivor", survivor.mrn)
 	s.clickText("Compare")

@@ -16,6 +16,9 @@
 #   enter MS MRN    Enter in Find on a chart number (after its list is shown)
 #   badge MS CODE   the borrower's badge scanned at the scan station
 #   scan MS CODE    Enter after a folder's barcode (typed as a scanner does)
+#   report MS WRITTEN PAGES NAME  the Reports page's Open clicked for report
+#                   NAME (a line "report NAME" in DESK) and when its PDF of
+#                   PAGES pages was written
 # `chartroom bench` matches them with the app's log lines.
 # Usage: xvfb-run -a -s "-screen 0 1280x800x24" .ci/bench-gui.sh BIN DB [RUNS [DESK APPLOG]]
 set -euo pipefail
@@ -132,7 +135,11 @@ done
 
 if [ -n "$DESK" ]; then
 	LOG=$APPLOG
-	launch --verbose || exit 1
+	# The desk's app opens the report it makes with a viewer that does nothing.
+	viewer=$(mktemp -d /tmp/chartroom-bench-viewer.XXXXXX)
+	printf '#!/bin/sh\nexit 0\n' >"$viewer/xdg-open"
+	chmod +x "$viewer/xdg-open"
+	PATH=$viewer:$PATH launch --verbose || exit 1
 	signin
 	sleep 1
 	# Find: each surname typed as a person types, 8 characters a second.
@@ -183,6 +190,36 @@ if [ -n "$DESK" ]; then
 		wait_log 'scan: banner shown' "$shown"
 		sleep 0.15
 	done <"$DESK"
+	# A report from the Reports page: its Open button clicked to the PDF
+	# written in the app's report folder (the file's modification time);
+	# the viewer the app then starts is a stub that does nothing. The
+	# clicks are at the places of a 1280x800 screen: Reports in the page
+	# list, the report, Open.
+	reports=${XDG_CACHE_HOME:-$HOME/.cache}/chartroom/reports
+	mkdir -p "$reports"
+	xdotool mousemove 69 268 click 1
+	sleep 1
+	while read -r kind arg; do
+		[ "$kind" = report ] || continue
+		xdotool mousemove 298 238 click 1
+		sleep 1
+		before=$(ls "$reports")
+		t=$(now_ms)
+		xdotool mousemove 541 700 click 1
+		file="" deadline=$((t + 600000))
+		while [ -z "$file" ] && [ "$(now_ms)" -lt "$deadline" ]; do
+			sleep 0.05
+			file=$(comm -13 <(echo "$before") <(ls "$reports") | grep "^$arg-.*\.pdf$" | head -n1 || true)
+		done
+		if [ -z "$file" ]; then
+			echo "bench-gui: no $arg report was written in $reports" >&2
+			continue
+		fi
+		sleep 1 # the app writes it in one go and closes it; its time is the last write
+		echo "report $t $(stat -c %.3Y "$reports/$file" | tr -d .) $(pdfinfo "$reports/$file" | awk '/^Pages:/ { print $2 }') $arg"
+		rm -f "$reports/$file"
+		sleep 0.5
+	done <"$DESK"
 	kill "$app"
 	wait "$app" 2>/dev/null || true
 	app=""
@@ -198,3 +235,4 @@ kill "$app"
 wait "$app" 2>/dev/null || true
 app=""
 rm -f "$RUNLOG"
+[ -z "${viewer:-}" ] || rm -rf "$viewer"

@@ -3,7 +3,11 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
+	"io"
 	"os"
+	"runtime/pprof"
+	"runtime/trace"
 
 	"github.com/chartroom/chartroom/cli/internal/bench"
 	"github.com/chartroom/chartroom/records"
@@ -27,7 +31,11 @@ query through the same driver, a bare write + fdatasync, the sqlite3 tool's buil
 app's start, memory and the latencies a clerk feels at the desk. Prints one table with the
 median and p99 of each figure, its floor and the ratio. Needs the sqlite3 tool on the PATH.
 At the default size it takes about 17 minutes on two idle cores and 15 GB of free disk in
-DIR; --quick (50,000 patients, fewer repetitions) is sized for three.`,
+DIR; --quick (50,000 patients, fewer repetitions) is sized for three.
+
+To profile the desktop app itself, start it (or the bench, for the app that works the
+desk) with CHARTROOM_CPUPROFILE=FILE (a pprof CPU profile) or CHARTROOM_TRACE=FILE (an
+execution trace for go tool trace); each is written when the app's window closes.`,
 	setup: func(fs *flag.FlagSet) action {
 		o := bench.Options{Patients: 1_000_000, Reps: 1000}
 		var quick bool
@@ -75,4 +83,43 @@ var benchWindowCommand = &command{
 			return nil
 		}
 	},
+}
+
+// profileApp starts the profiles a developer asked for through the
+// environment before the desktop app opens: CHARTROOM_CPUPROFILE=FILE (a
+// pprof CPU profile) and CHARTROOM_TRACE=FILE (a runtime/trace execution
+// trace, for `go tool trace`). The returned stop writes them when the app's
+// window closes (a SIGTERM closes it too). A profile that cannot be started
+// is said on stderr and the app opens anyway.
+func (c *invocation) profileApp() (stop func()) {
+	var stops []func()
+	for _, p := range []struct {
+		env   string
+		start func(io.Writer) error
+		stop  func()
+	}{
+		{"CHARTROOM_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile},
+		{"CHARTROOM_TRACE", trace.Start, trace.Stop},
+	} {
+		path := c.env(p.env)
+		if path == "" {
+			continue
+		}
+		f, err := os.Create(path)
+		if err == nil {
+			if err = p.start(f); err != nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(c.stderr, "chartroom: %s: %v\n", p.env, err)
+			continue
+		}
+		stops = append(stops, func() { p.stop(); f.Close() })
+	}
+	return func() {
+		for _, s := range stops {
+			s()
+		}
+	}
 }

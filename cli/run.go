@@ -84,6 +84,8 @@ func Run(ctx context.Context, args []string, p Process) int {
 			printOverview(stderr)
 			return ExitUsage
 		}
+		stopProfiles := c.profileApp()
+		defer stopProfiles()
 		return p.OpenApp(ctx, c.dbPath(), c.log)
 	}
 

@@ -14,15 +14,24 @@ type adminTab struct {
 	build func(*shell) screen
 }
 
+// The tabs' titles are short so that all of them fit beside each other in
+// a 1024-pixel-wide window: a tab behind the tab bar's overflow menu is a tab
+// a clerk does not find.
+const (
+	retentionTabTitle = "Retention"
+	mergeTabTitle     = "Merge"
+	backupTabTitle    = "Backups"
+)
+
 func adminTabs() []adminTab {
 	return []adminTab{
 		{"Users", records.RoleAdmin, func(s *shell) screen { return newUsersTab(s) }},
 		{"Locations", records.RoleSupervisor, func(s *shell) screen { return newLocationsTab(s) }},
 		{"Record types", records.RoleSupervisor, func(s *shell) screen { return newRecordTypesTab(s) }},
 		{"Settings", records.RoleAdmin, func(s *shell) screen { return newSettingsTab(s) }},
-		{"Retention policy", records.RoleAdmin, func(s *shell) screen { return newRetentionTab(s) }},
-		{"Merge charts", records.RoleSupervisor, func(s *shell) screen { return newMergeTab(s) }},
-		{"Backup & checks", records.RoleSupervisor, func(s *shell) screen { return newBackupTab(s) }},
+		{retentionTabTitle, records.RoleAdmin, func(s *shell) screen { return newRetentionTab(s) }},
+		{mergeTabTitle, records.RoleSupervisor, func(s *shell) screen { return newMergeTab(s) }},
+		{backupTabTitle, records.RoleSupervisor, func(s *shell) screen { return newBackupTab(s) }},
 		{importTabTitle, records.RoleSupervisor, func(s *shell) screen { return newImportTab(s) }},
 	}
 }

@@ -207,7 +207,7 @@ func renumberNotice(old, st records.Settings, folders int, example string) strin
 
 // saveSettings saves the practice's settings in the background, shows a
 // refusal under the form (errs) or "Saved" (saved), and hands the stored
-// settings to then; the Settings and Retention policy tabs both save so.
+// settings to then; the Settings and Retention tabs both save so.
 func (s *shell) saveSettings(st records.Settings, errs *formErrors, saved *widget.Label, then func(records.Settings)) {
 	ctx, svc := s.ctx(), s.svc
 	inBackground(s, func() (records.Settings, error) { return svc.UpdateSettings(ctx, st) }, func(st records.Settings, err error) {

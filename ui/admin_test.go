@@ -14,8 +14,8 @@ func TestAdministrationIsGatedByRole(t *testing.T) {
 		wantTabs  []string
 	}{
 		{records.RoleClerk, false, nil},
-		{records.RoleSupervisor, true, []string{"Locations", "Record types", "Merge charts", "Backup & checks", "Import"}},
-		{records.RoleAdmin, true, []string{"Users", "Locations", "Record types", "Settings", "Retention policy", "Merge charts", "Backup & checks", "Import"}},
+		{records.RoleSupervisor, true, []string{"Locations", "Record types", "Merge", "Backups", "Import"}},
+		{records.RoleAdmin, true, []string{"Users", "Locations", "Record types", "Settings", "Retention", "Merge", "Backups", "Import"}},
 	}
 	for _, c := range cases {
 		t.Run(string(c.role), func(t *testing.T) {

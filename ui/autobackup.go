@@ -100,7 +100,7 @@ func (s *shell) showBackupStatus(st records.BackupStatus) {
 	}
 	text := ""
 	if len(failed) > 0 {
-		text = strings.Join(failed, " ") + " Ask the administrator to back up again and check it (Administration, Backup & checks)."
+		text = strings.Join(failed, " ") + " Ask the administrator to back up again and check it (Administration, " + backupTabTitle + ")."
 	}
 	s.setAlert(alertBackupCheck, text)
 	text = ""

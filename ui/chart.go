@@ -209,6 +209,7 @@ func (c *chartView) read(ctx context.Context, failed func(error)) {
 }
 
 func (c *chartView) show(d chartData) {
+	reload := d.patient.ID != 0 && c.data.patient.ID == d.patient.ID
 	c.data = d
 	p := d.patient
 	c.title.SetText(fmt.Sprintf("%s   %s", c.s.mrn(p.MRN), p.DisplayName()))
@@ -228,15 +229,29 @@ func (c *chartView) show(d chartData) {
 	c.notice.Hidden = len(notes) == 0
 	c.notice.Refresh()
 
-	// The folder selected stays selected, and the lists stay where the
-	// clerk scrolled them, when the chart reloads after a change.
-	c.volumes.replace(d.volumes, "This patient has no folders yet. Add one with Add folder.", func(v records.Volume) records.ID { return v.ID })
-	if _, ok := c.volumes.current(); !ok && len(d.volumes) > 0 {
-		c.volumes.selectRow(0)
+	const (
+		noFolders  = "This patient has no folders yet. Add one with Add folder."
+		noMoves    = "No movements yet."
+		noRequests = "No open requests for this chart."
+		noLoose    = "No loose papers waiting."
+	)
+	if reload {
+		// After a change the folder selected stays selected, and the
+		// lists stay where the clerk scrolled them.
+		c.volumes.replace(d.volumes, noFolders, func(v records.Volume) records.ID { return v.ID })
+		if _, ok := c.volumes.current(); !ok && len(d.volumes) > 0 {
+			c.volumes.selectRow(0)
+		}
+		c.history.replace(d.history, noMoves, func(m records.Movement) records.ID { return m.ID })
+		c.requests.replace(d.requests, noRequests, func(r records.Request) records.ID { return r.ID })
+		c.loose.replace(d.loose, noLoose, func(l records.LooseFiling) records.ID { return l.ID })
+	} else {
+		// A chart just opened is drawn once, its first folder selected.
+		c.volumes.setSelecting(d.volumes, noFolders, func(records.Volume) bool { return true })
+		c.history.set(d.history, noMoves)
+		c.requests.set(d.requests, noRequests)
+		c.loose.set(d.loose, noLoose)
 	}
-	c.history.replace(d.history, "No movements yet.", func(m records.Movement) records.ID { return m.ID })
-	c.requests.replace(d.requests, "No open requests for this chart.", func(r records.Request) records.ID { return r.ID })
-	c.loose.replace(d.loose, "No loose papers waiting.", func(l records.LooseFiling) records.ID { return l.ID })
 	c.tabs.Items[1].Text = "Requests (" + fmt.Sprint(len(d.requests)) + ")"
 	c.tabs.Items[2].Text = "Loose papers (" + fmt.Sprint(len(d.loose)) + ")"
 	c.discl.show(d.disclosures, d.accounting)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -329,5 +330,101 @@ func TestRequestsMarkAllPulledAndOverdueButton(t *testing.T) {
 	test.Tap(m.status.overdue)
 	if m.current != navOverdue {
 		t.Errorf("Overdue opened page %d, want the overdue worklist", m.current)
+	}
+}
+
+// setSelecting selects the first row its test accepts in the order shown
+// (sorted by the clerk's column), and the table then draws the new rows:
+// the widths it set while it showed no cells leave every row and column
+// drawn, with the texts of the new rows.
+func TestRowTableSetSelectingSelectsInShownOrderAndDrawsTheRows(t *testing.T) {
+	var opened []string
+	rt := newDeskTable(t, &opened)
+	var selected []string
+	rt.onSelect = func(r deskRow) { selected = append(selected, r.name) }
+	w := test.NewTempWindow(t, rt.view())
+	w.Resize(fyne.NewSize(600, 400))
+	rt.sortBy(0) // by name
+	long := strings.Repeat("Testwell-Oster ", 3)
+	rows := []deskRow{{"Zed", "1"}, {long, "3"}, {"Bo", "2"}}
+	cases := []struct {
+		pick func(deskRow) bool
+		want string
+	}{
+		{func(deskRow) bool { return true }, "Bo"},
+		{func(r deskRow) bool { return r.name == "Zed" }, "Zed"},
+	}
+	for _, c := range cases {
+		selected = nil
+		rt.setSelecting(rows, "", c.pick)
+		if r, ok := rt.current(); !ok || r.name != c.want {
+			t.Errorf("selected %q (%v), want %q", r.name, ok, c.want)
+		}
+		if strings.Join(selected, ",") != c.want {
+			t.Errorf("onSelect got %v, want %s once", selected, c.want)
+		}
+		if r, cols := rt.table.Length(); r != 3 || cols != 2 {
+			t.Errorf("the table reports %d rows, %d columns, want 3 and 2", r, cols)
+		}
+		texts := map[string]bool{}
+		collectTexts(rt.table, texts)
+		for _, want := range []string{"Bo", "Zed", "Name", "Days", "3"} {
+			if !texts[want] {
+				t.Errorf("no cell shows %q after set; shown: %v", want, texts)
+			}
+		}
+	}
+	rt.setSelecting(nil, "none", func(deskRow) bool { return true })
+	if _, ok := rt.current(); ok {
+		t.Error("a row is selected in an empty table")
+	}
+}
+
+// collectTexts notes the text of every label drawn inside o.
+func collectTexts(o fyne.CanvasObject, into map[string]bool) {
+	switch v := o.(type) {
+	case *widget.Label:
+		into[v.Text] = true
+		return
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			collectTexts(c, into)
+		}
+		return
+	}
+	if w, ok := o.(fyne.Widget); ok {
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			collectTexts(c, into)
+		}
+	}
+}
+
+// BenchmarkFindAnswerShown sets a Find-sized answer (200 rows of seven
+// columns, widths changing from one answer to the next) into a table on
+// show in a window, as each keystroke's answer is set, with its first row
+// selected.
+func BenchmarkFindAnswerShown(b *testing.B) {
+	test.NewTempApp(b)
+	type hit struct{ cells [7]string }
+	cols := make([]column[hit], 7)
+	for i := range cols {
+		cols[i] = column[hit]{fmt.Sprintf("Column %d", i), 100, func(h hit) string { return h.cells[i] }}
+	}
+	rt := newRowTable(cols, nil)
+	w := test.NewTempWindow(b, rt.view())
+	w.Resize(fyne.NewSize(1280, 700))
+	answers := make([][]hit, 2)
+	for a := range answers {
+		for r := range 200 {
+			var h hit
+			for c := range h.cells {
+				h.cells[c] = fmt.Sprintf("%s %d-%d", "Quillby-Testwell-Oster"[:4+6*a+c%5], r, c)
+			}
+			answers[a] = append(answers[a], h)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		rt.setSelecting(answers[i%2], "", func(hit) bool { return true })
 	}
 }

@@ -180,7 +180,7 @@ func TestMergeScreenFlow(t *testing.T) {
 		}
 	}
 	if mt == nil {
-		t.Fatal("no Merge charts tab for a supervisor")
+		t.Fatal("no Merge tab for a supervisor")
 	}
 	if mt.undo.Visible() {
 		t.Error("a supervisor sees Undo merge")

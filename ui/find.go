@@ -175,8 +175,7 @@ func (f *findScreen) show(text string, hits []records.SearchHit) {
 	default:
 		f.summary.SetText(plural(len(hits), "match") + ". Up and Down choose, Enter opens the chart.")
 	}
-	f.results.set(hits, "")
-	f.results.selectRow(0)
+	f.results.setSelecting(hits, "", func(records.SearchHit) bool { return true })
 }
 
 // findWhereRows is how many rows of an answer say where their folders are:

@@ -50,8 +50,8 @@ func TestRetentionScreenRoleGating(t *testing.T) {
 	}
 	m.show(navAdmin)
 	for _, title := range m.page(navAdmin).(*adminScreen).tabTitles() {
-		if title == "Retention policy" {
-			t.Error("a supervisor sees the admin's Retention policy tab")
+		if title == retentionTabTitle {
+			t.Error("a supervisor sees the admin's Retention tab")
 		}
 	}
 }
@@ -182,7 +182,7 @@ func TestRetentionPolicyTab(t *testing.T) {
 		}
 	}
 	if tab == nil {
-		t.Fatal("no Retention policy tab for the admin")
+		t.Fatal("no Retention tab for the admin")
 	}
 	tab.shown()
 	if tab.use.Selected != customPolicy || len(tab.presets) < 3 || tab.fields[0].Text != "10" || tab.fields[0].Disabled() {

@@ -72,6 +72,9 @@ type rowTable[T any] struct {
 	onMarked func() // the marks changed
 	// clickMods is the modifier held at the last mouse press on a cell.
 	clickMods fyne.KeyModifier
+	// quiet makes the table show no cells while set changes its widths
+	// (see setSelecting).
+	quiet bool
 }
 
 func newRowTable[T any](cols []column[T], onOpen func(T)) *rowTable[T] {
@@ -79,7 +82,12 @@ func newRowTable[T any](cols []column[T], onOpen func(T)) *rowTable[T] {
 	t.widths = make([]float32, len(cols))
 	t.least = make([]float32, len(cols))
 	t.table = &keyTable{}
-	t.table.Length = func() (int, int) { return len(t.rows), len(t.cols) }
+	t.table.Length = func() (int, int) {
+		if t.quiet {
+			return 0, 0
+		}
+		return len(t.rows), len(t.cols)
+	}
 	t.table.CreateCell = func() fyne.CanvasObject { return newCell(t) }
 	t.table.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Row < len(t.rows) && id.Col < len(t.cols) {
@@ -203,11 +211,25 @@ func (t *rowTable[T]) stretch() {
 
 // set replaces the rows; emptyText says what to do when there are none.
 func (t *rowTable[T]) set(rows []T, emptyText string) {
+	t.setSelecting(rows, emptyText, nil)
+}
+
+// setSelecting replaces the rows like set and selects the first row pick
+// accepts (nil: none), in the order shown, drawing the table once.
+func (t *rowTable[T]) setSelecting(rows []T, emptyText string, pick func(T) bool) {
 	t.rows = rows
 	t.selected = -1
 	clear(t.marked)
 	t.sortRows()
+	// Fyne's Table redraws every visible cell and header at each column
+	// width that changes, at each scroll and when shown, and a redraw of a
+	// cell whose text or width changed lays its text out again (the
+	// ellipsis). While the widths are set, the list goes back to its top
+	// and the table is shown, the table has no cells, so those redraws are
+	// empty; the one refresh below draws the new rows, selection included.
+	t.quiet = true
 	t.fitColumns()
+	t.table.ScrollToTop()
 	t.empty.SetText(emptyText)
 	if len(rows) == 0 && emptyText != "" {
 		t.empty.Show()
@@ -216,8 +238,22 @@ func (t *rowTable[T]) set(rows []T, emptyText string) {
 		t.empty.Hide()
 		t.table.Show()
 	}
+	t.quiet = false
+	if pick != nil {
+		for i, r := range t.rows {
+			if pick(r) {
+				t.selected = i
+				break
+			}
+		}
+	}
 	t.table.Refresh()
-	t.table.ScrollToTop()
+	if t.selected > 0 {
+		t.table.ScrollTo(widget.TableCellID{Row: t.selected, Col: 0})
+	}
+	if t.selected >= 0 && t.onSelect != nil {
+		t.onSelect(t.rows[t.selected])
+	}
 	if t.onMarked != nil {
 		t.onMarked()
 	}
@@ -505,14 +541,21 @@ func (h *headerCell[T]) CreateRenderer() fyne.WidgetRenderer {
 
 func (h *headerCell[T]) show(col int) {
 	h.col = col
-	h.label.SetText(h.t.cols[col].title)
+	// The table asks at every redraw; an unchanged title or arrow is left
+	// alone (setting one lays it out again).
+	if title := h.t.cols[col].title; h.label.Text != title {
+		h.label.SetText(title)
+	}
+	var arrow fyne.Resource
 	switch {
 	case h.t.sortCol != col:
-		h.arrow.SetResource(nil)
 	case h.t.sortDesc:
-		h.arrow.SetResource(theme.MoveDownIcon())
+		arrow = theme.MoveDownIcon()
 	default:
-		h.arrow.SetResource(theme.MoveUpIcon())
+		arrow = theme.MoveUpIcon()
+	}
+	if h.arrow.Resource != arrow {
+		h.arrow.SetResource(arrow)
 	}
 }
 

@@ -30,6 +30,8 @@ func TestMeasureDesk(t *testing.T) {
 		find, chart, scan       []float64
 		lost, stale, chartsLost int
 		scansLost               int
+		report                  []float64
+		pages                   int
 	}{
 		{
 			name:   "every key answered in order",
@@ -67,6 +69,11 @@ func TestMeasureDesk(t *testing.T) {
 				`930 msg="scan: banner shown" code=V000007 ok=true`},
 			chart: []float64{60}, scan: []float64{30}, scansLost: 1,
 		},
+		{
+			name:   "a report is timed from its click to its file written, whatever the app logs",
+			script: []string{key(0, "report", fmt.Sprintf("%d 114 overdue", t0.UnixMilli()+2350)), "report x 5 1 overdue"},
+			report: []float64{2350}, pages: 114,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,7 +81,7 @@ func TestMeasureDesk(t *testing.T) {
 			for _, c := range []struct {
 				what      string
 				got, want []float64
-			}{{"find", d.find, tt.find}, {"chart", d.chart, tt.chart}, {"scan", d.scan, tt.scan}} {
+			}{{"find", d.find, tt.find}, {"chart", d.chart, tt.chart}, {"scan", d.scan, tt.scan}, {"report", d.report, tt.report}} {
 				if fmt.Sprint(c.got) != fmt.Sprint(sample(c.want)) {
 					t.Errorf("%s latencies = %v, want %v", c.what, c.got, c.want)
 				}
@@ -82,6 +89,9 @@ func TestMeasureDesk(t *testing.T) {
 			if d.lost != tt.lost || d.stale != tt.stale || d.chartsLost != tt.chartsLost || d.scansLost != tt.scansLost {
 				t.Errorf("lost %d, stale %d, charts lost %d, scans lost %d; want %d, %d, %d, %d",
 					d.lost, d.stale, d.chartsLost, d.scansLost, tt.lost, tt.stale, tt.chartsLost, tt.scansLost)
+			}
+			if d.reportPages != tt.pages {
+				t.Errorf("report pages = %d, want %d", d.reportPages, tt.pages)
 			}
 		})
 	}
