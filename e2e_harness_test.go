@@ -454,10 +454,12 @@ func (b box) centre() (int, int) { return (b.left + b.right) / 2, (b.top + b.bot
 // text on blue buttons read best as black on white: grey, a threshold
 // between the button blue and white, inverted, at twice the size
 // (ocrGrey). Red text falls below that threshold; the red channel alone
-// reads it, and white text, but not white on red (ocrRed).
+// reads it, and white text, but not white on red (ocrRed). ocrRed reads
+// the bottom quarter of the screen only, where the status bar's warnings
+// are: quicker, but the places it finds are not the screen's.
 var (
 	ocrGrey = []string{"-colorspace", "Gray", "-threshold", "45%", "-negate", "-resize", "200%"}
-	ocrRed  = []string{"-channel", "R", "-separate", "-threshold", "45%", "-negate", "-resize", "200%"}
+	ocrRed  = []string{"-gravity", "South", "-crop", "100%x25%+0+0", "+repage", "-channel", "R", "-separate", "-threshold", "45%", "-negate", "-resize", "200%"}
 )
 
 // ocr reads the words of a screenshot, prepared as s.ocrPrep says.
