@@ -101,13 +101,6 @@ type Store struct {
 
 var _ records.Service = (*Store)(nil)
 
-// toMicroseconds is clock read to the microsecond, as PostgreSQL keeps
-// times: a practice whose times (which the audit hashes cover) had finer
-// digits could not move to a practice server with its chain intact.
-func toMicroseconds(clock func() time.Time) func() time.Time {
-	return func() time.Time { return clock().Truncate(time.Microsecond) }
-}
-
 // Open opens (creating it if missing, with its folder) the database at path
 // and brings its schema up to date.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
@@ -118,11 +111,13 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := prepareFile(abs); err != nil {
 		return nil, err
 	}
+	// The clock is taken as it reads, to the nanosecond: PostgreSQL keeps
+	// the times the audit chain covers as exactly (its migration 0013).
 	clock := opts.Now
 	if clock == nil {
 		clock = time.Now
 	}
-	s := &Store{path: abs, now: toMicroseconds(clock), log: opts.Logger, params: records.DefaultPasswordParams}
+	s := &Store{path: abs, now: clock, log: opts.Logger, params: records.DefaultPasswordParams}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
