@@ -179,6 +179,11 @@ func damagedFile(path string, err error) error {
 // dsn builds a modernc DSN: a file: URI (so any character in the path is
 // safe) with the driver's query parameters.
 func dsn(path string, params ...string) string {
+	// A file: URI's path is absolute: a relative one would name a file at
+	// the root of the disk ("big.db" as /big.db), not in the working folder.
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
 	if u.Path != "" && u.Path[0] != '/' {
 		u.Path = "/" + u.Path // C:/x on Windows
