@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -206,5 +207,22 @@ func TestAppIDMatchesFyneAppToml(t *testing.T) {
 	id := regexp.MustCompile(`(?m)^\s*ID\s*=\s*"([^"]+)"`).FindSubmatch(b)
 	if id == nil || string(id[1]) != ui.AppID {
 		t.Errorf("FyneApp.toml ID %q, ui.AppID %q", id, ui.AppID)
+	}
+}
+
+// A bulk demo into a file named relative to the working folder lands
+// there and opens (its loader once looked for the file at the root of the
+// disk and called it "not a Chartroom database").
+func TestDemoBulkIntoARelativePath(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	h := newHarness(t).as(demoAdmin, demoAdminPass)
+	h.db = "big.db"
+	h.must("demo", "--bulk", "--patients", "30", "--seed", "5")
+	if _, err := os.Stat(filepath.Join(dir, "big.db")); err != nil {
+		t.Fatalf("the demo is not in the working folder: %v", err)
+	}
+	if out := h.must("verify"); !strings.HasPrefix(out, "ok: ") {
+		t.Fatalf("verify: %s", out)
 	}
 }

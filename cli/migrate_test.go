@@ -9,14 +9,17 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chartroom/chartroom/records"
 	"github.com/chartroom/chartroom/records/postgres"
 	"github.com/chartroom/chartroom/records/postgres/pgtest"
 	"github.com/chartroom/chartroom/records/sqlite"
+	"github.com/chartroom/chartroom/records/storetest"
 )
 
 // The demo's accounts (see 'chartroom demo').
@@ -68,6 +71,12 @@ func TestStoresHaveTheSameTables(t *testing.T) {
 // copy interface itself, one line per row in the neutral form.
 func practiceRows(t *testing.T, ctx context.Context, s practiceStore) map[string][]string {
 	t.Helper()
+	return practiceRowsAs(t, ctx, s, func(_, _ string, v any) any { return v })
+}
+
+// practiceRowsAs is practiceRows with each value as value gives it.
+func practiceRowsAs(t *testing.T, ctx context.Context, s practiceStore, value func(table, column string, v any) any) map[string][]string {
+	t.Helper()
 	tables, err := s.CopyTables(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +89,7 @@ func practiceRows(t *testing.T, ctx context.Context, s practiceStore) map[string
 			err := r.ReadRows(ctx, table.Name, columns, func(values []any) error {
 				var b strings.Builder
 				for i, v := range values {
-					fmt.Fprintf(&b, "%s=%#v ", columns[i], v)
+					fmt.Fprintf(&b, "%s=%#v ", columns[i], value(table.Name, columns[i], v))
 				}
 				out[table.Name] = append(out[table.Name], b.String())
 				return nil
@@ -214,6 +223,137 @@ func TestMigrateRoundTrip(t *testing.T) {
 	}
 	if added.ID != last+1 {
 		t.Fatalf("the new borrower got id %d, want %d, the one after the copied ones", added.ID, last+1)
+	}
+}
+
+// hashedTimes are the times the audit hashes and the seals cover, which a
+// move keeps to the nanosecond.
+var hashedTimes = map[string][]string{
+	"audit":     {"at"},
+	"movements": {"at"},
+	"users":     {"locked_until", "created_at", "last_sign_in"},
+}
+
+// toMicroseconds is a neutral value as a move to PostgreSQL keeps it: a
+// time no hash covers truncated to the microsecond, everything else as it
+// is.
+func toMicroseconds(table, column string, v any) any {
+	text, ok := v.(string)
+	if !ok || slices.Contains(hashedTimes[table], column) {
+		return v
+	}
+	tm, err := time.Parse(records.CopyTimeLayout, text)
+	if err != nil || len(text) != len(records.CopyTimeLayout) {
+		return v
+	}
+	return tm.Truncate(time.Microsecond).Format(records.CopyTimeLayout)
+}
+
+// A practice recorded by an earlier Chartroom, whose clock was read to the
+// nanosecond (sign-ins, movements, a lock, audit events), moves to
+// PostgreSQL with its chain and seals verifying there, and back to a file
+// unchanged: the hashed times exactly, the others to the microsecond.
+func TestMigrateNanosecondPractice(t *testing.T) {
+	ctx := context.Background()
+	clock := records.NewManualClock(time.Date(2025, time.March, 10, 9, 30, 0, 123456789, time.UTC))
+	path := filepath.Join(t.TempDir(), "earlier.db")
+	file, err := sqlite.Open(ctx, path, sqlite.Options{Now: clock.Now, PasswordParams: passwordParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	f := storetest.NewFixture(t, file, clock)
+	v := f.FirstVolume(f.Patient("004711", "Quux", "Nano"))
+	clock.Advance(time.Minute + 7)
+	if _, err := file.CheckOut(f.Clerk, records.CheckOutInput{Barcode: v.Barcode, BorrowerID: f.DrGrey.ID}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Hour + 301)
+	if _, err := file.CheckIn(f.Clerk, v.Barcode); err != nil {
+		t.Fatal(err)
+	}
+	for range records.MaxFailedSignIns { // locks sam out until a time with nanoseconds
+		clock.Advance(999)
+		if _, err := file.SignIn(ctx, "sam", "not the password"); err == nil {
+			t.Fatal("a wrong password signed in")
+		}
+	}
+	original := practiceRows(t, f.Admin, file)
+	for table, columns := range hashedTimes {
+		for _, c := range columns {
+			nanos := regexp.MustCompile(`\b` + c + `="[-0-9T:]+\.\d{6}(00[1-9]|0[1-9]\d|[1-9]\d\d)Z"`)
+			if !nanos.MatchString(strings.Join(original[table], "\n")) {
+				t.Fatalf("the practice has no %s.%s to the nanosecond: %v", table, c, original[table])
+			}
+		}
+	}
+
+	address := pgtest.Database(t)
+	server, err := postgres.Open(ctx, address, postgres.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	var out bytes.Buffer
+	c := quietInvocation(&out)
+	if err := c.copyPractice(f.Admin, file, path, server, address); err != nil {
+		t.Fatalf("to PostgreSQL: %v", err)
+	}
+	if problem, n, err := server.VerifyAudit(ctx, true); err != nil || problem != nil || n == 0 {
+		t.Fatalf("VerifyAudit on the server: %v %v (%d events)", problem, err, n)
+	}
+	rounded := practiceRowsAs(t, f.Admin, file, toMicroseconds)
+	sameRows(t, rounded, practiceRows(t, f.Admin, server), 1)
+
+	// Work goes on on the server: sam's lock is lifted by a new password,
+	// the folder goes out again; the chain and seals still verify.
+	clock.Advance(time.Hour)
+	users, err := server.ListUsers(f.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if u.Username == "sam" {
+			if err := server.SetPassword(f.Admin, u.ID, "a new passphrase for sam"); err != nil {
+				t.Fatalf("unlocking sam on the server: %v", err)
+			}
+		}
+	}
+	if _, err := server.SignIn(ctx, "sam", "a new passphrase for sam"); err != nil {
+		t.Fatalf("sam signing in on the server: %v", err)
+	}
+	if problem, _, err := server.VerifyAudit(ctx, true); err != nil || problem != nil {
+		t.Fatalf("VerifyAudit after work on the server: %v %v", problem, err)
+	}
+	// The new sign-in's time is the server clock's, without the copied
+	// nanoseconds of the one it replaced.
+	signedIn := `last_sign_in="` + clock.Now().Truncate(time.Microsecond).UTC().Format(records.CopyTimeLayout) + `"`
+	if rows := practiceRows(t, f.Admin, server)["users"]; !slices.ContainsFunc(rows, func(r string) bool {
+		return strings.Contains(r, `username="sam"`) && strings.Contains(r, signedIn) && strings.Contains(r, "locked_until=<nil>")
+	}) {
+		t.Fatalf("sam's row on the server, want %s: %v", signedIn, rows)
+	}
+
+	back := filepath.Join(t.TempDir(), "back.db")
+	server2, err := postgres.Open(ctx, pgtest.Database(t), postgres.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server2.Close()
+	if err := c.copyPractice(f.Admin, file, path, server2, "the second server"); err != nil {
+		t.Fatalf("to a second server: %v", err)
+	}
+	if err := c.copyToFile(f.Admin, server2, "the second server", back); err != nil {
+		t.Fatalf("back to a file: %v", err)
+	}
+	copied, err := sqlite.Open(ctx, back, sqlite.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copied.Close()
+	sameRows(t, rounded, practiceRows(t, f.Admin, copied), 2)
+	if problem, n, err := copied.VerifyAudit(ctx, true); err != nil || problem != nil || n == 0 {
+		t.Fatalf("VerifyAudit on the file copied back: %v %v (%d events)", problem, err, n)
 	}
 }
 

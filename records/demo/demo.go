@@ -236,8 +236,8 @@ func newGenerator(svc records.Service, setNow func(time.Time), opts Options) (*g
 	if opts.Today.IsZero() {
 		opts.Today = time.Now()
 	}
-	// To the microsecond, as both stores keep times, so the demo's history
-	// moves to a practice server with its audit chain intact.
+	// To the microsecond, as PostgreSQL keeps most times, so the demo moves
+	// to a practice server and back unchanged.
 	opts.Today = opts.Today.Truncate(time.Microsecond)
 	return &generator{
 		svc:    svc,

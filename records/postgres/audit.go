@@ -182,11 +182,16 @@ func verifyChain(ctx context.Context, tx pgx.Tx, start checkpoint) (*records.Cha
 	return nil, n, prev, rows.Err()
 }
 
-const auditColumns = "id, at, user_id, username, action, entity, entity_id, detail, prev_hash, hash, seal_table, seal_first, seal_last, seal_hash"
+// auditColumns are what scanAudit reads: the time whole, with the
+// nanoseconds the hash covers (exacttimes.go).
+const auditColumns = "id, at, at_ns, user_id, username, action, entity, entity_id, detail, prev_hash, hash, seal_table, seal_first, seal_last, seal_hash"
 
 func scanAudit(row pgx.Row, e *records.AuditEvent) error {
-	return row.Scan(&e.ID, &e.At, &e.UserID, &e.Username, &e.Action, &e.Entity, &e.EntityID, &e.Detail, &e.PrevHash, &e.Hash,
+	var nanos int16
+	err := row.Scan(&e.ID, &e.At, &nanos, &e.UserID, &e.Username, &e.Action, &e.Entity, &e.EntityID, &e.Detail, &e.PrevHash, &e.Hash,
 		&e.Seal.Table, &e.Seal.First, &e.Seal.Last, &e.Seal.Hash)
+	e.At = withNanos(e.At, nanos)
+	return err
 }
 
 // ListAudit returns audit events, newest first (supervisor or admin).

@@ -2,9 +2,9 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -48,10 +48,14 @@ type typedTable struct {
 	columns []copyColumn
 }
 
+// table is t as a copy sees it: the nanoseconds of an exact time travel
+// inside its value, not as a column of their own.
 func (t typedTable) table() records.CopyTable {
 	c := records.CopyTable{Name: t.name}
 	for _, col := range t.columns {
-		c.Columns = append(c.Columns, col.name)
+		if !isNanosColumn(t.name, col.name) {
+			c.Columns = append(c.Columns, col.name)
+		}
 	}
 	return c
 }
@@ -157,7 +161,14 @@ func (r *tableRows) ReadRows(ctx context.Context, table string, columns []string
 	if len(key) == 0 {
 		key = columns
 	}
-	rows, err = r.tx.Query(ctx, "SELECT "+quoteNames(columns)+" FROM "+pgx.Identifier{table}.Sanitize()+" ORDER BY "+quoteNames(key))
+	selected := make([]string, len(columns))
+	for i, c := range columns {
+		selected[i] = pgx.Identifier{c}.Sanitize()
+		if isExactTime(table, c) {
+			selected[i], types[i] = exactTimeTextSQL(c), "text"
+		}
+	}
+	rows, err = r.tx.Query(ctx, "SELECT "+strings.Join(selected, ", ")+" FROM "+pgx.Identifier{table}.Sanitize()+" ORDER BY "+quoteNames(key))
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", table, err)
 	}
@@ -214,8 +225,7 @@ func toNeutral(v any, typ string) (any, error) {
 }
 
 // fromNeutral is a neutral value as a column of type typ takes it; a time
-// finer than the microseconds PostgreSQL keeps is refused, not rounded:
-// the audit hashes cover it.
+// keeps its nanoseconds, which WriteRows puts where they belong.
 func fromNeutral(v any, typ string) (any, error) {
 	if v == nil {
 		return nil, nil
@@ -251,17 +261,11 @@ func fromNeutral(v any, typ string) (any, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%q is not a time written as Chartroom stores times (%s)", s, records.CopyTimeLayout)
 			}
-			if t.Nanosecond()%1000 != 0 {
-				return nil, errFinerThanMicroseconds
-			}
 			return t, nil
 		}
 	}
 	return nil, fmt.Errorf("a %T (%v) does not fit a %s column", v, v, typ)
 }
-
-// errFinerThanMicroseconds is a time PostgreSQL cannot keep exactly.
-var errFinerThanMicroseconds = errors.New("a time finer than microseconds")
 
 // WritePractice fills this database, which must hold no practice, in one
 // transaction: the rows, the identity counters after them, and the audit
@@ -318,19 +322,43 @@ func (w *tableCopies) WriteRows(ctx context.Context, table string, columns []str
 	if err != nil {
 		return err
 	}
-	typed := make([][]any, len(rows))
-	for r, row := range rows {
-		typed[r] = make([]any, len(row))
-		for i, v := range row {
-			if typed[r][i], err = fromNeutral(v, types[i]); errors.Is(err, errFinerThanMicroseconds) {
-				return records.Errorf(records.EConflict,
-					"%s.%s holds the time %v, finer than the microseconds PostgreSQL keeps; the audit chain covers times to the nanosecond, so this practice (recorded by an earlier Chartroom) cannot move to PostgreSQL with its chain intact: keep working on the file, and report this", table, columns[i], v)
-			} else if err != nil {
-				return records.Internal(fmt.Sprintf("cannot copy %s.%s", table, columns[i]), err)
-			}
+	// An exact time's nanoseconds go to its own column, after the others.
+	var exact []int
+	written := slices.Clone(columns)
+	for i, c := range columns {
+		if isExactTime(table, c) {
+			exact = append(exact, i)
+			written = append(written, nanosColumn(c))
 		}
 	}
-	if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(typed)); err != nil {
+	typed := make([][]any, len(rows))
+	for r, row := range rows {
+		typed[r] = make([]any, len(row), len(written))
+		for i, v := range row {
+			if typed[r][i], err = fromNeutral(v, types[i]); err != nil {
+				return records.Internal(fmt.Sprintf("cannot copy %s.%s", table, columns[i]), err)
+			}
+			t, ok := typed[r][i].(time.Time)
+			if ok && !slices.Contains(exact, i) {
+				// A time no hash covers is kept to the microsecond. Only a
+				// file written by an earlier Chartroom has finer ones, and
+				// the truncation keeps every comparison the stores make:
+				// equality with a copy of the same time (a merge's recorded
+				// updated_at against the chart's, truncated alike), and
+				// order against a time of a store's clock, which is read to
+				// the microsecond (t < c exactly when t truncated < c).
+				typed[r][i] = t.Truncate(time.Microsecond)
+			}
+		}
+		for _, i := range exact {
+			var nanos int16
+			if t, ok := typed[r][i].(time.Time); ok {
+				typed[r][i], nanos = splitNanos(t)
+			}
+			typed[r] = append(typed[r], nanos)
+		}
+	}
+	if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{table}, written, pgx.CopyFromRows(typed)); err != nil {
 		return fmt.Errorf("writing %s: %w", table, err)
 	}
 	return nil

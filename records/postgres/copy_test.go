@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -66,7 +65,25 @@ func TestNeutralValuesRefused(t *testing.T) {
 			t.Errorf("fromNeutral(%#v, %s) = %#v, want a refusal", tt.neutral, tt.typ, got)
 		}
 	}
-	if _, err := fromNeutral("2025-03-10T09:30:00.123456789Z", "timestamp with time zone"); !errors.Is(err, errFinerThanMicroseconds) {
-		t.Errorf("a time to the nanosecond: %v, want errFinerThanMicroseconds", err)
+}
+
+// A time to the nanosecond is taken whole, and split into what the
+// timestamptz keeps and the nanoseconds its companion column keeps.
+func TestExactTimesSplitAndJoin(t *testing.T) {
+	got, err := fromNeutral("2025-03-10T09:30:00.123456789Z", "timestamp with time zone")
+	want := time.Date(2025, 3, 10, 9, 30, 0, 123456789, time.UTC)
+	if err != nil || !got.(time.Time).Equal(want) {
+		t.Fatalf("fromNeutral = %v, %v; want %v", got, err, want)
+	}
+	for _, ns := range []int{0, 1, 999, 123456789, 999999999} {
+		tm := time.Date(2019, 12, 31, 23, 59, 59, ns, time.UTC)
+		micro, nanos := splitNanos(tm)
+		if micro.Nanosecond()%1000 != 0 || nanos < 0 || nanos > 999 || !withNanos(micro, nanos).Equal(tm) {
+			t.Errorf("%v: split into %v and %d", tm, micro, nanos)
+		}
+	}
+	if !isExactTime("users", "last_sign_in") || !isExactTime("audit", "at") || isExactTime("patients", "updated_at") ||
+		!isNanosColumn("movements", "at_ns") || isNanosColumn("movements", "at") {
+		t.Errorf("the exact times are %v", exactTimes)
 	}
 }

@@ -31,7 +31,9 @@ type migration struct {
 const migrationLock = 0x63687274_0001 // "chrt", 1
 
 // migrations reads the embedded steps in version order; a file's name
-// starts with its version: 0001_audit.sql.
+// starts with its version: 0001_audit.sql. Numbers are handed out to the
+// branches of work ahead of time, so a build may lack a number below its
+// newest: each step is applied when its own number is not yet recorded.
 func migrations() ([]migration, error) {
 	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
 	if err != nil {
@@ -52,8 +54,8 @@ func migrations() ([]migration, error) {
 	}
 	slices.SortFunc(out, func(a, b migration) int { return a.version - b.version })
 	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %d", m.name, i+1)
+		if m.version < 1 || i > 0 && m.version == out[i-1].version {
+			return nil, fmt.Errorf("migration %s: its number is not a new one above 0", m.name)
 		}
 	}
 	return out, nil
@@ -87,15 +89,24 @@ func (s *Store) migrateSteps(ctx context.Context, steps []migration) error {
 		applied_at timestamptz NOT NULL)`); err != nil {
 		return records.Internal("cannot create the schema version table (does the database role own the database?)", err)
 	}
-	var have int
-	if err := conn.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_version").Scan(&have); err != nil {
+	rows, err := conn.Query(ctx, "SELECT version FROM schema_version ORDER BY version")
+	if err != nil {
 		return records.Internal("cannot read the schema version", err)
 	}
-	if have > len(steps) {
-		return records.Errorf(records.EConflict,
-			"the database was made by a newer Chartroom (schema %d; this one knows up to %d): install that version on this PC", have, len(steps))
+	applied, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return records.Internal("cannot read the schema version", err)
 	}
-	for _, m := range steps[have:] {
+	for _, v := range applied {
+		if !slices.ContainsFunc(steps, func(m migration) bool { return m.version == v }) {
+			return records.Errorf(records.EConflict,
+				"the database was made by a newer Chartroom (it has schema step %d, which this one does not know): install that version on this PC", v)
+		}
+	}
+	for _, m := range steps {
+		if slices.Contains(applied, m.version) {
+			continue
+		}
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			if _, err := tx.Exec(ctx, m.sql); err != nil {
 				return err

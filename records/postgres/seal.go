@@ -35,7 +35,7 @@ import (
 // seals that verify.
 type sealedColumn struct {
 	name string
-	kind byte // 'i' bigint or integer, 't' text, 'b' boolean, 'T' timestamptz, 'd' date
+	kind byte // 'i' bigint or integer, 't' text, 'b' boolean, 'T' an exact time (exacttimes.go), 'd' date
 }
 
 // sealedColumns are the columns a seal covers, per table: every column a
@@ -48,8 +48,10 @@ var sealedColumns = map[string][]sealedColumn{
 }
 
 // rowTextSQL is an SQL expression giving a row's canonical text. Times are
-// written as SQLite stores them (UTC, nanoseconds, Z); PostgreSQL keeps
-// microseconds, and so does the clock of a row it stored.
+// written as SQLite stores them (UTC, nanoseconds, Z): the timestamptz's
+// microseconds, then the nanoseconds past them from the column's _ns
+// companion (migration 0013; a row copied from an earlier Chartroom's file
+// may have them, a row this store wrote has 0).
 func rowTextSQL(table string) string {
 	hex := func(expr string) string { return "upper(encode(convert_to(" + expr + ", 'UTF8'), 'hex'))" }
 	var parts []string
@@ -63,7 +65,7 @@ func rowTextSQL(table string) string {
 		case 't':
 			v = "'text:' || " + hex(c.name)
 		case 'T':
-			v = "'text:' || " + hex("to_char("+c.name+` AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"000Z"')`)
+			v = "'text:' || " + hex(exactTimeTextSQL(c.name))
 		case 'd':
 			v = "'text:' || " + hex("to_char("+c.name+", 'YYYY-MM-DD')")
 		}

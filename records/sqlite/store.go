@@ -103,13 +103,6 @@ type Store struct {
 
 var _ records.Service = (*Store)(nil)
 
-// toMicroseconds is clock read to the microsecond, as PostgreSQL keeps
-// times: a practice whose times (which the audit hashes cover) had finer
-// digits could not move to a practice server with its chain intact.
-func toMicroseconds(clock func() time.Time) func() time.Time {
-	return func() time.Time { return clock().Truncate(time.Microsecond) }
-}
-
 // Open opens (creating it if missing, with its folder) the database at path
 // and brings its schema up to date.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
@@ -120,11 +113,13 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := prepareFile(abs); err != nil {
 		return nil, err
 	}
+	// The clock is taken as it reads, to the nanosecond: PostgreSQL keeps
+	// the times the audit chain covers as exactly (its migration 0013).
 	clock := opts.Now
 	if clock == nil {
 		clock = time.Now
 	}
-	s := &Store{path: abs, now: toMicroseconds(clock), log: opts.Logger, params: records.DefaultPasswordParams}
+	s := &Store{path: abs, now: clock, log: opts.Logger, params: records.DefaultPasswordParams}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -187,6 +182,11 @@ func damagedFile(path string, err error) error {
 // dsn builds a modernc DSN: a file: URI (so any character in the path is
 // safe) with the driver's query parameters.
 func dsn(path string, params ...string) string {
+	// A file: URI's path is absolute: a relative one would name a file at
+	// the root of the disk ("big.db" as /big.db), not in the working folder.
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
 	if u.Path != "" && u.Path[0] != '/' {
 		u.Path = "/" + u.Path // C:/x on Windows
