@@ -8,7 +8,7 @@ import (
 // exactTimes are the time columns the audit hash and the seals cover, per
 // table: an audit event's time and the sealed times (sealedColumns of kind
 // 'T'). Each keeps, beside its timestamptz, the nanoseconds past the
-// microsecond in the column nanosColumn names (migration 0013), so a
+// microsecond in the column nanosColumn names (migration 0011), so a
 // practice copied from a database file written by an earlier Chartroom,
 // whose times had them, keeps a chain that verifies. Every other time is a
 // timestamptz alone.

@@ -31,9 +31,8 @@ type migration struct {
 const migrationLock = 0x63687274_0001 // "chrt", 1
 
 // migrations reads the embedded steps in version order; a file's name
-// starts with its version: 0001_audit.sql. Numbers are handed out to the
-// branches of work ahead of time, so a build may lack a number below its
-// newest: each step is applied when its own number is not yet recorded.
+// starts with its version: 0001_audit.sql, and the versions run 1, 2, 3...
+// without a gap, so a step lost from the build is caught here.
 func migrations() ([]migration, error) {
 	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
 	if err != nil {
@@ -54,8 +53,8 @@ func migrations() ([]migration, error) {
 	}
 	slices.SortFunc(out, func(a, b migration) int { return a.version - b.version })
 	for i, m := range out {
-		if m.version < 1 || i > 0 && m.version == out[i-1].version {
-			return nil, fmt.Errorf("migration %s: its number is not a new one above 0", m.name)
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: the steps are not numbered 1, 2, 3... without a gap (step %d expected)", m.name, i+1)
 		}
 	}
 	return out, nil

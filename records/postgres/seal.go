@@ -50,7 +50,7 @@ var sealedColumns = map[string][]sealedColumn{
 // rowTextSQL is an SQL expression giving a row's canonical text. Times are
 // written as SQLite stores them (UTC, nanoseconds, Z): the timestamptz's
 // microseconds, then the nanoseconds past them from the column's _ns
-// companion (migration 0013; a row copied from an earlier Chartroom's file
+// companion (migration 0011; a row copied from an earlier Chartroom's file
 // may have them, a row this store wrote has 0).
 func rowTextSQL(table string) string {
 	hex := func(expr string) string { return "upper(encode(convert_to(" + expr + ", 'UTF8'), 'hex'))" }

@@ -114,7 +114,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	// The clock is taken as it reads, to the nanosecond: PostgreSQL keeps
-	// the times the audit chain covers as exactly (its migration 0013).
+	// the times the audit chain covers as exactly (its migration 0011).
 	clock := opts.Now
 	if clock == nil {
 		clock = time.Now

@@ -1,4 +1,4 @@
--- 0013: the times the audit chain covers, kept to the nanosecond.
+-- 0011: the times the audit chain covers, kept to the nanosecond.
 --
 -- An audit event's hash covers its time, and the seals (seal.go) cover a
 -- movement's time and a user's locked_until, created_at and last_sign_in,
