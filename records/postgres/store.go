@@ -1,12 +1,34 @@
 // Package postgres is the PostgreSQL store, for a practice whose
-// workstations share one server: the records services over pgx, with its
+// workstations share one server: every records service over pgx, with its
 // own embedded numbered migrations, one transaction per operation and an
-// injectable clock, as records/sqlite has. It is being built: it opens and
-// migrates a database, keeps the audit chain (audit.go) and serves the
-// setup, user and settings services; the others follow, each when it
-// passes records/storetest (postgres_contract_test.go lists the contract
-// tests it passes). cli opens it for --db postgres://, refusing plainly
-// the services not yet ported.
+// injectable clock, as records/sqlite has, and kept to the same behaviour
+// by records/storetest (postgres_contract_test.go runs the whole suite).
+// Rows two workstations could race for are locked in the transaction
+// (SELECT ... FOR UPDATE), so one wins and the other is told who did;
+// audit appends are serialised by a transaction advisory lock, so the chain
+// stays one chain.
+//
+// The files, one noun (or one mechanism) each:
+//
+//	store.go       Open, Options, the address and password rules
+//	tx.go          write: one transaction, a broken connection dropped
+//	migrate.go     the embedded numbered migrations (migrations/)
+//	schema.go      refusing a database that holds another application's tables
+//	values.go      Go values to and from columns   exacttimes.go  the times the chain covers, to the nanosecond
+//	audit.go       the audit chain and its check   seal.go  movement and user seals
+//	notify.go      pg_notify at commit and the listener the app hears changes by
+//	setup.go       Initialize, SignIn              users.go  users
+//	settings.go    settings, re-padding and refiling chart numbers
+//	patients.go    patients and duplicates         search.go  Search, Where
+//	volumes.go     folders                         movements.go  check-out, check-in, moves, history
+//	borrowers.go   borrowers   locations.go  locations   recordtypes.go  record types
+//	requests.go    requests    loose.go  loose filing    disclosures.go  disclosures, accounting requests
+//	imports.go     patient and appointment imports (COPY in batches)
+//	merge.go       merges and their undo           retention.go  presets, legal hold, review
+//	destruction.go recorded destruction            shelfaudit.go  shelf audits
+//	maintenance.go backups with pg_dump, their checks, the backup passphrase, the integrity check
+//	restore.go     a backup loaded into an empty database with pg_restore
+//	copy.go        the whole practice copied in or out (chartroom migrate)
 package postgres
 
 import (
