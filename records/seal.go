@@ -3,6 +3,7 @@ package records
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"hash"
 	"strconv"
 )
@@ -102,3 +103,19 @@ func (s *SealHasher) Rows() int { return s.n }
 
 // Sum is the hex SHA-256 of the rows added so far.
 func (s *SealHasher) Sum() string { return hex.EncodeToString(s.h.Sum(nil)) }
+
+// UserSealProblem judges a user's row, as its canonical text, against the
+// hash of its latest seal, carried by audit event event (found false: the
+// user has no seal at all). Both stores judge their rows by it.
+func UserSealProblem(id ID, name, text string, event ID, sealHash string, found bool) *ChainProblem {
+	if !found {
+		return &ChainProblem{Table: "users", RowID: id, Reason: fmt.Sprintf("user %d (%s) was not created by Chartroom (inserted behind its back?)", id, name)}
+	}
+	h := NewSealHasher()
+	h.Add(text)
+	if h.Sum() != sealHash {
+		return &ChainProblem{Table: "users", RowID: id, EventID: event,
+			Reason: fmt.Sprintf("user %d (%s) was changed behind Chartroom's back after audit event %d", id, name, event)}
+	}
+	return nil
+}

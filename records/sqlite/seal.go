@@ -156,22 +156,7 @@ func checkUserRow(ctx context.Context, q querier, id records.ID) (*records.Chain
 	if err != nil && err != sql.ErrNoRows {
 		return nil, err
 	}
-	return userRowProblem(id, name, text, r, found), nil
-}
-
-// userRowProblem judges a user's row (as its canonical text) against its
-// latest seal r (found false: it has none).
-func userRowProblem(id records.ID, name, text string, r sealRef, found bool) *records.ChainProblem {
-	if !found {
-		return &records.ChainProblem{Table: "users", RowID: id, Reason: fmt.Sprintf("user %d (%s) was not created by Chartroom (inserted behind its back?)", id, name)}
-	}
-	h := records.NewSealHasher()
-	h.Add(text)
-	if h.Sum() != r.seal.Hash {
-		return &records.ChainProblem{Table: "users", RowID: id, EventID: r.event,
-			Reason: fmt.Sprintf("user %d (%s) was changed behind Chartroom's back after audit event %d", id, name, r.event)}
-	}
-	return nil
+	return records.UserSealProblem(id, name, text, r.event, r.seal.Hash, found), nil
 }
 
 // finishSeals seals what the transaction wrote that no audit event sealed.
@@ -507,7 +492,7 @@ func verifyUsers(ctx context.Context, q querier) (*records.ChainProblem, error) 
 		}
 		r, ok := latest[id]
 		delete(latest, id)
-		if p := userRowProblem(id, name, text, r, ok); p != nil {
+		if p := records.UserSealProblem(id, name, text, r.event, r.seal.Hash, ok); p != nil {
 			return p, nil
 		}
 	}
