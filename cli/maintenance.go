@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/chartroom/chartroom/records"
+	"github.com/chartroom/chartroom/records/postgres"
 	"github.com/chartroom/chartroom/records/sqlite"
 )
 
@@ -128,7 +129,11 @@ not a Chartroom database, is damaged or cut short, fails its check or does not o
 passphrase is refused, and the database stays as it was. The current database is kept as a
 copy beside it before it is replaced; restore prints where. Close the desktop app on this
 database first. Over a database that opens, the acting user must be an admin; a missing
-database (a new computer) or a damaged one is replaced without signing in.`,
+database (a new computer) or a damaged one is replaced without signing in.
+On a practice server (--db postgres://...), a backup made there (.dump or .dump.age) is
+restored with pg_restore into a new, empty database the practice's IT created for it (as for
+a new practice); a database that holds anything is refused, and the audit chain is verified
+after the restore.`,
 	setup: func(fs *flag.FlagSet) action {
 		key := fs.String("key", "", "the key file (`KEYFILE`) of an encrypted backup, when it is not beside it")
 		return func(ctx context.Context, c *invocation, args []string) error {
@@ -160,7 +165,13 @@ database (a new computer) or a damaged one is replaced without signing in.`,
 func (c *invocation) restore(ctx context.Context, backup, keyFile string) (string, error) {
 	path := c.dbPath()
 	if isServerAddress(path) {
-		return "", errRestoreOnServer()
+		// A server's backup goes into a new, empty database the practice's
+		// IT made for it: a practice's records are never written over.
+		un, err := c.unlock(backup, keyFile)
+		if err != nil {
+			return "", err
+		}
+		return "", postgres.Restore(ctx, path, backup, un)
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		un, err := c.unlock(backup, keyFile)

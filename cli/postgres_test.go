@@ -67,7 +67,7 @@ func TestPostgresRefusals(t *testing.T) {
 	}{
 		{"a command before init", []string{"borrowers", "list"}, []string{"no Chartroom practice yet", "chartroom init --db"}},
 		{"the demo", []string{"demo", "--patients", "5"}, []string{"database file, not on a practice server", "--db demo.db"}},
-		{"restore", []string{"restore", writeFile(t, "old.db", "not a backup")}, []string{"pg_restore", "practice's IT"}},
+		{"restore of a file that is no backup", []string{"restore", writeFile(t, "old.db", "not a backup")}, []string{"old.db", "not restored"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,5 +109,38 @@ func TestPostgresPasswordInAddressRefused(t *testing.T) {
 	r := h.run("borrowers", "list")
 	if r.code == ExitOK || !strings.Contains(r.stderr, "PGPASSWORD or the pgpass file") || strings.Contains(r.stderr, "secret") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// A server's backup, made by `chartroom backup --to DIR`, is restored into
+// a new, empty database with `chartroom restore`: the practice is there,
+// and a database that holds anything is refused.
+func TestPostgresBackupRestoredIntoANewDatabase(t *testing.T) {
+	h := newServerHarness(t)
+	h.must("init", "--admin", adminUser)
+	h.must("borrowers", "add", "Dr. Rhea Testrestore", "--kind", "provider")
+	dir := t.TempDir()
+	backup := strings.TrimSpace(h.must("backup", "--to", dir))
+	if !strings.HasSuffix(backup, ".dump") {
+		t.Fatalf("backup printed %q, want a .dump file", backup)
+	}
+
+	// Over the practice itself: refused, nothing changed.
+	r := h.run("restore", backup)
+	if r.code == ExitOK || !strings.Contains(r.stderr, "empty") {
+		t.Errorf("restore over the practice: exit %d, stderr %q", r.code, r.stderr)
+	}
+
+	fresh := newServerHarness(t)
+	fresh.env = h.env
+	out := fresh.must("restore", backup)
+	if !strings.Contains(out, "restored") {
+		t.Errorf("restore printed %q", out)
+	}
+	if got := fresh.must("borrowers", "list"); !strings.Contains(got, "Dr. Rhea Testrestore") {
+		t.Errorf("the restored practice's borrowers: %q", got)
+	}
+	if got := fresh.must("verify"); !strings.HasPrefix(got, "ok:") {
+		t.Errorf("verify after the restore: %q", got)
 	}
 }

@@ -69,12 +69,12 @@ func openDB(ctx context.Context, loc string, o openOptions) (store, error) {
 	return st, nil
 }
 
-// errRestoreOnServer refuses restoring a backup file over a practice
-// server's database: that database is the practice's IT's to restore, from
-// their pg_dump copies.
+// errRestoreOnServer refuses restoring a backup over the practice server's
+// database the app works on: a server's backup goes into a new, empty
+// database, which the practice's IT creates first.
 func errRestoreOnServer() error {
 	return records.Errorf(records.EInvalid,
-		"a backup file is restored over a database file, not a practice server; a PostgreSQL practice is restored by the practice's IT with pg_restore (see the README's section on several workstations)")
+		"a backup is never restored over a practice server's records; the practice's IT creates a new, empty database and restores into it with chartroom restore --db postgres://... FILE (see the README's section on several workstations)")
 }
 
 // anotherDatabase tells how to name another database than loc.
