@@ -2,6 +2,7 @@ package records
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -159,4 +160,44 @@ func CheckInRefusal(v Volume) *Error {
 		return Errorf(EConflict, "%s (%s) was destroyed; it cannot be checked in", v.Barcode, v.Label())
 	}
 	return Errorf(EConflict, "%s is in an unknown state %q", v.Barcode, v.State)
+}
+
+// CheckOutDue is the due date of a check-out made at now: the day asked
+// for, which may not be past, else the loan period's (DueDate).
+func CheckOutDue(asked Date, now time.Time, b Borrower, rt RecordType) (Date, error) {
+	if asked.IsZero() {
+		return DueDate(now, b, rt), nil
+	}
+	if asked.Before(DateOf(now)) {
+		return Date{}, FieldError("Due", "%s is in the past", asked)
+	}
+	return asked, nil
+}
+
+// CheckOutKind is what handing v to a borrower is: a check-out from the
+// shelf, or a hand-off from the borrower who has it.
+func CheckOutKind(v Volume) MovementKind {
+	if v.State.Out() {
+		return MoveHandOff
+	}
+	return MoveCheckOut
+}
+
+// CheckOutDetail is the audit detail of a check-out or hand-off (kind) of
+// v to b, due on due, which fulfilled that many open requests.
+func CheckOutDetail(kind MovementKind, v Volume, b Borrower, due Date, fulfilled int64) string {
+	detail := fmt.Sprintf("%s %s (%s, chart %s) to %s", kind, v.Barcode, v.Label(), v.MRN, b.Name)
+	if !due.IsZero() {
+		detail += " due " + due.String()
+	}
+	if fulfilled > 0 {
+		detail += fmt.Sprintf("; %d request(s) fulfilled", fulfilled)
+	}
+	return detail
+}
+
+// FoundDetail is the audit detail of a folder marked missing that turned
+// up at a scan desk (where: check-out, check-in).
+func FoundDetail(v Volume, where string) string {
+	return fmt.Sprintf("found %s (%s, chart %s) at %s", v.Barcode, v.Label(), v.MRN, where)
 }

@@ -211,15 +211,15 @@ func (s *Store) CheckOut(ctx context.Context, in records.CheckOutInput) (records
 		if err != nil {
 			return err
 		}
-		due := in.Due
-		if due.IsZero() {
-			due = records.DueDate(now, b, rt)
-		} else if due.Before(records.DateOf(now)) {
-			return records.FieldError("Due", "%s is in the past", due)
+		due, err := records.CheckOutDue(in.Due, now, b, rt)
+		if err != nil {
+			return err
 		}
-		m := move{kind: records.MoveCheckOut, toBorrow: b.ID, fromLoc: v.HomeID, due: due, note: strings.TrimSpace(in.Note)}
-		if v.State.Out() {
-			m = move{kind: records.MoveHandOff, fromBorrower: v.BorrowerID, toBorrow: b.ID, due: due, note: m.note}
+		m := move{kind: records.CheckOutKind(v), toBorrow: b.ID, due: due, note: strings.TrimSpace(in.Note)}
+		if m.kind == records.MoveHandOff {
+			m.fromBorrower = v.BorrowerID
+		} else {
+			m.fromLoc = v.HomeID
 		}
 		if res.Volume, err = setPlace(ctx, tx, v, records.StateOutTo(b), &b, now, due, now); err != nil {
 			return err
@@ -231,13 +231,7 @@ func (s *Store) CheckOut(ctx context.Context, in records.CheckOutInput) (records
 		if err != nil {
 			return err
 		}
-		detail := fmt.Sprintf("%s %s (%s, chart %s) to %s", m.kind, v.Barcode, v.Label(), v.MRN, b.Name)
-		if !due.IsZero() {
-			detail += " due " + due.String()
-		}
-		if fulfilled > 0 {
-			detail += fmt.Sprintf("; %d request(s) fulfilled", fulfilled)
-		}
+		detail := records.CheckOutDetail(m.kind, v, b, due, fulfilled)
 		if _, err := s.appendAudit(ctx, tx, a, records.AuditMove, "volume", v.ID, detail); err != nil {
 			return err
 		}
@@ -264,7 +258,7 @@ func (s *Store) foundOnScan(ctx context.Context, tx pgx.Tx, a records.Actor, v r
 	if err := addMovement(ctx, tx, a, v.ID, now, move{kind: records.MoveFound, toLoc: v.HomeID, note: "scanned at " + where}); err != nil {
 		return v, err
 	}
-	_, err = s.appendAudit(ctx, tx, a, records.AuditMove, "volume", v.ID, fmt.Sprintf("found %s (%s, chart %s) at %s", v.Barcode, v.Label(), v.MRN, where))
+	_, err = s.appendAudit(ctx, tx, a, records.AuditMove, "volume", v.ID, records.FoundDetail(v, where))
 	return found, err
 }
 
@@ -306,7 +300,7 @@ func (s *Store) CheckIn(ctx context.Context, barcode string) (records.CheckInRes
 			if err := addMovement(ctx, tx, a, v.ID, now, move{kind: records.MoveFound, toLoc: v.HomeID, note: "scanned in"}); err != nil {
 				return err
 			}
-			if _, err := s.appendAudit(ctx, tx, a, records.AuditMove, "volume", v.ID, fmt.Sprintf("found %s (%s, chart %s) at check-in", v.Barcode, v.Label(), v.MRN)); err != nil {
+			if _, err := s.appendAudit(ctx, tx, a, records.AuditMove, "volume", v.ID, records.FoundDetail(v, "check-in")); err != nil {
 				return err
 			}
 		}

@@ -96,15 +96,15 @@ func (s *Store) CheckOut(ctx context.Context, in records.CheckOutInput) (records
 		if err != nil {
 			return err
 		}
-		due := in.Due
-		if due.IsZero() {
-			due = records.DueDate(now, b, rt)
-		} else if due.Before(records.DateOf(now)) {
-			return records.FieldError("Due", "%s is in the past", due)
+		due, err := records.CheckOutDue(in.Due, now, b, rt)
+		if err != nil {
+			return err
 		}
-		m := move{kind: records.MoveCheckOut, toBorrow: b.ID, fromLoc: v.HomeID, due: due, note: strings.TrimSpace(in.Note)}
-		if v.State.Out() {
-			m = move{kind: records.MoveHandOff, fromBorrower: v.BorrowerID, toBorrow: b.ID, due: due, note: m.note}
+		m := move{kind: records.CheckOutKind(v), toBorrow: b.ID, due: due, note: strings.TrimSpace(in.Note)}
+		if m.kind == records.MoveHandOff {
+			m.fromBorrower = v.BorrowerID
+		} else {
+			m.fromLoc = v.HomeID
 		}
 		if res.Volume, err = setPlace(ctx, tx, v, records.StateOutTo(b), &b, now, due, now); err != nil {
 			return err
@@ -116,13 +116,7 @@ func (s *Store) CheckOut(ctx context.Context, in records.CheckOutInput) (records
 		if err != nil {
 			return err
 		}
-		detail := fmt.Sprintf("%s %s (%s, chart %s) to %s", m.kind, v.Barcode, v.Label(), v.MRN, b.Name)
-		if !due.IsZero() {
-			detail += " due " + due.String()
-		}
-		if fulfilled > 0 {
-			detail += fmt.Sprintf("; %d request(s) fulfilled", fulfilled)
-		}
+		detail := records.CheckOutDetail(m.kind, v, b, due, fulfilled)
 		if err := au.add(ctx, records.AuditMove, "volume", v.ID, "%s", detail); err != nil {
 			return err
 		}
@@ -150,7 +144,7 @@ func (s *Store) foundOnScan(ctx context.Context, tx *sql.Tx, au *auditor, v reco
 	if err := s.addMovement(ctx, tx, au.actor, v.ID, now, move{kind: records.MoveFound, toLoc: v.HomeID, note: "scanned at " + where}); err != nil {
 		return v, err
 	}
-	if err := au.add(ctx, records.AuditMove, "volume", v.ID, "found %s (%s, chart %s) at %s", v.Barcode, v.Label(), v.MRN, where); err != nil {
+	if err := au.add(ctx, records.AuditMove, "volume", v.ID, "%s", records.FoundDetail(v, where)); err != nil {
 		return v, err
 	}
 	return found, nil
@@ -194,7 +188,7 @@ func (s *Store) CheckIn(ctx context.Context, barcode string) (records.CheckInRes
 			if err := s.addMovement(ctx, tx, a, v.ID, now, move{kind: records.MoveFound, toLoc: v.HomeID, note: "scanned in"}); err != nil {
 				return err
 			}
-			if err := au.add(ctx, records.AuditMove, "volume", v.ID, "found %s (%s, chart %s) at check-in", v.Barcode, v.Label(), v.MRN); err != nil {
+			if err := au.add(ctx, records.AuditMove, "volume", v.ID, "%s", records.FoundDetail(v, "check-in")); err != nil {
 				return err
 			}
 		}
