@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/chartroom/chartroom/records"
@@ -108,6 +109,24 @@ func TestRowTableColumnsFitContentAndWidth(t *testing.T) {
 	rt.stretch()
 	if total := rt.table.Size().Width; total > 240 {
 		t.Errorf("table %v wide in a 240 window", total)
+	}
+}
+
+// A short column (a state under an empty header) keeps its text's width
+// when the table narrows; the long column gives up the room.
+func TestRowTableShortColumnIsNotCut(t *testing.T) {
+	test.NewTempApp(t)
+	rt := newRowTable([]column[deskRow]{
+		{"", 40, func(r deskRow) string { return r.days }},
+		{"Result", 200, func(r deskRow) string { return r.name }},
+	}, nil)
+	rt.set([]deskRow{{strings.Repeat("Checked out to Dr. Testdoctor ", 4), "Refused"}}, "")
+	refused := fyne.MeasureText("Refused", theme.TextSize(), fyne.TextStyle{}).Width
+	if rt.least[0] < refused {
+		t.Errorf("the state column may narrow to %v, below its text's %v", rt.least[0], refused)
+	}
+	if rt.least[1] >= rt.widths[1] {
+		t.Errorf("the long column cannot narrow: least %v, width %v", rt.least[1], rt.widths[1])
 	}
 }
 

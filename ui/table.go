@@ -29,6 +29,10 @@ type column[T any] struct {
 const (
 	columnMinWidth = 48
 	columnMaxWidth = 260
+	// columnShortWidth: a column whose text all fits in this width (a
+	// state, a time, a code) keeps it when the table narrows; only the
+	// wider columns give up room, so "Refused" never becomes "Re…".
+	columnShortWidth = 130
 	// columnSampleRows is how many rows are measured to size the columns:
 	// enough to see the long names, few enough to stay quick on a big list.
 	columnSampleRows = 300
@@ -170,6 +174,9 @@ func (t *rowTable[T]) fitColumns() {
 			content = max(content, fyne.MeasureText(c.text(t.rows[r]), size, style).Width+pad)
 		}
 		t.least[i] = max(columnMinWidth, header)
+		if content <= columnShortWidth {
+			t.least[i] = max(t.least[i], content)
+		}
 		w := max(columnMinWidth, header, min(content, max(c.width, columnMaxWidth)))
 		if len(t.rows) == 0 {
 			w = max(header, c.width)
@@ -181,8 +188,8 @@ func (t *rowTable[T]) fitColumns() {
 
 // stretch fits the columns to the table's width: the last one widened to
 // the edge (see stretchLast), or, when the content is wider than the
-// table, the wide columns narrowed alike (never below their header) so
-// every column stays in sight at 1024x768.
+// table, the wide columns narrowed alike (never below their header, nor a
+// short column below its text) so every column stays in sight at 1024x768.
 func (t *rowTable[T]) stretch() {
 	n := len(t.cols)
 	if n == 0 || t.resized {
