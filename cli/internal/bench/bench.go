@@ -35,6 +35,9 @@ type Options struct {
 	// DeskReps is how many surnames are typed, folders scanned and charts
 	// opened in the desktop app under Xvfb.
 	DeskReps int
+	// PG is the address of an empty PostgreSQL database the practice is
+	// copied into to time the same desk figures there; "" = SQLite only.
+	PG string
 }
 
 // Quick are the options of `make bench-quick`: a practice a reviewer can
@@ -95,6 +98,8 @@ type bench struct {
 	db   string
 	self string // this program, run for the commands a user runs
 	rows []benchRow
+	// pgRows are the figures timed on both stores (--pg), a second table.
+	pgRows []pgRow
 
 	buildTime          time.Duration
 	buildRow           int // the build's row in rows, which the sqlite3 tool's build fills in; -1 before
@@ -139,6 +144,7 @@ func Run(ctx context.Context, o Options, env Env) error {
 		{"timing the patients import", b.importPatients},
 		{"timing the location report", b.report},
 		{"measuring the desktop app", b.guiFigures},
+		{"timing the PostgreSQL store beside SQLite", b.postgresStep},
 		// Last: its gigabytes of CSV and copy pushed the practice out of
 		// the page cache and kept the disk busy for minutes after (the
 		// audit check and the check-out were measured slower after it).
@@ -161,6 +167,12 @@ func Run(ctx context.Context, o Options, env Env) error {
 	}
 	fmt.Fprintf(env.Stdout, "\n%s\n\n", b.machine(ctx))
 	printTable(env.Stdout, b.rows)
+	if o.PG == "" {
+		fmt.Fprintln(env.Stdout, "\nPostgreSQL: not run (no --pg address).")
+	} else if len(b.pgRows) > 0 {
+		fmt.Fprintf(env.Stdout, "\nThe same practice copied into PostgreSQL (server on this machine), both stores timed in turn in this run:\n\n")
+		printPGTable(env.Stdout, b.pgRows)
+	}
 	return nil
 }
 
