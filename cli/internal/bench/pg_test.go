@@ -42,7 +42,7 @@ func TestPostgresColumnAtATinySize(t *testing.T) {
 	var stderr bytes.Buffer
 	b := &bench{env: Env{Stdout: io.Discard, Stderr: &stderr, Log: slog.New(slog.DiscardHandler)},
 		o: Options{Patients: 60, Reps: 10, PG: address}, dir: dir, db: db, buildRow: -1}
-	if err := b.postgresStep(ctx); err != nil {
+	if err := b.postgres(ctx); err != nil {
 		t.Fatalf("the PostgreSQL step: %v\n%s", err, stderr.String())
 	}
 
@@ -57,6 +57,7 @@ func TestPostgresColumnAtATinySize(t *testing.T) {
 		{"search as you type: surname prefix", 10, true},
 		{"scan-station check-out", 10, true},
 		{"chart location report", 3, true},
+		{"`chartroom import patients`, 60 new rows", 1, true},
 	}
 	if len(b.pgRows) != len(want) {
 		t.Fatalf("got %d rows, want %d: %+v", len(b.pgRows), len(want), b.pgRows)
@@ -85,8 +86,8 @@ func TestPostgresColumnAtATinySize(t *testing.T) {
 	if err := server.ListVolumes(records.WithActor(ctx, a), records.VolumeFilter{}, func(records.Volume) error { folders++; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if folders != len(b.sample) {
-		t.Errorf("PostgreSQL holds %d folders, SQLite %d", folders, len(b.sample))
+	if imported := b.importRows(); folders != len(b.sample)+imported {
+		t.Errorf("PostgreSQL holds %d folders, not SQLite's %d and the %d imported", folders, len(b.sample), imported)
 	}
 
 	var out bytes.Buffer
