@@ -36,6 +36,7 @@ stop() {
 	rm -rf "$DIR"
 }
 trap stop EXIT
+trap 'exit 1' INT TERM
 "${AS[@]}" "$PGBIN/initdb" --locale=C.UTF-8 --encoding=UTF8 --auth=trust --username=postgres -D "$DIR/data" >"$DIR/initdb.log" 2>&1 ||
 	{ cat "$DIR/initdb.log" >&2; exit 1; }
 "${AS[@]}" "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
