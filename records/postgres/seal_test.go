@@ -243,7 +243,8 @@ func TestSealLockIsTheAuditLock(t *testing.T) {
 
 // A row's canonical text is the one records/sqlite's appendRowText gives
 // for the same row as SQLite stores it (the wanted texts are its output),
-// so seals copied between the stores verify.
+// so seals copied between the stores verify; a covered time's nanoseconds
+// past the microsecond (its _ns column) are in it.
 func TestSealRowTextIsSQLites(t *testing.T) {
 	s := openStore(t, pgtest.Database(t), storetest.NewClock())
 	tests := []struct {
@@ -251,13 +252,14 @@ func TestSealRowTextIsSQLites(t *testing.T) {
 	}{
 		{"users", `SELECT 3::bigint AS id, 'cleo'::text AS username, 'Cleo'::text AS display_name, 'clerk'::text AS role,
 			true AS active, 'x'::text AS password_hash, 0 AS failed_logins, NULL::timestamptz AS locked_until,
-			'2025-03-10T09:30:00.123456Z'::timestamptz AS created_at, NULL::timestamptz AS last_sign_in`,
+			'2025-03-10T09:30:00.123456Z'::timestamptz AS created_at, NULL::timestamptz AS last_sign_in,
+			0::smallint AS locked_until_ns, 789::smallint AS created_at_ns, 0::smallint AS last_sign_in_ns`,
 			"integer:33,text:636C656F,text:436C656F,text:636C65726B,integer:31,text:78,integer:30,N," +
-				"text:323032352D30332D31305430393A33303A30302E3132333435363030305A,N"},
+				"text:323032352D30332D31305430393A33303A30302E3132333435363738395A,N"},
 		{"movements", `SELECT 7::bigint AS id, 2::bigint AS volume_id, 'check-out'::text AS kind,
 			'2025-03-10T09:30:00.123456Z'::timestamptz AS at, 3::bigint AS user_id, NULL::bigint AS from_borrower_id,
 			1::bigint AS to_borrower_id, 1::bigint AS from_location_id, NULL::bigint AS to_location_id,
-			'2025-03-24'::date AS due, ''::text AS note`,
+			'2025-03-24'::date AS due, ''::text AS note, 0::smallint AS at_ns`,
 			"integer:37,integer:32,text:636865636B2D6F7574,text:323032352D30332D31305430393A33303A30302E3132333435363030305A," +
 				"integer:33,N,integer:31,integer:31,N,text:323032352D30332D3234,text:"},
 	}
