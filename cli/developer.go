@@ -20,7 +20,7 @@ import (
 
 var benchCommand = &command{
 	name:      "bench",
-	usage:     "bench [--quick] [--patients N] [--dir DIR] [--reps N] [--gui SCRIPT]",
+	usage:     "bench [--quick] [--patients N] [--dir DIR] [--reps N] [--gui SCRIPT] [--pg postgres://USER@HOST:PORT/DB]",
 	summary:   "build a large demo practice and print the performance table",
 	developer: true,
 	detail: `Builds a demo practice of N patients (default 1,000,000: about 1.5 million folders and
@@ -32,6 +32,13 @@ app's start, memory and the latencies a clerk feels at the desk. Prints one tabl
 median and p99 of each figure, its floor and the ratio. Needs the sqlite3 tool on the PATH.
 At the default size it takes about 17 minutes on two idle cores and 15 GB of free disk in
 DIR; --quick (50,000 patients, fewer repetitions) is sized for three.
+
+With --pg (the address of an empty PostgreSQL database, best on a server on the same
+machine; the password from PGPASSWORD or the pgpass file), the practice is then copied
+into it as 'chartroom migrate' copies one, and search, check-out, the location report and
+a patients import are timed on both stores in turn, printed in a second table with
+PostgreSQL's median and p99 beside SQLite's and their ratio. 'make bench' and 'make
+bench-quick' start a throwaway server for it (.ci/bench-pg.sh) when PostgreSQL is installed.
 
 To profile the desktop app itself, start it (or the bench, for the app that works the
 desk) with CHARTROOM_CPUPROFILE=FILE (a pprof CPU profile) or CHARTROOM_TRACE=FILE (an
@@ -50,6 +57,7 @@ execution trace for go tool trace); each is written when the app's window closes
 		fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of each step into `DIR` (for go tool pprof)")
 		fs.StringVar(&o.Only, "only", "", "run only the steps whose names contain `WORDS` (and the build), e.g. \"import\"")
 		fs.BoolVar(&o.Reuse, "reuse", false, "with --only: keep the practice already built in --dir")
+		fs.StringVar(&o.PG, "pg", "", "also time the desk figures on PostgreSQL: the `ADDRESS` (postgres://...) of an empty database")
 		return func(ctx context.Context, c *invocation, args []string) error {
 			if len(args) > 0 {
 				return usagef("unexpected argument %q", args[0])

@@ -35,6 +35,9 @@ type Options struct {
 	// DeskReps is how many surnames are typed, folders scanned and charts
 	// opened in the desktop app under Xvfb.
 	DeskReps int
+	// PG is the address of an empty PostgreSQL database the practice is
+	// copied into to time the same desk figures there; "" = SQLite only.
+	PG string
 }
 
 // Quick are the options of `make bench-quick`: a practice a reviewer can
@@ -81,6 +84,9 @@ func (o Options) Check() error {
 	if o.Reps < 10 {
 		return fmt.Errorf("--reps must be at least 10, not %d", o.Reps)
 	}
+	if o.PG != "" && !strings.HasPrefix(o.PG, "postgres://") && !strings.HasPrefix(o.PG, "postgresql://") {
+		return fmt.Errorf("--pg must be the postgres:// address of an empty database, such as postgres://bench@127.0.0.1:5432/bench?sslmode=disable, not %q", o.PG)
+	}
 	if o.Reuse && o.Only == "" {
 		return fmt.Errorf("--reuse needs --only")
 	}
@@ -95,6 +101,8 @@ type bench struct {
 	db   string
 	self string // this program, run for the commands a user runs
 	rows []benchRow
+	// pgRows are the figures timed on both stores (--pg), a second table.
+	pgRows []pgRow
 
 	buildTime          time.Duration
 	buildRow           int // the build's row in rows, which the sqlite3 tool's build fills in; -1 before
@@ -144,6 +152,14 @@ func Run(ctx context.Context, o Options, env Env) error {
 		// audit check and the check-out were measured slower after it).
 		{"building it with the sqlite3 tool", b.buildCLI},
 	}
+	if o.PG != "" {
+		// After the sqlite3 tool's build, which dumps the practice: the
+		// patients imported here would otherwise be in its rows.
+		steps = append(steps, struct {
+			name string
+			run  func(context.Context) error
+		}{"timing the PostgreSQL store beside SQLite", b.postgres})
+	}
 	for i, s := range steps {
 		if o.Only != "" && !strings.Contains(s.name, o.Only) && (i > 0 || o.Reuse) {
 			continue
@@ -161,6 +177,12 @@ func Run(ctx context.Context, o Options, env Env) error {
 	}
 	fmt.Fprintf(env.Stdout, "\n%s\n\n", b.machine(ctx))
 	printTable(env.Stdout, b.rows)
+	if o.PG == "" {
+		fmt.Fprintln(env.Stdout, "\nPostgreSQL: not run (no --pg address).")
+	} else if len(b.pgRows) > 0 {
+		fmt.Fprintf(env.Stdout, "\nThe same practice copied into PostgreSQL (server on this machine), both stores timed in turn in this run:\n\n")
+		printPGTable(env.Stdout, b.pgRows)
+	}
 	return nil
 }
 
