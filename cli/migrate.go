@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/chartroom/chartroom/records"
 	"github.com/chartroom/chartroom/records/sqlite"
@@ -60,12 +59,8 @@ type practiceStore interface {
 	Close() error
 }
 
-// migrateBatch is how many rows go to the target at a time; migrateReport
-// how many rows pass between two progress lines.
-const (
-	migrateBatch  = 2000
-	migrateReport = 50000
-)
+// migrateReport is how many rows pass between two progress lines.
+const migrateReport = 50000
 
 // isPostgres reports whether loc is a PostgreSQL address; another scheme
 // is refused, naming where it came from.
@@ -206,38 +201,10 @@ func (c *invocation) copyPractice(ctx context.Context, source practiceStore, fro
 		return records.Errorf(records.EConflict,
 			"the two databases do not have the same tables, so the copy would lose records (%s); this Chartroom brought both up to its own version, so this is a fault in it: report it, and keep working on %s", diff, from)
 	}
-	rows := 0
-	err = target.WritePractice(ctx, from, func(w records.TableWriter) error {
-		return source.ReadPractice(ctx, func(r records.TableReader) error {
-			for _, t := range targetTables {
-				var batch [][]any
-				flush := func() error {
-					if len(batch) == 0 {
-						return nil
-					}
-					err := w.WriteRows(ctx, t.Name, t.Columns, batch)
-					batch = batch[:0]
-					return err
-				}
-				err := r.ReadRows(ctx, t.Name, t.Columns, func(values []any) error {
-					batch = append(batch, slices.Clone(values))
-					if rows++; rows%migrateReport == 0 {
-						fmt.Fprintf(c.stderr, "migrate: %d rows copied (now %s)\n", rows, t.Name)
-					}
-					if len(batch) == migrateBatch {
-						return flush()
-					}
-					return nil
-				})
-				if err == nil {
-					err = flush()
-				}
-				if err != nil {
-					return fmt.Errorf("copying %s: %w", t.Name, err)
-				}
-			}
-			return nil
-		})
+	rows, err := records.CopyPractice(ctx, source, target, from, targetTables, func(rows int, table string) {
+		if rows%migrateReport == 0 {
+			fmt.Fprintf(c.stderr, "migrate: %d rows copied (now %s)\n", rows, table)
+		}
 	})
 	if err != nil {
 		return err

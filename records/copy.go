@@ -2,6 +2,7 @@ package records
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -144,4 +145,51 @@ func CopyOrder(tables []string, refs map[string][]string) []string {
 		}
 	}
 	return out
+}
+
+// copyBatch is how many rows go to the target at a time.
+const copyBatch = 2000
+
+// CopyPractice copies every row of tables (the target's CopyTables, which
+// CompareCopyTables found the source's too) from source into target, which
+// holds no practice yet, in one transaction of the target's: nothing is
+// kept unless all is. from names the source in the target's audit event.
+// progress, when not nil, hears the running count of rows and the table
+// being copied after each row. It returns how many rows were copied.
+func CopyPractice(ctx context.Context, source, target TableCopier, from string, tables []CopyTable, progress func(rows int, table string)) (int, error) {
+	rows := 0
+	err := target.WritePractice(ctx, from, func(w TableWriter) error {
+		return source.ReadPractice(ctx, func(r TableReader) error {
+			for _, t := range tables {
+				var batch [][]any
+				flush := func() error {
+					if len(batch) == 0 {
+						return nil
+					}
+					err := w.WriteRows(ctx, t.Name, t.Columns, batch)
+					batch = batch[:0]
+					return err
+				}
+				err := r.ReadRows(ctx, t.Name, t.Columns, func(values []any) error {
+					batch = append(batch, slices.Clone(values))
+					rows++
+					if progress != nil {
+						progress(rows, t.Name)
+					}
+					if len(batch) == copyBatch {
+						return flush()
+					}
+					return nil
+				})
+				if err == nil {
+					err = flush()
+				}
+				if err != nil {
+					return fmt.Errorf("copying %s: %w", t.Name, err)
+				}
+			}
+			return nil
+		})
+	})
+	return rows, err
 }

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/chartroom/chartroom/records"
@@ -49,9 +48,6 @@ type pgRow struct {
 	others         string
 	note           string
 }
-
-// copyBatch is how many rows go to PostgreSQL at a time.
-const copyBatch = 2000
 
 // postgres copies the practice into the --pg database and times the desk
 // figures on both stores.
@@ -153,37 +149,7 @@ func (b *bench) copyToServer(ctx context.Context, lite, server deskStore) error 
 	}
 	m := startCPU()
 	start := time.Now()
-	rows := 0
-	err = server.WritePractice(ctx, b.db, func(w records.TableWriter) error {
-		return lite.ReadPractice(ctx, func(r records.TableReader) error {
-			for _, t := range tables {
-				var batch [][]any
-				flush := func() error {
-					if len(batch) == 0 {
-						return nil
-					}
-					err := w.WriteRows(ctx, t.Name, t.Columns, batch)
-					batch = batch[:0]
-					return err
-				}
-				err := r.ReadRows(ctx, t.Name, t.Columns, func(values []any) error {
-					batch = append(batch, slices.Clone(values))
-					rows++
-					if len(batch) == copyBatch {
-						return flush()
-					}
-					return nil
-				})
-				if err == nil {
-					err = flush()
-				}
-				if err != nil {
-					return fmt.Errorf("copying %s into PostgreSQL: %w", t.Name, err)
-				}
-			}
-			return nil
-		})
-	})
+	rows, err := records.CopyPractice(ctx, lite, server, b.db, tables, nil)
 	if err != nil {
 		return err
 	}
