@@ -122,11 +122,11 @@ func TestRowTableShortColumnIsNotCut(t *testing.T) {
 	}, nil)
 	rt.set([]deskRow{{strings.Repeat("Checked out to Dr. Testdoctor ", 4), "Refused"}}, "")
 	refused := fyne.MeasureText("Refused", theme.TextSize(), fyne.TextStyle{}).Width
-	if rt.least[0] < refused {
-		t.Errorf("the state column may narrow to %v, below its text's %v", rt.least[0], refused)
+	if rt.keep[0] < refused {
+		t.Errorf("the state column may narrow to %v, below its text's %v", rt.keep[0], refused)
 	}
-	if rt.least[1] >= rt.widths[1] {
-		t.Errorf("the long column cannot narrow: least %v, width %v", rt.least[1], rt.widths[1])
+	if rt.keep[1] >= rt.widths[1] {
+		t.Errorf("the long column cannot narrow: least %v, width %v", rt.keep[1], rt.widths[1])
 	}
 }
 

@@ -30,8 +30,9 @@ const (
 	columnMinWidth = 48
 	columnMaxWidth = 260
 	// columnShortWidth: a column whose text all fits in this width (a
-	// state, a time, a code) keeps it when the table narrows; only the
-	// wider columns give up room, so "Refused" never becomes "Re…".
+	// state, a time, a code) keeps it when the table narrows, so that
+	// "Refused" does not become "Re…", as long as the short columns leave
+	// the others their headers' width; only the wider columns give up room.
 	columnShortWidth = 130
 	// columnSampleRows is how many rows are measured to size the columns:
 	// enough to see the long names, few enough to stay quick on a big list.
@@ -49,6 +50,7 @@ type rowTable[T any] struct {
 	cols     []column[T]
 	widths   []float32 // each column's width sized to its content
 	least    []float32 // each column's header width: it never gets narrower
+	keep     []float32 // least, or a short column's text width (columnShortWidth)
 	width    float32   // the table's width at its last layout
 	table    *keyTable
 	empty    *widget.Label
@@ -85,6 +87,7 @@ func newRowTable[T any](cols []column[T], onOpen func(T)) *rowTable[T] {
 	t := &rowTable[T]{cols: cols, selected: -1, onOpen: onOpen, sortCol: -1, marked: map[int]bool{}}
 	t.widths = make([]float32, len(cols))
 	t.least = make([]float32, len(cols))
+	t.keep = make([]float32, len(cols))
 	t.table = &keyTable{}
 	t.table.Length = func() (int, int) {
 		if t.quiet {
@@ -174,8 +177,9 @@ func (t *rowTable[T]) fitColumns() {
 			content = max(content, fyne.MeasureText(c.text(t.rows[r]), size, style).Width+pad)
 		}
 		t.least[i] = max(columnMinWidth, header)
+		t.keep[i] = t.least[i]
 		if content <= columnShortWidth {
-			t.least[i] = max(t.least[i], content)
+			t.keep[i] = max(t.least[i], content)
 		}
 		w := max(columnMinWidth, header, min(content, max(c.width, columnMaxWidth)))
 		if len(t.rows) == 0 {
@@ -188,18 +192,23 @@ func (t *rowTable[T]) fitColumns() {
 
 // stretch fits the columns to the table's width: the last one widened to
 // the edge (see stretchLast), or, when the content is wider than the
-// table, the wide columns narrowed alike (never below their header, nor a
-// short column below its text) so every column stays in sight at 1024x768.
+// table, the wide columns narrowed alike (never below their header, nor,
+// while the others keep their headers' width, a short column below its
+// text) so every column stays in sight at 1024x768.
 func (t *rowTable[T]) stretch() {
 	n := len(t.cols)
 	if n == 0 || t.resized {
 		return
 	}
 	avail := t.width - 2*theme.Padding() - float32(n-1)*theme.Padding()
+	least := t.keep
+	if sum(t.keep) > avail {
+		least = t.least
+	}
 	total, slack := float32(0), float32(0)
 	for i, w := range t.widths {
 		total += w
-		slack += w - t.least[i]
+		slack += w - least[i]
 	}
 	shrink := float32(0)
 	if t.width > 0 && total > avail && slack > 0 {
@@ -207,13 +216,21 @@ func (t *rowTable[T]) stretch() {
 	}
 	used := float32(0)
 	for i, w := range t.widths {
-		w -= (w - t.least[i]) * shrink
+		w -= (w - least[i]) * shrink
 		if i == n-1 {
 			w = max(w, avail-used)
 		}
 		used += w
 		t.table.SetColumnWidth(i, w)
 	}
+}
+
+func sum(xs []float32) float32 {
+	total := float32(0)
+	for _, x := range xs {
+		total += x
+	}
+	return total
 }
 
 // set replaces the rows; emptyText says what to do when there are none.
