@@ -448,7 +448,7 @@ func scenarioBackupToFolder(c *e2eCase) {
 	}
 	s.launch()
 	s.signIn(e2eAdmin[0], e2eAdmin[1])
-	s.adminTab("checks")
+	s.adminTab("Backups")
 	s.clickText("Back up to a folder")
 	s.waitText("Cancel")
 	s.clickLast("offsite")
@@ -511,7 +511,7 @@ func scenarioRestoreBackup(c *e2eCase) {
 	}
 	s.launch()
 	s.signIn(e2eAdmin[0], e2eAdmin[1])
-	s.adminTab("checks")
+	s.adminTab("Backups")
 	s.clickText("Restore a backup")
 	s.waitText("Cancel")
 	s.clickLast("saved")
