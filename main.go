@@ -39,8 +39,8 @@ func main() {
 }
 
 // runGUI opens the desktop app on the database at dbPath (a file, or a
-// practice server's postgres:// address) and returns the
-// process's exit status when its window closes.
+// practice server's postgres:// address) and returns the process's exit
+// status when its window closes.
 func runGUI(ctx context.Context, dbPath string, log *slog.Logger) int {
 	// A clerk's screen needs little garbage-collector throughput; a
 	// smaller heap keeps the app light beside the GL driver (the README's
