@@ -46,6 +46,7 @@ func runGUI(ctx context.Context, dbPath string, log *slog.Logger) int {
 	// smaller heap keeps the app light beside the GL driver (the README's
 	// performance section has the measurements).
 	debug.SetGCPercent(25)
+	app.SetMetadata(appMeta)
 	a := app.NewWithID(ui.AppID)
 	a.SetIcon(fyne.NewStaticResource("chartroom.png", assets.Icon))
 
@@ -107,27 +108,46 @@ func screenWorkArea() (width, height int, ok bool) {
 //go:embed FyneApp.toml
 var fyneAppTOML string
 
-// The command line's version is FyneApp.toml's Details.Version.
-func init() { cli.Version = mustAppVersion(fyneAppTOML) }
+// appMeta is FyneApp.toml as the app runs with it. Fyne reads that file
+// itself only when the packager built the program; a plain go build gets
+// it from here.
+var appMeta = mustAppMetadata(fyneAppTOML)
 
-// appVersion reads Details.Version from FyneApp.toml's text.
-func appVersion(text string) (string, error) {
-	var meta struct{ Details struct{ Version string } }
-	if _, err := toml.Decode(text, &meta); err != nil {
-		return "", fmt.Errorf("FyneApp.toml: %w", err)
+// The command line's version is FyneApp.toml's Details.Version.
+func init() { cli.Version = appMeta.Version }
+
+// appMetadata reads the Details and Migrations tables of FyneApp.toml's
+// text. Migrations.fyneDo says every change to the window is made on Fyne's
+// main goroutine (fyne.Do at ui's boundary): with it Fyne stops checking,
+// at each redraw of each widget, which goroutine it runs on (a stack
+// trace each time).
+func appMetadata(text string) (fyne.AppMetadata, error) {
+	var file struct {
+		Details struct {
+			ID, Name, Version string
+			Build             int
+		}
+		Migrations map[string]bool
 	}
-	if meta.Details.Version == "" {
-		return "", fmt.Errorf("FyneApp.toml has no Details.Version")
+	if _, err := toml.Decode(text, &file); err != nil {
+		return fyne.AppMetadata{}, fmt.Errorf("FyneApp.toml: %w", err)
 	}
-	return meta.Details.Version, nil
+	if file.Details.Version == "" {
+		return fyne.AppMetadata{}, fmt.Errorf("FyneApp.toml has no Details.Version")
+	}
+	return fyne.AppMetadata{
+		ID: file.Details.ID, Name: file.Details.Name,
+		Version: file.Details.Version, Build: file.Details.Build,
+		Custom: map[string]string{}, Migrations: file.Migrations,
+	}, nil
 }
 
-// mustAppVersion is appVersion for the embedded file, which the build
+// mustAppMetadata is appMetadata for the embedded file, which the build
 // carries: a broken one is a mistake of the build, caught by its tests.
-func mustAppVersion(text string) string {
-	v, err := appVersion(text)
+func mustAppMetadata(text string) fyne.AppMetadata {
+	m, err := appMetadata(text)
 	if err != nil {
 		panic(err)
 	}
-	return v
+	return m
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chartroom/chartroom/cli"
+	"github.com/chartroom/chartroom/ui"
 )
 
 // 'chartroom version' prints the Version line of FyneApp.toml, the file the
@@ -35,10 +36,23 @@ func TestAppVersion(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := appVersion(tt.text)
+			m, err := appMetadata(tt.text)
+			got := m.Version
 			if got != tt.want || (tt.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
-				t.Errorf("appVersion = %q, %v; want %q, error containing %q", got, err, tt.want, tt.wantErr)
+				t.Errorf("appMetadata(...).Version = %q, %v; want %q, error containing %q", got, err, tt.want, tt.wantErr)
 			}
 		})
+	}
+}
+
+// The app runs with Fyne's goroutine checks off because FyneApp.toml says
+// it is migrated to fyne.Do; its ID and name come from the same file.
+func TestAppMetadataIsFyneAppTomls(t *testing.T) {
+	m := appMeta
+	if !m.Migrations["fyneDo"] {
+		t.Errorf("FyneApp.toml's [Migrations] has no fyneDo = true: %v", m.Migrations)
+	}
+	if m.ID != ui.AppID || m.Name != "Chartroom" || m.Build < 1 {
+		t.Errorf("metadata ID %q name %q build %d; want %q, Chartroom, a build number", m.ID, m.Name, m.Build, ui.AppID)
 	}
 }
