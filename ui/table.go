@@ -604,17 +604,54 @@ type cell[T any] struct {
 
 func newCell[T any](t *rowTable[T]) *cell[T] {
 	c := &cell[T]{t: t, label: widget.NewLabel(""), bg: canvas.NewRectangle(color.Transparent), ring: canvas.NewRectangle(color.Transparent)}
-	c.label.Truncation = fyne.TextTruncateEllipsis
 	c.ring.StrokeWidth = 2
 	c.ExtendBaseWidget(c)
 	return c
 }
 
 func (c *cell[T]) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewStack(c.bg, c.label, c.ring))
+	return &cellRenderer[T]{c: c, objects: []fyne.CanvasObject{c.bg, c.label, c.ring}}
 }
 
-// show fills the cell for row with text.
+// fitText ends the cell's text in an ellipsis only when it is wider than
+// width. A label that may truncate lays its text out glyph by glyph at
+// every change of text or width to find where the ellipsis goes; most cells
+// fit their column (the columns size to their content), and the width of a
+// text once measured is remembered by Fyne, so a fitting cell costs one
+// lookup.
+func (c *cell[T]) fitText(width float32) {
+	want := fyne.TextTruncateEllipsis
+	if fyne.MeasureText(c.label.Text, theme.TextSize(), c.label.TextStyle).Width <= width-2*theme.InnerPadding() {
+		want = fyne.TextTruncateOff
+	}
+	c.label.Truncation = want
+}
+
+// cellRenderer stacks the cell's shading, text and outline, fitting the
+// text to the width before the label is resized (see fitText).
+type cellRenderer[T any] struct {
+	c       *cell[T]
+	objects []fyne.CanvasObject
+}
+
+func (r *cellRenderer[T]) Layout(size fyne.Size) {
+	r.c.fitText(size.Width)
+	for _, o := range r.objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (r *cellRenderer[T]) MinSize() fyne.Size {
+	return r.c.label.MinSize()
+}
+
+func (r *cellRenderer[T]) Objects() []fyne.CanvasObject { return r.objects }
+func (r *cellRenderer[T]) Refresh()                     {}
+func (r *cellRenderer[T]) Destroy()                     {}
+
+// show fills the cell for row with text. Fyne's Table has sized the cell to
+// its column before it asks.
 func (c *cell[T]) show(row int, text string) {
 	c.row = row
 	imp := widget.MediumImportance
@@ -624,25 +661,33 @@ func (c *cell[T]) show(row int, text string) {
 	if c.label.Text != text || c.label.Importance != imp {
 		c.label.Importance = imp
 		c.label.Text = text
+		c.fitText(c.Size().Width)
 		c.label.Refresh()
 	}
+	var bg color.Color = color.Transparent
 	switch {
 	case c.t.marked[row]:
-		c.bg.FillColor = theme.Color(theme.ColorNameSelection)
+		bg = theme.Color(theme.ColorNameSelection)
 	case row == c.t.selected && len(c.t.marked) > 0:
 		// With rows marked, the cursor row not among them is only hinted.
-		c.bg.FillColor = theme.Color(theme.ColorNameHover)
+		bg = theme.Color(theme.ColorNameHover)
 	case row == c.t.selected:
-		c.bg.FillColor = theme.Color(theme.ColorNameSelection)
-	default:
-		c.bg.FillColor = color.Transparent
+		bg = theme.Color(theme.ColorNameSelection)
 	}
-	c.ring.StrokeColor = color.Transparent
+	var ring color.Color = color.Transparent
 	if row == c.t.selected && c.t.table.focused {
-		c.ring.StrokeColor = theme.Color(theme.ColorNameFocus)
+		ring = theme.Color(theme.ColorNameFocus)
 	}
-	c.bg.Refresh()
-	c.ring.Refresh()
+	// Only a changed colour is drawn again: a table redraw asks every
+	// visible cell, and most keep their shading.
+	if c.bg.FillColor != bg {
+		c.bg.FillColor = bg
+		c.bg.Refresh()
+	}
+	if c.ring.StrokeColor != ring {
+		c.ring.StrokeColor = ring
+		c.ring.Refresh()
+	}
 }
 
 // MouseDown notes the modifier keys of a click (Tapped does not carry
