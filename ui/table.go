@@ -78,8 +78,8 @@ type rowTable[T any] struct {
 	onMarked func() // the marks changed
 	// clickMods is the modifier held at the last mouse press on a cell.
 	clickMods fyne.KeyModifier
-	// quiet makes the table show no cells while set changes its widths
-	// (see setSelecting).
+	// quiet makes the table show no rows, only its header, while set
+	// changes its widths (see setSelecting).
 	quiet bool
 }
 
@@ -91,7 +91,7 @@ func newRowTable[T any](cols []column[T], onOpen func(T)) *rowTable[T] {
 	t.table = &keyTable{}
 	t.table.Length = func() (int, int) {
 		if t.quiet {
-			return 0, 0
+			return 0, len(t.cols)
 		}
 		return len(t.rows), len(t.cols)
 	}
@@ -249,8 +249,9 @@ func (t *rowTable[T]) setSelecting(rows []T, emptyText string, pick func(T) bool
 	// width that changes, at each scroll and when shown, and a redraw of a
 	// cell whose text or width changed lays its text out again (the
 	// ellipsis). While the widths are set, the list goes back to its top
-	// and the table is shown, the table has no cells, so those redraws are
-	// empty; the one refresh below draws the new rows, selection included.
+	// and the table is shown, the table has no rows, so those redraws touch
+	// the header alone; the one refresh below draws the new rows, selection
+	// included.
 	t.quiet = true
 	t.fitColumns()
 	t.table.ScrollToTop()
@@ -554,21 +555,50 @@ type headerCell[T any] struct {
 
 func newHeaderCell[T any](t *rowTable[T]) *headerCell[T] {
 	h := &headerCell[T]{t: t, label: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), arrow: widget.NewIcon(nil)}
-	h.label.Truncation = fyne.TextTruncateEllipsis
 	h.ExtendBaseWidget(h)
 	return h
 }
 
 func (h *headerCell[T]) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, h.arrow, h.label))
+	return &headerRenderer[T]{h: h, objects: []fyne.CanvasObject{h.label, h.arrow}}
 }
+
+// headerRenderer lays out the title with the sort arrow at its right
+// edge. It draws nothing again on the table's redraws, which ask every
+// header at each one: show refreshes what changed (a theme change refreshes
+// every object itself).
+type headerRenderer[T any] struct {
+	h       *headerCell[T]
+	objects []fyne.CanvasObject
+}
+
+func (r *headerRenderer[T]) Layout(size fyne.Size) {
+	arrow := r.h.arrow.MinSize().Width
+	labelWidth := max(0, size.Width-arrow-theme.Padding())
+	fitText(r.h.label, labelWidth)
+	r.h.label.Move(fyne.NewPos(0, 0))
+	r.h.label.Resize(fyne.NewSize(labelWidth, size.Height))
+	r.h.arrow.Move(fyne.NewPos(size.Width-arrow, 0))
+	r.h.arrow.Resize(fyne.NewSize(arrow, size.Height))
+}
+
+func (r *headerRenderer[T]) MinSize() fyne.Size {
+	l, a := r.h.label.MinSize(), r.h.arrow.MinSize()
+	return fyne.NewSize(l.Width+theme.Padding()+a.Width, max(l.Height, a.Height))
+}
+
+func (r *headerRenderer[T]) Objects() []fyne.CanvasObject { return r.objects }
+func (r *headerRenderer[T]) Refresh()                     {}
+func (r *headerRenderer[T]) Destroy()                     {}
 
 func (h *headerCell[T]) show(col int) {
 	h.col = col
 	// The table asks at every redraw; an unchanged title or arrow is left
 	// alone (setting one lays it out again).
 	if title := h.t.cols[col].title; h.label.Text != title {
-		h.label.SetText(title)
+		h.label.Text = title
+		fitText(h.label, h.label.Size().Width)
+		h.label.Refresh()
 	}
 	var arrow fyne.Resource
 	switch {
@@ -613,29 +643,31 @@ func (c *cell[T]) CreateRenderer() fyne.WidgetRenderer {
 	return &cellRenderer[T]{c: c, objects: []fyne.CanvasObject{c.bg, c.label, c.ring}}
 }
 
-// fitText ends the cell's text in an ellipsis only when it is wider than
+// fitText ends a label's text in an ellipsis only when it is wider than
 // width. A label that may truncate lays its text out glyph by glyph at
 // every change of text or width to find where the ellipsis goes; most cells
 // fit their column (the columns size to their content), and the width of a
 // text once measured is remembered by Fyne, so a fitting cell costs one
 // lookup.
-func (c *cell[T]) fitText(width float32) {
+func fitText(l *widget.Label, width float32) {
 	want := fyne.TextTruncateEllipsis
-	if fyne.MeasureText(c.label.Text, theme.TextSize(), c.label.TextStyle).Width <= width-2*theme.InnerPadding() {
+	if fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle).Width <= width-2*theme.InnerPadding() {
 		want = fyne.TextTruncateOff
 	}
-	c.label.Truncation = want
+	l.Truncation = want
 }
 
 // cellRenderer stacks the cell's shading, text and outline, fitting the
-// text to the width before the label is resized (see fitText).
+// text to the width before the label is resized (see fitText). Like
+// headerRenderer it draws nothing again on the table's redraws: show
+// refreshes what changed.
 type cellRenderer[T any] struct {
 	c       *cell[T]
 	objects []fyne.CanvasObject
 }
 
 func (r *cellRenderer[T]) Layout(size fyne.Size) {
-	r.c.fitText(size.Width)
+	fitText(r.c.label, size.Width)
 	for _, o := range r.objects {
 		o.Move(fyne.NewPos(0, 0))
 		o.Resize(size)
@@ -661,7 +693,7 @@ func (c *cell[T]) show(row int, text string) {
 	if c.label.Text != text || c.label.Importance != imp {
 		c.label.Importance = imp
 		c.label.Text = text
-		c.fitText(c.Size().Width)
+		fitText(c.label, c.Size().Width)
 		c.label.Refresh()
 	}
 	var bg color.Color = color.Transparent
