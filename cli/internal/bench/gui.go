@@ -34,9 +34,9 @@ func (b *bench) guiFigures(ctx context.Context) error {
 	if err := b.loadSample(ctx); err != nil {
 		return err
 	}
+	// The desk's script and the app's log stay in the working folder, to
+	// read after a run given --dir (the temporary one goes with its files).
 	deskPath, appLog := filepath.Join(b.dir, "desk.txt"), filepath.Join(b.dir, "desk-app.log")
-	defer os.Remove(deskPath)
-	defer os.Remove(appLog)
 	if err := os.WriteFile(deskPath, []byte(b.deskScript()), 0o600); err != nil {
 		return err
 	}
