@@ -38,6 +38,12 @@ type chartView struct {
 	found, label, outguide, historyReport *widget.Button
 	root                                  fyne.CanvasObject
 
+	// onData is called when a read of the chart has ended, before the
+	// chart is shown or its error told (openChart puts the view on show
+	// then); onShow is set once the view is on show.
+	onData func()
+	onShow bool
+
 	hold       *widget.Button // legal hold toggle (chart_hold.go)
 	holdDialog *editDialog
 	holdReason *activeEntry
@@ -198,6 +204,9 @@ func (c *chartView) read(ctx context.Context, failed func(error)) {
 		d.accounting, err = svc.ListAccountingRequests(ctx, records.AccountingRequestFilter{PatientID: id})
 		return d, err
 	}, func(d chartData, err error) {
+		if c.onData != nil {
+			c.onData()
+		}
 		if err != nil {
 			failed(err)
 			return

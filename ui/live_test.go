@@ -156,3 +156,35 @@ func TestServerUnreachableIsSaidAndCleared(t *testing.T) {
 		t.Errorf("status bar alert after the server came back: %q", got)
 	}
 }
+
+// A chart takes the page's place once its data is in, and not at all when
+// the clerk has moved on meanwhile (Back, another page, another chart).
+func TestChartGoesOnShowOnceUnlessTheClerkMovedOn(t *testing.T) {
+	f := newFixture(t, true)
+	p, _ := f.patient("123456", "Testwell", "Ada")
+	q, _ := f.patient("654321", "Placeholder", "Bea")
+	m := f.mustSignIn(adminName, adminPassword)
+	m.openChart(p.ID)
+	first := m.chart
+	if m.body.Objects[0] != first.view() || !first.onShow {
+		t.Fatal("the chart read in the foreground is not on show")
+	}
+	// A chart whose read has not answered yet when another is opened.
+	pending := newChartView(m.s, p.ID, func() {})
+	m.chart = pending
+	m.openChart(q.ID)
+	second := m.chart
+	m.putChart(pending) // its late answer
+	if m.body.Objects[0] != second.view() || pending.onShow {
+		t.Error("a late answer for the chart before put it on show in place of the one opened after it")
+	}
+	m.putChart(second)
+	if m.body.Objects[0] != second.view() {
+		t.Error("a second answer for the chart on show moved it")
+	}
+	m.show(navFind)
+	m.putChart(second)
+	if m.body.Objects[0] == second.view() || m.chart != nil {
+		t.Error("a chart's answer after the clerk went to Find put the chart on show")
+	}
+}

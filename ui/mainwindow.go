@@ -165,18 +165,40 @@ func (m *mainWindow) show(id navID) {
 }
 
 // openChart shows a patient's chart in place of the current page; Back
-// returns to it.
+// returns to it. The chart takes the page's place when its data is in (or
+// after chartPatience, saying it is loading), so the window is drawn once
+// with the chart whole, not first empty; the read runs while the view is
+// built, and the page stays as it was until then (a change to it would
+// be drawn for nothing).
 func (m *mainWindow) openChart(patientID records.ID) {
 	back := m.current
 	cv := newChartView(m.s, patientID, func() { m.show(back) })
 	m.chart = cv
+	cv.onData = func() { m.putChart(cv) }
+	cv.load()
+	if m.s.async {
+		time.AfterFunc(chartPatience, func() { m.s.later(func() { m.putChart(cv) }) })
+	}
+}
+
+// chartPatience is how long a chart being read may keep the page before
+// it, unchanged, on show: a read from a server that is slow to answer then
+// shows the chart saying it is loading.
+const chartPatience = 150 * time.Millisecond
+
+// putChart puts chart view cv on show, once, unless the clerk has moved on
+// (Back, another page or another chart) meanwhile.
+func (m *mainWindow) putChart(cv *chartView) {
+	if m.chart != cv || cv.onShow {
+		return
+	}
+	cv.onShow = true
 	m.chartShown(true)
-	m.body.Objects = []fyne.CanvasObject{cv.view()}
-	m.body.Refresh()
 	m.syncNav = true
 	m.nav.UnselectAll()
 	m.syncNav = false
-	cv.load()
+	m.body.Objects = []fyne.CanvasObject{cv.view()}
+	m.body.Refresh()
 }
 
 // changed is called after anything that moves charts or requests: the
@@ -225,10 +247,14 @@ func (m *mainWindow) openOverdue() { m.show(navOverdue) }
 
 // chartShown enables the chart's menu items while a chart is on show.
 func (m *mainWindow) chartShown(on bool) {
+	changed := false
 	for _, it := range m.chartItems {
+		changed = changed || it.Disabled == on
 		it.Disabled = !on
 	}
-	if mm := m.s.win.MainMenu(); mm != nil {
+	// Redrawing the menu bar is not free, and opening one chart from
+	// another changes nothing in it.
+	if mm := m.s.win.MainMenu(); mm != nil && changed {
 		mm.Refresh()
 	}
 }
