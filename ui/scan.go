@@ -67,7 +67,7 @@ type scanScreen struct {
 	box      *activeEntry
 	banner   *widget.Label
 	flash    *canvas.Rectangle
-	anim     *fyne.Animation
+	flashes  int // outcomes shown, so a late step of a flash skips a newer one
 	log      *rowTable[scanResult]
 	tally    *widget.Label
 	root     fyne.CanvasObject
@@ -210,10 +210,14 @@ func (sc *scanScreen) modeChanged() {
 }
 
 // setBanner shows the last outcome in large type and flashes its colour:
-// green done, amber done but look, red refused.
+// green done, amber done but look, red refused. The flash is the full
+// colour, then after flashHold a light tint of it: two redraws. (A fade
+// redrew the whole window at every frame for most of a second, and a
+// scanner's next folder waited behind those frames.)
 func (sc *scanScreen) setBanner(text string, tone bannerTone) {
 	sc.banner.SetText(text)
 	sc.tone = tone
+	sc.flashes++
 	var c color.Color
 	switch tone {
 	case toneOK:
@@ -225,25 +229,29 @@ func (sc *scanScreen) setBanner(text string, tone bannerTone) {
 	case toneRepeat:
 		c = theme.Color(theme.ColorNamePrimary)
 	default:
-		if sc.anim != nil {
-			sc.anim.Stop()
-		}
 		sc.flash.FillColor = color.Transparent
 		sc.flash.Refresh()
 		return
 	}
-	if sc.anim != nil {
-		sc.anim.Stop()
-	}
-	end := withAlpha(c, 0x38)
 	sc.flash.FillColor = c
 	sc.flash.Refresh()
-	sc.anim = canvas.NewColorRGBAAnimation(c, end, 900*time.Millisecond, func(x color.Color) {
-		sc.flash.FillColor = x
-		sc.flash.Refresh()
+	if !sc.s.async {
+		return
+	}
+	this := sc.flashes
+	time.AfterFunc(flashHold, func() {
+		sc.s.later(func() {
+			if sc.flashes == this { // no newer outcome since
+				sc.flash.FillColor = withAlpha(c, 0x38)
+				sc.flash.Refresh()
+			}
+		})
 	})
-	sc.anim.Start()
 }
+
+// flashHold is how long an outcome's colour stays full before it settles
+// to a tint.
+const flashHold = 600 * time.Millisecond
 
 func withAlpha(c color.Color, a uint8) color.Color {
 	r, g, b, _ := c.RGBA()
