@@ -121,7 +121,10 @@ type VolumeFilter struct {
 	BorrowerID   ID
 	RecordTypeID ID
 	PatientID    ID
-	OverdueOn    Date // only volumes overdue on that day
+	// Patients: only the folders of these patients (a page of search
+	// hits' whereabouts in one read); none means every patient's.
+	Patients  []ID
+	OverdueOn Date // only volumes overdue on that day
 	// ExcludeDestroyed leaves destroyed folders out: a report of the
 	// folders that exist. A state filter that names destroyed wins.
 	ExcludeDestroyed bool

@@ -188,24 +188,28 @@ type whereabouts struct {
 	tone widget.Importance
 }
 
-// whereaboutsOf looks up where the folders of the first hits are. A lookup
-// that fails (a newer keystroke cancelled it) leaves the column empty: the
-// answer itself still shows.
+// whereaboutsOf looks up where the folders of the first hits are, in one
+// read. A lookup that fails (a newer keystroke cancelled it) leaves the
+// column empty: the answer itself still shows.
 func whereaboutsOf(ctx context.Context, svc records.Service, hits []records.SearchHit, today records.Date) map[records.ID]whereabouts {
 	out := map[records.ID]whereabouts{}
-	for i, h := range hits {
-		if i == findWhereRows {
-			break
-		}
-		var vols []records.Volume
-		err := svc.ListVolumes(ctx, records.VolumeFilter{PatientID: h.ID}, func(v records.Volume) error {
-			vols = append(vols, v)
-			return nil
-		})
-		if err != nil {
-			break
-		}
-		out[h.ID] = folderWhereabouts(vols, today)
+	ids := make([]records.ID, 0, min(len(hits), findWhereRows))
+	for _, h := range hits[:min(len(hits), findWhereRows)] {
+		ids = append(ids, h.ID)
+	}
+	if len(ids) == 0 {
+		return out
+	}
+	vols := map[records.ID][]records.Volume{}
+	err := svc.ListVolumes(ctx, records.VolumeFilter{Patients: ids}, func(v records.Volume) error {
+		vols[v.PatientID] = append(vols[v.PatientID], v)
+		return nil
+	})
+	if err != nil {
+		return out
+	}
+	for _, id := range ids {
+		out[id] = folderWhereabouts(vols[id], today)
 	}
 	return out
 }

@@ -251,6 +251,13 @@ func (s *Store) ListVolumes(ctx context.Context, f records.VolumeFilter, fn func
 	if f.PatientID != 0 {
 		where = append(where, "v.patient_id = "+arg(int64(f.PatientID)))
 	}
+	if len(f.Patients) > 0 {
+		ids := make([]int64, len(f.Patients))
+		for i, id := range f.Patients {
+			ids[i] = int64(id)
+		}
+		where = append(where, "v.patient_id = ANY("+arg(ids)+")")
+	}
 	if !f.OverdueOn.IsZero() {
 		// A coarse cut in SQL; records.Overdue decides each row below.
 		where = append(where, "v.state IN ('checked-out', 'in-transit') AND v.due IS NOT NULL AND v.due < "+arg(f.OverdueOn.String())+"::date")

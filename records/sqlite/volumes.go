@@ -242,6 +242,14 @@ func (s *Store) ListVolumes(ctx context.Context, f records.VolumeFilter, fn func
 	if f.PatientID != 0 {
 		where, args = append(where, "v.patient_id = ?"), append(args, int64(f.PatientID))
 	}
+	if len(f.Patients) > 0 {
+		marks := make([]string, len(f.Patients))
+		for i, id := range f.Patients {
+			marks[i] = "?"
+			args = append(args, int64(id))
+		}
+		where = append(where, "v.patient_id IN ("+strings.Join(marks, ", ")+")")
+	}
 	if !f.OverdueOn.IsZero() {
 		// A coarse cut in SQL; records.Overdue decides each row below.
 		where = append(where, "v.state <> 'in-file' AND v.state IN ('checked-out', 'in-transit') AND v.due IS NOT NULL AND v.due < ?")

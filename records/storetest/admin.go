@@ -199,6 +199,8 @@ func testListVolumesAndCounts(t *testing.T, db NewDatabase) {
 		{"missing", records.VolumeFilter{States: []records.VolumeState{records.StateMissing}}, "000201"},
 		{"in file", records.VolumeFilter{States: []records.VolumeState{records.StateInFile}}, ""},
 		{"patient", records.VolumeFilter{PatientID: vols[2].PatientID}, "000150"},
+		{"patients", records.VolumeFilter{Patients: []records.ID{vols[3].PatientID, vols[0].PatientID}}, "000201 000199"},
+		{"patients, checked out", records.VolumeFilter{Patients: []records.ID{vols[3].PatientID, vols[0].PatientID}, States: []records.VolumeState{records.StateCheckedOut}}, "000199"},
 		{"record type", records.VolumeFilter{RecordTypeID: f.Medical.ID}, "000101 000201 000150 000199"},
 	}
 	for _, tc := range tests {
