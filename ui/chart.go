@@ -61,8 +61,10 @@ type chartData struct {
 	accounting  []records.AccountingRequest
 }
 
-func newChartView(s *shell, patientID records.ID, back func()) *chartView {
-	c := &chartView{s: s, patientID: patientID, back: back}
+// newChartView builds the view of a chart; the caller sets patientID and
+// back before it loads.
+func newChartView(s *shell) *chartView {
+	c := &chartView{s: s}
 	c.title = heading("Loading the chart…")
 	c.details = widget.NewLabel("")
 	c.details.Wrapping = fyne.TextWrapWord
@@ -118,7 +120,9 @@ func newChartView(s *shell, patientID records.ID, back func()) *chartView {
 	c.outguide = widget.NewButtonWithIcon("Outguide", theme.DocumentPrintIcon(), guarded(c.printOutguide))
 	c.historyReport = widget.NewButtonWithIcon("History PDF", theme.DocumentPrintIcon(), guarded(c.printHistory))
 
-	backButton := widget.NewButtonWithIcon("Back (Ctrl+B)", theme.NavigateBackIcon(), guarded(back))
+	// The view may be built before its chart is chosen (a spare, see
+	// prepareSpare): Back is looked up when pressed.
+	backButton := widget.NewButtonWithIcon("Back (Ctrl+B)", theme.NavigateBackIcon(), guarded(func() { c.back() }))
 	c.hold = newHoldButton(c)
 	// Rows of buttons wrap, so a narrow window still shows them all.
 	printing := container.New(layout.NewRowWrapLayout(), c.label, c.outguide, c.historyReport, c.edit, c.hold)

@@ -170,7 +170,8 @@ func TestChartGoesOnShowOnceUnlessTheClerkMovedOn(t *testing.T) {
 		t.Fatal("the chart read in the foreground is not on show")
 	}
 	// A chart whose read has not answered yet when another is opened.
-	pending := newChartView(m.s, p.ID, func() {})
+	pending := newChartView(m.s)
+	pending.patientID, pending.back = p.ID, func() {}
 	m.chart = pending
 	m.openChart(q.ID)
 	second := m.chart
@@ -186,5 +187,38 @@ func TestChartGoesOnShowOnceUnlessTheClerkMovedOn(t *testing.T) {
 	m.putChart(second)
 	if m.body.Objects[0] == second.view() || m.chart != nil {
 		t.Error("a chart's answer after the clerk went to Find put the chart on show")
+	}
+}
+
+// The spare chart view, built ahead, shows the chart asked for next, and
+// Back from it returns to the page the clerk came from; the one after
+// gets a view of its own.
+func TestSpareChartViewShowsTheChartAskedFor(t *testing.T) {
+	f := newFixture(t, true)
+	p, first := f.patient("123456", "Testwell", "Ada")
+	m := f.mustSignIn(adminName, adminPassword)
+	m.show(navScan)
+	m.buildSpare()
+	spare := m.spare
+	if spare == nil {
+		t.Fatal("no spare chart view was built")
+	}
+	m.openChart(p.ID)
+	if m.chart != spare || m.spare != nil {
+		t.Fatalf("the chart did not take the spare view (chart %p, spare %p)", m.chart, spare)
+	}
+	if m.body.Objects[0] != spare.view() || len(spare.volumes.rows) != 1 || spare.volumes.rows[0].ID != first.ID {
+		t.Fatalf("the spare view does not show the chart's folder: %+v", spare.volumes.rows)
+	}
+	if !strings.Contains(spare.title.Text, "Testwell") {
+		t.Errorf("title %q, want the patient's name", spare.title.Text)
+	}
+	spare.back()
+	if m.current != navScan || m.chart != nil {
+		t.Errorf("Back went to page %v (chart %p), want the scan station", m.current, m.chart)
+	}
+	m.openChart(p.ID)
+	if m.chart == spare {
+		t.Error("the next chart reused the view on show before")
 	}
 }

@@ -76,6 +76,7 @@ type mainWindow struct {
 	screens map[navID]screen
 	current navID
 	chart   *chartView // the chart on show, nil otherwise
+	spare   *chartView // built ahead for the next chart (prepareSpare)
 	// chartItems are the menu's Back, Check out and Check in: enabled
 	// while a chart is on show.
 	chartItems []*fyne.MenuItem
@@ -162,6 +163,7 @@ func (m *mainWindow) show(id navID) {
 		}
 	}
 	sc.shown()
+	m.prepareSpare()
 }
 
 // openChart shows a patient's chart in place of the current page; Back
@@ -172,13 +174,55 @@ func (m *mainWindow) show(id navID) {
 // be drawn for nothing).
 func (m *mainWindow) openChart(patientID records.ID) {
 	back := m.current
-	cv := newChartView(m.s, patientID, func() { m.show(back) })
+	cv := m.spare
+	m.spare = nil
+	if cv == nil {
+		cv = newChartView(m.s)
+	}
+	cv.patientID, cv.back = patientID, func() { m.show(back) }
 	m.chart = cv
 	cv.onData = func() { m.putChart(cv) }
 	cv.load()
 	if m.s.async {
 		time.AfterFunc(chartPatience, func() { m.s.later(func() { m.putChart(cv) }) })
 	}
+}
+
+// prepareSpare builds, a moment after a page or a chart went on show (and
+// none is ready), the view the next chart will be shown in, and lays it out at the page's size: the
+// widgets, their layout and their icons are ready before the clerk asks
+// for the chart, so Enter in Find costs the chart's read and its rows.
+func (m *mainWindow) prepareSpare() {
+	if !m.s.async || m.spare != nil {
+		return
+	}
+	time.AfterFunc(sparePause, func() {
+		m.s.later(func() {
+			select {
+			case <-m.stopped: // locked or signed out meanwhile
+				return
+			default:
+			}
+			m.buildSpare()
+		})
+	})
+}
+
+// sparePause lets the chart just opened be drawn first; its successor is
+// then built while the clerk reads it, before a hand can reach for the
+// keyboard again.
+const sparePause = 100 * time.Millisecond
+
+// buildSpare builds the spare chart view now (see prepareSpare).
+func (m *mainWindow) buildSpare() {
+	if m.spare != nil {
+		return
+	}
+	cv := newChartView(m.s)
+	if size := m.body.Size(); size.Width > 0 && size.Height > 0 {
+		cv.view().Resize(size)
+	}
+	m.spare = cv
 }
 
 // chartPatience is how long a chart being read may keep the page before
@@ -199,6 +243,7 @@ func (m *mainWindow) putChart(cv *chartView) {
 	m.syncNav = false
 	m.body.Objects = []fyne.CanvasObject{cv.view()}
 	m.body.Refresh()
+	m.prepareSpare()
 }
 
 // changed is called after anything that moves charts or requests: the
