@@ -38,7 +38,7 @@ machine; the password from PGPASSWORD or the pgpass file), the practice is then 
 into it as 'chartroom migrate' copies one, and search, check-out, the location report and
 a patients import are timed on both stores in turn, printed in a second table with
 PostgreSQL's median and p99 beside SQLite's and their ratio. 'make bench' and 'make
-bench-quick' start a throwaway server for it (.ci/bench-pg.sh) when PostgreSQL is installed.
+bench-quick-pg' start a throwaway server for it (.ci/bench-pg.sh) when PostgreSQL is installed.
 
 To profile the desktop app itself, start it (or the bench, for the app that works the
 desk) with CHARTROOM_CPUPROFILE=FILE (a pprof CPU profile) or CHARTROOM_TRACE=FILE (an
