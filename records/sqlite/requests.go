@@ -157,12 +157,10 @@ func (s *Store) ListRequests(ctx context.Context, f records.RequestFilter) ([]re
 		where, args = append(where, "r.needed_on <= ?"), append(args, f.To.String())
 	}
 	if len(f.States) > 0 {
-		marks := make([]string, len(f.States))
-		for i, st := range f.States {
-			marks[i] = "?"
+		for _, st := range f.States {
 			args = append(args, string(st))
 		}
-		where = append(where, "r.state IN ("+strings.Join(marks, ", ")+")")
+		where = append(where, inList("r.state", len(f.States)))
 	}
 	if f.PatientID != 0 {
 		where, args = append(where, "r.patient_id = ?"), append(args, int64(f.PatientID))

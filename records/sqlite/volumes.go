@@ -218,14 +218,12 @@ func (s *Store) ListVolumes(ctx context.Context, f records.VolumeFilter, fn func
 		args = append(args, int64(f.LocationID))
 	}
 	if len(f.States) > 0 {
-		marks := make([]string, len(f.States))
 		inFile := false
-		for i, st := range f.States {
-			marks[i] = "?"
+		for _, st := range f.States {
 			args = append(args, string(st))
 			inFile = inFile || st == records.StateInFile
 		}
-		where = append(where, "v.state IN ("+strings.Join(marks, ", ")+")")
+		where = append(where, inList("v.state", len(f.States)))
 		if !inFile {
 			where = append(where, "v.state <> 'in-file'") // lets SQLite use the volumes_out index
 		}
@@ -243,12 +241,10 @@ func (s *Store) ListVolumes(ctx context.Context, f records.VolumeFilter, fn func
 		where, args = append(where, "v.patient_id = ?"), append(args, int64(f.PatientID))
 	}
 	if len(f.Patients) > 0 {
-		marks := make([]string, len(f.Patients))
-		for i, id := range f.Patients {
-			marks[i] = "?"
+		for _, id := range f.Patients {
 			args = append(args, int64(id))
 		}
-		where = append(where, "v.patient_id IN ("+strings.Join(marks, ", ")+")")
+		where = append(where, inList("v.patient_id", len(f.Patients)))
 	}
 	if !f.OverdueOn.IsZero() {
 		// A coarse cut in SQL; records.Overdue decides each row below.
@@ -309,4 +305,9 @@ func (s *Store) Counts(ctx context.Context) (records.Counts, error) {
 			Scan(&c.Out, &c.Overdue, &c.RequestsDue, &c.LooseWaiting, &c.Missing, &c.AccountingOpen, &c.AccountingOverdue)
 	})
 	return c, err
+}
+
+// inList is "column IN (?, ?, ...)" with n placeholders (n > 0).
+func inList(column string, n int) string {
+	return column + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
 }
