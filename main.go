@@ -108,9 +108,10 @@ func screenWorkArea() (width, height int, ok bool) {
 //go:embed FyneApp.toml
 var fyneAppTOML string
 
-// appMeta is FyneApp.toml as the app runs with it. Fyne reads that file
-// itself only when the packager built the program; a plain go build gets
-// it from here.
+// appMeta is FyneApp.toml as the app runs with it, whoever built the
+// program: the fyne packager writes the file into the program it builds,
+// but a go build's program looks for it at run time beside its source,
+// which an installed copy has not.
 var appMeta = mustAppMetadata(fyneAppTOML)
 
 // The command line's version is FyneApp.toml's Details.Version.
