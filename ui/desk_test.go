@@ -112,6 +112,32 @@ func TestRowTableColumnsFitContentAndWidth(t *testing.T) {
 	}
 }
 
+// A cell's text ends in an ellipsis only when it is wider than the cell
+// (a label that may truncate lays its text out again at every redraw).
+func TestFitTextAsksForTheEllipsisOnlyWhenNeeded(t *testing.T) {
+	test.NewTempApp(t)
+	pad := 2 * theme.InnerPadding()
+	text := "Quillbrook, Ada"
+	width := fyne.MeasureText(text, theme.TextSize(), fyne.TextStyle{}).Width + pad
+	tests := []struct {
+		name  string
+		width float32
+		want  fyne.TextTruncation
+	}{
+		{"wider than the text", width + 10, fyne.TextTruncateOff},
+		{"just the text", width, fyne.TextTruncateOff},
+		{"narrower than the text", width - 1, fyne.TextTruncateEllipsis},
+		{"no width yet", 0, fyne.TextTruncateEllipsis},
+	}
+	for _, tt := range tests {
+		l := widget.NewLabel(text)
+		fitText(l, tt.width)
+		if l.Truncation != tt.want {
+			t.Errorf("%s: truncation %v, want %v", tt.name, l.Truncation, tt.want)
+		}
+	}
+}
+
 // A short column (a state under an empty header) keeps its text's width
 // when the table narrows; the long column gives up the room.
 func TestRowTableShortColumnIsNotCut(t *testing.T) {
