@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -220,5 +221,55 @@ func TestSpareChartViewShowsTheChartAskedFor(t *testing.T) {
 	m.openChart(p.ID)
 	if m.chart == spare {
 		t.Error("the next chart reused the view on show before")
+	}
+}
+
+// countsFailing is a store whose Counts fails while fail is set.
+type countsFailing struct {
+	records.Service
+	fail bool
+}
+
+func (c *countsFailing) Counts(ctx context.Context) (records.Counts, error) {
+	if c.fail {
+		return records.Counts{}, errors.New("the disk is unreadable")
+	}
+	return c.Service.Counts(ctx)
+}
+
+// Counts read again unchanged leave the status bar alone, but never leave
+// it saying the counts are unavailable once they are back.
+func TestStatusBarShowsCountsAgainAfterAFailure(t *testing.T) {
+	f := newFixture(t, true)
+	_, first := f.patient("123456", "Testwell", "Ada")
+	dr := f.borrower("Dr. Alpha Fictional", "BADGE-A")
+	m := f.mustSignIn(adminName, adminPassword)
+	store := &countsFailing{Service: f.s.svc}
+	f.s.svc = store
+	steps := []struct {
+		name string
+		fail bool
+		do   func()
+		want string
+	}{
+		{"at first", false, nil, "Out: 0"},
+		{"read again, unchanged", false, nil, "Out: 0"},
+		{"while Counts fails", true, nil, "Counts unavailable"},
+		{"back, the same counts as before", false, nil, "Out: 0"},
+		{"after a check-out", false, func() {
+			if _, err := f.store.CheckOut(f.admin, records.CheckOutInput{Barcode: first.Barcode, BorrowerID: dr.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}, "Out: 1"},
+	}
+	for _, st := range steps {
+		store.fail = st.fail
+		if st.do != nil {
+			st.do()
+		}
+		m.status.refresh()
+		if got := m.status.counts.Text; !strings.HasPrefix(got, st.want) {
+			t.Errorf("%s: the status bar says %q, want %q", st.name, got, st.want)
+		}
 	}
 }

@@ -543,22 +543,27 @@ func (sc *scanScreen) reloadLog() {
 	ctx, svc := sc.s.ctxQuiet(), sc.s.svc
 	inBackground(sc.s, func() (map[records.ID]string, error) {
 		where := map[records.ID]string{}
-		for _, id := range patients {
-			err := svc.ListVolumes(ctx, records.VolumeFilter{PatientID: id}, func(v records.Volume) error {
-				where[v.ID] = v.Where()
-				return nil
-			})
-			if err != nil {
-				return nil, err
-			}
-		}
-		return where, nil
+		err := svc.ListVolumes(ctx, records.VolumeFilter{Patients: patients}, func(v records.Volume) error {
+			where[v.ID] = v.Where()
+			return nil
+		})
+		return where, err
 	}, func(where map[records.ID]string, err error) {
 		if err != nil {
 			sc.s.quietError("reloading the scan log")(err)
 			return
 		}
+		// The window hears its own scans too, and the log already says
+		// where those went: only a folder that moved elsewhere redraws it.
+		changed := false
+		for id, w := range where {
+			if old, ok := sc.whereNow[id]; !ok || old != w {
+				changed = true
+			}
+		}
 		maps.Copy(sc.whereNow, where)
-		sc.log.table.Refresh()
+		if changed {
+			sc.log.table.Refresh()
+		}
 	})
 }

@@ -34,6 +34,7 @@ type statusBar struct {
 	alert   *widget.Label
 	caution *widget.Label
 	last    records.Counts
+	shown   bool // the counts on show are last (not "Counts unavailable")
 	loading bool
 	again   bool // a refresh was asked for while one ran: its counts may be older than the change
 }
@@ -180,13 +181,20 @@ func (b *statusBar) refresh() {
 			defer b.refresh()
 		}
 		if err != nil {
+			b.shown = false
 			b.counts.SetText("Counts unavailable")
 			b.overdue.Hide()
 			b.requests.Hide()
 			b.s.log.Warn("status counts", "err", err)
 			return
 		}
-		b.last = c
+		// Counts read again after a change that moved none (the window
+		// hears its own scans too) leave the bar as it is: nothing to
+		// draw again.
+		if b.shown && c == b.last {
+			return
+		}
+		b.last, b.shown = c, true
 		b.counts.SetText(countsText(c))
 		b.overdue.SetText(fmt.Sprintf("Overdue: %d", c.Overdue))
 		b.overdue.Importance = widget.LowImportance
