@@ -39,7 +39,7 @@ help:
 	@echo "make e2e     the end-to-end suite: the built app driven under Xvfb, screenshots in \$$OUT (printed)"
 	@echo "make fuzz    run each fuzz target for FUZZTIME (default 10m); make fuzz-short: 5,000 inputs each (CI)"
 	@echo "make long    the long crash (100 kills) and two-writer (1 minute) tests"
-	@echo "make bench   build a 1,000,000-patient practice and print the performance table (~17 min), with a PostgreSQL column when PostgreSQL is installed"
+	@echo "make bench   build a 1,000,000-patient practice and print the performance table (~35 min, more with the PostgreSQL column), with a PostgreSQL column when PostgreSQL is installed"
 	@echo "make bench-quick  the same table on a 50,000-patient practice (under 3 min on an idle machine)"
 	@echo "make bench-quick-pg  bench-quick with the PostgreSQL column (a throwaway server)"
 	@echo "make bench-go  run the Go benchmarks of the hot paths"

@@ -30,7 +30,7 @@ query through the same driver, a bare write + fdatasync, the sqlite3 tool's buil
 .import of the same rows, a bare gofpdf loop), and with --gui, under Xvfb, the desktop
 app's start, memory and the latencies a clerk feels at the desk. Prints one table with the
 median and p99 of each figure, its floor and the ratio. Needs the sqlite3 tool on the PATH.
-At the default size it takes about 17 minutes on two idle cores and 15 GB of free disk in
+At the default size it takes about 35 minutes on two idle cores and 15 GB of free disk in
 DIR; --quick (50,000 patients, fewer repetitions) is sized for three.
 
 With --pg (the address of an empty PostgreSQL database, best on a server on the same
