@@ -193,9 +193,10 @@ type whereabouts struct {
 // column empty: the answer itself still shows.
 func whereaboutsOf(ctx context.Context, svc records.Service, hits []records.SearchHit, today records.Date) map[records.ID]whereabouts {
 	out := map[records.ID]whereabouts{}
-	ids := make([]records.ID, 0, min(len(hits), findWhereRows))
-	for _, h := range hits[:min(len(hits), findWhereRows)] {
-		ids = append(ids, h.ID)
+	first := hits[:min(len(hits), findWhereRows)]
+	ids := make([]records.ID, len(first))
+	for i, h := range first {
+		ids[i] = h.ID
 	}
 	if len(ids) == 0 {
 		return out

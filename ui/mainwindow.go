@@ -189,9 +189,10 @@ func (m *mainWindow) openChart(patientID records.ID) {
 }
 
 // prepareSpare builds, a moment after a page or a chart went on show (and
-// none is ready), the view the next chart will be shown in, and lays it out at the page's size: the
-// widgets, their layout and their icons are ready before the clerk asks
-// for the chart, so Enter in Find costs the chart's read and its rows.
+// none is ready), the view the next chart will be shown in, and lays it
+// out at the page's size: the widgets, their layout and their icons are
+// ready before the clerk asks for the chart, so Enter in Find costs the
+// chart's read and its rows.
 func (m *mainWindow) prepareSpare() {
 	if !m.s.async || m.spare != nil {
 		return
