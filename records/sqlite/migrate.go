@@ -18,7 +18,7 @@ var migrationFiles embed.FS
 
 // SchemaVersion is the newest migration number; PRAGMA user_version holds
 // the number of the last migration applied to a file.
-const SchemaVersion = 9
+const SchemaVersion = 10
 
 // migration is one numbered schema step.
 type migration struct {

@@ -295,8 +295,9 @@ func (s *Store) Counts(ctx context.Context) (records.Counts, error) {
 	err := s.read(ctx, "count folders", func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT
 			(SELECT count(*) FROM volumes WHERE state <> 'in-file' AND state IN ('checked-out', 'in-transit', 'offsite')),
-			(SELECT count(*) FROM volumes v JOIN borrowers b ON b.id = v.borrower_id
-				WHERE v.state <> 'in-file' AND v.state IN ('checked-out', 'in-transit') AND b.kind <> '%s' AND v.due IS NOT NULL AND v.due < ?),
+			(SELECT count(*) FROM volumes v WHERE v.state <> 'in-file' AND v.state IN ('checked-out', 'in-transit')
+				AND v.due IS NOT NULL AND v.due < ? AND v.borrower_id IS NOT NULL
+				AND v.borrower_id NOT IN (SELECT id FROM borrowers WHERE kind = '%s')),
 			(SELECT count(*) FROM requests WHERE state = 'pending' AND needed_on <= ?),
 			(SELECT count(*) FROM loose_filing WHERE state = 'waiting'),
 			(SELECT count(*) FROM volumes WHERE state <> 'in-file' AND state = 'missing'),

@@ -216,4 +216,22 @@ func testListVolumesAndCounts(t *testing.T, db NewDatabase) {
 	if c, _ = f.S.Counts(f.Clerk); c.Overdue != 1 {
 		t.Fatalf("counts in 5 days: %+v", c)
 	}
+	// The count agrees with the list: the folder at offsite storage is
+	// never overdue, nor one lent to a borrower that has since become
+	// offsite storage.
+	f.Clock.Advance(360 * 24 * time.Hour)
+	if c, _ = f.S.Counts(f.Clerk); c.Overdue != 2 {
+		t.Fatalf("counts in a year: %+v", c)
+	}
+	grey := f.DrGrey
+	grey.Kind = records.BorrowerOffsite
+	if _, err := f.S.SaveBorrower(f.Supervisor, grey); err != nil {
+		t.Fatal(err)
+	}
+	if got := collect(records.VolumeFilter{OverdueOn: records.DateOf(f.Clock.Now())}); got != "000101" {
+		t.Errorf("overdue after Dr Grey became offsite storage: %q", got)
+	}
+	if c, _ = f.S.Counts(f.Clerk); c.Overdue != 1 {
+		t.Fatalf("counts after Dr Grey became offsite storage: %+v", c)
+	}
 }
