@@ -83,7 +83,7 @@ func (m *mainWindow) heard(c records.Change) {
 		m.s.log.Info("practice server reachable again")
 		m.s.setAlert(alertServer, "")
 	}
-	m.status.refresh()
+	m.status.changed()
 	if m.chart != nil {
 		if c.What&(records.ChangedFolders|records.ChangedPatients|records.ChangedRequests|records.ChangedLoose) != 0 {
 			m.chart.reload()

@@ -252,7 +252,7 @@ func (m *mainWindow) putChart(cv *chartView) {
 // action that changed something refreshes what it shows, and every page
 // reloads when it next comes to the front.
 func (m *mainWindow) changed() {
-	m.status.refresh()
+	m.status.changed()
 }
 
 // resume brings back a window a lock put aside: its status bar runs again

@@ -37,6 +37,10 @@ type statusBar struct {
 	shown   bool // the counts on show are last (not "Counts unavailable")
 	loading bool
 	again   bool // a refresh was asked for while one ran: its counts may be older than the change
+	// afterChange reads the counts after the practice changed, once the
+	// changes pause (countsSettle, countsMaxWait).
+	afterChange *coalescer
+	stop        <-chan struct{} // closed when the window is locked or signed out
 }
 
 func newStatusBar(s *shell) *statusBar {
@@ -74,7 +78,37 @@ func newStatusBar(s *shell) *statusBar {
 	b.caution.Importance = widget.WarningImportance
 	b.caution.Wrapping = fyne.TextWrapWord
 	b.showAlerts()
+	b.afterChange = newCoalescer(countsSettle, countsMaxWait, func(d time.Duration, fn func()) {
+		time.AfterFunc(d, func() { s.later(fn) })
+	}, func() {
+		select {
+		case <-b.stop: // locked or signed out meanwhile
+		default:
+			b.refresh()
+		}
+	})
 	return b
+}
+
+// A scanner's burst changes the practice several times a second, and each
+// change (the window's own scans among them) asks for the counts again. At
+// a large practice a count of the folders out costs about what a check-out
+// does, so reading it after every scan took the second core from the scans
+// that followed: the counts are read once the changes pause for
+// countsSettle, and during a long run of them at least every countsMaxWait.
+const (
+	countsSettle  = 700 * time.Millisecond
+	countsMaxWait = 5 * time.Second
+)
+
+// changed reads the counts again after a change: at once in tests (which
+// run without timers), else once the changes pause.
+func (b *statusBar) changed() {
+	if !b.s.async {
+		b.refresh()
+		return
+	}
+	b.afterChange.ask()
 }
 
 func (b *statusBar) view() fyne.CanvasObject {
@@ -140,6 +174,7 @@ func (b *statusBar) showAlerts() {
 
 // start refreshes now and then every statusEvery until stop is closed.
 func (b *statusBar) start(stop <-chan struct{}) {
+	b.stop = stop
 	b.refresh()
 	if !b.s.async {
 		return
