@@ -473,3 +473,59 @@ func BenchmarkFindAnswerShown(b *testing.B) {
 		rt.setSelecting(answers[i%2], "", func(hit) bool { return true })
 	}
 }
+
+// A cell shows its text whole when it fits its column, else cut at the
+// last character that leaves room for an ellipsis; a cut made once is
+// remembered.
+func TestTextCutsFitTheColumn(t *testing.T) {
+	test.NewTempApp(t)
+	pad := 2 * theme.InnerPadding()
+	measure := func(s string) float32 { return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width }
+	text := "Checked out to Dr. Wren Halloway (demo) until 2026-03-16"
+	whole := measure(text) + pad
+	tests := []struct {
+		name  string
+		width float32
+		whole bool
+	}{
+		{"wider than the text", whole + 10, true},
+		{"just the text", whole, true},
+		{"no width yet", 0, true},
+		{"a little narrower", whole - 1, false},
+		{"half as wide", whole / 2, false},
+		{"too narrow for a letter", pad + 1, false},
+	}
+	var cuts textCuts
+	for _, tt := range tests {
+		got := cuts.fit(text, tt.width)
+		if tt.whole {
+			if got != text {
+				t.Errorf("%s: %q, want the whole text", tt.name, got)
+			}
+			continue
+		}
+		kept, ok := strings.CutSuffix(got, "…")
+		if !ok || !strings.HasPrefix(text, kept) {
+			t.Fatalf("%s: %q is not a start of the text with an ellipsis", tt.name, got)
+		}
+		room := tt.width - pad
+		if measure("…") > room {
+			if got != "…" {
+				t.Errorf("%s: %q, want the ellipsis alone", tt.name, got)
+			}
+			continue
+		}
+		if measure(got) > room {
+			t.Errorf("%s: %q is %v wide, the room %v", tt.name, got, measure(got), room)
+		}
+		if next := []rune(text)[len([]rune(kept))]; next != ' ' && measure(kept+string(next)+"…") <= room {
+			t.Errorf("%s: %q stops short: %q fits too", tt.name, got, kept+string(next)+"…")
+		}
+		if again := cuts.fit(text, tt.width); again != got {
+			t.Errorf("%s: cut again %q, first %q", tt.name, again, got)
+		}
+	}
+	if len(cuts) != 3 {
+		t.Errorf("%d cuts remembered, want the 3 made", len(cuts))
+	}
+}

@@ -81,6 +81,8 @@ type rowTable[T any] struct {
 	// quiet makes the table show no rows, only its header, while set
 	// changes its widths (see setSelecting).
 	quiet bool
+	// cuts remembers the cell texts cut to their column (cutText).
+	cuts textCuts
 }
 
 func newRowTable[T any](cols []column[T], onOpen func(T)) *rowTable[T] {
@@ -627,6 +629,7 @@ type cell[T any] struct {
 	widget.BaseWidget
 	t     *rowTable[T]
 	row   int
+	text  string // the whole text; the label shows it cut to the cell's width
 	label *widget.Label
 	bg    *canvas.Rectangle
 	ring  *canvas.Rectangle
@@ -657,8 +660,60 @@ func fitText(l *widget.Label, width float32) {
 	l.Truncation = want
 }
 
-// cellRenderer stacks the cell's shading, text and outline, fitting the
-// text to the width before the label is resized (see fitText). Like
+// textCuts remembers a table's cell texts cut to a column's width. A label
+// that truncates its own text lays it out glyph by glyph at every change
+// of its text to find where the ellipsis goes, and a table's cells change
+// text whenever its rows move (a new line at the top of the scan log moves
+// every line down a cell): the cells show texts cut once, here, instead.
+type textCuts map[textCut]string
+
+type textCut struct {
+	text  string
+	width float32
+}
+
+// textCutsKept bounds a table's remembered cuts; past it they are
+// forgotten and cut again as they come.
+const textCutsKept = 4096
+
+// fit is text as a cell width wide shows it: whole when it fits, else cut
+// at a character with an ellipsis after it.
+func (tc *textCuts) fit(text string, width float32) string {
+	room := width - 2*theme.InnerPadding()
+	if width <= 0 || fyne.MeasureText(text, theme.TextSize(), fyne.TextStyle{}).Width <= room {
+		return text
+	}
+	k := textCut{text, width}
+	if cut, ok := (*tc)[k]; ok {
+		return cut
+	}
+	if *tc == nil || len(*tc) >= textCutsKept {
+		*tc = textCuts{}
+	}
+	cut := cutText(text, room)
+	(*tc)[k] = cut
+	return cut
+}
+
+// cutText is the longest start of text that, with an ellipsis after it,
+// is at most room wide (the ellipsis alone when none is).
+func cutText(text string, room float32) string {
+	runes := []rune(text)
+	with := func(n int) string { return strings.TrimRight(string(runes[:n]), " ") + "…" }
+	lo, hi := 0, len(runes)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if fyne.MeasureText(with(mid), theme.TextSize(), fyne.TextStyle{}).Width <= room {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return with(lo)
+}
+
+// cellRenderer stacks the cell's shading, text and outline, cutting the
+// text to the width when the cell is resized (textCuts). Like
 // headerRenderer it draws nothing again on the table's redraws: show
 // refreshes what changed.
 type cellRenderer[T any] struct {
@@ -667,10 +722,15 @@ type cellRenderer[T any] struct {
 }
 
 func (r *cellRenderer[T]) Layout(size fyne.Size) {
-	fitText(r.c.label, size.Width)
+	l := r.c.label
+	shown := r.c.t.cuts.fit(r.c.text, size.Width)
 	for _, o := range r.objects {
 		o.Move(fyne.NewPos(0, 0))
 		o.Resize(size)
+	}
+	if l.Text != shown {
+		l.Text = shown
+		l.Refresh()
 	}
 }
 
@@ -690,10 +750,10 @@ func (c *cell[T]) show(row int, text string) {
 	if c.t.tone != nil && row < len(c.t.rows) {
 		imp = c.t.tone(c.t.rows[row])
 	}
-	if c.label.Text != text || c.label.Importance != imp {
+	if shown := c.t.cuts.fit(text, c.Size().Width); c.text != text || c.label.Text != shown || c.label.Importance != imp {
+		c.text = text
 		c.label.Importance = imp
-		c.label.Text = text
-		fitText(c.label, c.Size().Width)
+		c.label.Text = shown
 		c.label.Refresh()
 	}
 	var bg color.Color = color.Transparent
