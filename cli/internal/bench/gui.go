@@ -34,8 +34,9 @@ func (b *bench) guiFigures(ctx context.Context) error {
 	if err := b.loadSample(ctx); err != nil {
 		return err
 	}
-	// The desk's script and the app's log stay in the working folder, to
-	// read after a run given --dir (the temporary one goes with its files).
+	// The desk's script, what the script printed and the app's log stay in
+	// the working folder, to read after a run given --dir (the temporary
+	// one goes with its files).
 	deskPath, appLog := filepath.Join(b.dir, "desk.txt"), filepath.Join(b.dir, "desk-app.log")
 	if err := os.WriteFile(deskPath, []byte(b.deskScript()), 0o600); err != nil {
 		return err
@@ -47,6 +48,9 @@ func (b *bench) guiFigures(ctx context.Context) error {
 	out, err := cmd.Output()
 	if err != nil {
 		return fmt.Errorf("%s: %w", b.o.GUI, err)
+	}
+	if err := os.WriteFile(filepath.Join(b.dir, "desk-times.txt"), out, 0o600); err != nil {
+		return err
 	}
 	got := map[string]sample{}
 	sc := bufio.NewScanner(strings.NewReader(string(out)))
