@@ -23,7 +23,7 @@ var e2eScenarios = []e2eScenario{
 	{"FindByName", []string{"find.go", "chart.go", "table.go"}, true},
 	{"FindByChartNumber", []string{"find.go", "chart.go"}, false},
 	{"FindByScannedBarcode", []string{"find.go", "chart.go"}, false},
-	{"ScanStationCheckOutCheckIn", []string{"scan.go", "bigtheme.go", "background.go"}, true},
+	{"ScanStationCheckOutCheckIn", []string{"scan.go", "bigtheme.go", "background.go", "coalesce.go"}, true},
 	{"ReportSaveAs", []string{"reports.go", "output.go", "filedialog.go"}, true},
 	{"ReportFilterForm", []string{"reports.go", "filedialog.go"}, true},
 	{"BackupToFolder", []string{"admin.go", "admin_backup.go", "filedialog.go"}, false},

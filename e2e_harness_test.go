@@ -850,6 +850,20 @@ func (s *session) service(fn func(ctx context.Context, svc records.Service)) {
 	fn(records.WithActor(ctx, actor), st)
 }
 
+// outCount is how many folders are out, as the status bar counts them.
+func (s *session) outCount() int {
+	s.t.Helper()
+	var n int
+	s.service(func(ctx context.Context, svc records.Service) {
+		c, err := svc.Counts(ctx)
+		if err != nil {
+			s.t.Fatalf("counting the folders out: %v", err)
+		}
+		n = c.Out
+	})
+	return n
+}
+
 // waitForRecord polls the database, through the store, until holds says
 // the outcome is there.
 func (s *session) waitForRecord(what string, holds func(ctx context.Context, svc records.Service) (bool, error)) {

@@ -305,7 +305,8 @@ func scenarioFindByScannedBarcode(c *e2eCase) {
 
 // scenarioScanStation: a borrower's badge, then a folder, scanned at the
 // scan station checks it out to that borrower; F3 and the same folder check
-// it back in. `chartroom where` says so after each.
+// it back in. `chartroom where` says so after each, and the status bar's
+// count of folders out follows.
 func scenarioScanStation(c *e2eCase) {
 	s := c.demoAs(e2eClerk)
 	var folder whereLine
@@ -318,12 +319,15 @@ func scenarioScanStation(c *e2eCase) {
 	if folder.barcode == "" {
 		s.t.Fatal("no folder in file among the demo's T surnames")
 	}
+	out := s.outCount()
 	s.key("ctrl+2")
 	s.waitText("scan the borrower's badge")
 	s.scan("B00101")
 	s.waitText("Alder Testwood: scan the folders")
 	s.scan(folder.barcode)
 	s.waitText("Checked out to")
+	// The status bar counts the folder out once the scans pause.
+	s.waitText(fmt.Sprintf("Out: %d", out+1))
 	s.waitFor("chartroom where: "+folder.barcode+" checked out to Dr. Alder Testwood", func() bool {
 		for _, l := range s.where(folder.barcode) {
 			if l.barcode == folder.barcode {
@@ -344,6 +348,7 @@ func scenarioScanStation(c *e2eCase) {
 		}
 		return false
 	})
+	s.waitText(fmt.Sprintf("Out: %d", out))
 	s.shot("checked in")
 }
 
