@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
 
@@ -41,8 +42,9 @@ PostgreSQL's median and p99 beside SQLite's and their ratio. 'make bench' and 'm
 bench-quick-pg' start a throwaway server for it (.ci/bench-pg.sh) when PostgreSQL is installed.
 
 To profile the desktop app itself, start it (or the bench, for the app that works the
-desk) with CHARTROOM_CPUPROFILE=FILE (a pprof CPU profile) or CHARTROOM_TRACE=FILE (an
-execution trace for go tool trace); each is written when the app's window closes.`,
+desk) with CHARTROOM_CPUPROFILE=FILE (a pprof CPU profile), CHARTROOM_TRACE=FILE (an
+execution trace for go tool trace) or CHARTROOM_HEAPPROFILE=FILE (a pprof profile of the
+memory still in use as the window closes); each is written when the app's window closes.`,
 	setup: func(fs *flag.FlagSet) action {
 		o := bench.Options{Patients: 1_000_000, Reps: 1000}
 		var quick bool
@@ -95,8 +97,9 @@ var benchWindowCommand = &command{
 
 // profileApp starts the profiles a developer asked for through the
 // environment before the desktop app opens: CHARTROOM_CPUPROFILE=FILE (a
-// pprof CPU profile) and CHARTROOM_TRACE=FILE (a runtime/trace execution
-// trace, for `go tool trace`). The returned stop writes them when the app's
+// pprof CPU profile), CHARTROOM_TRACE=FILE (a runtime/trace execution
+// trace, for `go tool trace`) and CHARTROOM_HEAPPROFILE=FILE (the heap in
+// use as the window closes). The returned stop writes them when the app's
 // window closes (a SIGTERM closes it too). A profile that cannot be started
 // is said on stderr and the app opens anyway.
 func (c *invocation) profileApp() (stop func()) {
@@ -104,10 +107,15 @@ func (c *invocation) profileApp() (stop func()) {
 	for _, p := range []struct {
 		env   string
 		start func(io.Writer) error
-		stop  func()
+		stop  func(io.Writer)
 	}{
-		{"CHARTROOM_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile},
-		{"CHARTROOM_TRACE", trace.Start, trace.Stop},
+		{"CHARTROOM_CPUPROFILE", pprof.StartCPUProfile, func(io.Writer) { pprof.StopCPUProfile() }},
+		{"CHARTROOM_TRACE", trace.Start, func(io.Writer) { trace.Stop() }},
+		// The heap as the window closes: what is still live then.
+		{"CHARTROOM_HEAPPROFILE", func(io.Writer) error { return nil }, func(w io.Writer) {
+			runtime.GC()
+			_ = pprof.Lookup("heap").WriteTo(w, 0)
+		}},
 	} {
 		path := c.env(p.env)
 		if path == "" {
@@ -123,7 +131,7 @@ func (c *invocation) profileApp() (stop func()) {
 			fmt.Fprintf(c.stderr, "chartroom: %s: %v\n", p.env, err)
 			continue
 		}
-		stops = append(stops, func() { p.stop(); f.Close() })
+		stops = append(stops, func() { p.stop(f); f.Close() })
 	}
 	return func() {
 		for _, s := range stops {

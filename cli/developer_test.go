@@ -22,8 +22,9 @@ func TestTheDesktopAppIsProfiledWhenAsked(t *testing.T) {
 		complaints []string
 	}{
 		{"none asked", map[string]string{}, nil, nil},
-		{"both", map[string]string{"CHARTROOM_CPUPROFILE": filepath.Join(dir, "cpu.prof"), "CHARTROOM_TRACE": filepath.Join(dir, "trace.out")},
-			[]string{"cpu.prof", "trace.out"}, nil},
+		{"all three", map[string]string{"CHARTROOM_CPUPROFILE": filepath.Join(dir, "cpu.prof"), "CHARTROOM_TRACE": filepath.Join(dir, "trace.out"),
+			"CHARTROOM_HEAPPROFILE": filepath.Join(dir, "heap.prof")},
+			[]string{"cpu.prof", "trace.out", "heap.prof"}, nil},
 		{"an unwritable profile", map[string]string{"CHARTROOM_CPUPROFILE": filepath.Join(dir, "missing", "cpu.prof"), "CHARTROOM_TRACE": filepath.Join(dir, "trace2.out")},
 			[]string{"trace2.out"}, []string{"CHARTROOM_CPUPROFILE"}},
 	}
