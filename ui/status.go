@@ -92,10 +92,11 @@ func newStatusBar(s *shell) *statusBar {
 
 // A scanner's burst changes the practice several times a second, and each
 // change (the window's own scans among them) asks for the counts again. At
-// a large practice a count of the folders out costs about what a check-out
-// does, so reading it after every scan took the second core from the scans
-// that followed: the counts are read once the changes pause for
-// countsSettle, and during a long run of them at least every countsMaxWait.
+// a large practice the counts read every folder that is out, many times a
+// check-out's work, so reading them after every scan took the second core
+// from the scans that followed: the counts are read once the changes pause
+// for countsSettle, and during a long run of them at least every
+// countsMaxWait.
 const (
 	countsSettle  = 700 * time.Millisecond
 	countsMaxWait = 5 * time.Second

@@ -646,12 +646,12 @@ func (c *cell[T]) CreateRenderer() fyne.WidgetRenderer {
 	return &cellRenderer[T]{c: c, objects: []fyne.CanvasObject{c.bg, c.label, c.ring}}
 }
 
-// fitText ends a label's text in an ellipsis only when it is wider than
+// fitText ends a header's text in an ellipsis only when it is wider than
 // width. A label that may truncate lays its text out glyph by glyph at
-// every change of text or width to find where the ellipsis goes; most cells
-// fit their column (the columns size to their content), and the width of a
-// text once measured is remembered by Fyne, so a fitting cell costs one
-// lookup.
+// every change of text or width to find where the ellipsis goes; most
+// headers fit their column, and the width of a text once measured is
+// remembered by Fyne, so a fitting header costs one lookup. (Cells, whose
+// texts change far more often, are cut once: textCuts.)
 func fitText(l *widget.Label, width float32) {
 	want := fyne.TextTruncateEllipsis
 	if fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle).Width <= width-2*theme.InnerPadding() {
