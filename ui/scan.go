@@ -559,6 +559,7 @@ func (sc *scanScreen) reloadLog() {
 		for id, w := range where {
 			if old, ok := sc.whereNow[id]; !ok || old != w {
 				changed = true
+				break
 			}
 		}
 		maps.Copy(sc.whereNow, where)
