@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -527,5 +529,67 @@ func TestTextCutsFitTheColumn(t *testing.T) {
 	}
 	if len(cuts) != 3 {
 		t.Errorf("%d cuts remembered, want the 3 made", len(cuts))
+	}
+}
+
+// A cell's and a header's least size is their label's, worked out without
+// a renderer, and the cells and headers Fyne's Table makes to measure at
+// each refresh are garbage straight away: none is kept by Fyne's renderer
+// cache (for a minute) because measuring it built a renderer.
+func TestTableRefreshesLeaveNoMeasuringCellsBehind(t *testing.T) {
+	var opened []string
+	rt := newDeskTable(t, &opened)
+	for _, style := range []fyne.TextStyle{{}, {Bold: true}} {
+		for _, text := range []string{"", "Dr. Alder Testwood", "2026-03-02 09:00"} {
+			if got, want := labelMinSize(text, style), widget.NewLabelWithStyle(text, fyne.TextAlignLeading, style).MinSize(); got != want {
+				t.Errorf("labelMinSize(%q, bold %v) = %v, a label's is %v", text, style.Bold, got, want)
+			}
+		}
+	}
+	c := newCell(rt)
+	c.label.Text = "Quillby"
+	if got, want := c.MinSize(), widget.NewLabel("Quillby").MinSize(); got != want {
+		t.Errorf("a cell's least size %v, its label's %v", got, want)
+	}
+
+	var made, gone atomic.Int32
+	for _, f := range []*func() fyne.CanvasObject{&rt.table.CreateCell, &rt.table.CreateHeader} {
+		create := *f
+		*f = func() fyne.CanvasObject {
+			o := create()
+			parts := []any{o}
+			switch o := o.(type) {
+			case *cell[deskRow]:
+				parts = append(parts, o.label)
+			case *headerCell[deskRow]:
+				parts = append(parts, o.label, o.arrow)
+			}
+			for _, p := range parts {
+				made.Add(1)
+				runtime.SetFinalizer(p, func(any) { gone.Add(1) })
+			}
+			return o
+		}
+	}
+	w := test.NewWindow(rt.view())
+	defer w.Close()
+	w.Resize(fyne.NewSize(400, 300))
+	const refreshes = 40
+	for i := range refreshes {
+		rt.table.SetColumnWidth(0, float32(120+i)) // a width set: one refresh
+	}
+	// Two measuring cells and headers a refresh, or more; the cells and
+	// headers on show (3 rows and a header row, 2 columns) stay, with
+	// their labels and arrows.
+	onShow := int32(6*2 + 2*3)
+	if made.Load() < 2*refreshes {
+		t.Fatalf("%d cells and headers made over %d refreshes: the table no longer measures at each", made.Load(), refreshes)
+	}
+	for i := 0; i < 100 && gone.Load() < made.Load()-onShow; i++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if gone.Load() < made.Load()-onShow {
+		t.Errorf("%d of %d cells, headers and their parts made were collected; all but the %d on show should be", gone.Load(), made.Load(), onShow)
 	}
 }

@@ -556,7 +556,12 @@ type headerCell[T any] struct {
 }
 
 func newHeaderCell[T any](t *rowTable[T]) *headerCell[T] {
-	h := &headerCell[T]{t: t, label: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), arrow: widget.NewIcon(nil)}
+	// The arrow is not made with widget.NewIcon, which draws it at once
+	// and so builds its renderer: Fyne makes headers just to measure them
+	// (labelMinSize), and would keep that renderer a minute.
+	arrow := &widget.Icon{}
+	arrow.ExtendBaseWidget(arrow)
+	h := &headerCell[T]{t: t, label: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), arrow: arrow}
 	h.ExtendBaseWidget(h)
 	return h
 }
@@ -584,9 +589,24 @@ func (r *headerRenderer[T]) Layout(size fyne.Size) {
 	r.h.arrow.Resize(fyne.NewSize(arrow, size.Height))
 }
 
-func (r *headerRenderer[T]) MinSize() fyne.Size {
-	l, a := r.h.label.MinSize(), r.h.arrow.MinSize()
-	return fyne.NewSize(l.Width+theme.Padding()+a.Width, max(l.Height, a.Height))
+func (r *headerRenderer[T]) MinSize() fyne.Size { return r.h.MinSize() }
+
+// MinSize is the title's size beside the arrow's, worked out without the
+// header's renderer (see labelMinSize).
+func (h *headerCell[T]) MinSize() fyne.Size {
+	l, a := labelMinSize(h.label.Text, h.label.TextStyle), theme.IconInlineSize()
+	return fyne.NewSize(l.Width+theme.Padding()+a, max(l.Height, a))
+}
+
+// labelMinSize is the size a one-line label of text takes, as Fyne's Label
+// measures it (the text and its inner padding around), worked out without
+// building a renderer. Fyne's Table makes a new cell and header to measure
+// at every refresh (each column width set is one); had their MinSize
+// built their renderers, Fyne would keep each of those for a minute.
+func labelMinSize(text string, style fyne.TextStyle) fyne.Size {
+	pad := 2 * theme.InnerPadding()
+	m := fyne.MeasureText(text, theme.TextSize(), style)
+	return fyne.NewSize(m.Width+pad, m.Height+pad)
 }
 
 func (r *headerRenderer[T]) Objects() []fyne.CanvasObject { return r.objects }
@@ -734,9 +754,11 @@ func (r *cellRenderer[T]) Layout(size fyne.Size) {
 	}
 }
 
-func (r *cellRenderer[T]) MinSize() fyne.Size {
-	return r.c.label.MinSize()
-}
+func (r *cellRenderer[T]) MinSize() fyne.Size { return r.c.MinSize() }
+
+// MinSize is the text's label's, worked out without the cell's renderer
+// (see labelMinSize).
+func (c *cell[T]) MinSize() fyne.Size { return labelMinSize(c.label.Text, c.label.TextStyle) }
 
 func (r *cellRenderer[T]) Objects() []fyne.CanvasObject { return r.objects }
 func (r *cellRenderer[T]) Refresh()                     {}
