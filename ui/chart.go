@@ -32,6 +32,7 @@ type chartView struct {
 	loose    *rowTable[records.LooseFiling]
 	discl    *disclosuresPanel
 	tabs     *container.AppTabs
+	split    *container.Split // the folders above, the tabs below
 
 	edit, addVolume                       *widget.Button
 	checkOut, checkIn, handOff, missing   *widget.Button
@@ -43,6 +44,10 @@ type chartView struct {
 	// then); onShow is set once the view is on show.
 	onData func()
 	onShow bool
+	// gen counts the view's uses: a view that leaves the window is emptied
+	// and kept for the next chart (reset), and a read that answers after
+	// that is dropped, so one patient's chart can never show in another's.
+	gen int
 
 	hold       *widget.Button // legal hold toggle (chart_hold.go)
 	holdDialog *editDialog
@@ -65,7 +70,7 @@ type chartData struct {
 // back before it loads.
 func newChartView(s *shell) *chartView {
 	c := &chartView{s: s}
-	c.title = heading("Loading the chart…")
+	c.title = heading(chartLoading)
 	c.details = widget.NewLabel("")
 	c.details.Wrapping = fyne.TextWrapWord
 	c.notice = widget.NewLabel("")
@@ -132,18 +137,61 @@ func newChartView(s *shell) *chartView {
 	)
 	actions := container.New(layout.NewRowWrapLayout(), c.checkOut, c.checkIn, c.handOff, c.missing, c.found, c.addVolume)
 	folders := container.NewBorder(container.NewVBox(heading("Folders"), actions), nil, nil, nil, c.volumes.view())
-	c.tabs = container.NewAppTabs(
-		container.NewTabItem("History", c.history.view()),
-		container.NewTabItem("Requests", c.requests.view()),
-		container.NewTabItem("Loose papers", c.loose.view()),
-	)
 	c.discl = newDisclosuresPanel(c)
-	c.tabs.Append(container.NewTabItem("Disclosures", c.discl.root))
-	split := container.NewVSplit(folders, c.tabs)
-	split.SetOffset(0.45)
-	c.root = container.NewBorder(top, nil, nil, nil, split)
+	c.tabs = container.NewAppTabs(
+		container.NewTabItem(tabHistory, c.history.view()),
+		container.NewTabItem(tabRequests, c.requests.view()),
+		container.NewTabItem(tabLoose, c.loose.view()),
+		container.NewTabItem(tabDisclosures, c.discl.root),
+	)
+	c.split = container.NewVSplit(folders, c.tabs)
+	c.split.SetOffset(chartSplit)
+	c.root = container.NewBorder(top, nil, nil, nil, c.split)
 	c.updateActions()
 	return c
+}
+
+const (
+	chartLoading = "Loading the chart…"
+	// The chart's tabs; all but History say how many rows they hold once
+	// the chart is read.
+	tabHistory     = "History"
+	tabRequests    = "Requests"
+	tabLoose       = "Loose papers"
+	tabDisclosures = "Disclosures"
+	// chartSplit is the share of the view's height the folders start with.
+	chartSplit = 0.45
+)
+
+// reset empties the view for the next chart it will show: nothing of the
+// patient it showed is left in it, a read still under way for that
+// patient is dropped when it answers, and it reads as a view just built
+// (first tab, the split where it starts, each table in its first order
+// and widths, at its top). mainWindow keeps a chart's view this way when
+// the chart leaves the window: building one for each chart left Fyne a
+// minute of discarded views to keep and the collector to mark.
+func (c *chartView) reset() {
+	c.gen++
+	c.patientID = 0
+	c.onData, c.onShow = nil, false
+	c.data = chartData{}
+	c.title.SetText(chartLoading)
+	c.details.SetText("")
+	c.notice.SetText("")
+	c.notice.Hide()
+	c.hold.SetText(holdText(records.Patient{}))
+	c.volumes.reset()
+	c.history.reset()
+	c.requests.reset()
+	c.loose.reset()
+	c.discl.reset()
+	for i, title := range []string{tabHistory, tabRequests, tabLoose, tabDisclosures} {
+		c.tabs.Items[i].Text = title
+	}
+	c.tabs.SelectIndex(0)
+	c.tabs.Refresh()
+	c.split.SetOffset(chartSplit)
+	c.updateActions()
 }
 
 func (c *chartView) view() fyne.CanvasObject { return c.root }
@@ -173,41 +221,63 @@ func movementTo(m records.Movement) string {
 	return m.ToLocation
 }
 
-// load reads the chart in the background and shows it.
-func (c *chartView) load() { c.read(c.s.ctx(), c.s.showError) }
+// load reads the chart in the background and shows it. A view emptied
+// for the next chart (reset) has none to read.
+func (c *chartView) load() {
+	if c.patientID != 0 {
+		c.read(c.s.ctx(), c.s.showError)
+	}
+}
 
 // reload is load for a change made elsewhere: it does not count as the
 // clerk's activity, and a failure goes to the log, not a dialog.
-func (c *chartView) reload() { c.read(c.s.ctxQuiet(), c.s.quietError("reloading the chart")) }
+func (c *chartView) reload() {
+	if c.patientID != 0 {
+		c.read(c.s.ctxQuiet(), c.s.quietError("reloading the chart"))
+	}
+}
 
 // read reads the chart in ctx in the background and shows it, or tells
 // failed why it could not.
 func (c *chartView) read(ctx context.Context, failed func(error)) {
 	svc, id := c.s.svc, c.patientID
-	inBackground(c.s, func() (chartData, error) {
-		var d chartData
-		var err error
-		if d.patient, err = svc.Patient(ctx, id); err != nil {
-			return d, err
-		}
-		if d.volumes, err = svc.VolumesOfPatient(ctx, id); err != nil {
-			return d, err
-		}
-		if d.history, err = svc.History(ctx, records.HistoryFilter{PatientID: id, Limit: 500}); err != nil {
-			return d, err
-		}
-		if d.requests, err = svc.ListRequests(ctx, records.RequestFilter{PatientID: id, States: []records.RequestState{records.RequestPending, records.RequestPulled}}); err != nil {
-			return d, err
-		}
-		if d.loose, err = svc.ListLooseFiling(ctx, id, records.LooseWaiting); err != nil {
-			return d, err
-		}
-		if d.disclosures, err = svc.ListDisclosures(ctx, records.DisclosureFilter{PatientID: id}); err != nil {
-			return d, err
-		}
-		d.accounting, err = svc.ListAccountingRequests(ctx, records.AccountingRequestFilter{PatientID: id})
+	inBackground(c.s, func() (chartData, error) { return readChart(ctx, svc, id) }, c.answer(c.gen, failed))
+}
+
+// readChart reads everything the chart view of patient id shows.
+func readChart(ctx context.Context, svc records.Service, id records.ID) (chartData, error) {
+	var d chartData
+	var err error
+	if d.patient, err = svc.Patient(ctx, id); err != nil {
 		return d, err
-	}, func(d chartData, err error) {
+	}
+	if d.volumes, err = svc.VolumesOfPatient(ctx, id); err != nil {
+		return d, err
+	}
+	if d.history, err = svc.History(ctx, records.HistoryFilter{PatientID: id, Limit: 500}); err != nil {
+		return d, err
+	}
+	if d.requests, err = svc.ListRequests(ctx, records.RequestFilter{PatientID: id, States: []records.RequestState{records.RequestPending, records.RequestPulled}}); err != nil {
+		return d, err
+	}
+	if d.loose, err = svc.ListLooseFiling(ctx, id, records.LooseWaiting); err != nil {
+		return d, err
+	}
+	if d.disclosures, err = svc.ListDisclosures(ctx, records.DisclosureFilter{PatientID: id}); err != nil {
+		return d, err
+	}
+	d.accounting, err = svc.ListAccountingRequests(ctx, records.AccountingRequestFilter{PatientID: id})
+	return d, err
+}
+
+// answer takes a read of the chart begun in the view's use gen: it shows
+// the chart, or tells failed why it could not, unless the view has been
+// emptied for another chart since (reset).
+func (c *chartView) answer(gen int, failed func(error)) func(chartData, error) {
+	return func(d chartData, err error) {
+		if c.gen != gen {
+			return
+		}
 		if c.onData != nil {
 			c.onData()
 		}
@@ -218,7 +288,7 @@ func (c *chartView) read(ctx context.Context, failed func(error)) {
 		c.show(d)
 		// `chartroom bench` times Enter in Find to this line (--verbose).
 		c.s.log.Debug("chart: folders shown", "mrn", d.patient.MRN, "folders", len(d.volumes))
-	})
+	}
 }
 
 func (c *chartView) show(d chartData) {
@@ -265,10 +335,10 @@ func (c *chartView) show(d chartData) {
 		c.requests.set(d.requests, noRequests)
 		c.loose.set(d.loose, noLoose)
 	}
-	c.tabs.Items[1].Text = "Requests (" + fmt.Sprint(len(d.requests)) + ")"
-	c.tabs.Items[2].Text = "Loose papers (" + fmt.Sprint(len(d.loose)) + ")"
+	c.tabs.Items[1].Text = fmt.Sprintf("%s (%d)", tabRequests, len(d.requests))
+	c.tabs.Items[2].Text = fmt.Sprintf("%s (%d)", tabLoose, len(d.loose))
 	c.discl.show(d.disclosures, d.accounting)
-	c.tabs.Items[3].Text = "Disclosures (" + fmt.Sprint(len(d.disclosures)) + ")"
+	c.tabs.Items[3].Text = fmt.Sprintf("%s (%d)", tabDisclosures, len(d.disclosures))
 	c.tabs.Refresh()
 	c.updateActions()
 }
@@ -484,13 +554,14 @@ func (c *chartView) addFolder() {
 	kind.SetSelected(def)
 	barcode := errs.field("Barcode", newEntry(c.s, "empty: Chartroom makes one"))
 	items := []*widget.FormItem{widget.NewFormItem("Record type", kind), widget.NewFormItem("Barcode", barcode)}
+	patientID := c.patientID // as the disclosures' dialogs do
 	showWriteDialog(c.s, "Add a folder for "+c.data.patient.DisplayName(), "Add", items, errs, func() (formWrite, error) {
 		idx := kind.SelectedIndex()
 		if idx < 0 {
 			return formWrite{}, records.FieldError("Record type", "choose what kind of folder it is")
 		}
 		ctx, svc := c.s.ctx(), c.s.svc
-		v := records.Volume{PatientID: c.patientID, RecordTypeID: active[idx].ID, Barcode: barcode.Text}
+		v := records.Volume{PatientID: patientID, RecordTypeID: active[idx].ID, Barcode: barcode.Text}
 		return formWrite{write: func() error {
 			_, err := svc.AddVolume(ctx, v)
 			return err

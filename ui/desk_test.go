@@ -593,3 +593,53 @@ func TestTableRefreshesLeaveNoMeasuringCellsBehind(t *testing.T) {
 		t.Errorf("%d of %d cells, headers and their parts made were collected; all but the %d on show should be", gone.Load(), made.Load(), onShow)
 	}
 }
+
+// A table emptied for its view's next use (reset) keeps the cells it
+// drew: the next rows are drawn in them, even after the collector has run
+// (Fyne's pool of spare cells does not survive it), rather than in new
+// cells whose renderers Fyne would keep for a minute.
+func TestRowTableResetKeepsItsCells(t *testing.T) {
+	var opened []string
+	rt := newDeskTable(t, &opened)
+	var cells []*cell[deskRow]
+	create := rt.table.CreateCell
+	rt.table.CreateCell = func() fyne.CanvasObject {
+		o := create()
+		cells = append(cells, o.(*cell[deskRow]))
+		return o
+	}
+	w := test.NewWindow(rt.view())
+	defer w.Close()
+	w.Resize(fyne.NewSize(400, 300))
+	rows := []deskRow{{"Quillby", "10"}, {"adams", "9"}, {"Nettle", "100"}}
+	drawn := func() map[*cell[deskRow]]string {
+		out := map[*cell[deskRow]]string{}
+		for _, c := range cells {
+			if c.Visible() && c.Size().Width > 0 && c.label.Text != "" {
+				out[c] = c.label.Text
+			}
+		}
+		return out
+	}
+	rt.set(rows, "none")
+	before := drawn()
+	if len(before) != 6 {
+		t.Fatalf("%d cells drawn for 3 rows of 2 columns: %v", len(before), before)
+	}
+	rt.reset()
+	if rt.table.Visible() || rt.empty.Visible() || len(rt.rows) != 0 {
+		t.Fatalf("after reset: table shown %v, empty text shown %v, %d rows", rt.table.Visible(), rt.empty.Visible(), len(rt.rows))
+	}
+	runtime.GC()
+	runtime.GC()
+	rt.set([]deskRow{{"Zed", "1"}, {"Bo", "2"}, {"Cy", "3"}}, "none")
+	after := drawn()
+	for c, text := range after {
+		if _, ok := before[c]; !ok {
+			t.Errorf("a new cell drew %q after the reset", text)
+		}
+	}
+	if len(after) != 6 || !rt.table.Visible() {
+		t.Errorf("%d cells drawn after the reset and new rows (table shown %v): %v", len(after), rt.table.Visible(), after)
+	}
+}

@@ -83,6 +83,7 @@ type disclosuresPanel struct {
 	list     *rowTable[records.Disclosure]
 	requests *rowTable[records.AccountingRequest]
 	answer   *widget.Button
+	split    *container.Split // the disclosures above, the requests below
 	root     fyne.CanvasObject
 	dlg      *editDialog // the last dialog opened, for tests
 }
@@ -113,11 +114,23 @@ func newDisclosuresPanel(c *chartView) *disclosuresPanel {
 	}
 	top := container.NewHBox(add, print, widget.NewSeparator(), logReq, d.answer)
 	lower := container.NewBorder(heading("Requests for an accounting"), nil, nil, nil, d.requests.view())
-	split := container.NewVSplit(d.list.view(), lower)
-	split.SetOffset(0.6)
-	d.root = container.NewBorder(top, nil, nil, nil, split)
+	d.split = container.NewVSplit(d.list.view(), lower)
+	d.split.SetOffset(disclosuresSplit)
+	d.root = container.NewBorder(top, nil, nil, nil, d.split)
 	d.updateActions()
 	return d
+}
+
+// disclosuresSplit is the share of the tab's height the disclosures start
+// with.
+const disclosuresSplit = 0.6
+
+// reset empties the panel with its chart view (chartView.reset).
+func (d *disclosuresPanel) reset() {
+	d.list.reset()
+	d.requests.reset()
+	d.split.SetOffset(disclosuresSplit)
+	d.updateActions()
 }
 
 // disclosureKind says whether a disclosure is in the accounting and why.
@@ -170,6 +183,9 @@ func (d *disclosuresPanel) updateActions() {
 // add records a disclosure made by other means than a check-out.
 func (d *disclosuresPanel) add() {
 	s, c := d.c.s, d.c
+	// The chart on show now, not when the clerk saves: the view may be
+	// showing another chart by then (chartView.reset).
+	patientID := c.patientID
 	errs := newFormErrors()
 	date := errs.field("Date", newEntry(s, "YYYY-MM-DD"))
 	date.SetText(s.today().String())
@@ -182,12 +198,12 @@ func (d *disclosuresPanel) add() {
 		widget.NewFormItem("Date", date), widget.NewFormItem("Recipient", recipient), widget.NewFormItem("Address", address),
 		widget.NewFormItem("Description", description), widget.NewFormItem("Purpose", purpose), widget.NewFormItem("Category", cat),
 	}
-	showWriteDialog(s, "Record a disclosure of "+c.data.patient.DisplayName(), "Record", items, errs, func() (formWrite, error) {
+	d.dlg = showWriteDialog(s, "Record a disclosure of "+c.data.patient.DisplayName(), "Record", items, errs, func() (formWrite, error) {
 		day, err := dateField("Date", date.Text)
 		if err != nil {
 			return formWrite{}, err
 		}
-		d := records.Disclosure{PatientID: c.patientID, Date: day, Recipient: recipient.Text,
+		d := records.Disclosure{PatientID: patientID, Date: day, Recipient: recipient.Text,
 			Address: address.Text, Description: description.Text, Purpose: purpose.Text, Category: selectedPurpose(cat)}
 		return s.serviceWrite(func(ctx context.Context, svc records.Service) error {
 			_, err := svc.AddDisclosure(ctx, d)
@@ -204,6 +220,7 @@ func (d *disclosuresPanel) print() {
 // logRequest records the patient's request for an accounting (due in 60 days).
 func (d *disclosuresPanel) logRequest() {
 	s, c := d.c.s, d.c
+	patientID := c.patientID // as in add
 	errs := newFormErrors()
 	received := errs.field("Received", newEntry(s, "YYYY-MM-DD"))
 	received.SetText(s.today().String())
@@ -215,7 +232,7 @@ func (d *disclosuresPanel) logRequest() {
 		if err != nil {
 			return formWrite{}, err
 		}
-		in := records.AccountingRequest{PatientID: c.patientID, Received: day, RequestedBy: by.Text, Note: note.Text}
+		in := records.AccountingRequest{PatientID: patientID, Received: day, RequestedBy: by.Text, Note: note.Text}
 		var r records.AccountingRequest
 		return s.serviceWrite(func(ctx context.Context, svc records.Service) (err error) {
 			r, err = svc.LogAccountingRequest(ctx, in)

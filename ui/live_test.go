@@ -174,29 +174,34 @@ func TestChartGoesOnShowOnceUnlessTheClerkMovedOn(t *testing.T) {
 	pending := newChartView(m.s)
 	pending.patientID, pending.back = p.ID, func() {}
 	m.chart = pending
+	late := pending.gen
 	m.openChart(q.ID)
 	second := m.chart
-	m.putChart(pending) // its late answer
-	if m.body.Objects[0] != second.view() || pending.onShow {
+	m.putChart(pending, late) // its late answer
+	if m.body.Objects[0] != second.view() || second == pending || pending.onShow {
 		t.Error("a late answer for the chart before put it on show in place of the one opened after it")
 	}
-	m.putChart(second)
+	if m.spare != pending || pending.patientID != 0 {
+		t.Error("the view of the chart not yet read did not become the spare, emptied")
+	}
+	m.putChart(second, second.gen)
 	if m.body.Objects[0] != second.view() {
 		t.Error("a second answer for the chart on show moved it")
 	}
 	m.show(navFind)
-	m.putChart(second)
+	m.putChart(second, second.gen)
 	if m.body.Objects[0] == second.view() || m.chart != nil {
 		t.Error("a chart's answer after the clerk went to Find put the chart on show")
 	}
 }
 
 // The spare chart view, built ahead, shows the chart asked for next, and
-// Back from it returns to the page the clerk came from; the one after
-// gets a view of its own.
+// Back from it returns to the page the clerk came from; the chart after
+// that is shown in the same view, emptied in between.
 func TestSpareChartViewShowsTheChartAskedFor(t *testing.T) {
 	f := newFixture(t, true)
 	p, first := f.patient("123456", "Testwell", "Ada")
+	q, second := f.patient("654321", "Placeholder", "Bea")
 	m := f.mustSignIn(adminName, adminPassword)
 	m.show(navScan)
 	m.buildSpare()
@@ -218,9 +223,12 @@ func TestSpareChartViewShowsTheChartAskedFor(t *testing.T) {
 	if m.current != navScan || m.chart != nil {
 		t.Errorf("Back went to page %v (chart %p), want the scan station", m.current, m.chart)
 	}
-	m.openChart(p.ID)
-	if m.chart == spare {
-		t.Error("the next chart reused the view on show before")
+	if m.spare != spare || spare.title.Text != chartLoading || len(spare.volumes.rows) != 0 {
+		t.Fatalf("the view left is not the spare, emptied: spare %p, title %q, %d folders", m.spare, spare.title.Text, len(spare.volumes.rows))
+	}
+	m.openChart(q.ID)
+	if m.chart != spare || len(spare.volumes.rows) != 1 || spare.volumes.rows[0].ID != second.ID || !strings.Contains(spare.title.Text, "Placeholder") {
+		t.Errorf("the next chart is not shown in the view left: chart %p, title %q, folders %+v", m.chart, spare.title.Text, spare.volumes.rows)
 	}
 }
 

@@ -151,7 +151,8 @@ func (m *mainWindow) show(id navID) {
 		return
 	}
 	m.s.touch()
-	m.current, m.chart = id, nil
+	m.current = id
+	m.leaveChart()
 	m.chartShown(false)
 	m.body.Objects = []fyne.CanvasObject{sc.view()}
 	m.body.Refresh()
@@ -179,20 +180,42 @@ func (m *mainWindow) openChart(patientID records.ID) {
 	if cv == nil {
 		cv = newChartView(m.s)
 	}
+	if m.chart != nil && !m.chart.onShow {
+		// Opened before and not yet read: its view is off the window.
+		m.leaveChart()
+	}
 	cv.patientID, cv.back = patientID, func() { m.show(back) }
 	m.chart = cv
-	cv.onData = func() { m.putChart(cv) }
+	gen := cv.gen
+	cv.onData = func() { m.putChart(cv, gen) }
 	cv.load()
 	if m.s.async {
-		time.AfterFunc(chartPatience, func() { m.s.later(func() { m.putChart(cv) }) })
+		time.AfterFunc(chartPatience, func() { m.s.later(func() { m.putChart(cv, gen) }) })
 	}
 }
 
-// prepareSpare builds, a moment after a page or a chart went on show (and
-// none is ready), the view the next chart will be shown in, and lays it
-// out at the page's size: the widgets, their layout and their icons are
-// ready before the clerk asks for the chart, so Enter in Find costs the
-// chart's read and its rows.
+// leaveChart is called when the chart asked for last is no longer wanted:
+// the clerk went to a page, or asked for another chart before this one was
+// read. Its view, emptied (chartView.reset), becomes the spare, so going
+// from chart to chart through Find reuses one view. A chart on show when
+// another is asked for straight from it (a dialog over it) stays on show
+// until the next one is read, and its view is dropped instead.
+func (m *mainWindow) leaveChart() {
+	cv := m.chart
+	m.chart = nil
+	if cv == nil || m.spare != nil {
+		return
+	}
+	cv.reset()
+	m.spare = cv
+}
+
+// prepareSpare builds, a moment after a page went on show (and no view is
+// ready), the view the next chart will be shown in, and lays it out at the
+// page's size: the widgets, their layout and their icons are ready before
+// the clerk asks for the chart, so Enter in Find costs the chart's read
+// and its rows. A chart on show needs none: its view is the next spare
+// (leaveChart).
 func (m *mainWindow) prepareSpare() {
 	if !m.s.async || m.spare != nil {
 		return
@@ -231,10 +254,10 @@ func (m *mainWindow) buildSpare() {
 // shows the chart saying it is loading.
 const chartPatience = 150 * time.Millisecond
 
-// putChart puts chart view cv on show, once, unless the clerk has moved on
-// (Back, another page or another chart) meanwhile.
-func (m *mainWindow) putChart(cv *chartView) {
-	if m.chart != cv || cv.onShow {
+// putChart puts chart view cv on show for its use gen, once, unless the
+// clerk has moved on (Back, another page or another chart) meanwhile.
+func (m *mainWindow) putChart(cv *chartView, gen int) {
+	if m.chart != cv || cv.gen != gen || cv.onShow {
 		return
 	}
 	cv.onShow = true
@@ -244,7 +267,6 @@ func (m *mainWindow) putChart(cv *chartView) {
 	m.syncNav = false
 	m.body.Objects = []fyne.CanvasObject{cv.view()}
 	m.body.Refresh()
-	m.prepareSpare()
 }
 
 // changed is called after anything that moves charts or requests: the

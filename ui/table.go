@@ -286,6 +286,24 @@ func (t *rowTable[T]) setSelecting(rows []T, emptyText string, pick func(T) bool
 	}
 }
 
+// reset empties the table for its view's next use (chartView.reset): no
+// rows, marks or selection, the rows' own order, widths sized to content
+// again at the next set, scrolled to its left edge (set scrolls to the
+// top), no cut text kept. The table is hidden rather than drawn empty
+// until the next set shows it: drawn with no rows, its cells would go back
+// to Fyne's pool, which the collector empties, and the next rows would
+// need new cells (with new renderers, which Fyne keeps a minute).
+func (t *rowTable[T]) reset() {
+	t.table.ScrollToLeading()
+	t.table.Hide()
+	t.empty.SetText("")
+	t.empty.Hide()
+	t.rows, t.selected = nil, -1
+	clear(t.marked)
+	t.sortCol, t.sortDesc, t.resized = -1, false, false
+	t.cuts = nil
+}
+
 // sortBy sorts the rows by column col: a second tap on the same header
 // turns the order round.
 func (t *rowTable[T]) sortBy(col int) {
