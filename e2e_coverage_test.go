@@ -57,6 +57,7 @@ var e2eScenarios = []e2eScenario{
 	{"ImportPatients", []string{"import.go", "admin.go", "filedialog.go"}, true},
 	{"OverdueWorklist", []string{"overdue.go", "output.go"}, true},
 	{"ChartKeys", []string{"chart.go", "keys.go", "mainwindow.go"}, true},
+	{"ChartAfterChart", []string{"chart.go", "mainwindow.go", "table.go"}, false},
 	{"RequestsMarkAllPulled", []string{"requests.go", "table.go"}, true},
 	{"StatusBarAndShortcuts", []string{"status.go", "mainwindow.go", "window.go", "keys.go"}, true},
 	{"TwoWorkstationsOnOneServer", []string{"live.go", "status.go", "scan.go"}, true},

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -289,27 +290,80 @@ func scenarioChartKeys(c *e2eCase) {
 	if got := inFile(); len(got) != len(before) {
 		s.t.Fatalf("Escape on the check-out form left %d of %d folders in file", len(got), len(before))
 	}
-	s.key("ctrl+o")
-	s.waitText("Purpose")
-	s.choose("Borrower", "Alder Testwood")
-	s.clickDialogButton("Check out")
-	s.waitGone("Purpose")
-	var out string
-	s.waitFor("a folder of "+p.mrn+" checked out to Dr. Alder Testwood", func() bool {
-		for _, l := range s.where(p.mrn) {
-			if before[l.barcode] && l.state == "checked-out" && strings.Contains(l.place, "Alder Testwood") {
-				out = l.barcode
-				return true
-			}
-		}
-		return false
-	})
+	out := s.checkOutToAlder(p.mrn, func(barcode string) bool { return before[barcode] })
 	s.shot("checked out")
 	s.key("ctrl+i")
 	s.waitFor(out+" back in file", func() bool { return s.folderState(out).state == "in-file" })
 	s.key("ctrl+b")
 	s.waitText("Find a chart")
 	s.shot("back")
+}
+
+// checkOutToAlder checks a folder of the chart on show out by keyboard
+// (Ctrl+O, Dr. Alder Testwood, Check out) and returns the one of chart
+// mrn's folders that wasInFile which `where` then says is out to him.
+func (s *session) checkOutToAlder(mrn string, wasInFile func(barcode string) bool) string {
+	s.t.Helper()
+	s.key("ctrl+o")
+	s.waitText("Purpose")
+	s.choose("Borrower", "Alder Testwood")
+	s.clickDialogButton("Check out")
+	s.waitGone("Purpose")
+	var out string
+	s.waitFor("a folder of "+mrn+" checked out to Dr. Alder Testwood", func() bool {
+		for _, l := range s.where(mrn) {
+			if wasInFile(l.barcode) && l.state == "checked-out" && strings.Contains(l.place, "Alder Testwood") {
+				out = l.barcode
+				return true
+			}
+		}
+		return false
+	})
+	return out
+}
+
+// scenarioChartAfterChart: one chart, then another through Find, by
+// keyboard: the second is shown in the view the first left (emptied in
+// between), so its name shows and the first's is gone, and its check-out
+// (Ctrl+O, a doctor) moves its own folder, not the first patient's.
+func scenarioChartAfterChart(c *e2eCase) {
+	s := c.demoAs(e2eClerk)
+	first, second := s.uniquePatient("Quill"), s.uniquePatient("Bramble")
+	states := func(mrn string) map[string]string {
+		out := map[string]string{}
+		for _, l := range s.where(mrn) {
+			if l.mrn == mrn {
+				out[l.barcode] = l.state
+			}
+		}
+		return out
+	}
+	firstBefore, secondBefore := states(first.mrn), states(second.mrn)
+	open := func(p findPatient) {
+		s.key("ctrl+f")
+		s.waitText("Find a chart")
+		s.key("ctrl+a")
+		s.key("BackSpace")
+		s.typeText(p.mrn)
+		s.waitText("1 match")
+		s.key("Return")
+		s.expectChartOpened(p.mrn, p.surname)
+	}
+	open(first)
+	s.key("ctrl+o")
+	s.waitText("Purpose")
+	s.key("Escape")
+	s.waitGone("Purpose")
+	open(second)
+	s.waitGone(first.surname)
+	s.shot("second chart")
+	out := s.checkOutToAlder(second.mrn, func(barcode string) bool { return secondBefore[barcode] == "in-file" })
+	if got := states(first.mrn); !maps.Equal(got, firstBefore) {
+		s.t.Errorf("the first chart's folders moved: %v, were %v", got, firstBefore)
+	}
+	s.key("ctrl+i")
+	s.waitFor(out+" back in file", func() bool { return s.folderState(out).state == "in-file" })
+	s.shot("second chart's folder back")
 }
 
 // scenarioRequestsMarkAllPulled: the requests of the coming days, Mark

@@ -78,6 +78,7 @@ var e2eFuncs = map[string]func(c *e2eCase){
 	"Disclosures":                  scenarioDisclosures,
 	"LegalHold":                    scenarioLegalHold,
 	"ChartKeys":                    scenarioChartKeys,
+	"ChartAfterChart":              scenarioChartAfterChart,
 	"RequestsMarkAllPulled":        scenarioRequestsMarkAllPulled,
 	"StatusBarAndShortcuts":        scenarioStatusBarAndShortcuts,
 	"TwoWorkstationsOnOneServer":   scenarioTwoWorkstations,
