@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -595,36 +597,27 @@ func TestTableRefreshesLeaveNoMeasuringCellsBehind(t *testing.T) {
 }
 
 // A table emptied for its view's next use (reset) keeps the cells it
-// drew: the next rows are drawn in them, even after the collector has run
-// (Fyne's pool of spare cells does not survive it), rather than in new
-// cells whose renderers Fyne would keep for a minute.
+// drew, even after the collector has run: drawn empty, it would hand them
+// to Fyne's pool of spare cells, which the collector empties, and the next
+// rows would need new cells (whose renderers Fyne keeps for a minute).
 func TestRowTableResetKeepsItsCells(t *testing.T) {
 	var opened []string
 	rt := newDeskTable(t, &opened)
-	var cells []*cell[deskRow]
-	create := rt.table.CreateCell
-	rt.table.CreateCell = func() fyne.CanvasObject {
-		o := create()
-		cells = append(cells, o.(*cell[deskRow]))
-		return o
-	}
 	w := test.NewWindow(rt.view())
 	defer w.Close()
 	w.Resize(fyne.NewSize(400, 300))
-	rows := []deskRow{{"Quillby", "10"}, {"adams", "9"}, {"Nettle", "100"}}
-	drawn := func() map[*cell[deskRow]]string {
-		out := map[*cell[deskRow]]string{}
-		for _, c := range cells {
-			if c.Visible() && c.Size().Width > 0 && c.label.Text != "" {
-				out[c] = c.label.Text
-			}
+	texts := func(cells map[*cell[deskRow]]bool) string {
+		var out []string
+		for c := range cells {
+			out = append(out, c.label.Text)
 		}
-		return out
+		slices.Sort(out)
+		return strings.Join(out, ",")
 	}
-	rt.set(rows, "none")
-	before := drawn()
-	if len(before) != 6 {
-		t.Fatalf("%d cells drawn for 3 rows of 2 columns: %v", len(before), before)
+	rt.set([]deskRow{{"Quillby", "10"}, {"adams", "9"}, {"Nettle", "100"}}, "none")
+	before := cellsIn(rt.table)
+	if got := texts(before); got != "10,100,9,Nettle,Quillby,adams" {
+		t.Fatalf("cells drawn for 3 rows of 2 columns: %s", got)
 	}
 	rt.reset()
 	if rt.table.Visible() || rt.empty.Visible() || len(rt.rows) != 0 {
@@ -632,14 +625,33 @@ func TestRowTableResetKeepsItsCells(t *testing.T) {
 	}
 	runtime.GC()
 	runtime.GC()
+	if kept := cellsIn(rt.table); !maps.Equal(kept, before) {
+		t.Errorf("after reset and the collector the table holds %d cells (%s), want the %d it drew", len(kept), texts(kept), len(before))
+	}
 	rt.set([]deskRow{{"Zed", "1"}, {"Bo", "2"}, {"Cy", "3"}}, "none")
-	after := drawn()
-	for c, text := range after {
-		if _, ok := before[c]; !ok {
-			t.Errorf("a new cell drew %q after the reset", text)
+	if got := texts(cellsIn(rt.table)); got != "1,2,3,Bo,Cy,Zed" || !rt.table.Visible() {
+		t.Errorf("after reset and new rows the table (shown %v) draws %s", rt.table.Visible(), got)
+	}
+}
+
+// cellsIn finds the cells a table's renderers hold, shown or hidden.
+func cellsIn(o fyne.CanvasObject) map[*cell[deskRow]]bool {
+	out := map[*cell[deskRow]]bool{}
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *cell[deskRow]:
+			out[o] = true
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(o).Objects() {
+				walk(c)
+			}
 		}
 	}
-	if len(after) != 6 || !rt.table.Visible() {
-		t.Errorf("%d cells drawn after the reset and new rows (table shown %v): %v", len(after), rt.table.Visible(), after)
-	}
+	walk(o)
+	return out
 }
